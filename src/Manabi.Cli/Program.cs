@@ -1,0 +1,6 @@
+namespace Manabi.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => ManabiCommand.Run(args);
+}
