@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Manabi.Benchmarks.Compare;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `compare <suite>` times Manabi and its Python peers side by side in one run and prints ratios;
+// anything else goes to BenchmarkDotNet (e.g. `--filter *Entropy*`).
+if (args.Length > 0 && args[0] == "compare")
+{
+    return await SideBySide.RunAsync(args[1..]);
+}
+BenchmarkSwitcher.FromAssembly(typeof(SideBySide).Assembly).Run(args);
+return 0;

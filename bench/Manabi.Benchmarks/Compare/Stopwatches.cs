@@ -1,0 +1,21 @@
+using System.Diagnostics;
+
+namespace Manabi.Benchmarks.Compare;
+
+/// <summary>Median-of-N timing with one warm-up, the same protocol as the Python anchors.</summary>
+public static class Stopwatches
+{
+    public static double Median(Action action, int repeats)
+    {
+        action(); // warm-up: JIT, tiering, page faults
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        Array.Sort(times);
+        return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+    }
+}

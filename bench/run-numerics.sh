@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Side-by-side: Manabi.Numerics vs scipy/numpy (Debian python3-scipy/python3-numpy) on identical data,
+# in one run on this machine. Prints a Markdown table of ratios and saves it under bench/results/.
+# numpy is given its best BLAS (OpenBLAS) when running as root; Debian's default reference LAPACK
+# is about 8x slower on eigh and would flatter Manabi.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ "$(id -u)" = 0 ]; then
+  missing=()
+  for pkg in python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+"$root/build/ensure-prerequisites.sh"
+dotnet build "$root/bench/Manabi.Benchmarks" -c Release -nologo -v quiet
+mkdir -p "$root/bench/results"
+out="$root/bench/results/numerics-$(date -u +%Y%m%d-%H%M).md"
+dotnet "$root/bench/Manabi.Benchmarks/bin/Release/net10.0/linux-x64/Manabi.Benchmarks.dll" compare numerics --out "$out" "$@"
+echo "saved $out"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that Manabi's build, tests and tour need, when they are missing.
+# Usage: build/ensure-prerequisites.sh [--tests]
+#   always: patchelf, a C++ compiler and python3 when the host libstdc++ lacks GLIBCXX_3.4.32
+#           (needed by build/native/fix-libtorchsharp.sh), fonts for the report's charts;
+#   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist).
+# Installs only as root (apt-get); otherwise prints the command to run and fails if something is missing.
+set -euo pipefail
+
+want_tests=0
+[ "${1:-}" = "--tests" ] && want_tests=1
+
+missing=()
+need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1"); }
+
+libstdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+if [ -z "$libstdcxx" ] || ! grep -qa GLIBCXX_3.4.32 "$libstdcxx"; then
+  command -v patchelf >/dev/null || missing+=(patchelf)
+  command -v cc >/dev/null || missing+=(gcc)
+  command -v g++ >/dev/null || missing+=(g++)
+  command -v python3 >/dev/null || missing+=(python3)
+  command -v readelf >/dev/null || missing+=(binutils)
+fi
+need_pkg fonts-dejavu-core
+need_pkg fontconfig
+if [ "$want_tests" = 1 ]; then
+  need_pkg dataset-fashion-mnist
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "manabi: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+  }
+else
+  echo "manabi: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
