@@ -1,13 +1,45 @@
 using System.CommandLine;
+using Manabi.Cli.Commands;
 
 namespace Manabi.Cli;
 
-/// <summary>The root of the <c>manabi</c> command line.</summary>
-internal static class ManabiCommand
+/// <summary>The root of the <c>manabi</c> command line: builds the command tree and runs it.</summary>
+public static class ManabiCommand
 {
-    public static int Run(string[] args)
+    /// <summary>Builds the root command with every sub-command registered.</summary>
+    public static RootCommand Create()
     {
         var root = new RootCommand("Manabi: classic machine-learning ideas as fast, exact .NET software.");
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EigCommand.Create());
+        root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(TourCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.
+    /// Returns the exit code: 0 success, 1 a failed check or section, 2 bad input (including parse errors).
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        ParseResult parseResult = Create().Parse(args);
+        bool wantsHelp = parseResult.Tokens.Any(t => t.Value is "--help" or "-h" or "-?");
+        if (parseResult.Errors.Count > 0 && !wantsHelp)
+        {
+            // System.CommandLine reports parse errors with exit code 1; the contract reserves 2 for bad input.
+            foreach (var parseError in parseResult.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+            }
+            string commandPath = string.Join(' ', parseResult.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value));
+            await error.WriteLineAsync($"Run 'manabi {commandPath} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,5 +2,5 @@ namespace Manabi.Cli;
 
 internal static class Program
 {
-    private static int Main(string[] args) => ManabiCommand.Run(args);
+    private static Task<int> Main(string[] args) => ManabiCommand.RunAsync(args, Console.Out, Console.Error);
 }

@@ -1,0 +1,45 @@
+using System.CommandLine;
+
+namespace Manabi.Cli;
+
+/// <summary>Wraps command bodies so bad input and cancellation become clear messages and exit codes.</summary>
+internal static class CommandActions
+{
+    /// <summary>Runs a synchronous body; <see cref="InputException"/> becomes its message on stderr and exit code 2.</summary>
+    public static Func<ParseResult, int> Guard(Func<ParseResult, TextWriter, int> body) => parseResult =>
+    {
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
+        try
+        {
+            return body(parseResult, output);
+        }
+        catch (InputException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+    };
+
+    /// <summary>Runs an asynchronous, cancellable body with the same error handling as <see cref="Guard"/>.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> GuardAsync(
+        Func<ParseResult, TextWriter, CancellationToken, Task<int>> body) => async (parseResult, cancellationToken) =>
+    {
+        TextWriter output = parseResult.InvocationConfiguration.Output;
+        TextWriter error = parseResult.InvocationConfiguration.Error;
+        try
+        {
+            return await body(parseResult, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InputException ex)
+        {
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
+            return 130;
+        }
+    };
+}

@@ -1,0 +1,45 @@
+namespace Manabi.Cli.Diagnostics;
+
+/// <summary>Where Manabi looks for data sets and cached models.</summary>
+public static class DataLocations
+{
+    /// <summary>The name of the default sentence-embedding model.</summary>
+    public const string DefaultSentenceModel = "all-MiniLM-L6-v2";
+
+    /// <summary>The Fashion-MNIST files (each may also be stored gzip-compressed with a <c>.gz</c> suffix).</summary>
+    public static IReadOnlyList<string> FashionMnistFiles { get; } =
+    [
+        "train-images-idx3-ubyte",
+        "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte",
+        "t10k-labels-idx1-ubyte",
+    ];
+
+    /// <summary>Manabi's cache folder, <c>~/.cache/manabi</c>.</summary>
+    public static string CacheRoot =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "manabi");
+
+    /// <summary>The cache folder of the default sentence model.</summary>
+    public static string DefaultSentenceModelFolder => Path.Combine(CacheRoot, "models", DefaultSentenceModel);
+
+    /// <summary>The folders searched for Fashion-MNIST, in order: <c>$MANABI_DATA</c> (and its fashion-mnist sub-folder), the cache, the Debian package.</summary>
+    public static IReadOnlyList<string> FashionMnistCandidates()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("MANABI_DATA") is { Length: > 0 } data)
+        {
+            candidates.Add(Path.Combine(data, "fashion-mnist"));
+            candidates.Add(data);
+        }
+        candidates.Add(Path.Combine(CacheRoot, "fashion-mnist"));
+        candidates.Add("/usr/share/datasets/fashion-mnist");
+        return candidates;
+    }
+
+    /// <summary>The first candidate folder holding all Fashion-MNIST files, or null.</summary>
+    public static string? FindFashionMnist() =>
+        FashionMnistCandidates().FirstOrDefault(folder => FashionMnistFiles.All(file => HasFile(folder, file)));
+
+    private static bool HasFile(string folder, string name) =>
+        File.Exists(Path.Combine(folder, name)) || File.Exists(Path.Combine(folder, name + ".gz"));
+}

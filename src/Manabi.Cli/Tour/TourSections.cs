@@ -1,0 +1,12 @@
+namespace Manabi.Cli.Tour;
+
+/// <summary>The registry of tour sections, in the order they run. Add new capabilities here.</summary>
+public static class TourSections
+{
+    /// <summary>Creates every section.</summary>
+    public static IReadOnlyList<ITourSection> All() =>
+    [
+        new InformationTheorySection(),
+        new EigenPcaSection(),
+    ];
+}
