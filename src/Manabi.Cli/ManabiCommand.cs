@@ -26,7 +26,8 @@ public static class ManabiCommand
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        ParseResult parseResult = Create().Parse(args);
+        // With no command at all, the useful answer is the list of commands.
+        ParseResult parseResult = Create().Parse(args.Length == 0 ? ["--help"] : args);
         bool wantsHelp = parseResult.Tokens.Any(t => t.Value is "--help" or "-h" or "-?");
         if (parseResult.Errors.Count > 0 && !wantsHelp)
         {
