@@ -14,9 +14,6 @@ internal static class SymmetricEigenSolver
     // Below this trailing size a second thread costs more than it saves.
     private const int ParallelThreshold = 192;
 
-    // Column strip width for applying QL rotations: a strip of all rows stays in the L2 cache.
-    private const int RotationStripWidth = 64;
-
     // Rows of the eigenvector matrix back-transformed together, so each reflector is read once per block.
     private const int BackTransformRowBlock = 16;
 
@@ -382,50 +379,124 @@ internal static class SymmetricEigenSolver
             {
                 return;
             }
-            int strips = (n + RotationStripWidth - 1) / RotationStripWidth;
+            int chunkWidth = 4 * Vector<double>.Count;
+            int fullChunks = n / chunkWidth;
             if (n >= ParallelThreshold)
             {
-                Parallel.For(0, strips, ApplyToStrip);
+                // Contiguous ranges per worker: neighbouring chunks share a cache line at their boundary.
+                int workers = Math.Min(Environment.ProcessorCount, fullChunks);
+                Parallel.For(0, workers, worker =>
+                {
+                    for (int chunk = worker * fullChunks / workers; chunk < (worker + 1) * fullChunks / workers; chunk++)
+                    {
+                        ApplyToChunk(chunk * chunkWidth);
+                    }
+                });
             }
             else
             {
-                for (int strip = 0; strip < strips; strip++)
+                for (int chunk = 0; chunk < fullChunks; chunk++)
                 {
-                    ApplyToStrip(strip);
+                    ApplyToChunk(chunk * chunkWidth);
                 }
             }
+            ApplyToColumns(fullChunks * chunkWidth, n);
             count = 0;
         }
 
-        private void ApplyToStrip(int strip)
+        /// <summary>
+        /// Applies every recorded rotation to columns [begin, begin + 4·Vector.Count). Consecutive rotations of a
+        /// sweep share a row, so that row is carried in registers: one load and one store per rotation.
+        /// </summary>
+        private void ApplyToChunk(int begin)
         {
-            int begin = strip * RotationStripWidth;
-            int end = Math.Min(n, begin + RotationStripWidth);
             int width = Vector<double>.Count;
             ref double z = ref MemoryMarshal.GetArrayDataReference(zt);
+            z = ref Unsafe.Add(ref z, begin);
+            Vector<double> c0 = default, c1 = default, c2 = default, c3 = default;
+            int carryRow = -1;
+            for (int r = 0; r < count; r++)
+            {
+                int i = index[r];
+                var vc = new Vector<double>(cosines[r]);
+                var vs = new Vector<double>(sines[r]);
+                ref double upper = ref Unsafe.Add(ref z, i * n);
+                ref double lower = ref Unsafe.Add(ref z, (i + 1) * n);
+                Vector<double> x0, x1, x2, x3, y0, y1, y2, y3;
+                if (carryRow == i + 1)
+                {
+                    (y0, y1, y2, y3) = (c0, c1, c2, c3);
+                    x0 = Vector.LoadUnsafe(ref upper, 0);
+                    x1 = Vector.LoadUnsafe(ref upper, (nuint)width);
+                    x2 = Vector.LoadUnsafe(ref upper, (nuint)(2 * width));
+                    x3 = Vector.LoadUnsafe(ref upper, (nuint)(3 * width));
+                }
+                else
+                {
+                    if (carryRow == i)
+                    {
+                        (x0, x1, x2, x3) = (c0, c1, c2, c3);
+                    }
+                    else
+                    {
+                        if (carryRow >= 0)
+                        {
+                            StoreCarry(ref Unsafe.Add(ref z, carryRow * n), c0, c1, c2, c3);
+                        }
+                        x0 = Vector.LoadUnsafe(ref upper, 0);
+                        x1 = Vector.LoadUnsafe(ref upper, (nuint)width);
+                        x2 = Vector.LoadUnsafe(ref upper, (nuint)(2 * width));
+                        x3 = Vector.LoadUnsafe(ref upper, (nuint)(3 * width));
+                    }
+                    y0 = Vector.LoadUnsafe(ref lower, 0);
+                    y1 = Vector.LoadUnsafe(ref lower, (nuint)width);
+                    y2 = Vector.LoadUnsafe(ref lower, (nuint)(2 * width));
+                    y3 = Vector.LoadUnsafe(ref lower, (nuint)(3 * width));
+                }
+                StoreCarry(
+                    ref lower,
+                    Vector.FusedMultiplyAdd(vs, x0, vc * y0),
+                    Vector.FusedMultiplyAdd(vs, x1, vc * y1),
+                    Vector.FusedMultiplyAdd(vs, x2, vc * y2),
+                    Vector.FusedMultiplyAdd(vs, x3, vc * y3));
+                c0 = Vector.FusedMultiplyAdd(vc, x0, -(vs * y0));
+                c1 = Vector.FusedMultiplyAdd(vc, x1, -(vs * y1));
+                c2 = Vector.FusedMultiplyAdd(vc, x2, -(vs * y2));
+                c3 = Vector.FusedMultiplyAdd(vc, x3, -(vs * y3));
+                carryRow = i;
+            }
+            if (carryRow >= 0)
+            {
+                StoreCarry(ref Unsafe.Add(ref z, carryRow * n), c0, c1, c2, c3);
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void StoreCarry(ref double row, Vector<double> v0, Vector<double> v1, Vector<double> v2, Vector<double> v3)
+        {
+            int width = Vector<double>.Count;
+            v0.StoreUnsafe(ref row, 0);
+            v1.StoreUnsafe(ref row, (nuint)width);
+            v2.StoreUnsafe(ref row, (nuint)(2 * width));
+            v3.StoreUnsafe(ref row, (nuint)(3 * width));
+        }
+
+        /// <summary>Applies every recorded rotation to the leftover columns [begin, end), one column at a time.</summary>
+        private void ApplyToColumns(int begin, int end)
+        {
             for (int r = 0; r < count; r++)
             {
                 int i = index[r];
                 double c = cosines[r];
                 double s = sines[r];
-                ref double upper = ref Unsafe.Add(ref z, i * n);
-                ref double lower = ref Unsafe.Add(ref z, (i + 1) * n);
-                var vc = new Vector<double>(c);
-                var vs = new Vector<double>(s);
-                int j = begin;
-                for (; j + width <= end; j += width)
+                int upper = i * n;
+                int lower = upper + n;
+                for (int j = begin; j < end; j++)
                 {
-                    var x = Vector.LoadUnsafe(ref upper, (nuint)j);
-                    var y = Vector.LoadUnsafe(ref lower, (nuint)j);
-                    Vector.FusedMultiplyAdd(vs, x, vc * y).StoreUnsafe(ref lower, (nuint)j);
-                    Vector.FusedMultiplyAdd(vc, x, -(vs * y)).StoreUnsafe(ref upper, (nuint)j);
-                }
-                for (; j < end; j++)
-                {
-                    double x = Unsafe.Add(ref upper, j);
-                    double y = Unsafe.Add(ref lower, j);
-                    Unsafe.Add(ref lower, j) = s * x + c * y;
-                    Unsafe.Add(ref upper, j) = c * x - s * y;
+                    double x = zt[upper + j];
+                    double y = zt[lower + j];
+                    zt[lower + j] = s * x + c * y;
+                    zt[upper + j] = c * x - s * y;
                 }
             }
         }
