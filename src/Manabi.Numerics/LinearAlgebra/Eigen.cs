@@ -1,0 +1,109 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Factorization;
+
+namespace Manabi.Numerics.LinearAlgebra;
+
+/// <summary>Eigenvalues and eigenvectors of dense real matrices.</summary>
+public static class Eigen
+{
+    /// <summary>
+    /// Eigen-decomposition of a real symmetric matrix with a fast managed solver (Householder tridiagonalization,
+    /// implicit QL, blocked back-transformation; SIMD and multi-core).
+    /// </summary>
+    /// <param name="matrix">Square symmetric matrix. Symmetry is checked to a relative tolerance of 1e-10 of the
+    /// largest entry; the lower triangle is what the solver reads.</param>
+    /// <param name="computeVectors">Whether to compute eigenvectors (values alone are several times faster).</param>
+    /// <returns>Eigenvalues ascending; column j of <see cref="SymmetricEigenDecomposition.Vectors"/> belongs to value j.</returns>
+    /// <exception cref="ArgumentException">The matrix is empty, not square, not finite or not symmetric.</exception>
+    public static SymmetricEigenDecomposition Symmetric(double[,] matrix, bool computeVectors = true)
+    {
+        MatrixGuard.Symmetric(matrix, nameof(matrix));
+        int n = matrix.GetLength(0);
+        var work = new double[n * n];
+        Buffer.BlockCopy(matrix, 0, work, 0, n * n * sizeof(double));
+        double[] values = SymmetricEigenSolver.Solve(work, n, computeVectors, out double[]? vectorsTransposed);
+        return new SymmetricEigenDecomposition(values, vectorsTransposed is null ? null : Transpose(vectorsTransposed, n));
+    }
+
+    /// <summary>All eigenvalues of a real square matrix (through MathNet.Numerics' Hessenberg QR).</summary>
+    /// <param name="matrix">Square real matrix; need not be symmetric.</param>
+    /// <returns>Eigenvalues sorted ascending by real part, then by imaginary part.</returns>
+    /// <remarks>For a defective eigenvalue of multiplicity m the computed values carry errors of order ε^(1/m).</remarks>
+    /// <exception cref="ArgumentException">The matrix is empty, not square or not finite.</exception>
+    public static Complex[] General(double[,] matrix) => GeneralDecomposition(matrix).Values;
+
+    /// <summary>Eigenvalues and eigenvectors of a real square matrix (through MathNet.Numerics).</summary>
+    /// <param name="matrix">Square real matrix; need not be symmetric.</param>
+    /// <returns>Eigenvalues sorted as in <see cref="General"/> and the matching complex eigenvectors.</returns>
+    /// <exception cref="ArgumentException">The matrix is empty, not square or not finite.</exception>
+    public static GeneralEigenDecomposition GeneralDecomposition(double[,] matrix)
+    {
+        MatrixGuard.Square(matrix, nameof(matrix));
+        int n = matrix.GetLength(0);
+        Evd<double> evd = Matrix<double>.Build.DenseOfArray(matrix).Evd(Symmetricity.Asymmetric);
+        Complex[] values = evd.EigenValues.ToArray();
+        double[,] packed = evd.EigenVectors.ToArray();
+
+        // MathNet packs a conjugate pair (a ± bi) as real columns j (real part) and j+1 (imaginary part).
+        var vectors = new Complex[n, n];
+        for (int j = 0; j < n; j++)
+        {
+            if (values[j].Imaginary != 0.0 && j + 1 < n && values[j + 1] == Complex.Conjugate(values[j]))
+            {
+                double sign = values[j].Imaginary > 0 ? 1.0 : -1.0;
+                for (int i = 0; i < n; i++)
+                {
+                    vectors[i, j] = new Complex(packed[i, j], sign * packed[i, j + 1]);
+                    vectors[i, j + 1] = new Complex(packed[i, j], -sign * packed[i, j + 1]);
+                }
+                j++;
+            }
+            else
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    vectors[i, j] = packed[i, j];
+                }
+            }
+        }
+
+        int[] order = Enumerable.Range(0, n)
+            .OrderBy(j => values[j].Real)
+            .ThenBy(j => values[j].Imaginary)
+            .ToArray();
+        var sortedValues = new Complex[n];
+        var sortedVectors = new Complex[n, n];
+        for (int j = 0; j < n; j++)
+        {
+            sortedValues[j] = values[order[j]];
+            for (int i = 0; i < n; i++)
+            {
+                sortedVectors[i, j] = vectors[i, order[j]];
+            }
+        }
+        return new GeneralEigenDecomposition(sortedValues, sortedVectors);
+    }
+
+    internal static double[,] Transpose(double[] rowMajor, int n)
+    {
+        var result = new double[n, n];
+        const int tile = 32;
+        for (int i0 = 0; i0 < n; i0 += tile)
+        {
+            for (int j0 = 0; j0 < n; j0 += tile)
+            {
+                int iEnd = Math.Min(n, i0 + tile);
+                int jEnd = Math.Min(n, j0 + tile);
+                for (int i = i0; i < iEnd; i++)
+                {
+                    for (int j = j0; j < jEnd; j++)
+                    {
+                        result[j, i] = rowMajor[i * n + j];
+                    }
+                }
+            }
+        }
+        return result;
+    }
+}
