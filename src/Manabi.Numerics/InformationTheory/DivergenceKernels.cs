@@ -100,9 +100,9 @@ internal static class DivergenceKernels
         {
             for (; index <= floats.Length - Vector<float>.Count; index += Vector<float>.Count)
             {
-                Vector.Widen(new Vector<float>(floats.Slice(index)), out Vector<double> low, out Vector<double> high);
-                low.CopyTo(destination.Slice(index));
-                high.CopyTo(destination.Slice(index + Vector<double>.Count));
+                Vector.Widen(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(floats), (nuint)index), out Vector<double> low, out Vector<double> high);
+                low.StoreUnsafe(ref MemoryMarshal.GetReference(destination), (nuint)index);
+                high.StoreUnsafe(ref MemoryMarshal.GetReference(destination), (nuint)(index + Vector<double>.Count));
             }
         }
         for (; index < floats.Length; index++)
@@ -121,10 +121,10 @@ internal static class DivergenceKernels
             var divisorVector = new Vector<double>(divisor);
             for (; index <= x.Length - Vector<double>.Count; index += Vector<double>.Count)
             {
-                var a = new Vector<double>(x.Slice(index)) / divisorVector;
-                a.CopyTo(normalized.Slice(index));
+                var a = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)index) / divisorVector;
+                a.StoreUnsafe(ref MemoryMarshal.GetReference(normalized), (nuint)index);
                 Vector.ConditionalSelect(Vector.Equals(a, Vector<double>.Zero), Vector<double>.One, a)
-                    .CopyTo(logArgument.Slice(index));
+                    .StoreUnsafe(ref MemoryMarshal.GetReference(logArgument), (nuint)index);
             }
         }
         for (; index < x.Length; index++)
@@ -152,11 +152,11 @@ internal static class DivergenceKernels
             var divisorQVector = new Vector<double>(divisorQ);
             for (; index <= x.Length - Vector<double>.Count; index += Vector<double>.Count)
             {
-                var a = new Vector<double>(x.Slice(index)) / divisorPVector;
-                var b = new Vector<double>(y.Slice(index)) / divisorQVector;
-                a.CopyTo(normalized.Slice(index));
+                var a = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)index) / divisorPVector;
+                var b = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)index) / divisorQVector;
+                a.StoreUnsafe(ref MemoryMarshal.GetReference(normalized), (nuint)index);
                 Vector.ConditionalSelect(Vector.Equals(a, Vector<double>.Zero), Vector<double>.One, b)
-                    .CopyTo(logArgument.Slice(index));
+                    .StoreUnsafe(ref MemoryMarshal.GetReference(logArgument), (nuint)index);
             }
         }
         for (; index < x.Length; index++)
@@ -184,11 +184,11 @@ internal static class DivergenceKernels
             var divisorQVector = new Vector<double>(divisorQ);
             for (; index <= x.Length - Vector<double>.Count; index += Vector<double>.Count)
             {
-                var a = new Vector<double>(x.Slice(index)) / divisorPVector;
-                var b = new Vector<double>(y.Slice(index)) / divisorQVector;
-                a.CopyTo(normalized.Slice(index));
+                var a = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)index) / divisorPVector;
+                var b = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)index) / divisorQVector;
+                a.StoreUnsafe(ref MemoryMarshal.GetReference(normalized), (nuint)index);
                 Vector.ConditionalSelect(Vector.Equals(a, Vector<double>.Zero), Vector<double>.One, a / b)
-                    .CopyTo(logArgument.Slice(index));
+                    .StoreUnsafe(ref MemoryMarshal.GetReference(logArgument), (nuint)index);
             }
         }
         for (; index < x.Length; index++)
@@ -217,15 +217,15 @@ internal static class DivergenceKernels
             var two = new Vector<double>(2.0);
             for (; index <= x.Length - Vector<double>.Count; index += Vector<double>.Count)
             {
-                var a = new Vector<double>(x.Slice(index)) / divisorPVector;
-                var b = new Vector<double>(y.Slice(index)) / divisorQVector;
+                var a = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)index) / divisorPVector;
+                var b = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)index) / divisorQVector;
                 var m = (a + b) / two;
-                a.CopyTo(normalizedP.Slice(index));
-                b.CopyTo(normalizedQ.Slice(index));
+                a.StoreUnsafe(ref MemoryMarshal.GetReference(normalizedP), (nuint)index);
+                b.StoreUnsafe(ref MemoryMarshal.GetReference(normalizedQ), (nuint)index);
                 Vector.ConditionalSelect(Vector.Equals(a, Vector<double>.Zero), Vector<double>.One, a / m)
-                    .CopyTo(logArgumentP.Slice(index));
+                    .StoreUnsafe(ref MemoryMarshal.GetReference(logArgumentP), (nuint)index);
                 Vector.ConditionalSelect(Vector.Equals(b, Vector<double>.Zero), Vector<double>.One, b / m)
-                    .CopyTo(logArgumentQ.Slice(index));
+                    .StoreUnsafe(ref MemoryMarshal.GetReference(logArgumentQ), (nuint)index);
             }
         }
         for (; index < x.Length; index++)
@@ -258,11 +258,11 @@ internal static class DivergenceKernels
             var divisorQVector = new Vector<double>(divisorQ);
             for (; index <= x.Length - Vector<double>.Count; index += Vector<double>.Count)
             {
-                var a = new Vector<double>(x.Slice(index)) / divisorPVector;
-                var b = new Vector<double>(y.Slice(index)) / divisorQVector;
-                (a - b).CopyTo(difference.Slice(index));
+                var a = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(x), (nuint)index) / divisorPVector;
+                var b = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(y), (nuint)index) / divisorQVector;
+                (a - b).StoreUnsafe(ref MemoryMarshal.GetReference(difference), (nuint)index);
                 var bothZero = Vector.Equals(a, Vector<double>.Zero) & Vector.Equals(b, Vector<double>.Zero);
-                Vector.ConditionalSelect(bothZero, Vector<double>.One, a / b).CopyTo(logArgument.Slice(index));
+                Vector.ConditionalSelect(bothZero, Vector<double>.One, a / b).StoreUnsafe(ref MemoryMarshal.GetReference(logArgument), (nuint)index);
             }
         }
         for (; index < x.Length; index++)

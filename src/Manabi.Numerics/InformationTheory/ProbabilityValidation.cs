@@ -79,8 +79,8 @@ internal static class ProbabilityValidation
             // NaN fails both comparisons, so one mask catches negative, NaN and infinite entries.
             for (; index <= values.Length - 2 * width; index += 2 * width)
             {
-                var first = new Vector<double>(values.Slice(index));
-                var second = new Vector<double>(values.Slice(index + width));
+                var first = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(values), (nuint)index);
+                var second = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(values), (nuint)(index + width));
                 valid &= Vector.GreaterThanOrEqual(first, zero) & Vector.LessThanOrEqual(first, largest)
                     & Vector.GreaterThanOrEqual(second, zero) & Vector.LessThanOrEqual(second, largest);
                 sum0 += first;
@@ -117,7 +117,7 @@ internal static class ProbabilityValidation
             var valid = Vector<int>.AllBitsSet;
             for (; index <= values.Length - width; index += width)
             {
-                var chunk = new Vector<float>(values.Slice(index));
+                var chunk = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(values), (nuint)index);
                 valid &= Vector.GreaterThanOrEqual(chunk, zero) & Vector.LessThanOrEqual(chunk, largest);
                 // Sum in double so that long float rows do not lose precision.
                 Vector.Widen(chunk, out Vector<double> low, out Vector<double> high);
