@@ -136,7 +136,9 @@ public static class TorchRuntime
         if (CpuInfoFlag("avx512_bf16")) features.Add("AVX-512BF16");
         if (CpuInfoFlag("amx_bf16")) features.Add("AMX-BF16");
         if (System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported) features.Add("NEON");
-        return features.Count == 0 ? "none detected" : string.Join(' ', features);
+        string summary = features.Count == 0 ? "none detected" : string.Join(' ', features);
+        // BF16 matters for mixed-precision CPU training; say explicitly when it is absent.
+        return features.Any(f => f.Contains("BF16", StringComparison.Ordinal)) ? summary : summary + " (no BF16)";
     }
 
     private static bool CpuInfoFlag(string flag)
