@@ -204,6 +204,20 @@ public sealed partial class WordPieceTokenizer
         return longest;
     }
 
+    /// <summary>
+    /// Counts the words (pre-tokens) and WordPiece tokens of a text, special tokens excluded, without allocating:
+    /// their ratio is the fertility.
+    /// </summary>
+    public (int Words, int Tokens) CountWordsAndTokens(ReadOnlySpan<char> text)
+    {
+        var scanner = WordScanner.Current;
+        var buffer = scanner.First;
+        buffer.Count = 0;
+        var sink = new WordPieceSink(Model, buffer, int.MaxValue);
+        scanner.Scan(Normalizer, text, 0, ref sink);
+        return (sink.WordIndex, buffer.Count);
+    }
+
     /// <summary>The normalized words (pre-tokens) of a text, as the WordPiece model sees them.</summary>
     public IReadOnlyList<string> PreTokenize(string text)
     {
