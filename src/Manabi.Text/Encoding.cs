@@ -1,0 +1,273 @@
+namespace Manabi.Text;
+
+/// <summary>
+/// One encoded input (a text or a pair), as HF tokenizers' <c>Encoding</c>: ids, tokens, type ids,
+/// offsets, masks, word ids and the windows that truncation cut off.
+/// </summary>
+public sealed class Encoding
+{
+    private int[] _ids;
+    private int[] _typeIds;
+    private string[] _tokens;
+    private int[] _wordIds;
+    private (int Start, int End)[] _offsets;
+    private int[] _specialTokensMask;
+    private int[] _attentionMask;
+    private List<Encoding> _overflowing;
+
+    internal Encoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
+        int[] attentionMask, List<Encoding>? overflowing = null)
+    {
+        _ids = ids;
+        _typeIds = typeIds;
+        _tokens = tokens;
+        _wordIds = wordIds;
+        _offsets = offsets;
+        _specialTokensMask = specialTokensMask;
+        _attentionMask = attentionMask;
+        _overflowing = overflowing ?? [];
+    }
+
+    /// <summary>Token ids.</summary>
+    public IReadOnlyList<int> Ids => _ids;
+
+    /// <summary>Segment ids: 0 for the first sequence and its special tokens, 1 for the second.</summary>
+    public IReadOnlyList<int> TypeIds => _typeIds;
+
+    /// <summary>Token strings.</summary>
+    public IReadOnlyList<string> Tokens => _tokens;
+
+    /// <summary>The word (pre-token) index of each token within its sequence, or -1 for special and padding tokens.</summary>
+    public IReadOnlyList<int> WordIds => _wordIds;
+
+    /// <summary>Start and end of each token in the original text, in UTF-16 code units; (0, 0) for special tokens.</summary>
+    public IReadOnlyList<(int Start, int End)> Offsets => _offsets;
+
+    /// <summary>1 for special and padding tokens, 0 for text tokens.</summary>
+    public IReadOnlyList<int> SpecialTokensMask => _specialTokensMask;
+
+    /// <summary>1 for real tokens, 0 for padding.</summary>
+    public IReadOnlyList<int> AttentionMask => _attentionMask;
+
+    /// <summary>Windows beyond the truncation length (with the configured stride), each a full encoding.</summary>
+    public IReadOnlyList<Encoding> Overflowing => _overflowing;
+
+    /// <summary>Number of tokens.</summary>
+    public int Length => _ids.Length;
+
+    /// <summary>
+    /// Offsets in code points instead of UTF-16 units; <paramref name="text"/> is the text the offsets point
+    /// into (for a pair, pass each sequence's own text and use <see cref="TypeIds"/> to tell them apart).
+    /// </summary>
+    public IReadOnlyList<(int Start, int End)> GetCodePointOffsets(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var codePointIndex = new int[text.Length + 1];
+        int cp = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            codePointIndex[i] = cp;
+            if (!(char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])))
+            {
+                cp++;
+            }
+        }
+        codePointIndex[text.Length] = cp;
+        var result = new (int, int)[_offsets.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            var (start, end) = _offsets[i];
+            result[i] = (start == 0 && end == 0) ? (0, 0) : (codePointIndex[Math.Min(start, text.Length)], codePointIndex[Math.Min(end, text.Length)]);
+        }
+        return result;
+    }
+
+    internal static Encoding FromBuffer(TokenBuffer buffer, int typeId, WordPieceVocabulary vocabulary)
+    {
+        int n = buffer.Count;
+        var ids = buffer.Ids.AsSpan(0, n).ToArray();
+        var tokens = new string[n];
+        var offsets = new (int, int)[n];
+        for (int i = 0; i < n; i++)
+        {
+            tokens[i] = vocabulary[ids[i]] ?? string.Empty;
+            offsets[i] = (buffer.Starts[i], buffer.Ends[i]);
+        }
+        var typeIds = new int[n];
+        if (typeId != 0)
+        {
+            Array.Fill(typeIds, typeId);
+        }
+        var attention = new int[n];
+        Array.Fill(attention, 1);
+        return new Encoding(ids, typeIds, tokens, buffer.Words.AsSpan(0, n).ToArray(), offsets, new int[n], attention);
+    }
+
+    private Encoding Slice(int start, int stop) => new(_ids[start..stop], _typeIds[start..stop], _tokens[start..stop],
+        _wordIds[start..stop], _offsets[start..stop], _specialTokensMask[start..stop], _attentionMask[start..stop]);
+
+    private Encoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
+        [.. _overflowing.Select(o => o.Clone())]);
+
+    /// <summary>HF's <c>Encoding::truncate</c>: keep the first window, the rest become overflowing windows.</summary>
+    internal void Truncate(int maxLength, int stride, TruncationDirection direction)
+    {
+        int length = _ids.Length;
+        if (maxLength >= length)
+        {
+            return;
+        }
+        if (maxLength == 0)
+        {
+            var whole = new Encoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing);
+            Assign(new Encoding([], [], [], [], [], [], []));
+            _overflowing.Add(whole);
+            return;
+        }
+        if (stride >= maxLength)
+        {
+            throw new TruncationException($"`stride` must be strictly less than `max_len={maxLength}` (note that `max_len` may be " +
+                "shorter than the max length of the original model, as it subtracts the number of special characters");
+        }
+        int step = maxLength - stride;
+        var windows = new List<(int Start, int Stop)>();
+        if (direction == TruncationDirection.Right)
+        {
+            for (int start = 0; start < length; start += step)
+            {
+                int stop = Math.Min(start + maxLength, length);
+                windows.Add((start, stop));
+                if (stop == length)
+                {
+                    break;
+                }
+            }
+        }
+        else
+        {
+            for (int last = length - 1; last >= 0; last -= step)
+            {
+                int stop = last + 1;
+                int start = Math.Max(0, stop - maxLength);
+                windows.Add((start, stop));
+                if (start == 0)
+                {
+                    break;
+                }
+            }
+        }
+        var kept = Slice(windows[0].Start, windows[0].Stop);
+        for (int i = 1; i < windows.Count; i++)
+        {
+            kept._overflowing.Add(Slice(windows[i].Start, windows[i].Stop));
+        }
+        Assign(kept);
+    }
+
+    private void Assign(Encoding other)
+    {
+        _ids = other._ids;
+        _typeIds = other._typeIds;
+        _tokens = other._tokens;
+        _wordIds = other._wordIds;
+        _offsets = other._offsets;
+        _specialTokensMask = other._specialTokensMask;
+        _attentionMask = other._attentionMask;
+        _overflowing = other._overflowing;
+    }
+
+    /// <summary>Wraps this encoding (and each overflowing window) in special tokens: prefix + tokens + suffix.</summary>
+    internal Encoding WithSpecialTokens(ReadOnlySpan<(int Id, string Token)> prefix, ReadOnlySpan<(int Id, string Token)> suffix, int typeId)
+    {
+        var overflowing = new List<Encoding>(_overflowing.Count);
+        foreach (var o in _overflowing)
+        {
+            overflowing.Add(o.WithSpecialTokens(prefix, suffix, typeId));
+        }
+        int n = prefix.Length + _ids.Length + suffix.Length;
+        var ids = new int[n];
+        var typeIds = new int[n];
+        var tokens = new string[n];
+        var words = new int[n];
+        var offsets = new (int, int)[n];
+        var special = new int[n];
+        var attention = new int[n];
+        Array.Fill(attention, 1);
+        Array.Fill(typeIds, typeId);
+        int k = 0;
+        foreach (var (id, token) in prefix)
+        {
+            ids[k] = id;
+            tokens[k] = token;
+            words[k] = -1;
+            special[k] = 1;
+            k++;
+        }
+        _ids.CopyTo(ids, k);
+        _tokens.CopyTo(tokens, k);
+        _wordIds.CopyTo(words, k);
+        _offsets.CopyTo(offsets, k);
+        k += _ids.Length;
+        foreach (var (id, token) in suffix)
+        {
+            ids[k] = id;
+            tokens[k] = token;
+            words[k] = -1;
+            special[k] = 1;
+            k++;
+        }
+        return new Encoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing);
+    }
+
+    /// <summary>HF's <c>Encoding::merge_with</c> (offsets not shifted): also combines the overflowing windows.</summary>
+    internal static Encoding Merge(Encoding first, Encoding second)
+    {
+        var overflowing = new List<Encoding>();
+        foreach (var firstWindow in first._overflowing)
+        {
+            overflowing.Add(Merge(firstWindow.Clone(), second.Clone()));
+            foreach (var secondWindow in second._overflowing)
+            {
+                overflowing.Add(Merge(firstWindow.Clone(), secondWindow.Clone()));
+            }
+        }
+        foreach (var secondWindow in second._overflowing)
+        {
+            overflowing.Add(Merge(first.Clone(), secondWindow.Clone()));
+        }
+        return new Encoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
+            [.. first._tokens, .. second._tokens], [.. first._wordIds, .. second._wordIds], [.. first._offsets, .. second._offsets],
+            [.. first._specialTokensMask, .. second._specialTokensMask], [.. first._attentionMask, .. second._attentionMask],
+            overflowing);
+    }
+
+    /// <summary>HF's <c>Encoding::pad</c>: pads the overflowing windows too; never shortens.</summary>
+    internal void Pad(int targetLength, PaddingOptions options)
+    {
+        foreach (var o in _overflowing)
+        {
+            o.Pad(targetLength, options);
+        }
+        int padLength = targetLength - _ids.Length;
+        if (padLength <= 0)
+        {
+            return;
+        }
+        bool left = options.Direction == PaddingDirection.Left;
+        _ids = PadArray(_ids, padLength, options.PadId, left);
+        _typeIds = PadArray(_typeIds, padLength, options.PadTypeId, left);
+        _tokens = PadArray(_tokens, padLength, options.PadToken, left);
+        _wordIds = PadArray(_wordIds, padLength, -1, left);
+        _attentionMask = PadArray(_attentionMask, padLength, 0, left);
+        _specialTokensMask = PadArray(_specialTokensMask, padLength, 1, left);
+        _offsets = PadArray(_offsets, padLength, (0, 0), left);
+    }
+
+    private static T[] PadArray<T>(T[] values, int padLength, T pad, bool left)
+    {
+        var result = new T[values.Length + padLength];
+        Array.Fill(result, pad);
+        values.CopyTo(result, left ? padLength : 0);
+        return result;
+    }
+}

@@ -1,0 +1,134 @@
+namespace Manabi.Text;
+
+/// <summary>
+/// The WordPiece model: greedy longest-match-first over a word, continuation pieces carrying the
+/// <see cref="ContinuingSubwordPrefix"/>; a word with any unmatched piece, or longer than
+/// <see cref="MaxInputCharsPerWord"/> code points, becomes one <see cref="UnknownToken"/>.
+/// </summary>
+public sealed class WordPieceModel
+{
+    private readonly SpanLookup _starts;
+    private readonly SpanLookup _continuations;
+
+    /// <summary>Creates a model over a vocabulary.</summary>
+    /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
+    public WordPieceModel(WordPieceVocabulary vocabulary, string unknownToken = "[UNK]", string continuingSubwordPrefix = "##",
+        int maxInputCharsPerWord = 100)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(unknownToken);
+        ArgumentNullException.ThrowIfNull(continuingSubwordPrefix);
+        if (!vocabulary.TryGetId(unknownToken, out int unknownId))
+        {
+            throw new ArgumentException($"the vocabulary has no unknown token '{unknownToken}'", nameof(vocabulary));
+        }
+        Vocabulary = vocabulary;
+        UnknownToken = unknownToken;
+        UnknownId = unknownId;
+        ContinuingSubwordPrefix = continuingSubwordPrefix;
+        MaxInputCharsPerWord = maxInputCharsPerWord;
+        var all = new List<(string, int)>(vocabulary.Count);
+        var continuations = new List<(string, int)>();
+        foreach (var (token, id) in vocabulary.Entries)
+        {
+            all.Add((token, id));
+            if (continuingSubwordPrefix.Length > 0 && token.StartsWith(continuingSubwordPrefix, StringComparison.Ordinal))
+            {
+                continuations.Add((token[continuingSubwordPrefix.Length..], id));
+            }
+        }
+        _starts = new SpanLookup(all);
+        _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
+    }
+
+    /// <summary>The vocabulary.</summary>
+    public WordPieceVocabulary Vocabulary { get; }
+
+    /// <summary>The unknown token, e.g. <c>[UNK]</c>.</summary>
+    public string UnknownToken { get; }
+
+    /// <summary>The unknown token's id.</summary>
+    public int UnknownId { get; }
+
+    /// <summary>The prefix of pieces that continue a word, e.g. <c>##</c>.</summary>
+    public string ContinuingSubwordPrefix { get; }
+
+    /// <summary>Words with more code points than this become the unknown token.</summary>
+    public int MaxInputCharsPerWord { get; }
+
+    /// <summary>Splits one word into pieces; offsets are UTF-16 indices into <paramref name="word"/>.</summary>
+    public IReadOnlyList<(string Token, int Id, int Start, int End)> Tokenize(string word)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        var pieces = new List<(string, int, int, int)>();
+        if (word.Length == 0)
+        {
+            return pieces;
+        }
+        var starts = new int[word.Length];
+        var ends = new int[word.Length];
+        for (int i = 0; i < word.Length; i++)
+        {
+            starts[i] = i;
+            ends[i] = i + 1;
+            if (char.IsLowSurrogate(word[i]) && i > 0)
+            {
+                starts[i] = i - 1;
+                ends[i - 1] = i + 1;
+            }
+        }
+        int codePoints = word.Length - word.Count(char.IsLowSurrogate);
+        var buffer = new TokenBuffer(8);
+        TokenizeWord(word, starts, ends, codePoints, buffer, 0);
+        for (int i = 0; i < buffer.Count; i++)
+        {
+            pieces.Add((Vocabulary[buffer.Ids[i]]!, buffer.Ids[i], buffer.Starts[i], buffer.Ends[i]));
+        }
+        return pieces;
+    }
+
+    /// <summary>
+    /// Appends the pieces of one normalized word to <paramref name="output"/>. <paramref name="starts"/> and
+    /// <paramref name="ends"/> give, per UTF-16 unit of the word, the original span it came from.
+    /// </summary>
+    internal void TokenizeWord(ReadOnlySpan<char> word, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, int codePoints,
+        TokenBuffer output, int wordIndex)
+    {
+        int length = word.Length;
+        if (codePoints > MaxInputCharsPerWord)
+        {
+            output.Add(UnknownId, starts[0], ends[length - 1], wordIndex);
+            return;
+        }
+        int first = output.Count;
+        int start = 0;
+        SpanLookup table = _starts;
+        while (start < length)
+        {
+            int end = Math.Min(length, start + table.MaxKeyLength);
+            if (end < length && char.IsLowSurrogate(word[end]))
+            {
+                end--;
+            }
+            int id = -1;
+            while (end > start)
+            {
+                id = table.Find(word[start..end]);
+                if (id >= 0)
+                {
+                    break;
+                }
+                end -= end - start >= 2 && char.IsLowSurrogate(word[end - 1]) ? 2 : 1;
+            }
+            if (id < 0)
+            {
+                output.Count = first;
+                output.Add(UnknownId, starts[0], ends[length - 1], wordIndex);
+                return;
+            }
+            output.Add(id, starts[start], ends[end - 1], wordIndex);
+            start = end;
+            table = _continuations;
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Manabi.Text;
+
+public sealed partial class WordPieceTokenizer
+{
+    /// <summary>
+    /// Loads a tokenizer from <c>vocab.txt</c>, <c>tokenizer.json</c>, or a folder holding either (tokenizer.json
+    /// preferred). A <c>tokenizer_config.json</c> beside a vocab.txt supplies <c>do_lower_case</c>,
+    /// <c>strip_accents</c> and <c>tokenize_chinese_chars</c>.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">The file is missing, empty, malformed or lacks its unknown token.</exception>
+    public static WordPieceTokenizer Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            string json = Path.Combine(path, "tokenizer.json");
+            string vocab = Path.Combine(path, "vocab.txt");
+            return File.Exists(json) ? FromTokenizerJson(json)
+                : File.Exists(vocab) ? FromVocabFile(vocab)
+                : throw new TokenizerFormatException("no tokenizer.json or vocab.txt in this folder", path, 0);
+        }
+        return path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? FromTokenizerJson(path) : FromVocabFile(path);
+    }
+
+    /// <summary>
+    /// Loads BERT's <c>vocab.txt</c> as HF's <c>BertWordPieceTokenizer</c> would, honouring a sibling
+    /// <c>tokenizer_config.json</c>; <paramref name="lowercase"/> overrides both.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">Missing, empty, not UTF-8, or without <c>[UNK]</c>.</exception>
+    public static WordPieceTokenizer FromVocabFile(string path, bool? lowercase = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new TokenizerFormatException("the vocabulary file does not exist", path, 0);
+        }
+        var vocabulary = WordPieceVocabulary.Load(path);
+        string unknown = "[UNK]";
+        bool? configLowercase = null;
+        bool? stripAccents = null;
+        bool chinese = true;
+        string config = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "tokenizer_config.json");
+        if (File.Exists(config))
+        {
+            JsonNode? node = ParseJson(config);
+            configLowercase = node?["do_lower_case"]?.GetValue<bool>();
+            stripAccents = node?["strip_accents"]?.GetValue<bool>();
+            chinese = node?["tokenize_chinese_chars"]?.GetValue<bool>() ?? true;
+            unknown = node?["unk_token"] is JsonValue u ? u.GetValue<string>() : node?["unk_token"]?["content"]?.GetValue<string>() ?? unknown;
+        }
+        if (!vocabulary.Contains(unknown))
+        {
+            throw new TokenizerFormatException($"the vocabulary has no unknown token '{unknown}'", path, 0);
+        }
+        bool lower = lowercase ?? configLowercase ?? true;
+        var tokenizer = CreateBert(vocabulary, lower);
+        var normalizer = new BertNormalizer(true, chinese, lowercase is null ? stripAccents : null, lower);
+        return tokenizer.WithNormalizer(normalizer);
+    }
+
+    /// <summary>Loads HF's <c>tokenizer.json</c> with a WordPiece model (BERT normalizer, post-processor, truncation, padding).</summary>
+    /// <exception cref="TokenizerFormatException">Malformed JSON (with its line), another model type, or no unknown token.</exception>
+    public static WordPieceTokenizer FromTokenizerJson(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        JsonNode root = ParseJson(path) ?? throw new TokenizerFormatException("empty tokenizer.json", path, 1);
+        try
+        {
+            JsonNode model = root["model"] ?? throw new TokenizerFormatException("no \"model\" block", path, 0);
+            string type = model["type"]?.GetValue<string>() ?? "WordPiece";
+            if (type != "WordPiece")
+            {
+                throw new TokenizerFormatException($"model type {type} is not supported (only WordPiece)", path, 0);
+            }
+            var ids = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (token, id) in model["vocab"]?.AsObject() ?? throw new TokenizerFormatException("the model has no vocab", path, 0))
+            {
+                ids[token] = id!.GetValue<int>();
+            }
+            if (ids.Count == 0)
+            {
+                throw new TokenizerFormatException("the vocabulary is empty", path, 0);
+            }
+            var vocabulary = new WordPieceVocabulary(ids);
+            string unknown = model["unk_token"]?.GetValue<string>() ?? "[UNK]";
+            if (!vocabulary.Contains(unknown))
+            {
+                throw new TokenizerFormatException($"the vocabulary has no unknown token '{unknown}'", path, 0);
+            }
+            var wordPiece = new WordPieceModel(vocabulary, unknown, model["continuing_subword_prefix"]?.GetValue<string>() ?? "##",
+                model["max_input_chars_per_word"]?.GetValue<int>() ?? 100);
+            var added = new List<AddedToken>();
+            foreach (JsonNode? token in root["added_tokens"]?.AsArray() ?? [])
+            {
+                added.Add(new AddedToken(token!["content"]!.GetValue<string>(), token["id"]!.GetValue<int>(),
+                    token["special"]?.GetValue<bool>() ?? false));
+            }
+            BertNormalizer normalizer = root["normalizer"] is JsonObject n && n["type"]?.GetValue<string>() == "BertNormalizer"
+                ? new BertNormalizer(n["clean_text"]?.GetValue<bool>() ?? true, n["handle_chinese_chars"]?.GetValue<bool>() ?? true,
+                    n["strip_accents"]?.GetValue<bool?>(), n["lowercase"]?.GetValue<bool>() ?? true)
+                : root["normalizer"] is null ? new BertNormalizer(false, false, false, false)
+                : throw new TokenizerFormatException($"normalizer {root["normalizer"]!["type"]} is not supported", path, 0);
+            var decoder = root["decoder"] is JsonObject d && d["type"]?.GetValue<string>() == "WordPiece"
+                ? new WordPieceDecoder(d["prefix"]?.GetValue<string>() ?? "##", d["cleanup"]?.GetValue<bool>() ?? true)
+                : null;
+            return new WordPieceTokenizer(wordPiece, normalizer, ReadPostProcessor(root["post_processor"], path), added, decoder,
+                ReadTruncation(root["truncation"]), ReadPadding(root["padding"]));
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException && e is not TokenizerFormatException)
+        {
+            throw new TokenizerFormatException($"unexpected tokenizer.json content: {e.Message}", path, 0, e);
+        }
+    }
+
+    private static JsonNode? ParseJson(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllBytes(path));
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerFormatException($"malformed JSON: {e.Message}", path, (int)(e.LineNumber ?? 0) + 1, e);
+        }
+    }
+
+    private static BertPostProcessor? ReadPostProcessor(JsonNode? node, string path)
+    {
+        switch (node?["type"]?.GetValue<string>())
+        {
+            case null:
+                return null;
+            case "BertProcessing":
+                return new BertPostProcessor(node["cls"]![0]!.GetValue<string>(), node["cls"]![1]!.GetValue<int>(),
+                    node["sep"]![0]!.GetValue<string>(), node["sep"]![1]!.GetValue<int>());
+            case "TemplateProcessing":
+            {
+                // BERT's template ([CLS] $A [SEP] / [CLS] $A [SEP] $B:1 [SEP]:1) maps onto the BERT post-processor.
+                var single = node["single"]!.AsArray();
+                string cls = single[0]!["SpecialToken"]!["id"]!.GetValue<string>();
+                string sep = single[^1]!["SpecialToken"]!["id"]!.GetValue<string>();
+                int Id(string token) => node["special_tokens"]![token]!["ids"]![0]!.GetValue<int>();
+                return new BertPostProcessor(cls, Id(cls), sep, Id(sep));
+            }
+            case var other:
+                throw new TokenizerFormatException($"post-processor {other} is not supported", path, 0);
+        }
+    }
+
+    private static TruncationOptions? ReadTruncation(JsonNode? node) => node is null ? null
+        : new TruncationOptions(node["max_length"]!.GetValue<int>(),
+            node["strategy"]?.GetValue<string>() switch
+            {
+                "OnlyFirst" => TruncationStrategy.OnlyFirst,
+                "OnlySecond" => TruncationStrategy.OnlySecond,
+                _ => TruncationStrategy.LongestFirst,
+            },
+            node["stride"]?.GetValue<int>() ?? 0,
+            node["direction"]?.GetValue<string>() == "Left" ? TruncationDirection.Left : TruncationDirection.Right);
+
+    private static PaddingOptions? ReadPadding(JsonNode? node)
+    {
+        if (node is null)
+        {
+            return null;
+        }
+        var options = node["strategy"] is JsonObject strategy && strategy["Fixed"] is { } length
+            ? new PaddingOptions(length.GetValue<int>())
+            : new PaddingOptions();
+        return options with
+        {
+            Direction = node["direction"]?.GetValue<string>() == "Left" ? PaddingDirection.Left : PaddingDirection.Right,
+            PadToMultipleOf = node["pad_to_multiple_of"]?.GetValue<int?>(),
+            PadId = node["pad_id"]?.GetValue<int>() ?? 0,
+            PadTypeId = node["pad_type_id"]?.GetValue<int>() ?? 0,
+            PadToken = node["pad_token"]?.GetValue<string>() ?? "[PAD]",
+        };
+    }
+
+    /// <summary>Saves <c>vocab.txt</c> (tokens in id order).</summary>
+    public void SaveVocab(string path) => Vocabulary.Save(path);
+
+    /// <summary>Saves HF's <c>tokenizer.json</c> (loadable by HF tokenizers' <c>Tokenizer.from_file</c>).</summary>
+    public void SaveTokenizerJson(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            json.WriteString("version", "1.0");
+            if (Truncation is { } t)
+            {
+                json.WriteStartObject("truncation");
+                json.WriteString("direction", t.Direction.ToString());
+                json.WriteNumber("max_length", t.MaxLength);
+                json.WriteString("strategy", t.Strategy.ToString());
+                json.WriteNumber("stride", t.Stride);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("truncation");
+            }
+            if (Padding is { } p)
+            {
+                json.WriteStartObject("padding");
+                if (p.Strategy == PaddingStrategy.Fixed)
+                {
+                    json.WriteStartObject("strategy");
+                    json.WriteNumber("Fixed", p.Length);
+                    json.WriteEndObject();
+                }
+                else
+                {
+                    json.WriteString("strategy", "BatchLongest");
+                }
+                json.WriteString("direction", p.Direction.ToString());
+                if (p.PadToMultipleOf is { } multiple)
+                {
+                    json.WriteNumber("pad_to_multiple_of", multiple);
+                }
+                else
+                {
+                    json.WriteNull("pad_to_multiple_of");
+                }
+                json.WriteNumber("pad_id", p.PadId);
+                json.WriteNumber("pad_type_id", p.PadTypeId);
+                json.WriteString("pad_token", p.PadToken);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("padding");
+            }
+            json.WriteStartArray("added_tokens");
+            foreach (var token in _addedTokens.OrderBy(a => a.Id))
+            {
+                json.WriteStartObject();
+                json.WriteNumber("id", token.Id);
+                json.WriteString("content", token.Content);
+                json.WriteBoolean("single_word", false);
+                json.WriteBoolean("lstrip", false);
+                json.WriteBoolean("rstrip", false);
+                json.WriteBoolean("normalized", !token.Special);
+                json.WriteBoolean("special", token.Special);
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteStartObject("normalizer");
+            json.WriteString("type", "BertNormalizer");
+            json.WriteBoolean("clean_text", Normalizer.CleanText);
+            json.WriteBoolean("handle_chinese_chars", Normalizer.HandleChineseChars);
+            if (Normalizer.StripAccents is { } strip)
+            {
+                json.WriteBoolean("strip_accents", strip);
+            }
+            else
+            {
+                json.WriteNull("strip_accents");
+            }
+            json.WriteBoolean("lowercase", Normalizer.Lowercase);
+            json.WriteEndObject();
+            json.WriteStartObject("pre_tokenizer");
+            json.WriteString("type", "BertPreTokenizer");
+            json.WriteEndObject();
+            if (PostProcessor is { } post)
+            {
+                json.WriteStartObject("post_processor");
+                json.WriteString("type", "BertProcessing");
+                json.WriteStartArray("sep");
+                json.WriteStringValue(post.Sep);
+                json.WriteNumberValue(post.SepId);
+                json.WriteEndArray();
+                json.WriteStartArray("cls");
+                json.WriteStringValue(post.Cls);
+                json.WriteNumberValue(post.ClsId);
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("post_processor");
+            }
+            json.WriteStartObject("decoder");
+            json.WriteString("type", "WordPiece");
+            json.WriteString("prefix", Decoder.Prefix);
+            json.WriteBoolean("cleanup", Decoder.Cleanup);
+            json.WriteEndObject();
+            json.WriteStartObject("model");
+            json.WriteString("type", "WordPiece");
+            json.WriteString("unk_token", Model.UnknownToken);
+            json.WriteString("continuing_subword_prefix", Model.ContinuingSubwordPrefix);
+            json.WriteNumber("max_input_chars_per_word", Model.MaxInputCharsPerWord);
+            json.WriteStartObject("vocab");
+            foreach (var (token, id) in Vocabulary.Entries)
+            {
+                json.WriteNumber(token, id);
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        AtomicFile.WriteAllText(path, System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,283 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using static Manabi.Text.Unicode.UnicodeTables;
+
+namespace Manabi.Text;
+
+/// <summary>
+/// The BERT normalizer and pre-tokenizer fused into one pass over the text: each code point is normalized
+/// where it stands and appended to the current word together with its original UTF-16 span, so that no
+/// normalized copy of the text and no alignment table is ever built. ASCII takes a table-driven path.
+/// Instances hold scratch buffers and are used by one thread at a time.
+/// </summary>
+internal sealed class WordScanner
+{
+    private char[] _word = new char[128];
+    private int[] _starts = new int[128];
+    private int[] _ends = new int[128];
+    private int _length;
+    private int _codePoints;
+    private (int CodePoint, int Class, int Start, int End)[] _pending = new (int, int, int, int)[8];
+    private int _pendingCount;
+
+    [ThreadStatic]
+    private static WordScanner? t_current;
+
+    /// <summary>This thread's scanner.</summary>
+    public static WordScanner Current => t_current ??= new WordScanner();
+
+    /// <summary>Token buffers for the first and second sequence, reused by this thread.</summary>
+    public TokenBuffer First { get; } = new(256);
+
+    /// <summary>See <see cref="First"/>.</summary>
+    public TokenBuffer Second { get; } = new(256);
+
+    /// <summary>
+    /// Scans <paramref name="text"/>, whose first unit is at <paramref name="baseOffset"/> in the original,
+    /// and returns true when the sink asked to stop.
+    /// </summary>
+    public bool Scan<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int baseOffset, ref TSink sink)
+        where TSink : struct, IWordSink
+    {
+        ReadOnlySpan<byte> asciiClass = normalizer.AsciiClass;
+        ReadOnlySpan<char> asciiMap = normalizer.AsciiMap;
+        _length = 0;
+        _codePoints = 0;
+        _pendingCount = 0;
+        int i = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c < 128)
+            {
+                if (_pendingCount > 0 && asciiClass[c] != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
+                {
+                    return true;
+                }
+                switch (asciiClass[c])
+                {
+                    case BertNormalizer.AsciiWord:
+                        Append(asciiMap[c], baseOffset + i, baseOffset + i + 1);
+                        _codePoints++;
+                        break;
+                    case BertNormalizer.AsciiSpace:
+                        if (_length > 0 && Flush(ref sink))
+                        {
+                            return true;
+                        }
+                        break;
+                    case BertNormalizer.AsciiPunctuation:
+                        if (_length > 0 && Flush(ref sink))
+                        {
+                            return true;
+                        }
+                        Append(asciiMap[c], baseOffset + i, baseOffset + i + 1);
+                        _codePoints++;
+                        if (Flush(ref sink))
+                        {
+                            return true;
+                        }
+                        break;
+                }
+                i++;
+                continue;
+            }
+            int codePoint;
+            int units = 1;
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                codePoint = char.ConvertToUtf32(c, text[i + 1]);
+                units = 2;
+            }
+            else
+            {
+                // A lone surrogate cannot reach HF (its input is UTF-8); it reads as U+FFFD.
+                codePoint = char.IsSurrogate(c) ? 0xFFFD : c;
+            }
+            if (ScanNonAscii(normalizer, codePoint, baseOffset + i, baseOffset + i + units, ref sink))
+            {
+                return true;
+            }
+            i += units;
+        }
+        return FlushPending(normalizer, ref sink) || (_length > 0 && Flush(ref sink));
+    }
+
+    private bool ScanNonAscii<TSink>(BertNormalizer normalizer, int codePoint, int start, int end, ref TSink sink)
+        where TSink : struct, IWordSink
+    {
+        CharFlags flags = GetFlags(codePoint);
+        if (normalizer.CleanText && (codePoint == 0 || codePoint == 0xFFFD || (flags & CharFlags.Other) != 0))
+        {
+            // Removed before NFD runs, so a run of combining marks continues across it.
+            return false;
+        }
+        if ((flags & CharFlags.Whitespace) != 0)
+        {
+            return FlushPending(normalizer, ref sink) || (_length > 0 && Flush(ref sink));
+        }
+        bool isolate = normalizer.HandleChineseChars && (flags & CharFlags.Chinese) != 0;
+        if (isolate && (FlushPending(normalizer, ref sink) || (_length > 0 && Flush(ref sink))))
+        {
+            return true;
+        }
+        if (normalizer.StripsAccents)
+        {
+            Span<int> parts = stackalloc int[MaxDecompositionLength];
+            int count = Decompose(codePoint, parts);
+            for (int k = 0; k < count; k++)
+            {
+                int part = parts[k];
+                if ((GetFlags(part) & CharFlags.Combining) != 0)
+                {
+                    AddPending(part, start, end);
+                }
+                else if (FlushPending(normalizer, ref sink) || Emit(normalizer, part, start, end, ref sink))
+                {
+                    return true;
+                }
+            }
+        }
+        else if (Emit(normalizer, codePoint, start, end, ref sink))
+        {
+            return true;
+        }
+        return isolate && _length > 0 && Flush(ref sink);
+    }
+
+    /// <summary>Lowercases, drops Mn when stripping accents, and pre-tokenizes one NFD code point.</summary>
+    private bool Emit<TSink>(BertNormalizer normalizer, int codePoint, int start, int end, ref TSink sink)
+        where TSink : struct, IWordSink
+    {
+        CharFlags flags = GetFlags(codePoint);
+        if (normalizer.StripsAccents && (flags & CharFlags.NonspacingMark) != 0)
+        {
+            return false;
+        }
+        if (normalizer.Lowercase)
+        {
+            if (codePoint == 0x130)
+            {
+                // Rust's char::to_lowercase uses the full mapping: U+0130 becomes i + combining dot above.
+                return EmitLowered('i', start, end, ref sink) || EmitLowered(0x307, start, end, ref sink);
+            }
+            codePoint = codePoint < 0x10000 ? char.ToLowerInvariant((char)codePoint) : Rune.ToLowerInvariant(new Rune(codePoint)).Value;
+        }
+        return EmitLowered(codePoint, start, end, ref sink);
+    }
+
+    private bool EmitLowered<TSink>(int codePoint, int start, int end, ref TSink sink) where TSink : struct, IWordSink
+    {
+        CharFlags flags = GetFlags(codePoint);
+        if ((flags & CharFlags.Whitespace) != 0)
+        {
+            return _length > 0 && Flush(ref sink);
+        }
+        if ((flags & CharFlags.Punctuation) != 0)
+        {
+            if (_length > 0 && Flush(ref sink))
+            {
+                return true;
+            }
+            AppendCodePoint(codePoint, start, end);
+            return Flush(ref sink);
+        }
+        AppendCodePoint(codePoint, start, end);
+        return false;
+    }
+
+    private void AddPending(int codePoint, int start, int end)
+    {
+        if (_pendingCount == _pending.Length)
+        {
+            Array.Resize(ref _pending, _pending.Length * 2);
+        }
+        _pending[_pendingCount++] = (codePoint, GetCombiningClass(codePoint), start, end);
+    }
+
+    /// <summary>
+    /// Emits a run of combining marks in canonical order (a stable sort by combining class). As in HF's
+    /// alignment-tracking NFD, the reordered characters take the original spans in their original order.
+    /// </summary>
+    private bool FlushPending<TSink>(BertNormalizer normalizer, ref TSink sink) where TSink : struct, IWordSink
+    {
+        int count = _pendingCount;
+        if (count == 0)
+        {
+            return false;
+        }
+        _pendingCount = 0;
+        Span<(int CodePoint, int Class)> sorted = count <= 32 ? stackalloc (int, int)[count] : new (int, int)[count];
+        for (int i = 0; i < count; i++)
+        {
+            sorted[i] = (_pending[i].CodePoint, _pending[i].Class);
+        }
+        for (int i = 1; i < count; i++)
+        {
+            var item = sorted[i];
+            int j = i - 1;
+            while (j >= 0 && sorted[j].Class > item.Class)
+            {
+                sorted[j + 1] = sorted[j];
+                j--;
+            }
+            sorted[j + 1] = item;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            if (Emit(normalizer, sorted[i].CodePoint, _pending[i].Start, _pending[i].End, ref sink))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Append(char c, int start, int end)
+    {
+        if (_length == _word.Length)
+        {
+            Grow();
+        }
+        _word[_length] = c;
+        _starts[_length] = start;
+        _ends[_length] = end;
+        _length++;
+    }
+
+    private void AppendCodePoint(int cp, int start, int end)
+    {
+        if (cp < 0x10000)
+        {
+            Append((char)cp, start, end);
+        }
+        else
+        {
+            var rune = new Rune(cp);
+            Span<char> pair = stackalloc char[2];
+            rune.EncodeToUtf16(pair);
+            Append(pair[0], start, end);
+            Append(pair[1], start, end);
+        }
+        _codePoints++;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Flush<TSink>(ref TSink sink) where TSink : struct, IWordSink
+    {
+        bool stop = sink.OnWord(_word.AsSpan(0, _length), _starts.AsSpan(0, _length), _ends.AsSpan(0, _length), _codePoints);
+        _length = 0;
+        _codePoints = 0;
+        return stop;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow()
+    {
+        int size = _word.Length * 2;
+        Array.Resize(ref _word, size);
+        Array.Resize(ref _starts, size);
+        Array.Resize(ref _ends, size);
+    }
+}

@@ -1,0 +1,1 @@
+namespace Manabi.Text.Tests;

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Manabi.TestSupport;
+
+namespace Manabi.Text.Tests;
+
+/// <summary>Decoding, truncation errors, padding, the span and batch APIs, and invariant-globalization safety.</summary>
+public class BehaviourTests
+{
+    [Fact]
+    public void DecodeOfEncodeMatchesHfDecodeOnGoldenTexts()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tokenizer", "hf-decode-golden.json")));
+        foreach (var item in document.RootElement.GetProperty("items").EnumerateArray())
+        {
+            var ids = Golden.Uncased.Encode(item.GetProperty("text").GetString()!).Ids;
+            Assert.Equal(item.GetProperty("decoded").GetString(), Golden.Uncased.Decode(ids));
+            Assert.Equal(item.GetProperty("decoded_with_special").GetString(), Golden.Uncased.Decode(ids, skipSpecialTokens: false));
+        }
+    }
+
+    [Fact]
+    public void TransformersBertTokenizerAgreesWhereHfFastDoes()
+    {
+        // transformers' Python BertTokenizer differs from the Rust one only on a few documented inputs; count them.
+        using var document = JsonDocument.Parse(File.ReadAllBytes(Fixtures.Path("tokenizer", "transformers-bert-tokens.json")));
+        int same = document.RootElement.EnumerateArray().Count(item =>
+            Golden.Strings(item.GetProperty("tokens")).SequenceEqual(Golden.Uncased.Encode(item.GetProperty("text").GetString()!, false).Tokens));
+        Assert.InRange(same, 55, 60);
+    }
+
+    [Fact]
+    public void AccentsAreStrippedUnderInvariantGlobalization()
+    {
+        Assert.True(AppContext.TryGetSwitch("System.Globalization.Invariant", out bool invariant) && invariant);
+        Assert.Equal("cafe resume naive", BertNormalizer.Uncased.Normalize("Café résumé naïve"));
+        Assert.Equal(["cafe", "resume"], Golden.Uncased.PreTokenize("CAFÉ Résumé"));
+        Assert.Equal("9.0.0", BertNormalizer.UnicodeVersion);
+    }
+
+    [Fact]
+    public void OnlySecondWithoutPairAndTooShortSequencesFailLikeHf()
+    {
+        var onlySecond = Golden.Uncased.WithTruncation(new TruncationOptions(8, TruncationStrategy.OnlySecond));
+        Assert.Equal("Truncation error: Second sequence not provided",
+            Assert.Throws<TruncationException>(() => onlySecond.Encode("one two three four five six seven eight nine")).Message);
+        Assert.Equal("Truncation error: Sequence to truncate too short to respect the provided max_length",
+            Assert.Throws<TruncationException>(() => onlySecond.Encode("one two three four five six seven", "a b")).Message);
+        Assert.Throws<ArgumentException>(() => Golden.Uncased.WithTruncation(new TruncationOptions(8, stride: 7)));
+    }
+
+    [Fact]
+    public void StrideProducesOverlappingOverflowWindows()
+    {
+        var tokenizer = Golden.Uncased.WithTruncation(new TruncationOptions(6, stride: 2));
+        var encoding = tokenizer.Encode("one two three four five six seven eight nine ten");
+        Assert.Equal(["[CLS]", "one", "two", "three", "four", "[SEP]"], encoding.Tokens);
+        // HF 0.23 stops tokenizing once max_length tokens exist, so the windows cover the first 6 words only.
+        Assert.Equal(["[CLS]", "three", "four", "five", "six", "[SEP]"], encoding.Overflowing[0].Tokens);
+        Assert.Single(encoding.Overflowing);
+    }
+
+    [Fact]
+    public void FixedLeftPaddingToMultipleFillsMasks()
+    {
+        var tokenizer = Golden.Uncased.WithPadding(new PaddingOptions(5) { Direction = PaddingDirection.Left, PadToMultipleOf = 4 });
+        var encoding = tokenizer.Encode("hello world");
+        Assert.Equal([0, 0, 0, 0, 101, 7592, 2088, 102], encoding.Ids);
+        Assert.Equal([0, 0, 0, 0, 1, 1, 1, 1], encoding.AttentionMask);
+        Assert.Equal([1, 1, 1, 1, 1, 0, 0, 1], encoding.SpecialTokensMask);
+        Assert.Equal([-1, -1, -1, -1, -1, 0, 1, -1], encoding.WordIds);
+    }
+
+    [Fact]
+    public void SpanApiDoesNotAllocateInSteadyState()
+    {
+        string text = string.Join(' ', TrainingCorpus.HeldOut.Take(50));
+        var ids = new int[8192];
+        Golden.Uncased.EncodeToIds(text, ids);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            Golden.Uncased.EncodeToIds(text, ids);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void BatchEqualsOneByOneInOrder()
+    {
+        var texts = TrainingCorpus.HeldOut.Take(2000).ToList();
+        var batch = Golden.Uncased.EncodeBatch(texts);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            Assert.Equal(Golden.Uncased.Encode(texts[i]).Ids, batch[i].Ids);
+        }
+        var ids = new int[texts.Count * 64];
+        var mask = new int[texts.Count * 64];
+        int longest = Golden.Uncased.EncodeBatchToIds(texts, ids, mask, 64);
+        Assert.InRange(longest, 3, 64);
+        var expected = Golden.Uncased.WithTruncation(new TruncationOptions(64)).Encode(texts[7]).Ids;
+        Assert.Equal(expected, ids.AsSpan(7 * 64, expected.Count).ToArray());
+    }
+
+    [Fact]
+    public void LikelihoodScoringTrainsAUsableVocabulary()
+    {
+        var options = new WordPieceTrainerOptions { VocabSize = 400, Scoring = WordPieceScoring.Likelihood };
+        var vocabulary = new WordPieceTrainer(options).Train(TrainingCorpus.HeldOut.Take(3000).ToList());
+        Assert.Equal(400, vocabulary.Count);
+        var tokenizer = WordPieceTokenizer.CreateBert(vocabulary);
+        Assert.DoesNotContain(tokenizer.Model.UnknownId, tokenizer.Encode("the quick brown fox", false).Ids);
+    }
+
+    [Fact]
+    public void TrainingIsDeterministic()
+    {
+        var lines = TrainingCorpus.HeldOut.Take(4000).ToList();
+        var first = new WordPieceTrainer(new WordPieceTrainerOptions { VocabSize = 1500 }).Train(lines);
+        var second = new WordPieceTrainer(new WordPieceTrainerOptions { VocabSize = 1500 }).Train(lines);
+        Assert.Equal(first.Entries, second.Entries);
+    }
+}
