@@ -83,7 +83,7 @@ public static class TourCommand
             table.AddRow(
                 new Markup(failed ? $"[red]{Markup.Escape(section.Title)}[/]" : Markup.Escape(section.Title)),
                 new Markup(failed ? $"[red]FAILED: {Markup.Escape(section.Error ?? "")}[/]" : Markup.Escape(section.Headline)),
-                new Text((section.Seconds ?? 0).ToString("0.00", CultureInfo.InvariantCulture)));
+                new Spectre.Console.Text((section.Seconds ?? 0).ToString("0.00", CultureInfo.InvariantCulture)));
         }
         console.Write(table);
         console.WriteLine($"Report: {reportPath}");
