@@ -13,6 +13,8 @@ public static class ManabiCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EigCommand.Create());
         root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(TokenizeCommand.Create());
+        root.Subcommands.Add(WordPieceCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;

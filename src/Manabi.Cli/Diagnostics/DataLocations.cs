@@ -42,4 +42,28 @@ public static class DataLocations
 
     private static bool HasFile(string folder, string name) =>
         File.Exists(Path.Combine(folder, name)) || File.Exists(Path.Combine(folder, name + ".gz"));
+
+    /// <summary>The text corpus files (shared/corpus) used to train WordPiece vocabularies.</summary>
+    public static IReadOnlyList<string> CorpusFiles { get; } = ["corpus-pydoc.txt.gz", "corpus-wordnet.txt.gz"];
+
+    /// <summary>
+    /// The folder holding the text corpus, or null: <c>$MANABI_SHARED/corpus</c>, else the first <c>shared/corpus</c>
+    /// beside the repository or one of its parent folders (searched upward from the program and the working folder).
+    /// </summary>
+    public static string? FindCorpus()
+    {
+        var candidates = new List<string>();
+        if (Environment.GetEnvironmentVariable("MANABI_SHARED") is { Length: > 0 } shared)
+        {
+            candidates.Add(Path.Combine(shared, "corpus"));
+        }
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                candidates.Add(Path.Combine(dir.FullName, "shared", "corpus"));
+            }
+        }
+        return candidates.FirstOrDefault(folder => CorpusFiles.All(file => File.Exists(Path.Combine(folder, file))));
+    }
 }

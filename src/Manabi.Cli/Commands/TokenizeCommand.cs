@@ -1,0 +1,277 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Manabi.Cli.Data;
+using Manabi.Text;
+
+namespace Manabi.Cli.Commands;
+
+/// <summary>
+/// <c>manabi tokenize</c>: encodes texts from a <c>.jsonl</c> or <c>.txt</c> file with a WordPiece tokenizer
+/// (Hugging Face parity) and writes one JSON object per input to a <c>.jsonl</c> file.
+/// </summary>
+public static class TokenizeCommand
+{
+    /// <summary>Inputs encoded together with the batch API; bounds memory on large files.</summary>
+    public const int ChunkSize = 4096;
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Tokens such as "日" or "##é" stay readable; the output is data, not HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    /// <summary>Builds the <c>tokenize</c> command.</summary>
+    public static Command Create()
+    {
+        var vocabOption = new Option<string?>("--vocab") { Description = "BERT vocab.txt (one token a line; a tokenizer_config.json beside it is honoured)." };
+        var tokenizerOption = new Option<string?>("--tokenizer") { Description = "Hugging Face tokenizer.json with a WordPiece model." };
+        var casedOption = new Option<bool>("--cased") { Description = "Keep case and accents (lowercase off, accent stripping off)." };
+        var maxLengthOption = new Option<int?>("--max-length") { Description = "Truncate each encoding to N tokens, special tokens included." };
+        var truncationOption = new Option<string>("--truncation")
+        {
+            Description = "With --max-length: which text of a pair is shortened: longest_first (default), only_first or only_second.",
+            DefaultValueFactory = _ => "longest_first",
+        };
+        truncationOption.AcceptOnlyFromAmong("longest_first", "only_first", "only_second");
+        var strideOption = new Option<int>("--stride") { Description = "With --max-length: HF's stride (overlap of overflowing windows; only the first window is written)." };
+        var paddingOption = new Option<string?>("--padding") { Description = "Pad every encoding to the longest in the input file ('longest') or to N tokens." };
+        var noSpecialOption = new Option<bool>("--no-special-tokens") { Description = "Do not add [CLS] and [SEP]." };
+        var inputOption = new Option<string>("--input")
+        {
+            Description = "Texts: .jsonl with {\"text\": ...} or {\"text\": ..., \"text_pair\": ...} per line, or .txt with one text a line.",
+            Required = true,
+        };
+        var outputOption = new Option<string>("--output")
+        {
+            Description = "Output .jsonl, written atomically (no file at all on error).",
+            Required = true,
+        };
+
+        var command = new Command("tokenize",
+            "WordPiece-tokenizes texts exactly as Hugging Face tokenizers does. Writes one line per input, in order: " +
+            "{\"ids\": [...], \"tokens\": [...], \"type_ids\": [...], \"attention_mask\": [...], \"offsets\": [[start, end], ...]} " +
+            "with offsets in UTF-16 code units of the input text. Bad input exits 2 naming FILE:LINE.")
+        {
+            vocabOption, tokenizerOption, casedOption, maxLengthOption, truncationOption, strideOption, paddingOption,
+            noSpecialOption, inputOption, outputOption,
+        };
+        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
+        {
+            var tokenizer = LoadTokenizer(parseResult.GetValue(vocabOption), parseResult.GetValue(tokenizerOption), parseResult.GetValue(casedOption));
+            var truncationResult = parseResult.GetResult(truncationOption);
+            tokenizer = ApplyTruncation(tokenizer, parseResult.GetValue(maxLengthOption), parseResult.GetValue(truncationOption)!,
+                parseResult.GetValue(strideOption), truncationResult is { Implicit: false } || parseResult.GetResult(strideOption) is { Implicit: false });
+            tokenizer = ApplyPadding(tokenizer, parseResult.GetValue(paddingOption));
+            bool addSpecialTokens = !parseResult.GetValue(noSpecialOption);
+            string inputPath = parseResult.GetValue(inputOption)!;
+            string outputPath = parseResult.GetValue(outputOption)!;
+            int count = Run(tokenizer, inputPath, outputPath, addSpecialTokens, cancellationToken);
+            output.WriteLine($"{count.ToString(CultureInfo.InvariantCulture)} encodings written to {outputPath}");
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// Encodes every input of <paramref name="inputPath"/> in chunks and writes <paramref name="outputPath"/>
+    /// atomically. Batch-longest padding pads to the longest encoding of the whole file, found in a first pass.
+    /// Returns the number of encodings written.
+    /// </summary>
+    /// <exception cref="InputException">Unreadable input, or an input HF's truncation refuses.</exception>
+    public static int Run(WordPieceTokenizer tokenizer, string inputPath, string outputPath, bool addSpecialTokens, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        TextRecordReader.IsJsonLines(inputPath);
+        if (tokenizer.Padding is { Strategy: PaddingStrategy.BatchLongest } longest)
+        {
+            var unpadded = tokenizer.WithPadding(null);
+            int length = 0;
+            foreach (var chunk in TextRecordReader.ReadChunks(inputPath, ChunkSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                length = Math.Max(length, EncodeChunk(unpadded, chunk, inputPath, addSpecialTokens).Max(e => e.Length));
+            }
+            tokenizer = tokenizer.WithPadding(longest with { Strategy = PaddingStrategy.Fixed, Length = length });
+        }
+        int written = 0;
+        AtomicFile.Write(outputPath, stream =>
+        {
+            // Not disposed: BufferedStream would close the temporary file before AtomicFile flushes it to disk.
+            var buffered = new BufferedStream(stream, 1 << 16);
+            using var json = new Utf8JsonWriter(buffered, WriterOptions);
+            foreach (var chunk in TextRecordReader.ReadChunks(inputPath, ChunkSize))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                foreach (var encoding in EncodeChunk(tokenizer, chunk, inputPath, addSpecialTokens))
+                {
+                    WriteEncoding(json, encoding);
+                    json.Flush();
+                    buffered.WriteByte((byte)'\n');
+                    json.Reset(buffered);
+                    written++;
+                }
+            }
+            buffered.Flush();
+        });
+        return written;
+    }
+
+    private static IReadOnlyList<Manabi.Text.Encoding> EncodeChunk(WordPieceTokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
+        bool addSpecialTokens)
+    {
+        try
+        {
+            return tokenizer.EncodeBatch([.. chunk.Select(r => (r.Text, r.Pair))], addSpecialTokens);
+        }
+        catch (Exception ex) when (ex is TruncationException || (ex is AggregateException a && a.InnerExceptions.Any(e => e is TruncationException)))
+        {
+            // The batch does not say which input failed; encoding one by one finds the first, for its line number.
+            foreach (var record in chunk)
+            {
+                try
+                {
+                    tokenizer.Encode(record.Text, record.Pair, addSpecialTokens);
+                }
+                catch (TruncationException failure)
+                {
+                    throw new InputException($"{path}:{record.Line}: cannot truncate this input: {failure.Message}", failure);
+                }
+            }
+            throw;
+        }
+    }
+
+    private static void WriteEncoding(Utf8JsonWriter json, Manabi.Text.Encoding encoding)
+    {
+        json.WriteStartObject();
+        WriteNumbers(json, "ids", encoding.Ids);
+        json.WriteStartArray("tokens");
+        foreach (string token in encoding.Tokens)
+        {
+            json.WriteStringValue(token);
+        }
+        json.WriteEndArray();
+        WriteNumbers(json, "type_ids", encoding.TypeIds);
+        WriteNumbers(json, "attention_mask", encoding.AttentionMask);
+        json.WriteStartArray("offsets");
+        foreach (var (start, end) in encoding.Offsets)
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(start);
+            json.WriteNumberValue(end);
+            json.WriteEndArray();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumbers(Utf8JsonWriter json, string name, IReadOnlyList<int> values)
+    {
+        json.WriteStartArray(name);
+        foreach (int value in values)
+        {
+            json.WriteNumberValue(value);
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>Loads the tokenizer named by exactly one of <c>--vocab</c> and <c>--tokenizer</c>.</summary>
+    /// <exception cref="InputException">Neither or both given, or the file is missing, empty or malformed.</exception>
+    public static WordPieceTokenizer LoadTokenizer(string? vocabPath, string? tokenizerPath, bool cased)
+    {
+        if ((vocabPath is null) == (tokenizerPath is null))
+        {
+            throw new InputException("give exactly one of --vocab vocab.txt and --tokenizer tokenizer.json.");
+        }
+        try
+        {
+            if (vocabPath is not null)
+            {
+                return WordPieceTokenizer.FromVocabFile(vocabPath, cased ? false : null);
+            }
+            if (!File.Exists(tokenizerPath))
+            {
+                throw new InputException($"--tokenizer: {tokenizerPath} does not exist.");
+            }
+            var tokenizer = WordPieceTokenizer.FromTokenizerJson(tokenizerPath!);
+            if (cased)
+            {
+                var n = tokenizer.Normalizer;
+                tokenizer = tokenizer.WithNormalizer(new BertNormalizer(n.CleanText, n.HandleChineseChars, stripAccents: false, lowercase: false));
+            }
+            return tokenizer;
+        }
+        catch (TokenizerFormatException ex)
+        {
+            throw new InputException(ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{vocabPath ?? tokenizerPath}: cannot read the file: {ex.Message}", ex);
+        }
+    }
+
+    private static WordPieceTokenizer ApplyTruncation(WordPieceTokenizer tokenizer, int? maxLength, string strategy, int stride, bool truncationOptionsGiven)
+    {
+        if (maxLength is null)
+        {
+            if (truncationOptionsGiven)
+            {
+                throw new InputException("--truncation and --stride need --max-length N.");
+            }
+            return tokenizer;
+        }
+        if (maxLength < 0)
+        {
+            throw new InputException($"--max-length: {maxLength} is negative.");
+        }
+        if (stride < 0)
+        {
+            throw new InputException($"--stride: {stride} is negative.");
+        }
+        var truncationStrategy = strategy switch
+        {
+            "only_first" => TruncationStrategy.OnlyFirst,
+            "only_second" => TruncationStrategy.OnlySecond,
+            _ => TruncationStrategy.LongestFirst,
+        };
+        try
+        {
+            return tokenizer.WithTruncation(new TruncationOptions(maxLength.Value, truncationStrategy, stride));
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InputException($"--stride: {ex.Message}", ex);
+        }
+    }
+
+    private static WordPieceTokenizer ApplyPadding(WordPieceTokenizer tokenizer, string? padding)
+    {
+        if (padding is null)
+        {
+            return tokenizer;
+        }
+        PaddingOptions options;
+        if (padding == "longest")
+        {
+            options = new PaddingOptions();
+        }
+        else if (int.TryParse(padding, NumberStyles.None, CultureInfo.InvariantCulture, out int length))
+        {
+            options = new PaddingOptions(length);
+        }
+        else
+        {
+            throw new InputException($"--padding: '{padding}' is neither 'longest' nor a length N.");
+        }
+        string padToken = tokenizer.Padding?.PadToken ?? "[PAD]";
+        if (!tokenizer.Vocabulary.TryGetId(padToken, out int padId))
+        {
+            throw new InputException($"--padding: the vocabulary has no padding token {padToken}.");
+        }
+        return tokenizer.WithPadding(options with { PadToken = padToken, PadId = padId });
+    }
+}

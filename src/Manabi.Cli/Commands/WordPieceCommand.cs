@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Manabi.Cli.Data;
+using Manabi.Cli.Output;
+using Manabi.Text;
+using Spectre.Console;
+
+namespace Manabi.Cli.Commands;
+
+/// <summary><c>manabi wordpiece train</c>: trains a WordPiece vocabulary as Hugging Face's trainer does.</summary>
+public static class WordPieceCommand
+{
+    /// <summary>Lines counted together; word counts, not lines, are what stays in memory.</summary>
+    public const int ChunkSize = 65536;
+
+    /// <summary>Builds the <c>wordpiece</c> command with its <c>train</c> sub-command.</summary>
+    public static Command Create()
+    {
+        var wordPiece = new Command("wordpiece", "WordPiece vocabularies (see also 'manabi tokenize').");
+        wordPiece.Subcommands.Add(CreateTrain());
+        return wordPiece;
+    }
+
+    private static Command CreateTrain()
+    {
+        var inputOption = new Option<string[]>("--input")
+        {
+            Description = "UTF-8 text files, one text a line (.gz decompressed); several may follow one --input.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var vocabSizeOption = new Option<int>("--vocab-size") { Description = "Vocabulary size, special tokens included.", Required = true };
+        var minFrequencyOption = new Option<long>("--min-frequency")
+        {
+            Description = "A merge needs a pair seen at least this often.",
+            DefaultValueFactory = _ => 2,
+        };
+        var limitAlphabetOption = new Option<int>("--limit-alphabet")
+        {
+            Description = "Keep at most this many initial characters (the most frequent).",
+            DefaultValueFactory = _ => 1000,
+        };
+        var outputOption = new Option<string>("--output") { Description = "Folder for vocab.txt and tokenizer.json (created if needed).", Required = true };
+
+        var command = new Command("train",
+            "Trains an uncased BERT WordPiece vocabulary like Hugging Face tokenizers' WordPieceTrainer ([UNK] [SEP] [CLS] [PAD] [MASK] first, " +
+            "deterministic) and writes OUTPUT/vocab.txt and OUTPUT/tokenizer.json. Shows progress; Ctrl+C cancels without writing.")
+        {
+            inputOption, vocabSizeOption, minFrequencyOption, limitAlphabetOption, outputOption,
+        };
+        command.SetAction(CommandActions.GuardAsync(async (parseResult, output, cancellationToken) =>
+        {
+            string[] inputs = parseResult.GetValue(inputOption) ?? [];
+            var options = new WordPieceTrainerOptions
+            {
+                VocabSize = Positive(parseResult.GetValue(vocabSizeOption), "--vocab-size"),
+                MinFrequency = NonNegative(parseResult.GetValue(minFrequencyOption), "--min-frequency"),
+                LimitAlphabet = (int)NonNegative(parseResult.GetValue(limitAlphabetOption), "--limit-alphabet"),
+            };
+            foreach (string input in inputs)
+            {
+                if (!File.Exists(input))
+                {
+                    throw new InputException($"--input: {input} does not exist.");
+                }
+            }
+            string outDirectory = parseResult.GetValue(outputOption)!;
+            var console = Terminal.CreateConsole(output);
+            var stopwatch = Stopwatch.StartNew();
+            WordPieceVocabulary vocabulary = Terminal.IsInteractive(output)
+                ? await TrainWithProgressBarAsync(console, inputs, options, cancellationToken).ConfigureAwait(false)
+                : Train(inputs, options, new PlainProgress(console), cancellationToken);
+            var tokenizer = WordPieceTokenizer.CreateBert(vocabulary);
+            try
+            {
+                Directory.CreateDirectory(outDirectory);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new InputException($"--output: cannot create folder '{outDirectory}': {ex.Message}", ex);
+            }
+            tokenizer.SaveVocab(Path.Combine(outDirectory, "vocab.txt"));
+            tokenizer.SaveTokenizerJson(Path.Combine(outDirectory, "tokenizer.json"));
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{vocabulary.Count} tokens trained in {stopwatch.Elapsed.TotalSeconds:0.00} s; wrote {Path.Combine(outDirectory, "vocab.txt")} and tokenizer.json"));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// Counts words file by file in chunks (so memory holds word counts, not the corpus), then merges.
+    /// Progress reports stages: "Read files" by bytes, then the trainer's own stages.
+    /// </summary>
+    /// <exception cref="InputException">A file is unreadable or not UTF-8 (the message names file and line).</exception>
+    public static WordPieceVocabulary Train(IReadOnlyList<string> inputs, WordPieceTrainerOptions options,
+        IProgress<WordPieceTrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        // The trainer takes no token; throwing from its progress callback is how a merge loop gets cancelled.
+        var cancellable = new CancellingProgress(progress, cancellationToken);
+        var counter = new WordPieceTrainer(options);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long totalBytes = inputs.Sum(path => new FileInfo(path).Length);
+        long doneBytes = 0;
+        foreach (string path in inputs)
+        {
+            using var reader = new Utf8LineReader(path);
+            var chunk = new List<string>(ChunkSize);
+            string? line;
+            do
+            {
+                line = reader.ReadLine();
+                if (line is not null)
+                {
+                    chunk.Add(line);
+                }
+                if (chunk.Count == ChunkSize || (line is null && chunk.Count > 0))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var (word, count) in counter.CountWords(chunk))
+                    {
+                        counts[word] = counts.GetValueOrDefault(word) + count;
+                    }
+                    chunk.Clear();
+                    cancellable.Report(new("Read files", doneBytes + reader.Position, totalBytes));
+                }
+            }
+            while (line is not null);
+            doneBytes += reader.Length;
+        }
+        cancellable.Report(new("Read files", totalBytes, totalBytes));
+        try
+        {
+            return new WordPieceTrainer(options, cancellable).TrainFromWordCounts(counts);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+        {
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private static async Task<WordPieceVocabulary> TrainWithProgressBarAsync(IAnsiConsole console, string[] inputs,
+        WordPieceTrainerOptions options, CancellationToken cancellationToken)
+    {
+        WordPieceVocabulary? vocabulary = null;
+        await console.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
+                var progress = new CallbackProgress(p =>
+                {
+                    lock (tasks)
+                    {
+                        if (!tasks.TryGetValue(p.Stage, out var task))
+                        {
+                            task = context.AddTask(Markup.Escape(p.Stage), maxValue: Math.Max(1, p.Total));
+                            tasks[p.Stage] = task;
+                        }
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = Math.Min(p.Done, task.MaxValue);
+                    }
+                });
+                vocabulary = await Task.Run(() => Train(inputs, options, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+                lock (tasks)
+                {
+                    foreach (var task in tasks.Values)
+                    {
+                        task.Value = task.MaxValue;
+                    }
+                }
+            }).ConfigureAwait(false);
+        return vocabulary!;
+    }
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new InputException($"{option}: {value} must be positive.");
+
+    private static long NonNegative(long value, string option) =>
+        value >= 0 ? value : throw new InputException($"{option}: {value} must not be negative.");
+}
