@@ -22,13 +22,26 @@ internal static class SymmetricEigenSolver
     /// <param name="n">Dimension.</param>
     /// <param name="computeVectors">Whether to compute eigenvectors.</param>
     /// <param name="vectorsTransposed">Row-major n×n, row j = unit eigenvector of value j; null without vectors.</param>
+    /// <param name="method">How the tridiagonal eigenvectors are found; QL is kept for comparison.</param>
     /// <returns>Eigenvalues, ascending.</returns>
-    public static double[] Solve(double[] a, int n, bool computeVectors, out double[]? vectorsTransposed)
+    public static double[] Solve(
+        double[] a, int n, bool computeVectors, out double[]? vectorsTransposed,
+        TridiagonalMethod method = TridiagonalMethod.DivideAndConquer)
     {
         var d = new double[n];
         var e = new double[n];
         var tau = new double[n];
         Tridiagonalize(a, n, d, e, tau);
+
+        if (computeVectors && method == TridiagonalMethod.DivideAndConquer)
+        {
+            // Divide and conquer returns the values ascending and row j of the vectors matching value j.
+            var vectors = new double[n * n];
+            TridiagonalDivideAndConquer.Solve(d, e, vectors, n);
+            BackTransform(a, tau, vectors, n);
+            vectorsTransposed = vectors;
+            return d;
+        }
 
         double[]? zt = null;
         if (computeVectors)
@@ -260,7 +273,7 @@ internal static class SymmetricEigenSolver
     /// Rotations are recorded and applied in batches to rows of <paramref name="zt"/>, strip by strip, so the
     /// eigenvector matrix is streamed from memory once per batch instead of once per rotation sweep.
     /// </summary>
-    private static void TridiagonalQl(double[] d, double[] e, double[]? zt, int n)
+    internal static void TridiagonalQl(double[] d, double[] e, double[]? zt, int n)
     {
         var rotations = zt is null ? null : new RotationBatch(zt, n);
         double f = 0.0;
