@@ -17,6 +17,12 @@ internal static class SymmetricEigenSolver
     // Rows of the eigenvector matrix back-transformed together, so each reflector is read once per block.
     private const int BackTransformRowBlock = 16;
 
+    // Reflectors aggregated into one compact-WY block I − YTYᵀ by the blocked back-transformation.
+    private const int ReflectorBlock = 64;
+
+    // Below this size the matrix-matrix form does not pay for its packing.
+    private const int BlockedBackTransformThreshold = 128;
+
     /// <summary>Solves the symmetric eigenproblem of the lower triangle of <paramref name="a"/>.</summary>
     /// <param name="a">Row-major n×n working copy; only the lower triangle is read. It is overwritten.</param>
     /// <param name="n">Dimension.</param>
@@ -38,7 +44,14 @@ internal static class SymmetricEigenSolver
             // Divide and conquer returns the values ascending and row j of the vectors matching value j.
             var vectors = new double[n * n];
             TridiagonalDivideAndConquer.Solve(d, e, vectors, n);
-            BackTransform(a, tau, vectors, n);
+            if (n >= BlockedBackTransformThreshold)
+            {
+                BlockedBackTransform(a, tau, vectors, n);
+            }
+            else
+            {
+                BackTransform(a, tau, vectors, n);
+            }
             vectorsTransposed = vectors;
             return d;
         }
@@ -531,6 +544,83 @@ internal static class SymmetricEigenSolver
             for (int block = 0; block < blocks; block++)
             {
                 BackTransformBlock(a, tau, zt, n, block);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The back-transformation of <see cref="BackTransform"/> with the reflectors aggregated in blocks of
+    /// <see cref="ReflectorBlock"/> as I − YTYᵀ (LAPACK dlarft/dlarfb), so that nearly all the work is two matrix
+    /// products per block: Zᵀ ← Zᵀ − ((ZᵀY)Tᵀ)Yᵀ, last block first.
+    /// </summary>
+    private static void BlockedBackTransform(double[] a, double[] tau, double[] zt, int n)
+    {
+        int reflectors = n - 2;
+        int blocks = (reflectors + ReflectorBlock - 1) / ReflectorBlock;
+        var yt = new double[ReflectorBlock * n];
+        var t = new double[ReflectorBlock * ReflectorBlock];
+        var w = new double[n * ReflectorBlock];
+        var tyt = new double[ReflectorBlock * n];
+        for (int block = blocks - 1; block >= 0; block--)
+        {
+            int first = block * ReflectorBlock;
+            int count = Math.Min(ReflectorBlock, reflectors - first);
+            int offset = first + 1;
+            int length = n - offset;
+
+            // Yᵀ: row j is reflector first+j on columns offset.., zero left of its leading 1.
+            Array.Clear(yt, 0, count * length);
+            for (int j = 0; j < count; j++)
+            {
+                int k = first + j;
+                Array.Copy(a, k * n + k + 1, yt, j * length + j, n - k - 1);
+            }
+            FormTriangularFactor(yt, tau, first, count, length, t);
+
+            PackedGemm.Multiply(
+                n, count, length, 1.0, StridedMatrix.RowMajor(zt, offset, n), StridedMatrix.Transposed(yt, 0, length),
+                0.0, w, 0, count);
+            // Zᵀ −= W (Tᵀ Yᵀ): the small triangular factor is folded into Yᵀ by one more product.
+            PackedGemm.Multiply(
+                count, length, count, 1.0, StridedMatrix.Transposed(t, 0, ReflectorBlock), StridedMatrix.RowMajor(yt, 0, length),
+                0.0, tyt, 0, length);
+            PackedGemm.Multiply(
+                n, length, count, -1.0, StridedMatrix.RowMajor(w, 0, count), StridedMatrix.RowMajor(tyt, 0, length),
+                1.0, zt, offset, n);
+        }
+    }
+
+    /// <summary>
+    /// Upper-triangular T with H_first…H_{first+count−1} = I − YTYᵀ (dlarft, forward, columnwise):
+    /// T[j,j] = τ_j and T[0:j, j] = −τ_j T[0:j, 0:j] Yᵀ y_j.
+    /// </summary>
+    private static void FormTriangularFactor(double[] yt, double[] tau, int first, int count, int length, double[] t)
+    {
+        Array.Clear(t);
+        var gram = new double[count];
+        for (int j = 0; j < count; j++)
+        {
+            double tj = tau[first + j];
+            t[j * ReflectorBlock + j] = tj;
+            if (tj == 0.0 || j == 0)
+            {
+                continue;
+            }
+            var yj = new ReadOnlySpan<double>(yt, j * length, length);
+            for (int i = 0; i < j; i++)
+            {
+                // y_i is zero left of i, y_j left of j > i: the dot product starts at j.
+                gram[i] = -tj * System.Numerics.Tensors.TensorPrimitives.Dot(
+                    new ReadOnlySpan<double>(yt, i * length + j, length - j), yj[j..]);
+            }
+            for (int i = 0; i < j; i++)
+            {
+                double sum = 0.0;
+                for (int p = i; p < j; p++)
+                {
+                    sum += t[i * ReflectorBlock + p] * gram[p];
+                }
+                t[i * ReflectorBlock + j] = sum;
             }
         }
     }
