@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -362,14 +363,8 @@ internal static class TridiagonalDivideAndConquer
         {
             double pole = poles[i];
             int row = i * k;
-            for (int j = 0; j < i; j++)
-            {
-                product[j] *= delta[row + j] / (poles[j] - pole);
-            }
-            for (int j = i + 1; j < k; j++)
-            {
-                product[j] *= delta[row + j] / (poles[j] - pole);
-            }
+            ScaleByRatios(product, delta, row, poles, pole, 0, i);
+            ScaleByRatios(product, delta, row, poles, pole, i + 1, k);
         }
         var adjusted = new double[k];
         for (int j = 0; j < k; j++)
@@ -377,20 +372,15 @@ internal static class TridiagonalDivideAndConquer
             adjusted[j] = Math.CopySign(Math.Sqrt(Math.Max(0.0, -product[j])), weights[j]);
         }
 
-        for (int i = 0; i < k; i++)
+        if (k >= 64)
         {
-            int row = i * k;
-            double sum = 0.0;
-            for (int j = 0; j < k; j++)
+            Parallel.For(0, k, i => NormalizedVector(adjusted, delta, i * k, k));
+        }
+        else
+        {
+            for (int i = 0; i < k; i++)
             {
-                double x = adjusted[j] / delta[row + j];
-                delta[row + j] = x;
-                sum += x * x;
-            }
-            double scale = 1.0 / Math.Sqrt(sum);
-            for (int j = 0; j < k; j++)
-            {
-                delta[row + j] *= scale;
+                NormalizedVector(adjusted, delta, i * k, k);
             }
         }
         return delta;
@@ -411,11 +401,8 @@ internal static class TridiagonalDivideAndConquer
         if (!last)
         {
             double half = 0.5 * (poles[i + 1] - poles[i]);
-            double atMid = rhoInverse;
-            for (int j = 0; j < k; j++)
-            {
-                atMid += weights[j] * weights[j] / (poles[j] - poles[i] - half);
-            }
+            (double atMid, _) = SecularTerms(poles, weights, 0, k, poles[i], half);
+            atMid += rhoInverse;
             if (atMid >= 0)
             {
                 origin = i;
@@ -447,22 +434,9 @@ internal static class TridiagonalDivideAndConquer
         double shift = poles[origin];
         for (int iteration = 0; iteration < MaxSecularIterations; iteration++)
         {
-            double psi = 0.0, dpsi = 0.0, phi = 0.0, dphi = 0.0, absolute = 0.0;
-            for (int j = 0; j <= i; j++)
-            {
-                double dj = poles[j] - shift - tau;
-                double t = weights[j] / dj;
-                psi += weights[j] * t;
-                dpsi += t * t;
-            }
-            for (int j = i + 1; j < k; j++)
-            {
-                double dj = poles[j] - shift - tau;
-                double t = weights[j] / dj;
-                phi += weights[j] * t;
-                dphi += t * t;
-            }
-            absolute = phi - psi; // ψ terms are negative, φ terms positive
+            (double psi, double dpsi) = SecularTerms(poles, weights, 0, i + 1, shift, tau);
+            (double phi, double dphi) = SecularTerms(poles, weights, i + 1, k, shift, tau);
+            double absolute = phi - psi; // ψ terms are negative, φ terms positive
             double f = rhoInverse + psi + phi;
             double slope = dpsi + dphi;
             if (Math.Abs(f) <= Eps * (8.0 * (rhoInverse + absolute) + Math.Abs(tau) * slope))
@@ -519,6 +493,63 @@ internal static class TridiagonalDivideAndConquer
         {
             delta[row + j] = poles[j] - shift - tau;
         }
+    }
+
+    /// <summary>Σ wⱼ²/δⱼ and Σ wⱼ²/δⱼ² over j in [from, to), with δⱼ = (dⱼ − shift) − τ.</summary>
+    private static (double Sum, double Derivative) SecularTerms(double[] poles, double[] weights, int from, int to, double shift, double tau)
+    {
+        ref double d = ref MemoryMarshal.GetArrayDataReference(poles);
+        ref double w = ref MemoryMarshal.GetArrayDataReference(weights);
+        int width = Vector<double>.Count;
+        var vShift = new Vector<double>(shift);
+        var vTau = new Vector<double>(tau);
+        Vector<double> sum = Vector<double>.Zero, derivative = Vector<double>.Zero;
+        int j = from;
+        for (; j + width <= to; j += width)
+        {
+            Vector<double> wj = Vector.LoadUnsafe(ref w, (nuint)j);
+            Vector<double> t = wj / (Vector.LoadUnsafe(ref d, (nuint)j) - vShift - vTau);
+            sum = Vector.FusedMultiplyAdd(wj, t, sum);
+            derivative = Vector.FusedMultiplyAdd(t, t, derivative);
+        }
+        double s = Vector.Sum(sum), ds = Vector.Sum(derivative);
+        for (; j < to; j++)
+        {
+            double t = Unsafe.Add(ref w, j) / (Unsafe.Add(ref d, j) - shift - tau);
+            s += Unsafe.Add(ref w, j) * t;
+            ds += t * t;
+        }
+        return (s, ds);
+    }
+
+    /// <summary>product[j] ×= delta[row + j] / (poles[j] − pole) for j in [from, to).</summary>
+    private static void ScaleByRatios(double[] product, double[] delta, int row, double[] poles, double pole, int from, int to)
+    {
+        ref double p = ref MemoryMarshal.GetArrayDataReference(product);
+        ref double q = ref MemoryMarshal.GetArrayDataReference(delta);
+        q = ref Unsafe.Add(ref q, row);
+        ref double d = ref MemoryMarshal.GetArrayDataReference(poles);
+        int width = Vector<double>.Count;
+        var vPole = new Vector<double>(pole);
+        int j = from;
+        for (; j + width <= to; j += width)
+        {
+            Vector<double> ratio = Vector.LoadUnsafe(ref q, (nuint)j) / (Vector.LoadUnsafe(ref d, (nuint)j) - vPole);
+            (Vector.LoadUnsafe(ref p, (nuint)j) * ratio).StoreUnsafe(ref p, (nuint)j);
+        }
+        for (; j < to; j++)
+        {
+            Unsafe.Add(ref p, j) *= Unsafe.Add(ref q, j) / (Unsafe.Add(ref d, j) - pole);
+        }
+    }
+
+    /// <summary>Row of delta at <paramref name="row"/> ← ŵ ./ row, normalized: the eigenvector of one root.</summary>
+    private static void NormalizedVector(double[] adjusted, double[] delta, int row, int k)
+    {
+        Span<double> x = delta.AsSpan(row, k);
+        System.Numerics.Tensors.TensorPrimitives.Divide(adjusted, x, x);
+        double norm = System.Numerics.Tensors.TensorPrimitives.Norm(x);
+        System.Numerics.Tensors.TensorPrimitives.Multiply(x, 1.0 / norm, x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
