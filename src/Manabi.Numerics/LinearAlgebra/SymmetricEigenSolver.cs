@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace Manabi.Numerics.LinearAlgebra;
 
 /// <summary>
-/// Dense symmetric eigensolver: Householder tridiagonalization, implicit QL with Wilkinson-type shifts,
-/// and back-transformation by the reflectors. All work arrays are row-major so that the hot loops
+/// Dense symmetric eigensolver: Householder tridiagonalization; then, with vectors, divide and conquer
+/// (<see cref="TridiagonalDivideAndConquer"/>) and a compact-WY back-transformation on <see cref="PackedGemm"/>,
+/// or implicit QL with Wilkinson-type shifts and a row-blocked back-transformation (values alone, or on request). All work arrays are row-major so that the hot loops
 /// run over contiguous memory with <see cref="Vector{T}"/> and can be split between cores.
 /// </summary>
 internal static class SymmetricEigenSolver
