@@ -19,7 +19,7 @@ internal static class SymmetricEigenSolver
     private const int BackTransformRowBlock = 16;
 
     // Reflectors aggregated into one compact-WY block I − YTYᵀ by the blocked back-transformation.
-    private const int ReflectorBlock = 64;
+    private const int ReflectorBlock = 128;
 
     // Below this size the matrix-matrix form does not pay for its packing.
     private const int BlockedBackTransformThreshold = 128;
