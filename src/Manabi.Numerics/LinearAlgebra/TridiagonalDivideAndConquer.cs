@@ -403,20 +403,33 @@ internal static class TridiagonalDivideAndConquer
             double half = 0.5 * (poles[i + 1] - poles[i]);
             (double atMid, _) = SecularTerms(poles, weights, 0, k, poles[i], half);
             atMid += rhoInverse;
+            // Initial guess (dlaed4): the two nearest poles exactly, every other term frozen at the midpoint.
+            double gap = poles[i + 1] - poles[i];
+            double wi2 = weights[i] * weights[i], wi12 = weights[i + 1] * weights[i + 1];
+            double c = atMid + wi2 / half - wi12 / (gap - half);
+            double guess;
             if (atMid >= 0)
             {
                 origin = i;
                 lo = 0.0;
                 hi = half;
-                tau = half;
+                double a = c * gap + wi2 + wi12;
+                double b = wi2 * gap;
+                double root = Math.Sqrt(Math.Abs(a * a - 4.0 * b * c));
+                guess = a > 0 ? 2.0 * b / (a + root) : (a - root) / (2.0 * c);
             }
             else
             {
                 origin = i + 1;
                 lo = -half;
                 hi = 0.0;
-                tau = -half;
+                double a = -c * gap + wi2 + wi12;
+                double b = -wi12 * gap;
+                double root = Math.Sqrt(Math.Abs(a * a + 4.0 * b * c));
+                guess = a > 0 ? 2.0 * b / (a + root) : -(a + root) / (2.0 * c);
             }
+            // The midpoint is a safe start whenever the model misleads.
+            tau = guess > lo && guess < hi ? guess : (atMid >= 0 ? hi : lo);
         }
         else
         {
