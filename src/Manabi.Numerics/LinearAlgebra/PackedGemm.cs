@@ -16,8 +16,6 @@ internal readonly record struct StridedMatrix(double[] Data, int Offset, int Row
 
     /// <summary>Transpose of the row-major matrix with leading dimension <paramref name="ld"/> starting at <paramref name="offset"/>.</summary>
     public static StridedMatrix Transposed(double[] data, int offset, int ld) => new(data, offset, 1, ld);
-
-    public double this[int i, int j] => Data[Offset + i * RowStride + j * ColumnStride];
 }
 
 /// <summary>

@@ -114,8 +114,8 @@ internal static class TridiagonalDivideAndConquer
     }
 
     /// <summary>
-    /// Merges two solved halves [start, start+leftSize) and the rest, torn apart by ρ(e_last + e_first)(…)ᵀ, into
-    /// the eigen-decomposition of the whole block.
+    /// Merges the solved halves [start, start+leftSize) and [start+leftSize, start+size), which the tear
+    /// T = diag(T₁, T₂) + |ρ|vvᵀ with v = e_last + sign(ρ)e_first separated, into the decomposition of the whole block.
     /// </summary>
     private static void Merge(double[] d, double[] zt, int n, int start, int size, int leftSize, double rho)
     {
@@ -236,10 +236,10 @@ internal static class TridiagonalDivideAndConquer
                 count2++;
             }
         }
-        int[] next3 = [0, 0, count1, count1 + count2];
+        int[] nextSlot = [0, 0, count1, count1 + count2];
         for (int i = 0; i < k; i++)
         {
-            grouped[next3[structure[kept[i]]]++] = i;
+            grouped[nextSlot[structure[kept[i]]]++] = i;
         }
         int topCount = count1 + count2;
         int bottomBegin = count1;
