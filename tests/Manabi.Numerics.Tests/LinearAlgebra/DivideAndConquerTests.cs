@@ -67,6 +67,16 @@ public class DivideAndConquerTests
     }
 
     [Fact]
+    public void AllOnesIsRankOne()
+    {
+        // Eigenvalues n and 0 (n − 1 times): nearly everything deflates, on the blocked back-transformation path.
+        const int n = 450;
+        var a = new double[n * n];
+        Array.Fill(a, 1.0);
+        CheckDense(a, n);
+    }
+
+    [Fact]
     public void ZeroMatrix()
     {
         const int n = 60;
