@@ -8,8 +8,9 @@ namespace Manabi.Numerics.LinearAlgebra;
 public static class Eigen
 {
     /// <summary>
-    /// Eigen-decomposition of a real symmetric matrix with a fast managed solver (Householder tridiagonalization,
-    /// implicit QL, blocked back-transformation; SIMD and multi-core).
+    /// Eigen-decomposition of a real symmetric matrix with a fast managed solver (Householder tridiagonalization;
+    /// with vectors, divide and conquer on the tridiagonal and a blocked back-transformation built on matrix-matrix
+    /// products; values alone by implicit QL; SIMD and multi-core).
     /// </summary>
     /// <param name="matrix">Square symmetric matrix. Symmetry is checked to a relative tolerance of 1e-10 of the
     /// largest entry; the lower triangle is what the solver reads.</param>

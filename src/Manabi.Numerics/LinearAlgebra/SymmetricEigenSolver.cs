@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace Manabi.Numerics.LinearAlgebra;
 
 /// <summary>
-/// Dense symmetric eigensolver: Householder tridiagonalization, implicit QL with Wilkinson-type shifts,
-/// and back-transformation by the reflectors. All work arrays are row-major so that the hot loops
+/// Dense symmetric eigensolver: Householder tridiagonalization; then, with vectors, divide and conquer
+/// (<see cref="TridiagonalDivideAndConquer"/>) and a compact-WY back-transformation on <see cref="PackedGemm"/>,
+/// or implicit QL with Wilkinson-type shifts and a row-blocked back-transformation (values alone, or on request). All work arrays are row-major so that the hot loops
 /// run over contiguous memory with <see cref="Vector{T}"/> and can be split between cores.
 /// </summary>
 internal static class SymmetricEigenSolver
@@ -17,18 +18,44 @@ internal static class SymmetricEigenSolver
     // Rows of the eigenvector matrix back-transformed together, so each reflector is read once per block.
     private const int BackTransformRowBlock = 16;
 
+    // Reflectors aggregated into one compact-WY block I − YTYᵀ by the blocked back-transformation.
+    private const int ReflectorBlock = 128;
+
+    // Below this size the matrix-matrix form does not pay for its packing.
+    private const int BlockedBackTransformThreshold = 400;
+
     /// <summary>Solves the symmetric eigenproblem of the lower triangle of <paramref name="a"/>.</summary>
     /// <param name="a">Row-major n×n working copy; only the lower triangle is read. It is overwritten.</param>
     /// <param name="n">Dimension.</param>
     /// <param name="computeVectors">Whether to compute eigenvectors.</param>
     /// <param name="vectorsTransposed">Row-major n×n, row j = unit eigenvector of value j; null without vectors.</param>
+    /// <param name="method">How the tridiagonal eigenvectors are found; QL is kept for comparison.</param>
     /// <returns>Eigenvalues, ascending.</returns>
-    public static double[] Solve(double[] a, int n, bool computeVectors, out double[]? vectorsTransposed)
+    public static double[] Solve(
+        double[] a, int n, bool computeVectors, out double[]? vectorsTransposed,
+        TridiagonalMethod method = TridiagonalMethod.DivideAndConquer)
     {
         var d = new double[n];
         var e = new double[n];
         var tau = new double[n];
         Tridiagonalize(a, n, d, e, tau);
+
+        if (computeVectors && method == TridiagonalMethod.DivideAndConquer)
+        {
+            // Divide and conquer returns the values ascending and row j of the vectors matching value j.
+            var vectors = new double[n * n];
+            TridiagonalDivideAndConquer.Solve(d, e, vectors, n);
+            if (n >= BlockedBackTransformThreshold)
+            {
+                BlockedBackTransform(a, tau, vectors, n);
+            }
+            else
+            {
+                BackTransform(a, tau, vectors, n);
+            }
+            vectorsTransposed = vectors;
+            return d;
+        }
 
         double[]? zt = null;
         if (computeVectors)
@@ -260,7 +287,7 @@ internal static class SymmetricEigenSolver
     /// Rotations are recorded and applied in batches to rows of <paramref name="zt"/>, strip by strip, so the
     /// eigenvector matrix is streamed from memory once per batch instead of once per rotation sweep.
     /// </summary>
-    private static void TridiagonalQl(double[] d, double[] e, double[]? zt, int n)
+    internal static void TridiagonalQl(double[] d, double[] e, double[]? zt, int n)
     {
         var rotations = zt is null ? null : new RotationBatch(zt, n);
         double f = 0.0;
@@ -518,6 +545,83 @@ internal static class SymmetricEigenSolver
             for (int block = 0; block < blocks; block++)
             {
                 BackTransformBlock(a, tau, zt, n, block);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The back-transformation of <see cref="BackTransform"/> with the reflectors aggregated in blocks of
+    /// <see cref="ReflectorBlock"/> as I − YTYᵀ (LAPACK dlarft/dlarfb), so that nearly all the work is two matrix
+    /// products per block: Zᵀ ← Zᵀ − ((ZᵀY)Tᵀ)Yᵀ, last block first.
+    /// </summary>
+    private static void BlockedBackTransform(double[] a, double[] tau, double[] zt, int n)
+    {
+        int reflectors = n - 2;
+        int blocks = (reflectors + ReflectorBlock - 1) / ReflectorBlock;
+        var yt = new double[ReflectorBlock * n];
+        var t = new double[ReflectorBlock * ReflectorBlock];
+        var w = new double[n * ReflectorBlock];
+        var tyt = new double[ReflectorBlock * n];
+        for (int block = blocks - 1; block >= 0; block--)
+        {
+            int first = block * ReflectorBlock;
+            int count = Math.Min(ReflectorBlock, reflectors - first);
+            int offset = first + 1;
+            int length = n - offset;
+
+            // Yᵀ: row j is reflector first+j on columns offset.., zero left of its leading 1.
+            Array.Clear(yt, 0, count * length);
+            for (int j = 0; j < count; j++)
+            {
+                int k = first + j;
+                Array.Copy(a, k * n + k + 1, yt, j * length + j, n - k - 1);
+            }
+            FormTriangularFactor(yt, tau, first, count, length, t);
+
+            PackedGemm.Multiply(
+                n, count, length, 1.0, StridedMatrix.RowMajor(zt, offset, n), StridedMatrix.Transposed(yt, 0, length),
+                0.0, w, 0, count);
+            // Zᵀ −= W (Tᵀ Yᵀ): the small triangular factor is folded into Yᵀ by one more product.
+            PackedGemm.Multiply(
+                count, length, count, 1.0, StridedMatrix.Transposed(t, 0, ReflectorBlock), StridedMatrix.RowMajor(yt, 0, length),
+                0.0, tyt, 0, length);
+            PackedGemm.Multiply(
+                n, length, count, -1.0, StridedMatrix.RowMajor(w, 0, count), StridedMatrix.RowMajor(tyt, 0, length),
+                1.0, zt, offset, n);
+        }
+    }
+
+    /// <summary>
+    /// Upper-triangular T with H_first…H_{first+count−1} = I − YTYᵀ (dlarft, forward, columnwise):
+    /// T[j,j] = τ_j and T[0:j, j] = −τ_j T[0:j, 0:j] Yᵀ y_j.
+    /// </summary>
+    private static void FormTriangularFactor(double[] yt, double[] tau, int first, int count, int length, double[] t)
+    {
+        Array.Clear(t);
+        var gram = new double[count];
+        for (int j = 0; j < count; j++)
+        {
+            double tj = tau[first + j];
+            t[j * ReflectorBlock + j] = tj;
+            if (tj == 0.0 || j == 0)
+            {
+                continue;
+            }
+            var yj = new ReadOnlySpan<double>(yt, j * length, length);
+            for (int i = 0; i < j; i++)
+            {
+                // y_i is zero left of i, y_j left of j > i: the dot product starts at j.
+                gram[i] = -tj * System.Numerics.Tensors.TensorPrimitives.Dot(
+                    new ReadOnlySpan<double>(yt, i * length + j, length - j), yj[j..]);
+            }
+            for (int i = 0; i < j; i++)
+            {
+                double sum = 0.0;
+                for (int p = i; p < j; p++)
+                {
+                    sum += t[i * ReflectorBlock + p] * gram[p];
+                }
+                t[i * ReflectorBlock + j] = sum;
             }
         }
     }

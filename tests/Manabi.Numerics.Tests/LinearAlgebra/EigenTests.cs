@@ -202,9 +202,10 @@ public class EigenTests
         var valuesOnly = Eigen.Symmetric(a, computeVectors: false);
         var full = Eigen.Symmetric(a);
         Assert.Null(valuesOnly.Vectors);
+        // Values alone come from QL, with vectors from divide and conquer: equal to a few ulps, not bitwise.
         for (int i = 0; i < 40; i++)
         {
-            Assert.Equal(full.Values[i], valuesOnly.Values[i], 13);
+            Assert.Equal(full.Values[i], valuesOnly.Values[i], 1e-12 * Math.Max(1.0, Math.Abs(full.Values[i])));
         }
     }
 
