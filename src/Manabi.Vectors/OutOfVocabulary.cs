@@ -9,7 +9,7 @@ namespace Manabi.Vectors;
 /// markers with runs of 3+ identical characters shrunk to 2; M is the normalized mean of up to three stored vectors
 /// whose keys share the most character n-grams with the key (6-grams first, down to 3-grams).
 /// </summary>
-internal sealed class OutOfVocabulary(VectorStore store)
+internal sealed class OutOfVocabulary(VectorStore store, OovMatching matching)
 {
     private const int MatchCount = 3;
     private const float RandomWeight = 0.3f;
@@ -21,17 +21,17 @@ internal sealed class OutOfVocabulary(VectorStore store)
     {
         int dims = store.Dimensions;
         float[] result = RandomPart(key, dims);
-        List<int> rows = MatchRows(key);
+        List<(int Row, float Weight)> rows = MatchRows(key);
         if (rows.Count == 0)
         {
             return result;
         }
         var match = new float[dims];
         var row = new float[dims];
-        foreach (int r in rows)
+        foreach ((int r, float weight) in rows)
         {
             store.ReadUnit(r, row);
-            TensorPrimitives.Add(match, row, match);
+            TensorPrimitives.MultiplyAdd(row, weight, match, match);
         }
         VectorStore.Normalize(match);
         TensorPrimitives.Multiply(result, RandomWeight, result);
@@ -65,8 +65,26 @@ internal sealed class OutOfVocabulary(VectorStore store)
         return sum;
     }
 
-    /// <summary>The rows averaged into the matching part (empty when nothing matches).</summary>
-    public List<int> MatchRows(string key)
+    /// <summary>The rows averaged into the matching part and their weights (empty when nothing matches).</summary>
+    public List<(int Row, float Weight)> MatchRows(string key)
+    {
+        string lowerKey = CharNgrams.ShrinkRuns(key, 2).ToLowerInvariant();
+        List<int> rows = MatchCandidates(key);
+        if (matching == OovMatching.Magnitude || rows.Count <= 1)
+        {
+            return [.. rows.Take(MatchCount).Select(r => (r, 1f))];
+        }
+        // Typo-aware: the closest spellings first, weighted so that a near-exact spelling dominates the mean.
+        return [.. rows
+            .Select((r, rank) => (Row: r, Rank: rank, Distance: StringDistance(store.GetKey(r).ToLowerInvariant(), lowerKey)))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Rank)
+            .Take(MatchCount)
+            .Select(c => (c.Row, (float)(1 / ((1 + c.Distance) * (1 + c.Distance)))))];
+    }
+
+    private int PoolSize => matching == OovMatching.Magnitude ? MatchCount : 10;
+
+    private List<int> MatchCandidates(string key)
     {
         string shrunk1 = CharNgrams.ShrinkRuns(key, 1);
         string shrunk2 = CharNgrams.ShrinkRuns(key, 2);
@@ -84,13 +102,15 @@ internal sealed class OutOfVocabulary(VectorStore store)
         string wrapped = CharNgrams.Wrap(shrunk2.ToLowerInvariant());
         int trueLength = wrapped.Length - 2;
         int level = store.Header.NgramMax;
+        // Longest n-grams first; shorter ones only while fewer than three keys match (Magnitude's loop).
         for (; level >= store.Header.NgramMin && rows.Count < MatchCount; level--)
         {
             rows = SearchNgrams(wrapped, level, level, trueLength);
         }
         // 3. Fallback: strip English prefixes and suffixes when the best match is not a small typo of the key.
         string stemmed = EnglishAffixes.Stem(shrunk1);
-        bool smallTypo = rows.Count > 0 && StringDistance(store.GetKey(rows[0]).ToLowerInvariant(), key.ToLowerInvariant()) <= 4;
+        IEnumerable<int> judged = matching == OovMatching.Magnitude ? rows.Take(1) : rows;
+        bool smallTypo = judged.Any(r => StringDistance(store.GetKey(r).ToLowerInvariant(), key.ToLowerInvariant()) <= 4);
         if (!smallTypo && stemmed != key && stemmed != shrunk1)
         {
             List<int> stemRows = ExactRows([stemmed, EnglishAffixes.Stem(key)]);
@@ -170,13 +190,14 @@ internal sealed class OutOfVocabulary(VectorStore store)
                 }
             }
         }
-        var best = new List<(int Score, int Affix, int Length, int Row)>(MatchCount + 1);
+        int pool = PoolSize;
+        var best = new List<(int Score, int Affix, int Length, int Row)>(pool + 1);
         char first = wrapped[1], last = wrapped[^2];
         foreach (int row in touched)
         {
             int score = scores[row];
             scores[row] = 0;
-            if (best.Count == MatchCount && score < best[^1].Score)
+            if (best.Count == pool && score < best[^1].Score)
             {
                 continue;
             }
@@ -196,12 +217,12 @@ internal sealed class OutOfVocabulary(VectorStore store)
             {
                 pos--;
             }
-            if (pos < MatchCount)
+            if (pos < pool)
             {
                 best.Insert(pos, item);
-                if (best.Count > MatchCount)
+                if (best.Count > pool)
                 {
-                    best.RemoveAt(MatchCount);
+                    best.RemoveAt(pool);
                 }
             }
         }

@@ -50,7 +50,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
             throw;
         }
         _oovCache = new LruCache<string, float[]>(options.OutOfVocabularyCacheSize);
-        _oov = new OutOfVocabulary(this);
+        _oov = new OutOfVocabulary(this, options.OutOfVocabularyMatching);
     }
 
     /// <summary>Opens a store; throws <see cref="VectorFormatException"/> for a bad, truncated or other-version file.</summary>
@@ -266,7 +266,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
     public IReadOnlyList<string> OutOfVocabularyMatches(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return [.. _oov.MatchRows(key).Select(GetKey)];
+        return [.. _oov.MatchRows(key).Select(m => GetKey(m.Row))];
     }
 
     /// <summary>Writes the store as word2vec text (original vectors unless <paramref name="normalized"/>), via a temporary file.</summary>

@@ -70,8 +70,8 @@ public class OutOfVocabularyTests
     public void SimilarOovWordsLandNearEachOther()
     {
         VectorStore store = TestVectors.Fixture;
-        string[] a = ["blorfication", "snarkulator", "quizzlebop", "frobnicated", "glimberwick"];
-        string[] b = ["blorfications", "snarkulators", "quizzlebops", "frobnicating", "glimberwicks"];
+        string[] a = ["blorfication", "snarkulator", "quizzlebop", "frobnicator", "glimberwick"];
+        string[] b = ["blorfications", "snarkulators", "quizzlebops", "frobnicators", "glimberwicks"];
         for (int i = 0; i < a.Length; i++)
         {
             Assert.True(store.IsOutOfVocabulary(a[i]) && store.IsOutOfVocabulary(b[i]));
