@@ -3,7 +3,7 @@
 #  (a) fastText skip-gram vectors trained with Debian's `fasttext` on shared/corpus/*.txt.gz
 #      (lower-cased, simply tokenized): ft.vec/ft.bin; 1,000 held-out words (length >= 7) for the OOV
 #      benchmark, ft-minus-heldout.vec (the store without them) and heldout-fasttext.vec (fastText's own
-#      subword vectors for them, from a model trained on the corpus with the words removed);
+#      subword vectors for them, from ft-without-heldout.bin/.vec, trained on the corpus with the words removed);
 #      the test fixture tests/fixtures/vectors/fasttext-6k.vec.gz (6,000 most frequent words) is refreshed
 #      only with --fixture.
 #  (b) a deterministic synthetic 1,000,000 x 300 word2vec binary file, synthetic-1m-300.bin.
@@ -37,8 +37,8 @@ train() { fasttext skipgram -input "$1" -output "$2" -dim 100 -epoch 5 -minCount
 if [ ! -s "$out/heldout-fasttext.vec" ]; then
   echo "training fastText without the held-out words..."
   "$py" "$helper" drop-words "$out/corpus.txt" "$out/heldout.txt" "$out/corpus-minus-heldout.txt"
-  train "$out/corpus-minus-heldout.txt" "$out/ft-minus-heldout"
-  fasttext print-word-vectors "$out/ft-minus-heldout.bin" < "$out/heldout.txt" > "$out/heldout-fasttext.vec"
+  train "$out/corpus-minus-heldout.txt" "$out/ft-without-heldout"
+  fasttext print-word-vectors "$out/ft-without-heldout.bin" < "$out/heldout.txt" > "$out/heldout-fasttext.vec"
 fi
 if [ "$fixture" = 1 ]; then
   "$py" "$helper" head-vec "$out/ft.vec" 6000 4 "$root/tests/fixtures/vectors/fasttext-6k.vec.gz"
