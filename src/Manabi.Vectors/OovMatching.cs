@@ -10,8 +10,9 @@ public enum OovMatching
     Magnitude = 0,
 
     /// <summary>
-    /// Default. The same n-gram search keeps ten candidates, re-ranks them by Magnitude's typo distance to the key
-    /// and weighs the best three by 1 / (1 + distance)², so a one-letter typo lands nearest its source word.
+    /// Default. The same n-gram search keeps fifty candidates per n-gram length and also searches one length shorter,
+    /// re-ranks them by Magnitude's typo distance to the key and weighs the best three by exp(−3·distance), so a
+    /// one-letter typo lands nearest its source word.
     /// </summary>
     TypoAware = 1,
 }

@@ -79,10 +79,10 @@ internal sealed class OutOfVocabulary(VectorStore store, OovMatching matching)
             .Select((r, rank) => (Row: r, Rank: rank, Distance: StringDistance(store.GetKey(r).ToLowerInvariant(), lowerKey)))
             .OrderBy(c => c.Distance).ThenBy(c => c.Rank)
             .Take(MatchCount)
-            .Select(c => (c.Row, (float)(1 / ((1 + c.Distance) * (1 + c.Distance)))))];
+            .Select(c => (c.Row, (float)Math.Exp(-3 * c.Distance)))];
     }
 
-    private int PoolSize => matching == OovMatching.Magnitude ? MatchCount : 10;
+    private int PoolSize => matching == OovMatching.Magnitude ? MatchCount : 50;
 
     private List<int> MatchCandidates(string key)
     {
@@ -106,6 +106,11 @@ internal sealed class OutOfVocabulary(VectorStore store, OovMatching matching)
         for (; level >= store.Header.NgramMin && rows.Count < MatchCount; level--)
         {
             rows = SearchNgrams(wrapped, level, level, trueLength);
+        }
+        if (matching == OovMatching.TypoAware && level >= store.Header.NgramMin)
+        {
+            // A deletion breaks every long n-gram around it: look one level shorter too before ranking by spelling.
+            rows = [.. rows.Union(SearchNgrams(wrapped, level, level, trueLength))];
         }
         // 3. Fallback: strip English prefixes and suffixes when the best match is not a small typo of the key.
         string stemmed = EnglishAffixes.Stem(shrunk1);

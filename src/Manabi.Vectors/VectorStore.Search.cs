@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace Manabi.Vectors;
 
-public sealed partial class VectorStore
+public sealed unsafe partial class VectorStore
 {
     /// <summary>Default effort of approximate searches: explores about 100 candidates (see <see cref="EfFor"/>).</summary>
     public const double DefaultEffort = 0.1;
@@ -164,7 +164,7 @@ public sealed partial class VectorStore
         int extra = excludeRows?.Count ?? 0;
         (float Score, int Row)[] hits = approximate
             ? ApproximateTopK(q, top + extra, effort)
-            : ScanTopK(top + extra, row => TensorPrimitives.Dot(q, row));
+            : ScanTopKDot(q, top + extra);
         return ToNeighbors(hits, excludeRows, top);
     }
 
@@ -250,6 +250,42 @@ public sealed partial class VectorStore
                 result.Merge(heap);
             }
         }, scorer);
+        return result.Sorted();
+    }
+
+    /// <summary>The plain cosine scan: a tight loop over float32 rows with a per-block heap and threshold check.</summary>
+    private (float Score, int Row)[] ScanTopKDot(float[] query, int k)
+    {
+        if (DType != VectorDType.Float32)
+        {
+            return ScanTopK(k, row => TensorPrimitives.Dot(query, row));
+        }
+        int count = Count, dims = Dimensions, stride = RowStride;
+        nint vectors = (nint)(_base + _header.SectionOffsets[(int)StoreSection.Vectors]);
+        int blocks = Math.Max(1, Math.Min(count / 4096, Environment.ProcessorCount * 4));
+        int perBlock = (count + blocks - 1) / blocks;
+        var result = new TopK(k);
+        var gate = new Lock();
+        Parallel.For(0, blocks, b =>
+        {
+            var heap = new TopK(k);
+            float threshold = float.NegativeInfinity;
+            int start = b * perBlock, end = Math.Min(count, start + perBlock);
+            byte* row = (byte*)vectors + (long)start * stride;
+            for (int r = start; r < end; r++, row += stride)
+            {
+                float s = TensorPrimitives.Dot(query, new ReadOnlySpan<float>(row, dims));
+                if (s > threshold)
+                {
+                    heap.Add(s, r);
+                    threshold = heap.Threshold;
+                }
+            }
+            lock (gate)
+            {
+                result.Merge(heap);
+            }
+        });
         return result.Sorted();
     }
 
