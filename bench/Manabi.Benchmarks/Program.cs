@@ -7,5 +7,9 @@ if (args.Length > 0 && args[0] == "compare")
 {
     return await SideBySide.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == "vectors")
+{
+    return await Manabi.Benchmarks.Vectors.VectorsComparison.RunAsync(args[1..]);
+}
 BenchmarkSwitcher.FromAssembly(typeof(SideBySide).Assembly).Run(args);
 return 0;

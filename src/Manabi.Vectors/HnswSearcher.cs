@@ -1,0 +1,120 @@
+using System.Numerics.Tensors;
+
+namespace Manabi.Vectors;
+
+/// <summary>Searches the HNSW graph stored in a <see cref="VectorStore"/> (read-only, thread-safe).</summary>
+internal static class HnswSearcher
+{
+    [ThreadStatic] private static int[]? t_visited;
+    [ThreadStatic] private static int t_stamp;
+    [ThreadStatic] private static float[]? t_row;
+
+    public static (float Score, int Row)[] Search(VectorStore store, float[] query, int k, int ef)
+    {
+        StoreHeader h = store.Header;
+        if (h.HnswEntry < 0)
+        {
+            return [];
+        }
+        ReadOnlySpan<long> upperOffsets = store.Section<long>(StoreSection.HnswUpperOffsets);
+        ReadOnlySpan<int> upper = store.Section<int>(StoreSection.HnswUpper);
+        int current = h.HnswEntry;
+        float currentSim = Sim(store, query, current);
+        for (int level = h.HnswMaxLevel; level > 0; level--)
+        {
+            bool changed = true;
+            while (changed)
+            {
+                changed = false;
+                ReadOnlySpan<int> links = upper.Slice((int)upperOffsets[current] + (level - 1) * h.HnswM, h.HnswM);
+                foreach (int n in links)
+                {
+                    if (n < 0)
+                    {
+                        break;
+                    }
+                    float s = Sim(store, query, n);
+                    if (s > currentSim)
+                    {
+                        currentSim = s;
+                        current = n;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        return SearchLayer0(store, query, current, currentSim, Math.Max(ef, k), k);
+    }
+
+    private static (float Score, int Row)[] SearchLayer0(VectorStore store, float[] query, int entry, float entrySim, int ef, int k)
+    {
+        int count = store.Count;
+        if (t_visited is null || t_visited.Length < count)
+        {
+            t_visited = new int[count];
+            t_stamp = 0;
+        }
+        int[] visited = t_visited;
+        if (++t_stamp == int.MaxValue)
+        {
+            Array.Clear(visited);
+            t_stamp = 1;
+        }
+        int stamp = t_stamp;
+        int m0 = store.Header.HnswM0;
+        ReadOnlySpan<int> layer0 = store.Section<int>(StoreSection.HnswLayer0);
+        var candidates = new PriorityQueue<int, float>();
+        var results = new PriorityQueue<int, float>();
+        visited[entry] = stamp;
+        candidates.Enqueue(entry, -entrySim);
+        results.Enqueue(entry, entrySim);
+        while (candidates.TryDequeue(out int c, out float negSim))
+        {
+            results.TryPeek(out _, out float worst);
+            if (-negSim < worst && results.Count >= ef)
+            {
+                break;
+            }
+            foreach (int n in layer0.Slice(c * m0, m0))
+            {
+                if (n < 0)
+                {
+                    break;
+                }
+                if (visited[n] == stamp)
+                {
+                    continue;
+                }
+                visited[n] = stamp;
+                float s = Sim(store, query, n);
+                results.TryPeek(out _, out worst);
+                if (results.Count < ef || s > worst)
+                {
+                    candidates.Enqueue(n, -s);
+                    results.Enqueue(n, s);
+                    if (results.Count > ef)
+                    {
+                        results.Dequeue();
+                    }
+                }
+            }
+        }
+        var top = new TopK(k);
+        while (results.TryDequeue(out int id, out float s))
+        {
+            top.Add(s, id);
+        }
+        return top.Sorted();
+    }
+
+    private static float Sim(VectorStore store, float[] query, int row)
+    {
+        if (store.DType == VectorDType.Float32)
+        {
+            return TensorPrimitives.Dot(query, store.RowFloat32(row));
+        }
+        float[] buffer = t_row is { } b && b.Length == store.Dimensions ? b : t_row = new float[store.Dimensions];
+        store.ReadUnit(row, buffer);
+        return TensorPrimitives.Dot(query, buffer);
+    }
+}

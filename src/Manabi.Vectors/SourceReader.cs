@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+
+namespace Manabi.Vectors;
+
+/// <summary>Reads word2vec text/binary, GloVe and fastText .vec files, optionally gzip-compressed.</summary>
+internal static class SourceReader
+{
+    public static SourceVectors Read(string path, VectorFileFormat format, IProgress<ConvertProgress>? progress)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Vector file not found: {path}", path);
+        }
+        long fileLength = new FileInfo(path).Length;
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
+        file.Position = 0;
+        using Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 20) : file;
+        if (format == VectorFileFormat.Auto)
+        {
+            string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
+            format = name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? VectorFileFormat.Word2VecBinary : VectorFileFormat.Word2Vec;
+        }
+        void Report(double done) => progress?.Report(new ConvertProgress("reading", Math.Min(1, done)));
+        return format == VectorFileFormat.Word2VecBinary
+            ? ReadBinary(path, stream, file, fileLength, Report)
+            : ReadText(path, stream, file, fileLength, format, Report);
+    }
+
+    private static SourceVectors ReadText(string path, Stream stream, FileStream file, long fileLength, VectorFileFormat format, Action<double> report)
+    {
+        using var reader = new StreamReader(stream, new UTF8Encoding(false, true), false, 1 << 16);
+        var keys = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var values = new List<float>();
+        int dims = -1, duplicates = 0;
+        long declared = -1, line = 0;
+        string? text;
+        var parts = new List<Range>();
+        while ((text = ReadLine(reader, path, line + 1)) is not null)
+        {
+            line++;
+            ReadOnlySpan<char> span = text.AsSpan().TrimEnd();
+            if (span.IsEmpty)
+            {
+                continue;
+            }
+            parts.Clear();
+            foreach (Range r in span.SplitAny(' ', '\t'))
+            {
+                if (r.GetOffsetAndLength(span.Length).Length > 0)
+                {
+                    parts.Add(r);
+                }
+            }
+            // A "count dimensions" first line is a word2vec/fastText header; GloVe files start with a vector.
+            if (line == 1 && format != VectorFileFormat.Glove && parts.Count == 2
+                && long.TryParse(span[parts[0]], NumberStyles.None, CultureInfo.InvariantCulture, out long c)
+                && int.TryParse(span[parts[1]], NumberStyles.None, CultureInfo.InvariantCulture, out int d))
+            {
+                if (d <= 0)
+                {
+                    throw new VectorFormatException(path, line, $"header declares {d} dimensions.");
+                }
+                declared = c;
+                dims = d;
+                values.Capacity = (int)Math.Min(int.MaxValue / 2, c * (long)d);
+                continue;
+            }
+            if (parts.Count < 2)
+            {
+                throw new VectorFormatException(path, line, "expected a key followed by vector values.");
+            }
+            int found = parts.Count - 1;
+            if (dims < 0)
+            {
+                dims = found;
+            }
+            else if (found != dims)
+            {
+                throw new VectorFormatException(path, line, $"ragged dimensions: expected {dims} values, found {found}.");
+            }
+            string key = span[parts[0]].ToString();
+            if (!seen.Add(key))
+            {
+                duplicates++;
+                continue;
+            }
+            keys.Add(key);
+            for (int i = 1; i < parts.Count; i++)
+            {
+                if (!float.TryParse(span[parts[i]], NumberStyles.Float, CultureInfo.InvariantCulture, out float v) || !float.IsFinite(v))
+                {
+                    throw new VectorFormatException(path, line, $"value {i} ('{span[parts[i]]}') is not a finite number.");
+                }
+                values.Add(v);
+            }
+            if ((line & 0x3FFF) == 0)
+            {
+                report((double)file.Position / fileLength);
+            }
+        }
+        if (keys.Count == 0)
+        {
+            throw new VectorFormatException($"{path}: no vectors found.");
+        }
+        if (declared >= 0 && keys.Count + duplicates != declared)
+        {
+            throw new VectorFormatException(path, line,
+                $"the header declares {declared} vectors but the file holds {keys.Count + duplicates} (truncated or wrong header).");
+        }
+        report(1);
+        return new SourceVectors(keys, values.ToArray(), dims, duplicates);
+    }
+
+    private static string? ReadLine(StreamReader reader, string path, long line)
+    {
+        try
+        {
+            return reader.ReadLine();
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new VectorFormatException($"{path}:{line}: invalid UTF-8 (is this a binary file? use the word2vec-binary format).", e);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new VectorFormatException($"{path}:{line}: corrupted gzip stream.", e);
+        }
+    }
+
+    private static SourceVectors ReadBinary(string path, Stream stream, FileStream file, long fileLength, Action<double> report)
+    {
+        var header = new StringBuilder();
+        int b;
+        while ((b = stream.ReadByte()) >= 0 && b != '\n')
+        {
+            header.Append((char)b);
+        }
+        string[] hp = header.ToString().Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (hp.Length != 2 || !int.TryParse(hp[0], NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+            || !int.TryParse(hp[1], NumberStyles.None, CultureInfo.InvariantCulture, out int dims) || dims <= 0)
+        {
+            throw new VectorFormatException(path, 1, $"expected a word2vec binary header 'count dimensions', found '{Truncate(header.ToString())}'.");
+        }
+        var keys = new List<string>(count);
+        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        var values = new float[(long)count * dims];
+        var keyBytes = new List<byte>(64);
+        var row = new byte[dims * 4];
+        int stored = 0, duplicates = 0;
+        var utf8 = new UTF8Encoding(false, true);
+        for (int record = 1; record <= count; record++)
+        {
+            keyBytes.Clear();
+            while ((b = stream.ReadByte()) >= 0 && b != ' ')
+            {
+                if (b != '\n' || keyBytes.Count > 0)
+                {
+                    keyBytes.Add((byte)b);
+                }
+            }
+            if (b < 0 || stream.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) != row.Length)
+            {
+                throw new VectorFormatException(path, record, $"the file ends inside record {record} of {count} (truncated).");
+            }
+            string key;
+            try
+            {
+                key = utf8.GetString(keyBytes.ToArray());
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new VectorFormatException($"{path}: record {record}: the key is not valid UTF-8.", e);
+            }
+            if (!seen.Add(key))
+            {
+                duplicates++;
+                continue;
+            }
+            Span<float> dest = values.AsSpan(stored * dims, dims);
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(row).CopyTo(dest);
+            foreach (float v in dest)
+            {
+                if (!float.IsFinite(v))
+                {
+                    throw new VectorFormatException(path, record, $"record {record} ('{key}') holds a value that is not finite.");
+                }
+            }
+            keys.Add(key);
+            stored++;
+            if ((record & 0x3FFF) == 0)
+            {
+                report((double)file.Position / fileLength);
+            }
+        }
+        report(1);
+        if (duplicates > 0)
+        {
+            Array.Resize(ref values, stored * dims);
+        }
+        return new SourceVectors(keys, values, dims, duplicates);
+    }
+
+    private static string Truncate(string s) => s.Length > 40 ? s[..40] + "..." : s;
+}

@@ -1,0 +1,10 @@
+namespace Manabi.Vectors;
+
+/// <summary>Optional parts present in a store file.</summary>
+[Flags]
+internal enum StoreFlags
+{
+    None = 0,
+    NgramIndex = 1,
+    Hnsw = 2,
+}

@@ -1,0 +1,140 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Manabi.Vectors;
+
+/// <summary>
+/// The fixed 1 KiB header of a store file (little-endian): magic, version, shape, dtype, flags, index parameters,
+/// the section table (offset, length, checksum of each section) and a checksum of the header itself.
+/// </summary>
+internal sealed class StoreHeader
+{
+    public const int Size = 1024;
+    public const int CurrentVersion = 1;
+    public const int SectionCount = 16;
+    public const int Alignment = 64;
+    public static ReadOnlySpan<byte> Magic => "MANABIWV"u8;
+    private const int SectionTableOffset = 128;
+    private const int ChecksumOffset = Size - 8;
+
+    public int Version { get; set; } = CurrentVersion;
+    public long Count { get; set; }
+    public int Dimensions { get; set; }
+    public VectorDType DType { get; set; }
+    public StoreFlags Flags { get; set; }
+    public int RowStride { get; set; }
+    public int NgramMin { get; set; } = 3;
+    public int NgramMax { get; set; } = 6;
+    public int HnswM { get; set; }
+    public int HnswM0 { get; set; }
+    public int HnswEntry { get; set; } = -1;
+    public int HnswMaxLevel { get; set; }
+    public int HnswEfConstruction { get; set; }
+    public long[] SectionOffsets { get; } = new long[SectionCount];
+    public long[] SectionLengths { get; } = new long[SectionCount];
+    public ulong[] SectionChecksums { get; } = new ulong[SectionCount];
+
+    public static int StrideFor(int dimensions, VectorDType dtype)
+    {
+        int bytes = dimensions * dtype switch { VectorDType.Float32 => 4, VectorDType.Float16 => 2, _ => 1 };
+        return (bytes + Alignment - 1) / Alignment * Alignment;
+    }
+
+    public long End
+    {
+        get
+        {
+            long end = Size;
+            for (int s = 0; s < SectionCount; s++)
+            {
+                end = Math.Max(end, SectionOffsets[s] + SectionLengths[s]);
+            }
+            return end;
+        }
+    }
+
+    public byte[] ToBytes()
+    {
+        var b = new byte[Size];
+        Magic.CopyTo(b);
+        var s = b.AsSpan();
+        BinaryPrimitives.WriteInt32LittleEndian(s[8..], Version);
+        BinaryPrimitives.WriteInt32LittleEndian(s[12..], Size);
+        BinaryPrimitives.WriteInt64LittleEndian(s[16..], Count);
+        BinaryPrimitives.WriteInt32LittleEndian(s[24..], Dimensions);
+        BinaryPrimitives.WriteInt32LittleEndian(s[28..], (int)DType);
+        BinaryPrimitives.WriteInt32LittleEndian(s[32..], (int)Flags);
+        BinaryPrimitives.WriteInt32LittleEndian(s[36..], RowStride);
+        BinaryPrimitives.WriteInt32LittleEndian(s[40..], NgramMin);
+        BinaryPrimitives.WriteInt32LittleEndian(s[44..], NgramMax);
+        BinaryPrimitives.WriteInt32LittleEndian(s[48..], HnswM);
+        BinaryPrimitives.WriteInt32LittleEndian(s[52..], HnswM0);
+        BinaryPrimitives.WriteInt32LittleEndian(s[56..], HnswEntry);
+        BinaryPrimitives.WriteInt32LittleEndian(s[60..], HnswMaxLevel);
+        BinaryPrimitives.WriteInt32LittleEndian(s[64..], HnswEfConstruction);
+        for (int i = 0; i < SectionCount; i++)
+        {
+            int at = SectionTableOffset + i * 24;
+            BinaryPrimitives.WriteInt64LittleEndian(s[at..], SectionOffsets[i]);
+            BinaryPrimitives.WriteInt64LittleEndian(s[(at + 8)..], SectionLengths[i]);
+            BinaryPrimitives.WriteUInt64LittleEndian(s[(at + 16)..], SectionChecksums[i]);
+        }
+        BinaryPrimitives.WriteUInt64LittleEndian(s[ChecksumOffset..], XxHash.Hash64(s[..ChecksumOffset]));
+        return b;
+    }
+
+    /// <summary>Parses and checks a header; <paramref name="fileLength"/> detects truncation.</summary>
+    public static StoreHeader Parse(ReadOnlySpan<byte> s, long fileLength, string path)
+    {
+        if (s.Length < Size || !s[..8].SequenceEqual(Magic))
+        {
+            throw new VectorFormatException($"{path}: not a Manabi vector store (bad magic or shorter than its {Size}-byte header).");
+        }
+        int version = BinaryPrimitives.ReadInt32LittleEndian(s[8..]);
+        if (version != CurrentVersion)
+        {
+            throw new VectorFormatException(
+                $"{path}: store format version {version}, but this library reads version {CurrentVersion}; convert the source vectors again.");
+        }
+        ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(s[ChecksumOffset..]);
+        if (XxHash.Hash64(s[..ChecksumOffset]) != expected)
+        {
+            throw new VectorFormatException($"{path}: header checksum mismatch; the store is corrupted.");
+        }
+        var h = new StoreHeader
+        {
+            Version = version,
+            Count = BinaryPrimitives.ReadInt64LittleEndian(s[16..]),
+            Dimensions = BinaryPrimitives.ReadInt32LittleEndian(s[24..]),
+            DType = (VectorDType)BinaryPrimitives.ReadInt32LittleEndian(s[28..]),
+            Flags = (StoreFlags)BinaryPrimitives.ReadInt32LittleEndian(s[32..]),
+            RowStride = BinaryPrimitives.ReadInt32LittleEndian(s[36..]),
+            NgramMin = BinaryPrimitives.ReadInt32LittleEndian(s[40..]),
+            NgramMax = BinaryPrimitives.ReadInt32LittleEndian(s[44..]),
+            HnswM = BinaryPrimitives.ReadInt32LittleEndian(s[48..]),
+            HnswM0 = BinaryPrimitives.ReadInt32LittleEndian(s[52..]),
+            HnswEntry = BinaryPrimitives.ReadInt32LittleEndian(s[56..]),
+            HnswMaxLevel = BinaryPrimitives.ReadInt32LittleEndian(s[60..]),
+            HnswEfConstruction = BinaryPrimitives.ReadInt32LittleEndian(s[64..]),
+        };
+        for (int i = 0; i < SectionCount; i++)
+        {
+            int at = SectionTableOffset + i * 24;
+            h.SectionOffsets[i] = BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
+            h.SectionLengths[i] = BinaryPrimitives.ReadInt64LittleEndian(s[(at + 8)..]);
+            h.SectionChecksums[i] = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + 16)..]);
+        }
+        if (h.End > fileLength)
+        {
+            throw new VectorFormatException($"{path}: the store is truncated: its header describes {h.End} bytes, the file has {fileLength}.");
+        }
+        if (h.Count < 0 || h.Count > int.MaxValue || h.Dimensions <= 0 || h.RowStride != StrideFor(h.Dimensions, h.DType))
+        {
+            throw new VectorFormatException($"{path}: inconsistent header (count {h.Count}, dimensions {h.Dimensions}, dtype {h.DType}).");
+        }
+        return h;
+    }
+
+    public override string ToString() =>
+        new StringBuilder().Append(Count).Append(" x ").Append(Dimensions).Append(' ').Append(DType).ToString();
+}

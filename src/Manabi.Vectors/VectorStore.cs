@@ -1,0 +1,433 @@
+using System.IO.MemoryMappedFiles;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Manabi.Vectors;
+
+/// <summary>
+/// A memory-mapped word-vector store written by <see cref="VectorStoreConverter"/>. Opening maps the file and reads
+/// its 1 KiB header only, so it takes milliseconds whatever the size and several processes share the pages.
+/// Every lookup succeeds: unknown keys get Magnitude-style out-of-vocabulary vectors. Safe for concurrent readers.
+/// </summary>
+public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
+{
+    private readonly MemoryMappedFile _file;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+    private readonly StoreHeader _header;
+    private readonly VectorStoreOptions _options;
+    private readonly LruCache<string, float[]> _oovCache;
+    private readonly OutOfVocabulary _oov;
+    private int _disposed;
+
+    private VectorStore(string path, VectorStoreOptions options)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _options = options;
+        long length = new FileInfo(Path).Length;
+        if (length < StoreHeader.Size)
+        {
+            throw new VectorFormatException($"{Path}: not a Manabi vector store (only {length} bytes; the header alone is {StoreHeader.Size}).");
+        }
+        _file = MemoryMappedFile.CreateFromFile(Path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        try
+        {
+            _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+            byte* pointer = null;
+            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _base = pointer + _view.PointerOffset;
+            _header = StoreHeader.Parse(new ReadOnlySpan<byte>(_base, StoreHeader.Size), length, Path);
+            FileSize = length;
+            if (options.VerifyChecksums)
+            {
+                Verify();
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+        _oovCache = new LruCache<string, float[]>(options.OutOfVocabularyCacheSize);
+        _oov = new OutOfVocabulary(this, options.OutOfVocabularyMatching);
+    }
+
+    /// <summary>Opens a store; throws <see cref="VectorFormatException"/> for a bad, truncated or other-version file.</summary>
+    /// <param name="path">A file written by <see cref="VectorStoreConverter.Convert"/>.</param>
+    /// <param name="options">Lookup options; null for the defaults.</param>
+    public static VectorStore Open(string path, VectorStoreOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Vector store not found: {path}", path);
+        }
+        return new VectorStore(path, options ?? new VectorStoreOptions());
+    }
+
+    /// <summary>The store's absolute path.</summary>
+    public string Path { get; }
+
+    /// <summary>The store's size in bytes.</summary>
+    public long FileSize { get; }
+
+    /// <summary>Number of stored keys.</summary>
+    public int Count => (int)_header.Count;
+
+    /// <inheritdoc />
+    public int Dimensions => _header.Dimensions;
+
+    /// <summary>How the vectors are stored.</summary>
+    public VectorDType DType => _header.DType;
+
+    /// <summary>The store format version.</summary>
+    public int FormatVersion => _header.Version;
+
+    /// <summary>Whether the file holds the HNSW graph for approximate neighbour search.</summary>
+    public bool HasApproximateIndex => (_header.Flags & StoreFlags.Hnsw) != 0;
+
+    /// <summary>Whether the file holds the character n-gram index used to match out-of-vocabulary keys.</summary>
+    public bool HasNgramIndex => (_header.Flags & StoreFlags.NgramIndex) != 0;
+
+    /// <summary>Bytes between consecutive vectors (a multiple of 64).</summary>
+    public int RowStride => _header.RowStride;
+
+    /// <summary>HNSW parameters (M, efConstruction) when <see cref="HasApproximateIndex"/>; zeros otherwise.</summary>
+    public (int M, int EfConstruction) ApproximateIndexParameters => (_header.HnswM, _header.HnswEfConstruction);
+
+    /// <summary>Generated out-of-vocabulary vectors currently cached.</summary>
+    public int CachedOutOfVocabularyCount => _oovCache.Count;
+
+    /// <summary>All keys in row order (decoded lazily).</summary>
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            for (int row = 0; row < Count; row++)
+            {
+                yield return GetKey(row);
+            }
+        }
+    }
+
+    /// <summary>The key stored at a row.</summary>
+    public string GetKey(int row)
+    {
+        CheckRow(row);
+        return Encoding.UTF8.GetString(KeyBytes(row));
+    }
+
+    /// <summary>The row of a key, exactly as written (case-sensitive); -1 when absent.</summary>
+    public int IndexOfExact(string key) => FindExact(key);
+
+    /// <summary>The row of a key, trying the exact form and then (if enabled) a case-insensitive match; -1 when absent.</summary>
+    public int IndexOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int row = FindExact(key);
+        if (row < 0 && _options.CaseInsensitiveFallback)
+        {
+            row = FindLower(key.ToLowerInvariant());
+        }
+        return row;
+    }
+
+    /// <inheritdoc />
+    public bool Contains(string key) => IndexOf(key) >= 0;
+
+    /// <summary>The original norm of a row's vector (before normalization).</summary>
+    public float GetNorm(int row)
+    {
+        CheckRow(row);
+        return Section<float>(StoreSection.Norms)[row];
+    }
+
+    /// <summary>Copies a row's vector (unit, or original when <paramref name="raw"/>) into <paramref name="destination"/>.</summary>
+    public void GetRow(int row, Span<float> destination, bool raw = false)
+    {
+        CheckRow(row);
+        if (destination.Length < Dimensions)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} floats; {Dimensions} are needed.", nameof(destination));
+        }
+        ReadUnit(row, destination[..Dimensions]);
+        if (raw)
+        {
+            TensorPrimitives.Multiply(destination[..Dimensions], GetNorm(row), destination[..Dimensions]);
+        }
+    }
+
+    /// <inheritdoc />
+    public VectorLookup Lookup(string key, bool raw = false)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var vector = new float[Dimensions];
+        int row = LookupInto(key, vector, raw);
+        return new VectorLookup(key, vector, row < 0, row);
+    }
+
+    /// <summary>The vector of a key (stored or generated), unit-normalized unless <paramref name="raw"/>.</summary>
+    public float[] GetVector(string key, bool raw = false) => Lookup(key, raw).Vector;
+
+    /// <summary>
+    /// Writes a key's vector into <paramref name="destination"/> and returns its row, or -1 when it was generated
+    /// (out of vocabulary; generated vectors are unit length also when <paramref name="raw"/>).
+    /// </summary>
+    public int LookupInto(string key, Span<float> destination, bool raw = false)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        int row = IndexOf(key);
+        if (row >= 0)
+        {
+            GetRow(row, destination, raw);
+            return row;
+        }
+        OutOfVocabularyVector(key).CopyTo(destination);
+        return -1;
+    }
+
+    /// <summary>Vectors of several keys as a 2-D array (one row per key, in order).</summary>
+    public float[,] Query(IReadOnlyList<string> keys, bool raw = false)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var result = new float[keys.Count, Dimensions];
+        Span<float> flat = MemoryMarshal.CreateSpan(ref result[0, 0], result.Length);
+        if (keys.Count >= 256)
+        {
+            Parallel.For(0, keys.Count, i =>
+            {
+                Span<float> all = MemoryMarshal.CreateSpan(ref result[0, 0], result.Length);
+                LookupInto(keys[i], all.Slice(i * Dimensions, Dimensions), raw);
+            });
+            return result;
+        }
+        for (int i = 0; i < keys.Count; i++)
+        {
+            LookupInto(keys[i], flat.Slice(i * Dimensions, Dimensions), raw);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Vectors of several sentences as a 3-D array [sentence, position, dimension], zero-padded or truncated to
+    /// <paramref name="length"/> (default: the longest sentence).
+    /// </summary>
+    /// <param name="sentences">Tokenized sentences.</param>
+    /// <param name="length">Positions per sentence; null for the longest sentence's length.</param>
+    /// <param name="padLeft">Put the padding before the tokens instead of after.</param>
+    /// <param name="truncateLeft">Drop tokens from the start instead of the end when a sentence is too long.</param>
+    /// <param name="raw">Original instead of unit vectors.</param>
+    public float[,,] Query(IReadOnlyList<IReadOnlyList<string>> sentences, int? length = null, bool padLeft = false, bool truncateLeft = false, bool raw = false)
+    {
+        ArgumentNullException.ThrowIfNull(sentences);
+        int positions = length ?? (sentences.Count == 0 ? 0 : sentences.Max(s => s.Count));
+        ArgumentOutOfRangeException.ThrowIfNegative(positions, nameof(length));
+        var result = new float[sentences.Count, positions, Dimensions];
+        for (int s = 0; s < sentences.Count; s++)
+        {
+            IReadOnlyList<string> tokens = sentences[s];
+            int kept = Math.Min(tokens.Count, positions);
+            int firstToken = truncateLeft ? tokens.Count - kept : 0;
+            int firstPosition = padLeft ? positions - kept : 0;
+            for (int t = 0; t < kept; t++)
+            {
+                Span<float> dest = MemoryMarshal.CreateSpan(ref result[s, firstPosition + t, 0], Dimensions);
+                LookupInto(tokens[firstToken + t], dest, raw);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Whether the key would get a generated (out-of-vocabulary) vector.</summary>
+    public bool IsOutOfVocabulary(string key) => IndexOf(key) < 0;
+
+    /// <summary>The generated vector for a key, as if it were absent from the store (used to evaluate OOV quality).</summary>
+    public float[] OutOfVocabularyVector(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_oovCache.TryGet(key, out float[] cached))
+        {
+            return (float[])cached.Clone();
+        }
+        float[] vector = _oov.Vector(key);
+        _oovCache.Add(key, vector);
+        return (float[])vector.Clone();
+    }
+
+    /// <summary>Only the pseudo-random part of the OOV vector (seeded by the key's character n-grams), unit length.</summary>
+    public float[] OutOfVocabularyRandomPart(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return OutOfVocabulary.RandomPart(key, Dimensions);
+    }
+
+    /// <summary>The stored keys whose vectors form the matching part of a key's OOV vector (up to three).</summary>
+    public IReadOnlyList<string> OutOfVocabularyMatches(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return [.. _oov.MatchRows(key).Select(m => GetKey(m.Row))];
+    }
+
+    /// <summary>Writes the store as word2vec text (original vectors unless <paramref name="normalized"/>), via a temporary file.</summary>
+    public void ExportWord2VecText(string outputPath, bool normalized = false)
+    {
+        ArgumentNullException.ThrowIfNull(outputPath);
+        string temp = outputPath + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 20))
+            {
+                writer.NewLine = "\n";
+                writer.WriteLine(FormattableString.Invariant($"{Count} {Dimensions}"));
+                var row = new float[Dimensions];
+                var sb = new StringBuilder();
+                for (int r = 0; r < Count; r++)
+                {
+                    GetRow(r, row, raw: !normalized);
+                    sb.Clear().Append(GetKey(r));
+                    foreach (float v in row)
+                    {
+                        sb.Append(' ').Append(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+                    }
+                    writer.WriteLine(sb);
+                }
+            }
+            File.Move(temp, outputPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>Verifies every section's checksum; throws <see cref="VectorFormatException"/> naming the corrupted section.</summary>
+    public void Verify()
+    {
+        for (int s = 0; s < StoreHeader.SectionCount; s++)
+        {
+            long length = _header.SectionLengths[s];
+            if (length == 0 && _header.SectionOffsets[s] == 0)
+            {
+                continue;
+            }
+            ulong actual = SectionChecksum.ComputeParallel(_base + _header.SectionOffsets[s], length);
+            if (actual != _header.SectionChecksums[s])
+            {
+                throw new VectorFormatException($"{Path}: checksum mismatch in section {(StoreSection)s}; the store is corrupted.");
+            }
+        }
+    }
+
+    /// <summary>Unmaps the file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+        _file.Dispose();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{System.IO.Path.GetFileName(Path)}: {_header}";
+
+    // ---- internals shared with search and OOV ----
+
+    internal StoreHeader Header => _header;
+
+    internal ReadOnlySpan<T> Section<T>(StoreSection section) where T : unmanaged
+    {
+        long length = _header.SectionLengths[(int)section];
+        return new ReadOnlySpan<T>(_base + _header.SectionOffsets[(int)section], (int)(length / sizeof(T)));
+    }
+
+    internal ReadOnlySpan<byte> KeyBytes(int row)
+    {
+        ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
+        long start = offsets[row];
+        return new ReadOnlySpan<byte>(_base + _header.SectionOffsets[(int)StoreSection.KeyBytes] + start, (int)(offsets[row + 1] - start));
+    }
+
+    internal int KeyByteLength(int row)
+    {
+        ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
+        return (int)(offsets[row + 1] - offsets[row]);
+    }
+
+    /// <summary>The stored unit vector of a row as float32 (only for <see cref="VectorDType.Float32"/> stores).</summary>
+    internal ReadOnlySpan<float> RowFloat32(int row) =>
+        new(_base + _header.SectionOffsets[(int)StoreSection.Vectors] + (long)row * _header.RowStride, Dimensions);
+
+    internal void ReadUnit(int row, Span<float> destination)
+    {
+        byte* start = _base + _header.SectionOffsets[(int)StoreSection.Vectors] + (long)row * _header.RowStride;
+        switch (_header.DType)
+        {
+            case VectorDType.Float32:
+                new ReadOnlySpan<float>(start, Dimensions).CopyTo(destination);
+                break;
+            case VectorDType.Float16:
+                TensorPrimitives.ConvertToSingle(new ReadOnlySpan<Half>(start, Dimensions), destination);
+                break;
+            default:
+                TensorPrimitives.ConvertChecked<sbyte, float>(new ReadOnlySpan<sbyte>(start, Dimensions), destination);
+                TensorPrimitives.Multiply(destination, Section<float>(StoreSection.Scales)[row], destination);
+                break;
+        }
+    }
+
+    internal int FindExact(string key)
+    {
+        int max = Encoding.UTF8.GetMaxByteCount(key.Length);
+        Span<byte> utf8 = max <= 512 ? stackalloc byte[max] : new byte[max];
+        int n = Encoding.UTF8.GetBytes(key, utf8);
+        return Probe(StoreSection.KeyTable, utf8[..n], lowerCase: false);
+    }
+
+    internal int FindLower(string lowerKey)
+    {
+        byte[] utf8 = Encoding.UTF8.GetBytes(lowerKey);
+        return Probe(StoreSection.LowerKeyTable, utf8, lowerCase: true);
+    }
+
+    private int Probe(StoreSection tableSection, ReadOnlySpan<byte> utf8, bool lowerCase)
+    {
+        ReadOnlySpan<int> table = Section<int>(tableSection);
+        if (table.IsEmpty)
+        {
+            return -1;
+        }
+        int mask = table.Length - 1;
+        int slot = (int)(KeyTable.Hash(utf8) & (ulong)mask);
+        while (true)
+        {
+            int entry = table[slot];
+            if (entry == 0)
+            {
+                return -1;
+            }
+            int row = entry - 1;
+            ReadOnlySpan<byte> stored = KeyBytes(row);
+            if (lowerCase ? Encoding.UTF8.GetString(stored).ToLowerInvariant().AsSpan().SequenceEqual(Encoding.UTF8.GetString(utf8)) : stored.SequenceEqual(utf8))
+            {
+                return row;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private void CheckRow(int row)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if ((uint)row >= (uint)Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"the store holds {Count} rows.");
+        }
+    }
+}

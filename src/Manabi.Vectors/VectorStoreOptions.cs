@@ -1,0 +1,20 @@
+namespace Manabi.Vectors;
+
+/// <summary>How <see cref="VectorStore.Open(string, VectorStoreOptions?)"/> opens and answers.</summary>
+public sealed class VectorStoreOptions
+{
+    /// <summary>Look a key up case-insensitively when its exact form is absent, before generating an OOV vector. Default true.</summary>
+    public bool CaseInsensitiveFallback { get; init; } = true;
+
+    /// <summary>Bounded LRU cache of generated out-of-vocabulary vectors (entries; 0 disables). Default 10,000.</summary>
+    public int OutOfVocabularyCacheSize { get; init; } = 10_000;
+
+    /// <summary>How out-of-vocabulary keys are matched to stored keys. Default <see cref="OovMatching.TypoAware"/>.</summary>
+    public OovMatching OutOfVocabularyMatching { get; init; } = OovMatching.TypoAware;
+
+    /// <summary>
+    /// Verify every section's checksum while opening (reads the whole file: seconds for large stores). The header and
+    /// the file length are always checked. Default false; <see cref="VectorStore.Verify"/> does it on demand.
+    /// </summary>
+    public bool VerifyChecksums { get; init; }
+}
