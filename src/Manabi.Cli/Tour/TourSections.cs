@@ -9,5 +9,6 @@ public static class TourSections
         new InformationTheorySection(),
         new EigenPcaSection(),
         new TokenizationSection(),
+        new WordVectorsSection(),
     ];
 }
