@@ -84,7 +84,7 @@ public sealed class ModelSpecTests
         model.eval();
         var logits = model.call(randn(3, 1, 28, 28));
         Assert.Equal([3L, 10L], logits.shape);
-        Assert.True(logits.isfinite().all().item<bool>());
+        Assert.True(logits.isfinite().all().item<bool>(), $"{name} logits: {string.Join(", ", logits.data<float>().ToArray())}");
     }
 
     [Fact]
