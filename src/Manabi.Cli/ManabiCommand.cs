@@ -13,6 +13,7 @@ public static class ManabiCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EigCommand.Create());
         root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(VisionCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;

@@ -287,6 +287,23 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         return fc.call(ForwardFeatures(input)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Class activation maps (Zhou et al.): the last stage's feature maps weighted by the classifier row of the
+    /// predicted class, clamped at zero and scaled to a maximum of 1 per image; (batch, h, w) and the predictions.
+    /// </summary>
+    public (Tensor Maps, Tensor Predictions) ClassActivationMap(Tensor input)
+    {
+        CheckInput(input);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var features = layer4.call(layer3.call(layer2.call(layer1.call(ForwardStem(input)))));
+        var predictions = fc.call(features.mean([2, 3])).argmax(1);
+        var weights = fc.weight.index_select(0, predictions);
+        var maps = einsum("bc,bchw->bhw", weights, features).clamp_min(0);
+        maps = maps / maps.amax([1, 2], keepdim: true).clamp_min(1e-12);
+        return (maps.MoveToOuterDisposeScope(), predictions.MoveToOuterDisposeScope());
+    }
+
     private void CheckInput(Tensor input)
     {
         if (input.dim() != 4 || input.shape[1] != Config.InChannels)
