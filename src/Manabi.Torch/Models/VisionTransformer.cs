@@ -164,13 +164,13 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         // timm's default ('jax'-free) init: trunc-normal 0.02 for the position embedding and Linear weights,
         // a tiny normal for the class token, zero biases.
         using var noGrad = no_grad();
-        nn.init.trunc_normal_(pos_embed, std: 0.02);
+        TruncatedNormal(pos_embed, 0.02);
         nn.init.normal_(cls_token, std: 1e-6);
         foreach (var (_, module) in named_modules())
         {
             if (module is Linear linear)
             {
-                nn.init.trunc_normal_(linear.weight, std: 0.02);
+                TruncatedNormal(linear.weight, 0.02);
                 if (linear.bias is { } bias)
                 {
                     nn.init.zeros_(bias);
@@ -178,6 +178,14 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
             }
         }
     }
+
+    /// <summary>
+    /// timm's <c>trunc_normal_(std, a=-2, b=2)</c>. TorchSharp 0.107's native <c>trunc_normal_</c> occasionally writes
+    /// non-finite values (seen as NaN logits); with std 0.02 the absolute bounds ±2 lie 100σ out, so a normal draw
+    /// clamped to them has the same distribution.
+    /// </summary>
+    private static void TruncatedNormal(Tensor tensor, double std, double a = -2, double b = 2) =>
+        tensor.normal_(0, std).clamp_(a, b);
 
     /// <summary>Tokens after the final norm: (batch, 1 + patches, dim), the class token first.</summary>
     public Tensor ForwardFeatures(Tensor input)
