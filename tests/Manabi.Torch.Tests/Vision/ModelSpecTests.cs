@@ -122,3 +122,44 @@ public sealed class ModelSpecTests
         Assert.InRange(qkv.std().item<float>(), 0.019, 0.021);
     }
 }
+
+public sealed class KeyMapperTests
+{
+    [Theory]
+    [InlineData("torchvision/vit_b_16", "ViT-B/16")]
+    [InlineData("torchvision/vit_l_16", "ViT-L/16")]
+    [InlineData("torchvision/vit_h_14", "ViT-H/14")]
+    [InlineData("transformers/ViTForImageClassification-B16", "ViT-B/16")]
+    public void Other_layouts_map_onto_exactly_the_timm_keys_and_shapes(string spec, string model)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var source = VisionGolden.Spec(spec).GetProperty("state_dict").EnumerateArray()
+            .ToDictionary(e => e[0].GetString()!, e => empty(e[1].EnumerateArray().Select(d => d.GetInt64()).ToArray(), device: META));
+        var mapped = spec.StartsWith("torchvision", StringComparison.Ordinal)
+            ? Weights.VisionTransformerKeys.FromTorchvision(source)
+            : Weights.VisionTransformerKeys.FromTransformers(source);
+        using var vit = VisionModels.Create(model, device: META);
+        var expected = StateDicts.KeyShapes(vit);
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), mapped.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, shape) in expected)
+        {
+            Assert.True(shape.SequenceEqual(mapped[key].shape), $"{key}: [{string.Join(",", mapped[key].shape)}] vs [{string.Join(",", shape)}]");
+        }
+    }
+
+    [Fact]
+    public void Hugging_Face_q_k_v_are_concatenated_in_that_order()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        var source = new Dictionary<string, Tensor>
+        {
+            ["vit.layers.0.attention.q_proj.weight"] = full(2, 2, 1f),
+            ["vit.layers.0.attention.k_proj.weight"] = full(2, 2, 2f),
+            ["vit.layers.0.attention.v_proj.weight"] = full(2, 2, 3f),
+        };
+        var qkv = Weights.VisionTransformerKeys.FromTransformers(source)["blocks.0.attn.qkv.weight"];
+        Assert.Equal([1f, 1f, 1f, 1f, 2f, 2f, 2f, 2f, 3f, 3f, 3f, 3f], qkv.data<float>().ToArray());
+    }
+}
