@@ -41,7 +41,14 @@ public static class ManabiCommand
             await error.WriteLineAsync($"Run 'manabi {commandPath} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // After Ctrl-C, System.CommandLine kills the process once this passes (default 2 s). 'vision train'
+            // finishes its batch and saves its checkpoint first, which on a loaded machine takes longer than 2 s.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(120),
+        };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

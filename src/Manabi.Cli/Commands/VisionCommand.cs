@@ -99,7 +99,9 @@ public static class VisionCommand
         {
             model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, threads, subset, testSubset,
         };
-        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
+        // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
+        // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
+        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
         {
             var info = FindModel(parseResult.GetValue(model)!);
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
@@ -192,15 +194,15 @@ public static class VisionCommand
             {
                 case TrainingOutcome.Finished:
                     console.WriteLine($"Finished: test accuracy {Percent(final.LastEvaluation?.Accuracy)} after {final.Epoch} epochs, {final.ElapsedSeconds / 60:0.0} minutes.");
-                    return Task.FromResult(ExitCodes.Success);
+                    return ExitCodes.Success;
                 case TrainingOutcome.TimeLimit:
                     console.WriteLine($"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)}; state saved in {runDirectory}. Test accuracy {Percent(final.LastEvaluation?.Accuracy)}.");
-                    return Task.FromResult(ExitCodes.Success);
+                    return ExitCodes.Success;
                 default:
                     console.WriteLine($"Interrupted; state saved in {runDirectory}. Run the same command to resume.");
-                    return Task.FromResult(130);
+                    return 130;
             }
-        }));
+        }, CancellationToken.None)));
         return command;
     }
 
