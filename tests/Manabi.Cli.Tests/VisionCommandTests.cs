@@ -39,6 +39,20 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
+    public void An_explicit_image_size_overrides_the_size_in_a_timm_name()
+    {
+        var at224 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_224");
+        var at384 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_224", "--image-size", "384");
+        var named384 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_384");
+        Assert.Equal("86567656", at224.Stdout.Trim());
+        Assert.Equal((86_567_656L + (576 - 196) * 768).ToString(System.Globalization.CultureInfo.InvariantCulture), at384.Stdout.Trim());
+        Assert.Equal(at384.Stdout, named384.Stdout);
+        var untiled = CliRunner.Run("vision", "params", "--model", "ViT-B/16", "--image-size", "100");
+        Assert.Equal(2, untiled.ExitCode);
+        Assert.Contains("multiple of the patch size", untiled.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unknown_model_is_bad_input_that_lists_the_valid_names()
     {
         var result = CliRunner.Run("vision", "params", "--model", "resnet19");

@@ -69,9 +69,9 @@ public sealed record VisionTransformerConfig(string Name, int ImageSize, int Pat
 
     /// <summary>
     /// Parses "ViT-L/16" or "vit_large_patch16_224" (case-insensitive). Returns null when the name is neither form.
-    /// The image size comes from the name when it has one, else <paramref name="imageSize"/>.
+    /// The image size is <paramref name="imageSize"/> when given, else the name's (the <c>_224</c> suffix), else 224.
     /// </summary>
-    public static VisionTransformerConfig? TryParse(string name, int imageSize = 224, int inChannels = 3, int classes = 1000)
+    public static VisionTransformerConfig? TryParse(string name, int? imageSize = null, int inChannels = 3, int classes = 1000)
     {
         ArgumentNullException.ThrowIfNull(name);
         var match = ShortName.Match(name.Trim());
@@ -88,19 +88,16 @@ public sealed record VisionTransformerConfig(string Name, int ImageSize, int Pat
         string size = match.Groups["size"].Value.ToLowerInvariant();
         var entry = Sizes.First(s => isLong ? s.Long == size : s.Short.Equals(size, StringComparison.OrdinalIgnoreCase));
         int patch = int.Parse(match.Groups["patch"].Value, CultureInfo.InvariantCulture);
-        if (isLong && match.Groups["image"].Success)
+        int image = imageSize ?? (isLong && match.Groups["image"].Success ? int.Parse(match.Groups["image"].Value, CultureInfo.InvariantCulture) : 224);
+        if (patch <= 0 || image % patch != 0)
         {
-            imageSize = int.Parse(match.Groups["image"].Value, CultureInfo.InvariantCulture);
+            throw new ArgumentException($"'{name}': the image size {image} is not a multiple of the patch size {patch}.", nameof(name));
         }
-        if (patch <= 0 || imageSize % patch != 0)
-        {
-            throw new ArgumentException($"'{name}': the image size {imageSize} is not a multiple of the patch size {patch}.", nameof(name));
-        }
-        return new VisionTransformerConfig($"ViT-{entry.Short}/{patch}", imageSize, patch, inChannels, classes, entry.Width, entry.Depth, entry.Heads);
+        return new VisionTransformerConfig($"ViT-{entry.Short}/{patch}", image, patch, inChannels, classes, entry.Width, entry.Depth, entry.Heads);
     }
 
     /// <summary>Parses like <see cref="TryParse"/> but throws, listing the accepted forms, for an unknown name.</summary>
-    public static VisionTransformerConfig Parse(string name, int imageSize = 224, int inChannels = 3, int classes = 1000) =>
+    public static VisionTransformerConfig Parse(string name, int? imageSize = null, int inChannels = 3, int classes = 1000) =>
         TryParse(name, imageSize, inChannels, classes) ?? throw new ArgumentException(
             $"'{name}' is not a ViT name: use ViT-<Ti|S|B|L|H>/<patch> (e.g. ViT-L/16) or vit_<tiny|small|base|large|huge>_patch<P>_<image> (e.g. vit_base_patch16_224).",
             nameof(name));
