@@ -112,8 +112,10 @@ public sealed class Trainer
         var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
         long totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;
-        var schedule = new CosineSchedule(options.LearningRate, options.MinLearningRate,
-            Math.Max(1, (long)Math.Round(options.WarmupEpochs * loader.BatchesPerEpoch)), totalSteps);
+        // Warm-up is capped at a fifth of the run: a one-epoch run with the default one-epoch warm-up would
+        // otherwise never decay its learning rate.
+        long warmupSteps = Math.Clamp((long)Math.Round(options.WarmupEpochs * loader.BatchesPerEpoch), 1, Math.Max(1, totalSteps / 5));
+        var schedule = new CosineSchedule(options.LearningRate, options.MinLearningRate, warmupSteps, totalSteps);
         var clock = Stopwatch.StartNew();
         double startElapsed = state.ElapsedSeconds;
 

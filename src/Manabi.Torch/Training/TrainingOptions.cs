@@ -34,7 +34,7 @@ public sealed record TrainingOptions
     /// <summary>SGD momentum.</summary>
     public double Momentum { get; init; } = 0.9;
 
-    /// <summary>Linear warm-up length in epochs (may be fractional).</summary>
+    /// <summary>Linear warm-up length in epochs (may be fractional; at most a fifth of the run).</summary>
     public double WarmupEpochs { get; init; } = 1;
 
     /// <summary>Label smoothing of the cross-entropy.</summary>
