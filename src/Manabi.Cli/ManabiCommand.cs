@@ -16,6 +16,7 @@ public static class ManabiCommand
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(WordPieceCommand.Create());
         root.Subcommands.Add(VectorsCommand.Create());
+        root.Subcommands.Add(VisionCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
@@ -43,7 +44,14 @@ public static class ManabiCommand
             await error.WriteLineAsync($"Run 'manabi {commandPath} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        var configuration = new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // After Ctrl-C, System.CommandLine kills the process once this passes (default 2 s). 'vision train'
+            // finishes its batch and saves its checkpoint first, which on a loaded machine takes longer than 2 s.
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(120),
+        };
         return await parseResult.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -17,6 +17,7 @@ public sealed class TourCommandTests
         Assert.Contains("Eigen-decomposition and PCA", html, StringComparison.Ordinal);
         Assert.Contains("Word vectors", html, StringComparison.Ordinal);
         Assert.Contains("<td>goverment</td>", html, StringComparison.Ordinal);
+        Assert.Contains("Vision: SE-ResNet", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);

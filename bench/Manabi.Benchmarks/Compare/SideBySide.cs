@@ -13,7 +13,8 @@ public static class SideBySide
         IReadOnlyList<ComparisonRow> rows = suite switch
         {
             "numerics" => await NumericsComparison.RunAsync(quick),
-            _ => throw new ArgumentException($"unknown comparison suite '{suite}' (known: numerics)", nameof(args)),
+            "vision" => await Vision.VisionComparison.RunAsync(quick),
+            _ => throw new ArgumentException($"unknown comparison suite '{suite}' (known: numerics, vision)", nameof(args)),
         };
         string table = ComparisonRow.ToMarkdown(rows, MachineFacts.Describe());
         Console.WriteLine(table);

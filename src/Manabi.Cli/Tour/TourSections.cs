@@ -10,5 +10,6 @@ public static class TourSections
         new EigenPcaSection(),
         new TokenizationSection(),
         new WordVectorsSection(),
+        new VisionSection(),
     ];
 }

@@ -1,0 +1,420 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Manabi.Cli.Data;
+using Manabi.Cli.Output;
+using Manabi.Cli.Vision;
+using Manabi.Torch.Data;
+using Manabi.Torch.Models;
+using Manabi.Torch.Runtime;
+using Manabi.Torch.Training;
+using Spectre.Console;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Manabi.Cli.Commands;
+
+/// <summary>
+/// <c>manabi vision</c>: named vision models (ResNet, SE-ResNet, ViT, ABN), their parameter counts, training on
+/// Fashion-MNIST or an image folder, evaluation and visual explanations.
+/// </summary>
+public static class VisionCommand
+{
+    /// <summary>Builds the <c>vision</c> command and its sub-commands.</summary>
+    public static Command Create()
+    {
+        var command = new Command("vision", "Vision models: SE-ResNet, ViT, Attention Branch Network; train on Fashion-MNIST, evaluate, explain.")
+        {
+            ModelsCommand(),
+            ParamsCommand(),
+            TrainCommand(),
+            EvalCommand(),
+            ExplainCommand(),
+        };
+        return command;
+    }
+
+    private static Command ModelsCommand()
+    {
+        var command = new Command("models", "Lists the named models with their parameter counts at their default shapes (name, parameters, input, classes, description).");
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            TorchRuntime.EnsureLoaded();
+            var rows = VisionModels.All.Select(m => (m.Name, Params: VisionModels.ParameterCount(m.Name).ToString("N0", CultureInfo.InvariantCulture),
+                Input: $"{m.ImageSize}x{m.ImageSize}x{m.Channels}", Classes: m.Classes.ToString(CultureInfo.InvariantCulture), m.Description)).ToList();
+            int nameWidth = rows.Max(r => r.Name.Length), paramWidth = rows.Max(r => r.Params.Length), inputWidth = rows.Max(r => r.Input.Length);
+            output.WriteLine($"{"model".PadRight(nameWidth)}  {"parameters".PadLeft(paramWidth)}  {"input".PadRight(inputWidth)}  classes  description");
+            foreach (var row in rows)
+            {
+                output.WriteLine($"{row.Name.PadRight(nameWidth)}  {row.Params.PadLeft(paramWidth)}  {row.Input.PadRight(inputWidth)}  {row.Classes,7}  {row.Description}");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Option<string> ModelOption() => new("--model") { Description = "Model name (see 'manabi vision models'), e.g. seresnet18-small, ViT-B/16, vit_base_patch16_224.", Required = true };
+
+    private static Command ParamsCommand()
+    {
+        var model = ModelOption();
+        var classes = new Option<int?>("--classes") { Description = "Output classes (default: the model's, 1000 for ImageNet shapes)." };
+        var imageSize = new Option<int?>("--image-size") { Description = "Square image side (default: the model's, 224 for ImageNet shapes); changes a ViT's position embedding." };
+        var channels = new Option<int?>("--channels") { Description = "Image channels (default: the model's)." };
+        var command = new Command("params", "Prints the model's parameter count alone.") { model, classes, imageSize, channels };
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            var info = FindModel(parseResult.GetValue(model)!);
+            int? k = parseResult.GetValue(classes), size = parseResult.GetValue(imageSize), c = parseResult.GetValue(channels);
+            CheckPositive(k, "--classes", allowZero: true);
+            CheckPositive(size, "--image-size");
+            CheckPositive(c, "--channels");
+            TorchRuntime.EnsureLoaded();
+            output.WriteLine(Wrap(() => VisionModels.ParameterCount(info.Name, k, size, c)).ToString(CultureInfo.InvariantCulture));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command TrainCommand()
+    {
+        var model = ModelOption();
+        var data = new Option<string>("--data") { Description = "'fashion-mnist' or a folder with train/CLASS/*.png and test/CLASS/*.png.", Required = true };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 10 };
+        var maxMinutes = new Option<double>("--max-minutes") { Description = "Stop after this many minutes of training, saving the state (0: no limit)." };
+        var batchSize = new Option<int>("--batch-size") { Description = "Images per batch.", DefaultValueFactory = _ => 128 };
+        var outputDir = new Option<string>("--output") { Description = "Run folder for model.safetensors, optimizer.safetensors and state.json; an existing run resumes.", Required = true };
+        var optimizer = new Option<string>("--optimizer") { Description = "adamw or sgd.", DefaultValueFactory = _ => "adamw" };
+        var learningRate = new Option<double?>("--lr") { Description = "Peak learning rate (default 2e-3 AdamW, 0.1 SGD; 1e-3 for ViTs with AdamW)." };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (default 0.05 AdamW, 5e-4 SGD); never on norms, biases, position embeddings, class tokens." };
+        var warmup = new Option<double>("--warmup-epochs") { Description = "Linear warm-up epochs before the cosine decay.", DefaultValueFactory = _ => 1 };
+        var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing.", DefaultValueFactory = _ => 0.1 };
+        var clip = new Option<double>("--clip") { Description = "Gradient-norm clipping (0: none).", DefaultValueFactory = _ => 1.0 };
+        var seed = new Option<int>("--seed") { Description = "Seed for initialisation, order, augmentation and dropout." };
+        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
+        var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
+        var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on a seeded random subset of this many test images." };
+        var command = new Command("train",
+            "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
+        {
+            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, threads, subset, testSubset,
+        };
+        // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
+        // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
+        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
+        {
+            var info = FindModel(parseResult.GetValue(model)!);
+            string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
+            int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
+            CheckPositive(epochCount, "--epochs");
+            CheckPositive(batch, "--batch-size");
+            CheckPositive(parseResult.GetValue(threads), "--threads");
+            CheckPositive(parseResult.GetValue(subset), "--subset");
+            CheckPositive(parseResult.GetValue(testSubset), "--test-subset");
+            if (parseResult.GetValue(maxMinutes) < 0)
+            {
+                throw new InputException("--max-minutes must be 0 (no limit) or positive.");
+            }
+            var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
+            {
+                "adamw" => OptimizerKind.AdamW,
+                "sgd" => OptimizerKind.Sgd,
+                var other => throw new InputException($"--optimizer: '{other}' is not adamw or sgd."),
+            };
+            string dataName = parseResult.GetValue(data)!;
+            TorchRuntime.EnsureLoaded();
+            if (parseResult.GetValue(threads) is { } n)
+            {
+                torch.set_num_threads(n);
+            }
+            var (train, test) = VisionData.Load(dataName);
+            int seedValue = parseResult.GetValue(seed);
+            if (parseResult.GetValue(subset) is { } s)
+            {
+                train = train.Subset(s, seedValue);
+            }
+            if (parseResult.GetValue(testSubset) is { } ts)
+            {
+                test = test.Subset(ts, seedValue + 1);
+            }
+            CheckImages(info, train, "--data");
+
+            TrainingState state;
+            if (File.Exists(Path.Combine(runDirectory, TrainingState.FileName)))
+            {
+                state = LoadState(runDirectory, "--output");
+                if (!state.Model.Equals(info.Name, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InputException($"--output: '{runDirectory}' holds a run of {state.Model}, not {info.Name}; choose another folder.");
+                }
+                if (state.Channels != train.Channels || state.ImageSize != train.Height || state.Classes != train.ClassNames.Count)
+                {
+                    throw new InputException($"--output: the run in '{runDirectory}' was trained on {state.ImageSize}x{state.ImageSize}x{state.Channels} images in {state.Classes} classes, not this data.");
+                }
+                state = state with { Options = state.Options with { Epochs = epochCount, MaxMinutes = parseResult.GetValue(maxMinutes) } };
+            }
+            else
+            {
+                bool vit = info.Family == VisionModelFamily.VisionTransformer;
+                var (mean, std) = train.ChannelStatistics();
+                var options = new TrainingOptions
+                {
+                    Epochs = epochCount,
+                    BatchSize = batch,
+                    Optimizer = kind,
+                    LearningRate = parseResult.GetValue(learningRate) ?? (kind == OptimizerKind.Sgd ? 0.1 : vit ? 1e-3 : 2e-3),
+                    WeightDecay = parseResult.GetValue(weightDecay) ?? (kind == OptimizerKind.Sgd ? 5e-4 : 0.05),
+                    WarmupEpochs = parseResult.GetValue(warmup),
+                    LabelSmoothing = parseResult.GetValue(smoothing),
+                    GradientClip = parseResult.GetValue(clip),
+                    Seed = seedValue,
+                    MaxMinutes = parseResult.GetValue(maxMinutes),
+                    // Fashion-MNIST items are left-right symmetric in meaning; flips are a safe augmentation.
+                    HorizontalFlip = true,
+                    CropPadding = Math.Max(1, train.Height / 14),
+                };
+                state = new TrainingState
+                {
+                    Model = info.Name, Classes = train.ClassNames.Count, ImageSize = train.Height, Channels = train.Channels,
+                    ClassNames = train.ClassNames, Data = dataName, Mean = mean, Std = std, Options = options,
+                };
+            }
+            manual_seed(state.Options.Seed);
+            using var network = Wrap(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
+            var trainer = new Trainer(network, state, runDirectory);
+            IAnsiConsole console = Terminal.CreateConsole(output);
+            console.WriteLine($"{info.Name}: {Torch.Weights.StateDicts.ParameterCount(network):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; " +
+                $"{torch.get_num_threads()} threads; run folder {runDirectory}" + (state.Step > 0 ? $" (resuming at epoch {state.Epoch + 1}, batch {state.Batch})" : ""));
+            trainer.OnEpoch = record => console.WriteLine(FormatEpoch(record, state.Options.Epochs));
+            TrainingOutcome outcome = Terminal.IsInteractive(output)
+                ? RunWithProgress(console, trainer, train, test, cancellationToken)
+                : trainer.Run(train, test, cancellationToken);
+            var final = trainer.State;
+            switch (outcome)
+            {
+                case TrainingOutcome.Finished:
+                    console.WriteLine($"Finished: test accuracy {Percent(final.LastEvaluation?.Accuracy)} after {final.Epoch} epochs, {final.ElapsedSeconds / 60:0.0} minutes.");
+                    return ExitCodes.Success;
+                case TrainingOutcome.TimeLimit:
+                    console.WriteLine($"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)}; state saved in {runDirectory}. Test accuracy {Percent(final.LastEvaluation?.Accuracy)}.");
+                    return ExitCodes.Success;
+                default:
+                    console.WriteLine($"Interrupted; state saved in {runDirectory}. Run the same command to resume.");
+                    return 130;
+            }
+        }, CancellationToken.None)));
+        return command;
+    }
+
+    private static TrainingOutcome RunWithProgress(IAnsiConsole console, Trainer trainer, ImageDataset train, ImageDataset test, CancellationToken cancellationToken)
+    {
+        var outcome = TrainingOutcome.Finished;
+        console.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(progress =>
+            {
+                var task = progress.AddTask("training", maxValue: 1);
+                trainer.OnProgress = p =>
+                {
+                    task.MaxValue = (double)p.Epochs * p.Batches;
+                    task.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
+                    task.Description = $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s";
+                };
+                outcome = trainer.Run(train, test, cancellationToken);
+            });
+        return outcome;
+    }
+
+    private static string FormatEpoch(EpochRecord record, int epochs) =>
+        $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:0.0000}  train {record.TrainAccuracy:P2}  test {Percent(record.TestAccuracy)}  " +
+        $"{record.ImagesPerSecond:0} img/s  lr {record.LearningRate:0.####e+0}  {record.Seconds:0}s";
+
+    private static string Percent(double? value) => value is { } v ? v.ToString("P2", CultureInfo.InvariantCulture) : "n/a";
+
+    private static Command EvalCommand()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Run folder written by 'manabi vision train'.", Required = true };
+        var data = new Option<string?>("--data") { Description = "'fashion-mnist' or an image folder (default: the data the run was trained on)." };
+        var subset = new Option<int?>("--subset") { Description = "Evaluate a seeded random subset of this many test images." };
+        var command = new Command("eval", "Evaluates a checkpoint on the test split; prints one JSON line (model, accuracy, loss, count, per_class, confusion).")
+        {
+            checkpoint, data, subset,
+        };
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            var (state, network, test) = OpenCheckpoint(parseResult.GetValue(checkpoint)!, parseResult.GetValue(data), parseResult.GetValue(subset));
+            using (network)
+            {
+                var result = Evaluator.Evaluate(network, test, new Augmentation(state.Mean, state.Std));
+                var line = new Dictionary<string, object>
+                {
+                    ["model"] = state.Model,
+                    ["accuracy"] = result.Accuracy,
+                    ["loss"] = result.Loss,
+                    ["count"] = result.Count,
+                    ["per_class"] = result.PerClassAccuracy,
+                    ["confusion"] = result.Confusion,
+                };
+                output.WriteLine(JsonSerializer.Serialize(line));
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command ExplainCommand()
+    {
+        var checkpoint = new Option<string>("--checkpoint") { Description = "Run folder written by 'manabi vision train'.", Required = true };
+        var count = new Option<int>("--count") { Description = "Test images to explain.", DefaultValueFactory = _ => 16 };
+        var outputFile = new Option<string>("--output") { Description = "PNG file for the grid.", Required = true };
+        var data = new Option<string?>("--data") { Description = "'fashion-mnist' or an image folder (default: the run's data)." };
+        var seed = new Option<int>("--seed") { Description = "Seed for choosing the test images." };
+        var command = new Command("explain",
+            "Draws test images beside their explanation maps (ABN attention map, ViT attention rollout, ResNet class activation map) in a PNG grid.")
+        {
+            checkpoint, count, outputFile, data, seed,
+        };
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            int n = parseResult.GetValue(count);
+            CheckPositive(n, "--count");
+            string path = parseResult.GetValue(outputFile)!;
+            if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InputException($"--output: '{path}' should be a .png file.");
+            }
+            var (state, network, test) = OpenCheckpoint(parseResult.GetValue(checkpoint)!, parseResult.GetValue(data), null);
+            using (network)
+            {
+                var chosen = test.Subset(n, parseResult.GetValue(seed));
+                byte[] png = RenderExplanations(network, chosen, state.Mean, state.Std, $"{state.Model}: {ExplanationName(network)} (true → predicted)");
+                AtomicFile.Write(path, stream => stream.Write(png));
+            }
+            output.WriteLine(Path.GetFullPath(path));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    /// <summary>What the explanation map of a model is called.</summary>
+    public static string ExplanationName(nn.Module model) => model switch
+    {
+        AttentionBranchNetwork => "ABN attention map",
+        VisionTransformer => "attention rollout",
+        _ => "class activation map",
+    };
+
+    /// <summary>Explains the images of <paramref name="images"/> and renders them as a PNG grid.</summary>
+    public static byte[] RenderExplanations(nn.Module<Tensor, Tensor> model, ImageDataset images, float[] mean, float[] std, string title)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        var loader = new BatchLoader(images, images.Count, new Augmentation(mean, std), shuffle: false, seed: 0);
+        using var batch = loader.Epoch(0).Single();
+        var (maps, predictions) = Explanations.Explain(model, batch.Images);
+        long[] predicted = predictions.data<long>().ToArray();
+        int mapHeight = (int)maps.shape[1], mapWidth = (int)maps.shape[2];
+        float[] all = maps.contiguous().data<float>().ToArray();
+        var tiles = new List<ExplanationTile>();
+        for (int i = 0; i < images.Count; i++)
+        {
+            int truth = images.Labels[i];
+            tiles.Add(new ExplanationTile(images.Pixels.AsSpan(i * images.ImageBytes, images.ImageBytes).ToArray(), images.Channels, images.Height, images.Width,
+                all.AsSpan(i * mapHeight * mapWidth, mapHeight * mapWidth).ToArray(), mapHeight, mapWidth,
+                $"{Short(images.ClassNames[truth])} → {Short(images.ClassNames[(int)predicted[i]])}", truth == predicted[i]));
+        }
+        return ExplanationGrid.Render(tiles, columns: Math.Min(4, tiles.Count), title);
+    }
+
+    private static string Short(string name) => name.Length <= 12 ? name : name[..11] + "…";
+
+    private static (TrainingState State, nn.Module<Tensor, Tensor> Model, ImageDataset Test) OpenCheckpoint(string runDirectory, string? data, int? subset)
+    {
+        CheckPositive(subset, "--subset");
+        if (!Directory.Exists(runDirectory))
+        {
+            throw new InputException($"--checkpoint: '{runDirectory}' is not a folder.");
+        }
+        var state = LoadState(runDirectory, "--checkpoint");
+        var info = FindModel(state.Model);
+        TorchRuntime.EnsureLoaded();
+        var (_, test) = VisionData.Load(data ?? state.Data);
+        if (test.Channels != state.Channels || test.Height != state.ImageSize || test.Width != state.ImageSize)
+        {
+            throw new InputException($"--data: the images are {test.Width}x{test.Height}x{test.Channels} but {state.Model} in '{runDirectory}' was trained on {state.ImageSize}x{state.ImageSize}x{state.Channels}.");
+        }
+        if (test.ClassNames.Count != state.Classes)
+        {
+            throw new InputException($"--data: {test.ClassNames.Count} classes, but the checkpoint has {state.Classes}.");
+        }
+        if (subset is { } s)
+        {
+            test = test.Subset(s, 1);
+        }
+        var model = Wrap(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
+        try
+        {
+            Trainer.LoadWeights(model, runDirectory);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException)
+        {
+            model.Dispose();
+            throw new InputException($"--checkpoint: '{runDirectory}' does not hold weights for {state.Model}: {ex.Message}", ex);
+        }
+        return (state, model, test);
+    }
+
+    private static TrainingState LoadState(string runDirectory, string option)
+    {
+        try
+        {
+            return TrainingState.Load(runDirectory);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
+        {
+            throw new InputException($"{option}: {ex.Message}", ex);
+        }
+    }
+
+    private static VisionModelInfo FindModel(string name) =>
+        VisionModels.Find(name) ?? throw new InputException(
+            $"--model: unknown model '{name}'. Valid models: {string.Join(", ", VisionModels.All.Select(m => m.Name))}, or any vit_<tiny|small|base|large|huge>_patch<P>_<image>.");
+
+    private static void CheckImages(VisionModelInfo info, ImageDataset data, string option)
+    {
+        if (info.Family == VisionModelFamily.VisionTransformer)
+        {
+            var config = VisionTransformerConfig.TryParse(info.Name);
+            int patch = config?.PatchSize ?? 4;
+            if (data.Height != data.Width || data.Height % patch != 0)
+            {
+                throw new InputException($"{option}: {info.Name} needs square images whose side is a multiple of the patch size {patch}; these are {data.Width}x{data.Height}.");
+            }
+        }
+        if (data.Height != data.Width)
+        {
+            throw new InputException($"{option}: the images are {data.Width}x{data.Height}; vision models here take square images.");
+        }
+    }
+
+    private static T Wrap<T>(Func<T> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InputException(ex.Message, ex);
+        }
+    }
+
+    private static void CheckPositive(int? value, string option, bool allowZero = false)
+    {
+        if (value is { } v && (v < 0 || (v == 0 && !allowZero)))
+        {
+            throw new InputException($"{option} must be {(allowZero ? "0 or more" : "positive")}, got {v}.");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+namespace Manabi.Torch.Training;
+
+/// <summary>The optimiser a training run uses.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter).</summary>
+    AdamW,
+
+    /// <summary>Stochastic gradient descent with (optionally Nesterov) momentum and L2 weight decay.</summary>
+    Sgd,
+}
+
+/// <summary>The settings of a training run; the defaults suit the small Fashion-MNIST models.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Epochs to train.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Images per batch.</summary>
+    public int BatchSize { get; init; } = 128;
+
+    /// <summary>The optimiser.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 2e-3;
+
+    /// <summary>Final learning rate of the cosine schedule.</summary>
+    public double MinLearningRate { get; init; }
+
+    /// <summary>Weight decay, applied to weights only (not norms, biases, position embeddings or class tokens).</summary>
+    public double WeightDecay { get; init; } = 0.05;
+
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Linear warm-up length in epochs (may be fractional; at most a fifth of the run).</summary>
+    public double WarmupEpochs { get; init; } = 1;
+
+    /// <summary>Label smoothing of the cross-entropy.</summary>
+    public double LabelSmoothing { get; init; } = 0.1;
+
+    /// <summary>Clip the global gradient norm to this; 0 for no clipping.</summary>
+    public double GradientClip { get; init; } = 1.0;
+
+    /// <summary>Seed of initialisation, order, augmentation and dropout.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Stop (after saving) when this much wall time has passed; 0 for no limit.</summary>
+    public double MaxMinutes { get; init; }
+
+    /// <summary>Pad-and-crop augmentation in pixels.</summary>
+    public int CropPadding { get; init; } = 2;
+
+    /// <summary>Random horizontal flips.</summary>
+    public bool HorizontalFlip { get; init; } = true;
+
+    /// <summary>Evaluate on the test set after each epoch.</summary>
+    public bool EvaluateEachEpoch { get; init; } = true;
+}

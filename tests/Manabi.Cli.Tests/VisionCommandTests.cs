@@ -1,0 +1,170 @@
+using System.Text.Json;
+using SkiaSharp;
+
+namespace Manabi.Cli.Tests;
+
+public sealed class VisionCommandTests
+{
+    [Fact]
+    public void Models_lists_the_named_models_with_parameter_counts()
+    {
+        var result = CliRunner.Run("vision", "models");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("seresnet18 ", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("11,779,624", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ViT-H/14", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("632,045,800", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("abn-seresnet18-small", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ViT-B/16", "86567656")]
+    [InlineData("vit_base_patch32_224", "88224232")]
+    [InlineData("seresnet50", "28088024")]
+    [InlineData("resnet18", "11689512")]
+    public void Params_prints_the_count_alone(string model, string expected)
+    {
+        var result = CliRunner.Run("vision", "params", "--model", model);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(expected, result.Stdout.Trim());
+    }
+
+    [Fact]
+    public void Params_follows_classes_and_image_size()
+    {
+        // 10 classes: the head shrinks by 990 × 768 + 990; 384 px: the position embedding grows to 1 + 24².
+        var result = CliRunner.Run("vision", "params", "--model", "ViT-B/16", "--classes", "10", "--image-size", "384");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal((86_567_656L - 990 * 768 - 990 + (576 - 196) * 768).ToString(System.Globalization.CultureInfo.InvariantCulture), result.Stdout.Trim());
+    }
+
+    [Fact]
+    public void An_explicit_image_size_overrides_the_size_in_a_timm_name()
+    {
+        var at224 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_224");
+        var at384 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_224", "--image-size", "384");
+        var named384 = CliRunner.Run("vision", "params", "--model", "vit_base_patch16_384");
+        Assert.Equal("86567656", at224.Stdout.Trim());
+        Assert.Equal((86_567_656L + (576 - 196) * 768).ToString(System.Globalization.CultureInfo.InvariantCulture), at384.Stdout.Trim());
+        Assert.Equal(at384.Stdout, named384.Stdout);
+        var untiled = CliRunner.Run("vision", "params", "--model", "ViT-B/16", "--image-size", "100");
+        Assert.Equal(2, untiled.ExitCode);
+        Assert.Contains("multiple of the patch size", untiled.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_model_is_bad_input_that_lists_the_valid_names()
+    {
+        var result = CliRunner.Run("vision", "params", "--model", "resnet19");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("resnet19", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("seresnet18-small", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("ViT-L/16", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_data_folder_is_bad_input()
+    {
+        using var folder = new TempFolder();
+        var result = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.PathOf("absent"), "--output", folder.PathOf("run"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("fashion-mnist", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Images_of_different_sizes_are_bad_input_naming_the_file()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        string odd = Path.Combine(folder.Path, "train", "b", "odd.png");
+        WritePng(odd, 9, 9, 10);
+        var result = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", folder.PathOf("run"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("odd.png", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ViT_refuses_images_that_its_patches_do_not_tile()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 10, perClass: 2);
+        var result = CliRunner.Run("vision", "train", "--model", "vit-small28", "--data", folder.Path, "--output", folder.PathOf("run"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("patch", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_eval_explain_and_resume_on_an_image_folder()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 8);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", run, "--epochs", "1", "--batch-size", "8", "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("epoch 1/1", train.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+
+        var eval = CliRunner.Run("vision", "eval", "--checkpoint", run);
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        using var json = JsonDocument.Parse(eval.Stdout.Trim());
+        double accuracy = json.RootElement.GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy, 0, 1);
+        Assert.Equal(16, json.RootElement.GetProperty("count").GetInt32());
+
+        string png = folder.PathOf("maps.png");
+        var explain = CliRunner.Run("vision", "explain", "--checkpoint", run, "--count", "4", "--output", png);
+        Assert.True(explain.ExitCode == 0, explain.ToString());
+        using (var image = SKBitmap.Decode(png))
+        {
+            Assert.NotNull(image);
+            Assert.True(image.Width > 64);
+        }
+
+        // One more epoch resumes the run instead of starting over.
+        var resumed = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", run, "--epochs", "2", "--batch-size", "8", "--threads", "1");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("resuming at epoch 2", resumed.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("epoch 1/2", resumed.Stdout, StringComparison.Ordinal);
+
+        var otherModel = CliRunner.Run("vision", "train", "--model", "seresnet18-small", "--data", folder.Path, "--output", run);
+        Assert.Equal(2, otherModel.ExitCode);
+        Assert.Contains("resnet18-small", otherModel.Stderr, StringComparison.Ordinal);
+
+        // A checkpoint whose weights belong to another model is refused.
+        string statePath = Path.Combine(run, "state.json");
+        File.WriteAllText(statePath, File.ReadAllText(statePath).Replace("\"resnet18-small\"", "\"seresnet18-small\"", StringComparison.Ordinal));
+        var mismatch = CliRunner.Run("vision", "eval", "--checkpoint", run);
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("se.fc1", mismatch.Stderr, StringComparison.Ordinal);
+
+        var wrongSize = folder.PathOf("big");
+        WriteImageFolder(wrongSize, size: 12, perClass: 1);
+        var sizeMismatch = CliRunner.Run("vision", "eval", "--checkpoint", run, "--data", wrongSize);
+        Assert.Equal(2, sizeMismatch.ExitCode);
+        Assert.Contains("12x12", sizeMismatch.Stderr, StringComparison.Ordinal);
+    }
+
+    private static void WriteImageFolder(string root, int size, int perClass)
+    {
+        foreach (string split in new[] { "train", "test" })
+        {
+            foreach (var (name, value) in new[] { ("a", 40), ("b", 200) })
+            {
+                string folder = Path.Combine(root, split, name);
+                Directory.CreateDirectory(folder);
+                for (int i = 0; i < perClass; i++)
+                {
+                    WritePng(Path.Combine(folder, $"{i}.png"), size, size, (byte)(value + i));
+                }
+            }
+        }
+    }
+
+    private static void WritePng(string path, int width, int height, byte grey)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(new SKColor(grey, grey, grey));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+}
