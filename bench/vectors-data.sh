@@ -21,7 +21,7 @@ for a in "$@"; do
 done
 if [ "$(id -u)" = 0 ]; then
   for pkg in fasttext python3-numpy python3-gensim; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+    [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == *"install ok installed"* ]] \
       || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null || echo "warning: could not install $pkg" >&2
   done
 fi

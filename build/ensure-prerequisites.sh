@@ -11,9 +11,10 @@ want_tests=0
 [ "${1:-}" = "--tests" ] && want_tests=1
 
 missing=()
-need_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1"); }
+# Output captured rather than piped into grep -q, which can SIGPIPE the producer under pipefail.
+need_pkg() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == *"install ok installed"* ]] || missing+=("$1"); }
 
-libstdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')"
+libstdcxx="$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')"
 if [ -z "$libstdcxx" ] || ! grep -qa GLIBCXX_3.4.32 "$libstdcxx"; then
   command -v patchelf >/dev/null || missing+=(patchelf)
   command -v cc >/dev/null || missing+=(gcc)

@@ -18,7 +18,7 @@ version="GLIBCXX_3.4.32"
 [ -f "$lib" ] || exit 0
 
 # MANABI_HOST_LIBSTDCXX overrides the host library (tests use it to exercise both branches).
-host_libstdcxx="${MANABI_HOST_LIBSTDCXX:-$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')}"
+host_libstdcxx="${MANABI_HOST_LIBSTDCXX:-$(/sbin/ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')}"
 host_libstdcxx="${host_libstdcxx:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}"
 if grep -qa "$version" "$host_libstdcxx" 2>/dev/null; then
   echo "manabi-native-fix: host libstdc++ has $version; nothing to patch"
