@@ -7,9 +7,9 @@ namespace Manabi.Torch.Models.Bert;
 public sealed class BertEmbeddings : nn.Module<Tensor, Tensor?, Tensor>
 {
 #pragma warning disable IDE1006 // Field names are the state_dict keys of HF BertModel.
-    private readonly Embedding word_embeddings;
-    private readonly Embedding position_embeddings;
-    private readonly Embedding token_type_embeddings;
+    private readonly EmbeddingTable word_embeddings;
+    private readonly EmbeddingTable position_embeddings;
+    private readonly EmbeddingTable token_type_embeddings;
     private readonly LayerNorm LayerNorm;
     private readonly Dropout dropout;
 #pragma warning restore IDE1006
@@ -18,9 +18,9 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor?, Tensor>
     public BertEmbeddings(BertConfig config) : base(nameof(BertEmbeddings))
     {
         ArgumentNullException.ThrowIfNull(config);
-        word_embeddings = nn.Embedding(config.VocabSize, config.HiddenSize, padding_idx: config.PadTokenId);
-        position_embeddings = nn.Embedding(config.MaxPositionEmbeddings, config.HiddenSize);
-        token_type_embeddings = nn.Embedding(config.TypeVocabSize, config.HiddenSize);
+        word_embeddings = new EmbeddingTable(config.VocabSize, config.HiddenSize, config.PadTokenId);
+        position_embeddings = new EmbeddingTable(config.MaxPositionEmbeddings, config.HiddenSize);
+        token_type_embeddings = new EmbeddingTable(config.TypeVocabSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
         RegisterComponents();
@@ -37,7 +37,7 @@ public sealed class BertEmbeddings : nn.Module<Tensor, Tensor?, Tensor>
         if (tokenTypeIds is null)
         {
             // All token types are 0: add row 0 of the table, broadcast, without building a zero id matrix.
-            sum.add_(token_type_embeddings.weight![0]);
+            sum.add_(token_type_embeddings.Weight[0]);
         }
         else
         {

@@ -90,11 +90,17 @@ public static class BertWeights
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(state);
         using var _ = no_grad();
+        var missing = model.named_parameters().Select(p => p.name).Where(n => !state.ContainsKey(n)).ToList();
+        if (missing.Count > 1)
+        {
+            throw new InvalidDataException($"{source}: {missing.Count} weights are missing: {string.Join(", ", missing)}");
+        }
         foreach (var (name, parameter) in model.named_parameters())
         {
             if (!state.TryGetValue(name, out Tensor? value))
             {
-                throw new InvalidDataException($"{source}: the weight '{name}' is missing");
+                throw new InvalidDataException($"{source}: the weight '{name}' is missing (the file holds {state.Count} tensors: " +
+                    $"{string.Join(", ", state.Keys.Order(StringComparer.Ordinal).Take(5))}{(state.Count > 5 ? ", …" : "")})");
             }
             if (!value.shape.SequenceEqual(parameter.shape))
             {
