@@ -13,6 +13,10 @@ public static class ManabiCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EigCommand.Create());
         root.Subcommands.Add(PcaCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(SimilarityCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(SbertCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;
