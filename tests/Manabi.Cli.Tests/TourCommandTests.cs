@@ -15,6 +15,8 @@ public sealed class TourCommandTests
         string html = File.ReadAllText(Path.Combine(outDirectory, "report.html"));
         Assert.Contains("Information theory", html, StringComparison.Ordinal);
         Assert.Contains("Eigen-decomposition and PCA", html, StringComparison.Ordinal);
+        Assert.Contains("Sentence embeddings (Sentence-BERT)", html, StringComparison.Ordinal);
+        Assert.Contains("Someone is cooking food.", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);

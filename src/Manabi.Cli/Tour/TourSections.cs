@@ -8,5 +8,6 @@ public static class TourSections
     [
         new InformationTheorySection(),
         new EigenPcaSection(),
+        new SentenceEmbeddingSection(),
     ];
 }
