@@ -48,6 +48,33 @@ public sealed class BertModelTests
         }
     }
 
+    [Fact]
+    public void Saved_safetensors_carry_transformers_metadata_and_load_back()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "manabi-bert-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var config = new BertConfig { VocabSize = 40, HiddenSize = 8, NumHiddenLayers = 1, NumAttentionHeads = 2, IntermediateSize = 16, MaxPositionEmbeddings = 10 };
+            using var model = new BertModel(config);
+            model.eval();
+            BertWeights.Save(model, folder);
+            byte[] file = File.ReadAllBytes(Path.Combine(folder, "model.safetensors"));
+            long headerLength = BitConverter.ToInt64(file, 0);
+            Assert.Equal(0, headerLength % 8);
+            using var header = JsonDocument.Parse(file.AsMemory(8, (int)headerLength));
+            Assert.Equal("pt", header.RootElement.GetProperty("__metadata__").GetProperty("format").GetString());
+            using var loaded = BertWeights.LoadModel(folder);
+            var ids = tensor(new long[] { 1, 5, 7, 2 }, 1, 4);
+            using var a = model.Forward(ids);
+            using var b = loaded.Forward(ids);
+            Assert.Equal(a.LastHiddenState.data<float>().ToArray(), b.LastHiddenState.data<float>().ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static long[] Flatten(JsonElement matrix) =>
         matrix.EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => e.GetInt64()).ToArray();
 }

@@ -140,7 +140,7 @@ public static class BertWeights
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        Safetensors.SaveStateDict(temp, state);
+        SafetensorsWriter.Write(temp, state);
         File.Move(temp, full, overwrite: true);
     }
 
