@@ -75,6 +75,31 @@ public sealed class BertModelTests
         }
     }
 
+    [Fact]
+    public void A_folder_with_pytorch_model_bin_loads_through_pybridge()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "manabi-bin-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var config = new BertConfig { VocabSize = 40, HiddenSize = 8, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 16, MaxPositionEmbeddings = 10 };
+            using var model = new BertModel(config);
+            model.eval();
+            config.Save(Path.Combine(folder, "config.json"));
+            TorchSharp.PyBridge.PyBridgeModuleExtensions.save_py(model, Path.Combine(folder, "pytorch_model.bin"));
+            using var loaded = BertWeights.LoadModel(folder);
+            Assert.True(loaded.HasPooler);
+            var ids = tensor(new long[] { 1, 5, 7, 2, 3, 9 }, 2, 3);
+            using var a = model.Forward(ids);
+            using var b = loaded.Forward(ids);
+            Assert.Equal(a.LastHiddenState.data<float>().ToArray(), b.LastHiddenState.data<float>().ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static long[] Flatten(JsonElement matrix) =>
         matrix.EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => e.GetInt64()).ToArray();
 }
