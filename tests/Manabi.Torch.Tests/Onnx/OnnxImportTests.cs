@@ -49,6 +49,29 @@ public sealed class OnnxImportTests
     }
 
     [Fact]
+    public void Imported_folder_reproduces_the_transformers_hidden_states()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "manabi-onnx-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            OnnxBertImporter.ImportToFolder(Fixtures.Path("sbert", "tiny-bert.onnx"), folder, Fixtures.Path("sbert", "tiny-sbert", "vocab.txt"));
+            Assert.True(File.Exists(Path.Combine(folder, "vocab.txt")));
+            using var encoder = SentenceEncoder.Load(folder);
+            Assert.False(encoder.Bert.HasPooler);
+            // Plain HF folder: mean pooling, no Normalize; normalised here to compare with the golden.
+            var expected = GoldenJson.Matrix(TinySbert.Golden.GetProperty("normalized_mean"));
+            TinySbert.AssertClose(expected, encoder.Encode(TinySbert.ProbeTexts, normalize: true).Vectors, 1e-5, "imported folder");
+        }
+        finally
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void A_file_that_is_not_onnx_fails_with_its_name()
     {
         string path = Path.Combine(Path.GetTempPath(), $"manabi-not-onnx-{Guid.NewGuid():N}.onnx");

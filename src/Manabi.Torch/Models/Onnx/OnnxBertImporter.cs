@@ -63,6 +63,24 @@ public static class OnnxBertImporter
         return (config, weights, shapes);
     }
 
+    /// <summary>
+    /// Imports an .onnx file and writes an HF model folder: <c>config.json</c> and <c>model.safetensors</c>, plus
+    /// <c>vocab.txt</c> when <paramref name="vocabularyPath"/> is given. Each file is written atomically.
+    /// </summary>
+    public static void ImportToFolder(string onnxPath, string folder, string? vocabularyPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        using var model = ImportModel(onnxPath);
+        BertWeights.Save(model, folder);
+        if (vocabularyPath is not null)
+        {
+            string target = Path.Combine(folder, "vocab.txt");
+            string temp = target + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.Copy(vocabularyPath, temp);
+            File.Move(temp, target, overwrite: true);
+        }
+    }
+
     /// <summary>Imports an .onnx file into a <see cref="BertModel"/> (with a pooler when the graph has one).</summary>
     public static BertModel ImportModel(string onnxPath) => ImportModel(OnnxGraph.Load(onnxPath), onnxPath);
 
