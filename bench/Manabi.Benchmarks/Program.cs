@@ -3,6 +3,14 @@ using Manabi.Benchmarks.Compare;
 
 // `compare <suite>` times Manabi and its Python peers side by side in one run and prints ratios;
 // anything else goes to BenchmarkDotNet (e.g. `--filter *Entropy*`).
+if (args.Length > 0 && args[0] == "sbert-profile")
+{
+    return Manabi.Benchmarks.Sbert.SbertForwardProfile.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "sbert")
+{
+    return Manabi.Benchmarks.Sbert.SbertEncodeComparison.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "compare")
 {
     return await SideBySide.RunAsync(args[1..]);

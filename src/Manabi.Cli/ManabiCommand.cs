@@ -17,6 +17,10 @@ public static class ManabiCommand
         root.Subcommands.Add(WordPieceCommand.Create());
         root.Subcommands.Add(VectorsCommand.Create());
         root.Subcommands.Add(VisionCommand.Create());
+        root.Subcommands.Add(EmbedCommand.Create());
+        root.Subcommands.Add(SimilarityCommand.Create());
+        root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(SbertCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());
         return root;

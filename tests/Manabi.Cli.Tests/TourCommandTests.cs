@@ -18,6 +18,8 @@ public sealed class TourCommandTests
         Assert.Contains("Word vectors", html, StringComparison.Ordinal);
         Assert.Contains("<td>goverment</td>", html, StringComparison.Ordinal);
         Assert.Contains("Vision: SE-ResNet", html, StringComparison.Ordinal);
+        Assert.Contains("Sentence embeddings (Sentence-BERT)", html, StringComparison.Ordinal);
+        Assert.Contains("Someone is cooking food.", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);

@@ -15,9 +15,8 @@ public static class DataLocations
         "t10k-labels-idx1-ubyte",
     ];
 
-    /// <summary>Manabi's cache folder, <c>~/.cache/manabi</c>.</summary>
-    public static string CacheRoot =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "manabi");
+    /// <summary>Manabi's cache folder: <c>$MANABI_CACHE</c>, else <c>~/.cache/manabi</c> (shared with Manabi.Torch's default model).</summary>
+    public static string CacheRoot => Manabi.Torch.SentenceTransformers.DefaultSentenceModel.CacheRoot;
 
     /// <summary>The cache folder of the default sentence model.</summary>
     public static string DefaultSentenceModelFolder => Path.Combine(CacheRoot, "models", DefaultSentenceModel);

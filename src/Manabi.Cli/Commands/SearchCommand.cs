@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Manabi.Torch.Search;
+using Manabi.Torch.SentenceTransformers;
+
+namespace Manabi.Cli.Commands;
+
+/// <summary><c>manabi search</c>: semantic search of a corpus through an on-disk index built once and reused.</summary>
+public static class SearchCommand
+{
+    /// <summary>Builds the <c>search</c> command.</summary>
+    public static Command Create()
+    {
+        var corpusOption = new Option<string>("--corpus") { Description = "The corpus: a .txt file, one entry per non-empty line.", Required = true };
+        var queryOption = new Option<string>("--query") { Description = "The text to search for.", Required = true };
+        var topOption = new Option<int>("--top") { Description = "How many hits to print.", DefaultValueFactory = _ => 10 };
+        var indexOption = new Option<string?>("--index")
+        {
+            Description = "The index folder: reused when it was built from this corpus and model, (re)built otherwise. " +
+                "Default: a folder under $MANABI_CACHE/indexes named after the corpus and model fingerprint.",
+        };
+        var modelOption = new Option<string?>("--model") { Description = SentenceModels.ModelHelp };
+        var command = new Command("search",
+            "Finds the corpus lines closest in meaning to a query. Prints one hit per line: score<TAB>line number<TAB>text, best first.")
+        {
+            corpusOption, queryOption, topOption, indexOption, modelOption,
+        };
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            string corpusPath = parseResult.GetValue(corpusOption)!;
+            int top = parseResult.GetValue(topOption);
+            if (top <= 0)
+            {
+                throw new InputException($"--top {top}: must be positive.");
+            }
+            if (!File.Exists(corpusPath))
+            {
+                throw new InputException($"{corpusPath}: the corpus file does not exist.");
+            }
+            string[] lines = File.ReadAllLines(corpusPath);
+            var entries = lines.Select((text, i) => (Text: text, Line: i + 1)).Where(e => !string.IsNullOrWhiteSpace(e.Text)).ToList();
+            if (entries.Count == 0)
+            {
+                throw new InputException($"{corpusPath}: the corpus has no non-empty lines.");
+            }
+            string? modelFolder = parseResult.GetValue(modelOption);
+            string fingerprint = Fingerprint(corpusPath, SentenceModels.Describe(modelFolder));
+            string indexFolder = parseResult.GetValue(indexOption)
+                ?? Path.Combine(DefaultSentenceModel.CacheRoot, "indexes", fingerprint[..16]);
+            using var model = SentenceModels.Load(modelFolder);
+            var error = parseResult.InvocationConfiguration.Error;
+            if (EmbeddingIndex.ReadFingerprint(indexFolder) == fingerprint)
+            {
+                error.WriteLine($"Reusing the index in {indexFolder}.");
+            }
+            else
+            {
+                var vectors = model.Encode(entries.Select(e => e.Text).ToList()).Vectors;
+                // The stored text keeps its line number so that hits can point back into the corpus.
+                EmbeddingIndex.Build(indexFolder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
+                error.WriteLine($"Built the index of {entries.Count} entries in {indexFolder}.");
+            }
+            using var index = EmbeddingIndex.Open(indexFolder);
+            float[] query = model.Encode([parseResult.GetValue(queryOption)!]).Vectors[0];
+            foreach (var hit in index.Search(query, top))
+            {
+                output.WriteLine($"{hit.Score.ToString("F4", CultureInfo.InvariantCulture)}\t{index.Text(hit.CorpusId)}");
+            }
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static string Fingerprint(string corpusPath, string model)
+    {
+        using (var stream = File.OpenRead(corpusPath))
+        {
+            byte[] corpusHash = SHA256.HashData(stream);
+            byte[] modelBytes = Encoding.UTF8.GetBytes("\n" + model);
+            return Convert.ToHexStringLower(SHA256.HashData([.. corpusHash, .. modelBytes]));
+        }
+    }
+}

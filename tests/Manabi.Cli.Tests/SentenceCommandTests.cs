@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Text.Json;
+using Manabi.TestSupport;
+
+namespace Manabi.Cli.Tests;
+
+public sealed class SentenceCommandTests
+{
+    private static string TinyModel => Fixtures.Path("sbert", "tiny-sbert");
+
+    [Fact]
+    public void Embed_writes_one_json_line_per_input_in_order_matching_sentence_transformers()
+    {
+        using var folder = new TempFolder();
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).Take(5).ToArray();
+        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
+        string output = folder.PathOf("out.jsonl");
+        var result = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", output, "--batch-size", "2");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        string[] lines = File.ReadAllLines(output);
+        Assert.Equal(5, lines.Length);
+        var expected = GoldenJson.Matrix(golden.RootElement.GetProperty("normalized_mean"));
+        for (int i = 0; i < 5; i++)
+        {
+            double[] actual = JsonDocument.Parse(lines[i]).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Assert.Equal(64, actual.Length);
+            Assert.True(expected[i].Zip(actual).All(p => Math.Abs(p.First - p.Second) < 1e-5), $"line {i + 1}");
+        }
+    }
+
+    [Fact]
+    public void Embed_reads_jsonl_and_honours_pooling_and_no_normalize()
+    {
+        using var folder = new TempFolder();
+        string input = folder.File("texts.jsonl", "{\"text\": \"Hello, world!!\"}\n\n{\"text\": \"annoyingly\"}\n");
+        string output = folder.PathOf("out.jsonl");
+        var result = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", output, "--pooling", "cls+max", "--no-normalize");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var first = JsonDocument.Parse(File.ReadAllLines(output)[0]).RootElement.GetProperty("embedding");
+        Assert.Equal(128, first.GetArrayLength());
+        double norm = Math.Sqrt(first.EnumerateArray().Sum(e => e.GetDouble() * e.GetDouble()));
+        Assert.NotEqual(1.0, norm, 3);
+    }
+
+    [Fact]
+    public void Embed_rejects_bad_input_with_file_and_line()
+    {
+        using var folder = new TempFolder();
+        string input = folder.File("texts.jsonl", "{\"text\": \"ok\"}\n{\"txt\": \"typo\"}\n");
+        var result = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("o.jsonl"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("texts.jsonl:2", result.Stderr);
+        Assert.False(File.Exists(folder.PathOf("o.jsonl")));
+
+        var badPooling = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("o.jsonl"), "--pooling", "median");
+        Assert.Equal(2, badPooling.ExitCode);
+        Assert.Contains("median", badPooling.Stderr);
+
+        var missingModel = CliRunner.Run("embed", "--model", folder.PathOf("nope"), "--input", input, "--output", folder.PathOf("o.jsonl"));
+        Assert.Equal(2, missingModel.ExitCode);
+    }
+
+    [Fact]
+    public void Similarity_prints_the_cosine()
+    {
+        var same = CliRunner.Run("similarity", "A cat sits.", "A cat sits.", "--model", TinyModel);
+        Assert.True(same.ExitCode == 0, same.Stderr);
+        Assert.Equal(1.0, double.Parse(same.Stdout.Trim(), CultureInfo.InvariantCulture), 5);
+        var different = CliRunner.Run("similarity", "A cat sits.", "Quarterly revenue grew.", "--model", TinyModel);
+        double value = double.Parse(different.Stdout.Trim(), CultureInfo.InvariantCulture);
+        Assert.InRange(value, -1.0, 0.99999);
+    }
+
+    [Fact]
+    public void Search_builds_the_index_once_then_reuses_it()
+    {
+        using var folder = new TempFolder();
+        string corpus = folder.File("corpus.txt", "The cat sleeps on the sofa.\n\nStocks fell sharply today.\nA kitten naps on the couch.\nThe train was late.\n");
+        string index = folder.PathOf("index");
+        var first = CliRunner.Run("search", "--corpus", corpus, "--query", "The cat sleeps on the sofa.", "--top", "2", "--index", index, "--model", TinyModel);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("Built", first.Stderr);
+        string[] hits = first.Stdout.Trim().Split('\n');
+        Assert.Equal(2, hits.Length);
+        Assert.Equal(["1.0000", "1", "The cat sleeps on the sofa."], hits[0].Split('\t'));
+        var second = CliRunner.Run("search", "--corpus", corpus, "--query", "stock market", "--index", index, "--model", TinyModel);
+        Assert.Contains("Reusing", second.Stderr);
+        Assert.Equal(4, second.Stdout.Trim().Split('\n').Length);
+    }
+
+    [Fact]
+    public void Sbert_train_fine_tunes_saves_and_resumes()
+    {
+        using var folder = new TempFolder();
+        string train = folder.File("train.jsonl", string.Join('\n',
+            """{"anchor": "A man plays guitar.", "positive": "Someone plays a guitar.", "score": 0.9}""",
+            """{"anchor": "A cat sleeps.", "positive": "Markets fell.", "score": 0.1}""",
+            """{"anchor": "The train was late.", "positive": "The train arrived late.", "score": 0.95}""",
+            """{"anchor": "He reads.", "positive": "A child eats.", "score": 0.0}"""));
+        string dev = folder.File("dev.jsonl", string.Join('\n',
+            """{"anchor": "A man plays guitar.", "positive": "A guitar is played.", "score": 0.9}""",
+            """{"anchor": "A cat sleeps.", "positive": "Stocks dropped.", "score": 0.0}""",
+            """{"anchor": "Onions are cut.", "positive": "Someone slices onions.", "score": 0.8}"""));
+        string output = folder.PathOf("trained");
+        var result = CliRunner.Run("sbert", "train", "--model", TinyModel, "--train", train, "--loss", "cosine", "--dev", dev,
+            "--epochs", "2", "--batch-size", "2", "--lr", "1e-3", "--output", output);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("steps=4", result.Stdout);
+        Assert.Contains("dev_spearman=", result.Stdout);
+        Assert.True(File.Exists(Path.Combine(output, "modules.json")));
+        var similarity = CliRunner.Run("similarity", "a", "b", "--model", output);
+        Assert.Equal(0, similarity.ExitCode);
+
+        // A second run with more epochs resumes from the checkpoints of the first.
+        var resumed = CliRunner.Run("sbert", "train", "--model", TinyModel, "--train", train, "--loss", "cosine",
+            "--epochs", "3", "--batch-size", "2", "--output", output);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Contains("Resumed from step 4", resumed.Stderr);
+        Assert.Contains("steps=6", resumed.Stdout);
+    }
+
+    [Theory]
+    [InlineData("contrastive", """{"anchor": "a", "positive": "b", "label": "yes"}""", "\"label\" must be an integer")]
+    [InlineData("triplet", """{"anchor": "a", "positive": "b"}""", "missing column \"negative\"")]
+    [InlineData("cosine", "{\"anchor\": \"a\", \"positive\": \"b\", \"score\": 0.5}\n{\"anchor\": 3, \"positive\": \"b\", \"score\": 1}", "train.jsonl:2: \"anchor\" must be a string")]
+    [InlineData("mnrl", "", "holds no rows")]
+    public void Sbert_train_rejects_bad_rows_with_their_line(string loss, string contents, string expected)
+    {
+        using var folder = new TempFolder();
+        string train = folder.File("train.jsonl", contents);
+        var result = CliRunner.Run("sbert", "train", "--model", TinyModel, "--train", train, "--loss", loss, "--epochs", "1", "--output", folder.PathOf("out"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr);
+    }
+}
