@@ -2,12 +2,15 @@ using System.Diagnostics;
 
 namespace Manabi.Benchmarks.Compare;
 
-/// <summary>Median-of-N timing with one warm-up, the same protocol as the Python anchors.</summary>
+/// <summary>Median-of-N timing after warm-up calls (three: enough for tiered JIT to reach optimized code).</summary>
 public static class Stopwatches
 {
     public static double Median(Action action, int repeats)
     {
-        action(); // warm-up: JIT, tiering, page faults
+        for (int i = 0; i < 3; i++)
+        {
+            action(); // warm-up: JIT tiering, page faults
+        }
         var times = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
