@@ -5,16 +5,7 @@
 # is about 8x slower on eigh and would flatter Manabi.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ "$(id -u)" = 0 ]; then
-  missing=()
-  for pkg in python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread; do
-    [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == *"install ok installed"* ]] || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-fi
-"$root/build/ensure-prerequisites.sh"
+"$root/build/ensure-prerequisites.sh" --packages python3-numpy python3-scipy python3-threadpoolctl libopenblas0-pthread
 dotnet build "$root/bench/Manabi.Benchmarks" -c Release -nologo -v quiet
 mkdir -p "$root/bench/results"
 out="$root/bench/results/numerics-$(date -u +%Y%m%d-%H%M).md"

@@ -4,16 +4,7 @@
 # (libopenblas0-pthread): with the reference BLAS it is ~10x slower at matmul, an unfair anchor.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ "$(id -u)" = 0 ]; then
-  missing=()
-  for pkg in python3-torch libopenblas0-pthread; do
-    [[ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" == *"install ok installed"* ]] || missing+=("$pkg")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-fi
-"$root/build/ensure-prerequisites.sh"
+"$root/build/ensure-prerequisites.sh" --packages python3-torch libopenblas0-pthread
 dotnet build "$root/bench/Manabi.Benchmarks" -c Release -nologo -v quiet
 mkdir -p "$root/bench/results"
 out="$root/bench/results/vision-$(date -u +%Y%m%d-%H%M).md"

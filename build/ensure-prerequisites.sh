@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that Manabi's build, tests and tour need, when they are missing.
-# Usage: build/ensure-prerequisites.sh [--tests]
+# Usage: build/ensure-prerequisites.sh [--tests] [--packages PKG...]
 #   always: patchelf, a C++ compiler and python3 when the host libstdc++ lacks GLIBCXX_3.4.32
 #           (needed by build/native/fix-libtorchsharp.sh), fonts for the report's charts;
-#   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist).
+#   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist);
+#   --packages PKG...: also these Debian packages (the bench scripts' peers, e.g. python3-scipy).
 # Installs only as root (apt-get); otherwise prints the command to run and fails if something is missing.
 set -euo pipefail
 
 want_tests=0
-[ "${1:-}" = "--tests" ] && want_tests=1
+extra_packages=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tests) want_tests=1; shift ;;
+    --packages) shift; extra_packages+=("$@"); break ;;
+    *) echo "ensure-prerequisites.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 # Output captured rather than piped into grep -q, which can SIGPIPE the producer under pipefail.
@@ -27,6 +35,9 @@ need_pkg fontconfig
 if [ "$want_tests" = 1 ]; then
   need_pkg dataset-fashion-mnist
 fi
+for pkg in "${extra_packages[@]}"; do
+  need_pkg "$pkg"
+done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
