@@ -76,13 +76,14 @@ public static class Doctor
 
     private static DoctorCheck CheckFashionMnist()
     {
-        if (DataLocations.FindFashionMnist() is { } folder)
+        // The same lookup the trainer uses, so the doctor reports the folder training will read.
+        if (Manabi.Torch.Data.FashionMnist.Locate() is { } folder)
         {
             return new("Fashion-MNIST", DoctorStatus.Ok, folder);
         }
         return new("Fashion-MNIST", DoctorStatus.Warning,
-            $"not found in {string.Join(", ", DataLocations.FashionMnistCandidates())}",
-            "apt-get install dataset-fashion-mnist, or set MANABI_DATA to a folder holding the four idx files (optionally .gz).");
+            $"not found in {string.Join(", ", Manabi.Torch.Data.FashionMnist.SearchFolders())}",
+            Manabi.Torch.Data.FashionMnist.InstallHint);
     }
 
     private static IEnumerable<DoctorCheck> CheckSentenceModel()
