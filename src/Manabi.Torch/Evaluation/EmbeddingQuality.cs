@@ -96,7 +96,7 @@ public static class EmbeddingQuality
     /// <param name="x">(n, d) embeddings, n ≥ 2.</param>
     /// <param name="maxPoints">Largest number of rows used, at least 2.</param>
     /// <param name="seed">Seed of the subsample.</param>
-    /// <returns>A value between −4 (spread over the sphere as far as possible) and 0 (collapsed).</returns>
+    /// <returns>0 for collapsed embeddings, lower for spread ones; never below −4·m/(m − 1) for m rows used.</returns>
     /// <exception cref="ArgumentException">Fewer than 2 rows, <paramref name="maxPoints"/> below 2, or non-finite values.</exception>
     public static double Uniformity(Tensor x, int maxPoints = 5000, int seed = 0)
     {

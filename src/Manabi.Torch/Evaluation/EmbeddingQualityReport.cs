@@ -13,7 +13,7 @@ namespace Manabi.Torch.Evaluation;
 /// <param name="Alignment">Wang &amp; Isola's alignment (α = 2): mean ‖f(x) − f(y)‖² over positive pairs of normalised
 /// embeddings; lower is better, between 0 and 4; null when no positive pairs are known.</param>
 /// <param name="Uniformity">Wang &amp; Isola's uniformity (t = 2): log of the mean of exp(−2‖f(x) − f(y)‖²) over distinct
-/// pairs of normalised embeddings; lower is better, between −4 and 0.</param>
+/// pairs of normalised embeddings; lower is better: 0 when collapsed, about −4 at best for many points.</param>
 /// <param name="Projection2D">(n, 2) coordinates on the first two principal components, rows in input order.</param>
 public sealed record EmbeddingQualityReport(int Count, int Dimensions, double[] Eigenvalues, double EffectiveRank, double[] NormalizedStd,
     double MeanNormalizedStd, double HealthyStd, double? Alignment, double Uniformity, double[,] Projection2D);
