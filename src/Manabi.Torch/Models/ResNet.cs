@@ -159,7 +159,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
-    private readonly Linear fc;
+    private readonly Linear? fc;
 
     /// <summary>Creates the network; on the <c>meta</c> device it only records shapes.</summary>
     public ResNet(ResNetConfig config, Device? device = null) : base(config?.Name ?? nameof(ResNet))
@@ -185,7 +185,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         }
         (layer1, layer2, layer3, layer4) = (stages[0], stages[1], stages[2], stages[3]);
         FeatureChannels = channels;
-        fc = nn.Linear(channels, config.Classes, device: device);
+        // Zero classes gives a headless feature extractor, as timm's num_classes=0.
+        fc = config.Classes > 0 ? nn.Linear(channels, config.Classes, device: device) : null;
         RegisterComponents();
         Initialize(this);
     }
@@ -269,7 +270,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>The classifier layer.</summary>
-    public Linear Classifier => fc;
+    public Linear Classifier => fc ?? throw new InvalidOperationException($"{Config.Name} was built without a classifier (0 classes).");
 
     /// <summary>Pooled features (batch, <see cref="FeatureChannels"/>) before the classifier.</summary>
     public Tensor ForwardFeatures(Tensor input)
@@ -284,7 +285,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        return fc.call(ForwardFeatures(input)).MoveToOuterDisposeScope();
+        var features = ForwardFeatures(input);
+        return (fc is null ? features : fc.call(features)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -297,8 +299,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var features = layer4.call(layer3.call(layer2.call(layer1.call(ForwardStem(input)))));
-        var predictions = fc.call(features.mean([2, 3])).argmax(1);
-        var weights = fc.weight.index_select(0, predictions);
+        var predictions = Classifier.call(features.mean([2, 3])).argmax(1);
+        var weights = Classifier.weight.index_select(0, predictions);
         var maps = einsum("bc,bchw->bhw", weights, features).clamp_min(0);
         maps = maps / maps.amax([1, 2], keepdim: true).clamp_min(1e-12);
         return (maps.MoveToOuterDisposeScope(), predictions.MoveToOuterDisposeScope());

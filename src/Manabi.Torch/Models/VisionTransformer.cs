@@ -215,15 +215,23 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         return (tokens, attentions);
     }
 
-    /// <summary>The classifier on features from <see cref="ForwardFeatures"/>.</summary>
-    public Tensor ForwardHead(Tensor tokens)
+    /// <summary>The pooled, normalised image representation (batch, dim) that enters the classifier, from <see cref="ForwardFeatures"/>' tokens.</summary>
+    public Tensor ForwardPooled(Tensor tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         using var scope = NewDisposeScope();
         var pooled = Config.Pooling == VisionTransformerPooling.Average
             ? tokens[.., 1..].mean([1])
             : tokens[.., 0];
-        return head.call(head_drop.call(fc_norm.call(pooled))).MoveToOuterDisposeScope();
+        return fc_norm.call(pooled).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The classifier on features from <see cref="ForwardFeatures"/>.</summary>
+    public Tensor ForwardHead(Tensor tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        using var scope = NewDisposeScope();
+        return head.call(head_drop.call(ForwardPooled(tokens))).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
