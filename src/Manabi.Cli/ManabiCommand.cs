@@ -17,6 +17,9 @@ public static class ManabiCommand
         root.Subcommands.Add(WordPieceCommand.Create());
         root.Subcommands.Add(VectorsCommand.Create());
         root.Subcommands.Add(VisionCommand.Create());
+        root.Subcommands.Add(SiameseCommand.Create());
+        root.Subcommands.Add(EmbeddingsCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(SimilarityCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());

@@ -11,6 +11,7 @@ public static class TourSections
         new TokenizationSection(),
         new WordVectorsSection(),
         new VisionSection(),
+        new SiameseSection(),
         new SentenceEmbeddingSection(),
     ];
 }

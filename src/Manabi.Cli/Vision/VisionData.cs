@@ -101,6 +101,42 @@ public static class VisionData
         return new ImageDataset(pixels, [.. labels], channels, height, width, classes!);
     }
 
+    /// <summary>
+    /// Reads one PNG or JPEG image as (channels, height, width) bytes for a model that takes
+    /// <paramref name="width"/>×<paramref name="height"/> images with <paramref name="channels"/> channels.
+    /// </summary>
+    /// <exception cref="InputException">Missing, unreadable or of another size; the message names <paramref name="argument"/> and the file.</exception>
+    public static byte[] ReadImage(string path, int channels, int width, int height, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new InputException($"{argument}: '{path}' does not exist.");
+        }
+        var (rgb, w, h, _, _) = Decode(path);
+        if (w != width || h != height)
+        {
+            throw new InputException($"{argument}: '{path}' is {w}x{h} but the model takes {width}x{height} images.");
+        }
+        int plane = width * height;
+        var pixels = new byte[channels * plane];
+        for (int p = 0; p < plane; p++)
+        {
+            if (channels == 1)
+            {
+                pixels[p] = (byte)Math.Round(0.299 * rgb[3 * p] + 0.587 * rgb[3 * p + 1] + 0.114 * rgb[3 * p + 2]);
+            }
+            else
+            {
+                for (int c = 0; c < 3; c++)
+                {
+                    pixels[c * plane + p] = rgb[3 * p + c];
+                }
+            }
+        }
+        return pixels;
+    }
+
     private static bool IsImage(string path) =>
         Path.GetExtension(path).ToLowerInvariant() is ".png" or ".jpg" or ".jpeg";
 

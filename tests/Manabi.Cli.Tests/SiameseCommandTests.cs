@@ -1,0 +1,154 @@
+using System.Text.Json;
+using SkiaSharp;
+
+namespace Manabi.Cli.Tests;
+
+public sealed class SiameseCommandTests
+{
+    [Fact]
+    public void Train_eval_verify_report_and_probe_on_an_image_folder()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, perClass: 8);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-3", "--encoder", "resnet18-small", "--loss", "triplet",
+            "--epochs", "2", "--images-per-class", "4", "--embedding-dim", "16", "--threads", "1", "--output", run);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("epoch 2/2", train.Stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(run, "model.safetensors")));
+
+        var eval = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--way", "4", "--shot", "1", "--episodes", "200", "--seed", "0");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        string line = eval.Stdout.Trim();
+        Assert.StartsWith("{\"way\":4,\"shot\":1,\"accuracy\":", line, StringComparison.Ordinal);
+        using (var json = JsonDocument.Parse(line))
+        {
+            Assert.InRange(json.RootElement.GetProperty("accuracy").GetDouble(), 0, 1);
+            Assert.InRange(json.RootElement.GetProperty("eer").GetDouble(), 0, 1);
+            Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0, 1);
+            Assert.Equal(32 * 31 / 2, json.RootElement.GetProperty("pairs").GetInt32());
+        }
+        Assert.Equal(line, CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--way", "4", "--shot", "1", "--episodes", "200", "--seed", "0").Stdout.Trim());
+        Assert.True(File.Exists(Path.Combine(run, "verification.json")));
+
+        string a = Path.Combine(folder.Path, "test", "c4", "0.png"), b = Path.Combine(folder.Path, "test", "c4", "1.png");
+        var verify = CliRunner.Run("verify", "--checkpoint", run, a, b);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        using (var json = JsonDocument.Parse(verify.Stdout.Trim()))
+        {
+            Assert.True(json.RootElement.GetProperty("distance").GetDouble() >= 0);
+            Assert.Equal(json.RootElement.GetProperty("distance").GetDouble() <= json.RootElement.GetProperty("threshold").GetDouble(),
+                json.RootElement.GetProperty("same").GetBoolean());
+        }
+
+        string reportFolder = folder.PathOf("report");
+        var report = CliRunner.Run("embeddings", "report", "--checkpoint", run, "--output", reportFolder, "--count", "40");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reportFolder, "report.json"))))
+        {
+            Assert.Equal(16, json.RootElement.GetProperty("dimensions").GetInt32());
+            Assert.InRange(json.RootElement.GetProperty("effective_rank").GetDouble(), 1, 16);
+            Assert.Equal(16, json.RootElement.GetProperty("eigenvalues").GetArrayLength());
+        }
+        foreach (string png in new[] { "spectrum.png", "pca.png" })
+        {
+            using var image = SKBitmap.Decode(Path.Combine(reportFolder, png));
+            Assert.NotNull(image);
+        }
+
+        var probe = CliRunner.Run("siamese", "probe", "--checkpoint", run, "--epochs", "20");
+        Assert.True(probe.ExitCode == 0, probe.ToString());
+        using (var json = JsonDocument.Parse(probe.Stdout.Trim()))
+        {
+            Assert.InRange(json.RootElement.GetProperty("linear_probe_accuracy").GetDouble(), 0, 1);
+            Assert.Equal(64, json.RootElement.GetProperty("train_images").GetInt32());
+        }
+
+        // Resuming with another objective, or evaluating what cannot form an episode, is bad input.
+        var otherLoss = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-3", "--encoder", "resnet18-small", "--loss", "contrastive", "--output", run);
+        Assert.Equal(2, otherLoss.ExitCode);
+        Assert.Contains("triplet run of resnet18-small", otherLoss.Stderr, StringComparison.Ordinal);
+        var unknownClass = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "6-9", "--way", "4", "--shot", "1", "--episodes", "10");
+        Assert.Equal(2, unknownClass.ExitCode);
+        Assert.Contains("class 9 does not exist", unknownClass.Stderr, StringComparison.Ordinal);
+        var tooManyWays = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-6", "--way", "4", "--episodes", "10");
+        Assert.Equal(2, tooManyWays.ExitCode);
+        Assert.Contains("needs 4", tooManyWays.Stderr, StringComparison.Ordinal);
+        var tooFewImages = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--way", "4", "--shot", "8", "--episodes", "10");
+        Assert.Equal(2, tooFewImages.ExitCode);
+        Assert.Contains("has 8 test images", tooFewImages.Stderr, StringComparison.Ordinal);
+
+        string big = folder.PathOf("big.png");
+        WritePng(big, 20, 20, 9, 3);
+        var wrongSize = CliRunner.Run("verify", "--checkpoint", run, a, big);
+        Assert.Equal(2, wrongSize.ExitCode);
+        Assert.Contains("20x20", wrongSize.Stderr, StringComparison.Ordinal);
+
+        // Weights that do not fit the recorded network are refused.
+        string statePath = Path.Combine(run, "state.json");
+        File.WriteAllText(statePath, File.ReadAllText(statePath).Replace("\"embedding_dimension\": 16", "\"embedding_dimension\": 32", StringComparison.Ordinal));
+        var mismatch = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--episodes", "10");
+        Assert.Equal(2, mismatch.ExitCode);
+        Assert.Contains("does not hold weights", mismatch.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "hinge-thing", "--output", "x" }, "--loss")]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--miner", "hardest", "--output", "x" }, "--miner")]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--encoder", "abn-resnet18-small", "--output", "x" }, "resnet18-small")]
+    [InlineData(new[] { "siamese", "eval", "--checkpoint", "/nonexistent/run", "--classes", "6-9" }, "is not a folder")]
+    [InlineData(new[] { "siamese", "probe", "--checkpoint", "/nonexistent/run" }, "is not a folder")]
+    [InlineData(new[] { "verify", "--checkpoint", "/nonexistent/run", "a.png", "b.png" }, "is not a folder")]
+    public void Bad_input_exits_with_2_and_says_why(string[] args, string expected)
+    {
+        var result = CliRunner.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_classifier_run_is_not_a_Siamese_checkpoint()
+    {
+        using var folder = new TempFolder();
+        folder.File("state.json", "{\"model\": \"resnet18-small\"}");
+        var result = CliRunner.Run("siamese", "eval", "--checkpoint", folder.Path, "--classes", "6-9");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not a Siamese run", result.Stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>Eight classes of 16×16 grey images: a bright 6×6 square at a class-specific place over a noisy background.</summary>
+    private static void WriteImageFolder(string root, int perClass)
+    {
+        var random = new Random(5);
+        foreach (string split in new[] { "train", "test" })
+        {
+            for (int c = 0; c < 8; c++)
+            {
+                string folder = Path.Combine(root, split, $"c{c}");
+                Directory.CreateDirectory(folder);
+                for (int i = 0; i < perClass; i++)
+                {
+                    WritePng(Path.Combine(folder, $"{i}.png"), 16, 16, c, random.Next());
+                }
+            }
+        }
+    }
+
+    private static void WritePng(string path, int width, int height, int pattern, int seed)
+    {
+        var random = new Random(seed);
+        using var bitmap = new SKBitmap(width, height);
+        int top = 2 + pattern / 4 * 6, left = 1 + pattern % 4 * 3;
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                bool inside = y >= top && y < top + 6 && x >= left && x < left + 6;
+                byte grey = (byte)Math.Clamp((inside ? 210 : 40) + random.Next(-30, 31), 0, 255);
+                bitmap.SetPixel(x, y, new SKColor(grey, grey, grey));
+            }
+        }
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+}
