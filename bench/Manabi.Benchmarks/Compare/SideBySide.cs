@@ -14,7 +14,8 @@ public static class SideBySide
         {
             "numerics" => await NumericsComparison.RunAsync(quick),
             "vision" => await Vision.VisionComparison.RunAsync(quick),
-            _ => throw new ArgumentException($"unknown comparison suite '{suite}' (known: numerics, vision)", nameof(args)),
+            "siamese" => await Siamese.SiameseComparison.RunAsync(quick),
+            _ => throw new ArgumentException($"unknown comparison suite '{suite}' (known: numerics, vision, siamese)", nameof(args)),
         };
         string table = ComparisonRow.ToMarkdown(rows, MachineFacts.Describe());
         Console.WriteLine(table);
