@@ -27,6 +27,8 @@ public sealed class SiameseCommandTests
             Assert.InRange(json.RootElement.GetProperty("eer").GetDouble(), 0, 1);
             Assert.InRange(json.RootElement.GetProperty("auc").GetDouble(), 0, 1);
             Assert.Equal(32 * 31 / 2, json.RootElement.GetProperty("pairs").GetInt32());
+            Assert.InRange(json.RootElement.GetProperty("map_at_r").GetDouble(), 0, 1);
+            Assert.InRange(json.RootElement.GetProperty("recall_at_k").GetProperty("8").GetDouble(), json.RootElement.GetProperty("precision_at_1").GetDouble(), 1);
         }
         Assert.Equal(line, CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--way", "4", "--shot", "1", "--episodes", "200", "--seed", "0").Stdout.Trim());
         Assert.True(File.Exists(Path.Combine(run, "verification.json")));

@@ -18,6 +18,8 @@ public sealed class TourCommandTests
         Assert.Contains("Word vectors", html, StringComparison.Ordinal);
         Assert.Contains("<td>goverment</td>", html, StringComparison.Ordinal);
         Assert.Contains("Vision: SE-ResNet", html, StringComparison.Ordinal);
+        Assert.Contains("Siamese networks: one-shot recognition of unseen classes", html, StringComparison.Ordinal);
+        Assert.Contains("4-way 1-shot accuracy", html, StringComparison.Ordinal);
         Assert.Contains("Sentence embeddings (Sentence-BERT)", html, StringComparison.Ordinal);
         Assert.Contains("Someone is cooking food.", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);

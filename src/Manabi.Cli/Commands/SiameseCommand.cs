@@ -302,6 +302,8 @@ public static class SiameseCommand
                 throw new InputException($"--classes: {ex.Message}", ex);
             }
             var (verification, threshold) = SiameseRuns.Verify(embeddings, images.Labels, parseResult.GetValue(pairsFrom), seedValue);
+            int[] ks = [.. new[] { 1, 2, 4, 8 }.Where(kk => kk < images.Count)];
+            var retrieval = RetrievalMetrics.Evaluate(embeddings, images.Labels, ks, EmbeddingDistance.Euclidean);
             AtomicFile.WriteAllText(Path.Combine(run.Directory, SiameseRuns.ThresholdFileName),
                 JsonSerializer.Serialize(new VerificationThreshold(threshold, verification.Eer, chosen), JsonOptions));
             var line = new Dictionary<string, object>
@@ -316,6 +318,9 @@ public static class SiameseCommand
                 ["ci95"] = fewShot.ConfidenceInterval95,
                 ["eer_threshold"] = threshold,
                 ["pairs"] = verification.Positives + verification.Negatives,
+                ["precision_at_1"] = retrieval.PrecisionAt1,
+                ["recall_at_k"] = retrieval.RecallAtK.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+                ["map_at_r"] = retrieval.MapAtR,
                 ["classes"] = chosen,
                 ["encoder"] = run.State.Network.Encoder,
                 ["loss"] = run.State.Options.Objective.Name(),
