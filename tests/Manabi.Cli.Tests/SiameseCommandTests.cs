@@ -32,6 +32,9 @@ public sealed class SiameseCommandTests
         }
         Assert.Equal(line, CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--way", "4", "--shot", "1", "--episodes", "200", "--seed", "0").Stdout.Trim());
         Assert.True(File.Exists(Path.Combine(run, "verification.json")));
+        var onFeatures = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--episodes", "50", "--features");
+        Assert.True(onFeatures.ExitCode == 0, onFeatures.ToString());
+        Assert.Contains("\"embedding\":\"features\"", onFeatures.Stdout, StringComparison.Ordinal);
 
         string a = Path.Combine(folder.Path, "test", "c4", "0.png"), b = Path.Combine(folder.Path, "test", "c4", "1.png");
         var verify = CliRunner.Run("verify", "--checkpoint", run, a, b);

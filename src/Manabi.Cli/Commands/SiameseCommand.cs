@@ -253,11 +253,12 @@ public static class SiameseCommand
         var queries = new Option<int>("--queries") { Description = "Query images per class per episode.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of the episodes and of the verification subset." };
         var pairsFrom = new Option<int>("--verification-images") { Description = "Verification uses every pair of this many seeded test images of the classes.", DefaultValueFactory = _ => 2000 };
+        var features = new Option<bool>("--features") { Description = "Evaluate the encoder's pooled features (L2-normalised) instead of the head's embeddings." };
         var command = new Command("eval",
             "N-way K-shot episodes (nearest prototype) and verification (ROC AUC, equal error rate) on the test images of the given classes; " +
             "prints one JSON line and saves the EER threshold for 'manabi verify' in the run folder.")
         {
-            checkpoint, classes, way, shot, episodes, queries, seed, pairsFrom,
+            checkpoint, classes, way, shot, episodes, queries, seed, pairsFrom, features,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -291,7 +292,12 @@ public static class SiameseCommand
             }
             int seedValue = parseResult.GetValue(seed);
             using var scope = torch.NewDisposeScope();
-            var embeddings = ImageEmbedder.Embed(run.Network, images, run.State.Mean, run.State.Std);
+            bool useFeatures = parseResult.GetValue(features);
+            var embeddings = ImageEmbedder.Embed(run.Network, images, run.State.Mean, run.State.Std, features: useFeatures);
+            if (useFeatures)
+            {
+                embeddings = torch.nn.functional.normalize(embeddings, p: 2, dim: 1);
+            }
             FewShotResult fewShot;
             try
             {
@@ -324,6 +330,7 @@ public static class SiameseCommand
                 ["classes"] = chosen,
                 ["encoder"] = run.State.Network.Encoder,
                 ["loss"] = run.State.Options.Objective.Name(),
+                ["embedding"] = useFeatures ? "features" : "head",
             };
             output.WriteLine(JsonSerializer.Serialize(line));
             return ExitCodes.Success;
