@@ -71,7 +71,8 @@ public static class EmbeddingsCommand
             };
             string jsonPath = Path.Combine(folder, "report.json");
             AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
-            byte[] spectrum = SpectrumChart(report, $"{run.State.Network.Encoder} ({run.State.Options.Objective.Name()})");
+            string variant = run.State.Options.Objective == SiameseObjective.SimSiam && !run.State.Options.StopGradient ? ", no stop-gradient" : "";
+            byte[] spectrum = SpectrumChart(report, $"{run.State.Network.Encoder} ({run.State.Options.Objective.Name()}{variant})");
             AtomicFile.Write(Path.Combine(folder, "spectrum.png"), s => s.Write(spectrum));
             byte[] scatter = ProjectionChart(report, test.Labels, test.ClassNames);
             AtomicFile.Write(Path.Combine(folder, "pca.png"), s => s.Write(scatter));
