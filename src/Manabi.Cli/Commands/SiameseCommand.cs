@@ -186,8 +186,8 @@ public static class SiameseCommand
                 };
             }
             torch.manual_seed(state.Options.Seed);
-            using var network = Wrap(() => new EmbeddingNetwork(state.Network));
-            var trainer = Wrap(() => new SiameseTrainer(network, state, runDirectory));
+            using var network = Check.Input(() => new EmbeddingNetwork(state.Network));
+            var trainer = Check.Input(() => new SiameseTrainer(network, state, runDirectory));
             IAnsiConsole console = Terminal.CreateConsole(output);
             console.WriteLine($"{state.Options.Objective.Name()} on {info.Name} ({Torch.Weights.StateDicts.ParameterCount(network):N0} parameters, {state.Network.Head} head, " +
                 $"{network.EmbeddingDimension}-d embeddings); classes {Describe(state.TrainClasses)}; {torch.get_num_threads()} threads; run folder {runDirectory}" +
@@ -223,25 +223,13 @@ public static class SiameseCommand
         return command;
     }
 
-    private static TrainingOutcome RunWithProgress(IAnsiConsole console, SiameseTrainer trainer, ImageDataset train, CancellationToken cancellationToken)
-    {
-        var outcome = TrainingOutcome.Finished;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(progress =>
-            {
-                var task = progress.AddTask("training", maxValue: 1);
-                trainer.OnProgress = p =>
-                {
-                    task.MaxValue = (double)p.Epochs * p.Batches;
-                    task.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  std {p.NormalizedStd:0.000}  {p.ImagesPerSecond:0} img/s";
-                };
-                outcome = trainer.Run(train, cancellationToken);
-            });
-        return outcome;
-    }
+    private static TrainingOutcome RunWithProgress(IAnsiConsole console, SiameseTrainer trainer, ImageDataset train, CancellationToken cancellationToken) =>
+        TrainingProgressBar.Run(console, update =>
+        {
+            trainer.OnProgress = p => update((double)(p.Epoch - 1) * p.Batches + p.Batch, (double)p.Epochs * p.Batches,
+                $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  std {p.NormalizedStd:0.000}  {p.ImagesPerSecond:0} img/s");
+            return trainer.Run(train, cancellationToken);
+        });
 
     private static Command EvalCommand()
     {
@@ -388,16 +376,4 @@ public static class SiameseCommand
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
     private static string Describe(IReadOnlyList<int>? classes) => classes is null ? "all" : string.Join(",", classes.Select(c => c.ToString(CultureInfo.InvariantCulture)));
-
-    private static T Wrap<T>(Func<T> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputException(ex.Message, ex);
-        }
-    }
 }

@@ -66,11 +66,11 @@ public static class VisionCommand
         {
             var info = FindModel(parseResult.GetValue(model)!);
             int? k = parseResult.GetValue(classes), size = parseResult.GetValue(imageSize), c = parseResult.GetValue(channels);
-            CheckPositive(k, "--classes", allowZero: true);
-            CheckPositive(size, "--image-size");
-            CheckPositive(c, "--channels");
+            Check.Positive(k, "--classes", allowZero: true);
+            Check.Positive(size, "--image-size");
+            Check.Positive(c, "--channels");
             TorchRuntime.EnsureLoaded();
-            output.WriteLine(Wrap(() => VisionModels.ParameterCount(info.Name, k, size, c)).ToString(CultureInfo.InvariantCulture));
+            output.WriteLine(Check.Input(() => VisionModels.ParameterCount(info.Name, k, size, c)).ToString(CultureInfo.InvariantCulture));
             return ExitCodes.Success;
         }));
         return command;
@@ -106,11 +106,11 @@ public static class VisionCommand
             var info = FindModel(parseResult.GetValue(model)!);
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
-            CheckPositive(epochCount, "--epochs");
-            CheckPositive(batch, "--batch-size");
-            CheckPositive(parseResult.GetValue(threads), "--threads");
-            CheckPositive(parseResult.GetValue(subset), "--subset");
-            CheckPositive(parseResult.GetValue(testSubset), "--test-subset");
+            Check.Positive(epochCount, "--epochs");
+            Check.Positive(batch, "--batch-size");
+            Check.Positive(parseResult.GetValue(threads), "--threads");
+            Check.Positive(parseResult.GetValue(subset), "--subset");
+            Check.Positive(parseResult.GetValue(testSubset), "--test-subset");
             if (parseResult.GetValue(maxMinutes) < 0)
             {
                 throw new InputException("--max-minutes must be 0 (no limit) or positive.");
@@ -180,7 +180,7 @@ public static class VisionCommand
                 };
             }
             manual_seed(state.Options.Seed);
-            using var network = Wrap(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
+            using var network = Check.Input(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
             var trainer = new Trainer(network, state, runDirectory);
             IAnsiConsole console = Terminal.CreateConsole(output);
             console.WriteLine($"{info.Name}: {Torch.Weights.StateDicts.ParameterCount(network):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; " +
@@ -206,25 +206,13 @@ public static class VisionCommand
         return command;
     }
 
-    private static TrainingOutcome RunWithProgress(IAnsiConsole console, Trainer trainer, ImageDataset train, ImageDataset test, CancellationToken cancellationToken)
-    {
-        var outcome = TrainingOutcome.Finished;
-        console.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-            .Start(progress =>
-            {
-                var task = progress.AddTask("training", maxValue: 1);
-                trainer.OnProgress = p =>
-                {
-                    task.MaxValue = (double)p.Epochs * p.Batches;
-                    task.Value = (double)(p.Epoch - 1) * p.Batches + p.Batch;
-                    task.Description = $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s";
-                };
-                outcome = trainer.Run(train, test, cancellationToken);
-            });
-        return outcome;
-    }
+    private static TrainingOutcome RunWithProgress(IAnsiConsole console, Trainer trainer, ImageDataset train, ImageDataset test, CancellationToken cancellationToken) =>
+        TrainingProgressBar.Run(console, update =>
+        {
+            trainer.OnProgress = p => update((double)(p.Epoch - 1) * p.Batches + p.Batch, (double)p.Epochs * p.Batches,
+                $"epoch {p.Epoch}/{p.Epochs}  loss {p.Loss:0.000}  acc {p.Accuracy:P1}  {p.ImagesPerSecond:0} img/s");
+            return trainer.Run(train, test, cancellationToken);
+        });
 
     private static string FormatEpoch(EpochRecord record, int epochs) =>
         $"epoch {record.Epoch}/{epochs}  loss {record.TrainLoss:0.0000}  train {record.TrainAccuracy:P2}  test {Percent(record.TestAccuracy)}  " +
@@ -278,7 +266,7 @@ public static class VisionCommand
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
             int n = parseResult.GetValue(count);
-            CheckPositive(n, "--count");
+            Check.Positive(n, "--count");
             string path = parseResult.GetValue(outputFile)!;
             if (!path.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             {
@@ -331,7 +319,7 @@ public static class VisionCommand
 
     private static (TrainingState State, nn.Module<Tensor, Tensor> Model, ImageDataset Test) OpenCheckpoint(string runDirectory, string? data, int? subset)
     {
-        CheckPositive(subset, "--subset");
+        Check.Positive(subset, "--subset");
         if (!Directory.Exists(runDirectory))
         {
             throw new InputException($"--checkpoint: '{runDirectory}' is not a folder.");
@@ -352,7 +340,7 @@ public static class VisionCommand
         {
             test = test.Subset(s, 1);
         }
-        var model = Wrap(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
+        var model = Check.Input(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
         try
         {
             Trainer.LoadWeights(model, runDirectory);
@@ -395,26 +383,6 @@ public static class VisionCommand
         if (data.Height != data.Width)
         {
             throw new InputException($"{option}: the images are {data.Width}x{data.Height}; vision models here take square images.");
-        }
-    }
-
-    private static T Wrap<T>(Func<T> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InputException(ex.Message, ex);
-        }
-    }
-
-    private static void CheckPositive(int? value, string option, bool allowZero = false)
-    {
-        if (value is { } v && (v < 0 || (v == 0 && !allowZero)))
-        {
-            throw new InputException($"{option} must be {(allowZero ? "0 or more" : "positive")}, got {v}.");
         }
     }
 }

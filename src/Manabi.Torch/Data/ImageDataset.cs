@@ -89,12 +89,18 @@ public sealed class ImageDataset
         }
         int[] order = Enumerable.Range(0, Count).ToArray();
         new Random(seed).Shuffle(order);
-        var pixels = new byte[(long)count * ImageBytes];
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
+        return Select(order.AsSpan(0, count));
+    }
+
+    /// <summary>The images at <paramref name="indices"/>, in that order, with their labels.</summary>
+    public ImageDataset Select(ReadOnlySpan<int> indices)
+    {
+        var pixels = new byte[(long)indices.Length * ImageBytes];
+        var labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
         {
-            Pixels.AsSpan(order[i] * ImageBytes, ImageBytes).CopyTo(pixels.AsSpan(i * ImageBytes));
-            labels[i] = Labels[order[i]];
+            Pixels.AsSpan(indices[i] * ImageBytes, ImageBytes).CopyTo(pixels.AsSpan(i * ImageBytes));
+            labels[i] = Labels[indices[i]];
         }
         return new ImageDataset(pixels, labels, Channels, Height, Width, ClassNames);
     }

@@ -40,12 +40,6 @@ public static class ImageEmbedder
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(classes);
-        int[] keep = Enumerable.Range(0, dataset.Count).Where(i => classes.Contains(dataset.Labels[i])).ToArray();
-        var pixels = new byte[(long)keep.Length * dataset.ImageBytes];
-        for (int i = 0; i < keep.Length; i++)
-        {
-            dataset.Pixels.AsSpan(keep[i] * dataset.ImageBytes, dataset.ImageBytes).CopyTo(pixels.AsSpan(i * dataset.ImageBytes));
-        }
-        return new ImageDataset(pixels, keep.Select(i => dataset.Labels[i]).ToArray(), dataset.Channels, dataset.Height, dataset.Width, dataset.ClassNames);
+        return dataset.Select(Enumerable.Range(0, dataset.Count).Where(i => classes.Contains(dataset.Labels[i])).ToArray());
     }
 }

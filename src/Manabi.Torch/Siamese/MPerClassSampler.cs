@@ -18,29 +18,18 @@ public sealed class MPerClassSampler
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentOutOfRangeException.ThrowIfLessThan(classesPerBatch, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(imagesPerClass, 2);
-        var groups = new SortedDictionary<int, List<int>>();
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if (classes is null || classes.Contains(labels[i]))
-            {
-                if (!groups.TryGetValue(labels[i], out var list))
-                {
-                    groups[labels[i]] = list = [];
-                }
-                list.Add(i);
-            }
-        }
+        var groups = ClassMembers.Group(labels, classes);
         if (groups.Count < classesPerBatch)
         {
             throw new ArgumentException($"A batch needs {classesPerBatch} classes but the data has {groups.Count} ({string.Join(", ", groups.Keys)}).", nameof(classesPerBatch));
         }
-        var small = groups.FirstOrDefault(g => g.Value.Count < imagesPerClass);
+        var small = groups.FirstOrDefault(g => g.Value.Length < imagesPerClass);
         if (small.Value is not null)
         {
-            throw new ArgumentException($"Class {small.Key} has {small.Value.Count} images; a batch takes {imagesPerClass} per class.", nameof(imagesPerClass));
+            throw new ArgumentException($"Class {small.Key} has {small.Value.Length} images; a batch takes {imagesPerClass} per class.", nameof(imagesPerClass));
         }
         Classes = [.. groups.Keys];
-        byClass = groups.Values.Select(v => v.ToArray()).ToArray();
+        byClass = [.. groups.Values];
         ClassesPerBatch = classesPerBatch;
         ImagesPerClass = imagesPerClass;
         ImageCount = byClass.Sum(c => c.Length);

@@ -27,28 +27,17 @@ public sealed class PairSampler
     {
         ArgumentNullException.ThrowIfNull(labels);
         this.labels = labels;
-        var groups = new SortedDictionary<int, List<int>>();
-        for (int i = 0; i < labels.Count; i++)
-        {
-            if (classes is null || classes.Contains(labels[i]))
-            {
-                if (!groups.TryGetValue(labels[i], out var list))
-                {
-                    groups[labels[i]] = list = [];
-                }
-                list.Add(i);
-            }
-        }
+        var groups = ClassMembers.Group(labels, classes);
         if (groups.Count < 2)
         {
             throw new ArgumentException($"Pairs need two classes; the data has {groups.Count}.", nameof(classes));
         }
-        var single = groups.FirstOrDefault(g => g.Value.Count < 2);
+        var single = groups.FirstOrDefault(g => g.Value.Length < 2);
         if (single.Value is not null)
         {
             throw new ArgumentException($"Class {single.Key} has one image; a positive pair needs two.", nameof(classes));
         }
-        byClass = groups.Values.Select(v => v.ToArray()).ToArray();
+        byClass = [.. groups.Values];
     }
 
     /// <summary><paramref name="count"/> balanced pairs.</summary>

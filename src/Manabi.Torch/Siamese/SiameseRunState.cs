@@ -69,22 +69,8 @@ public sealed record SiameseRunState
     /// <summary>The finished epochs.</summary>
     public IReadOnlyList<SiameseEpochRecord> History { get; init; } = [];
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     /// <summary>Writes <c>state.json</c> through a temporary file and a rename.</summary>
-    public void Save(string runDirectory)
-    {
-        Directory.CreateDirectory(runDirectory);
-        string path = Path.Combine(runDirectory, FileName);
-        string temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string runDirectory) => Training.RunFolder.WriteState(runDirectory, FileName, this);
 
     /// <summary>Whether <paramref name="runDirectory"/> holds a Siamese run's state.</summary>
     public static bool Exists(string runDirectory) => File.Exists(Path.Combine(runDirectory, FileName));
@@ -107,7 +93,7 @@ public sealed record SiameseRunState
             {
                 throw new InvalidDataException($"{path}: not a Siamese run (no \"kind\": \"{RunKind}\"); 'manabi vision train' runs are classifiers.");
             }
-            state = document.RootElement.Deserialize<SiameseRunState>(Json);
+            state = document.RootElement.Deserialize<SiameseRunState>(Training.RunFolder.Json);
         }
         catch (JsonException ex)
         {

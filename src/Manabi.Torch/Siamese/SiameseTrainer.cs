@@ -31,10 +31,10 @@ public sealed class SiameseTrainer
     private SiameseRunState state;
 
     /// <summary>The model file's name in a run folder.</summary>
-    public const string ModelFileName = "model.safetensors";
+    public const string ModelFileName = RunFolder.ModelFileName;
 
     /// <summary>The optimiser state file's name in a run folder.</summary>
-    public const string OptimizerFileName = "optimizer.safetensors";
+    public const string OptimizerFileName = RunFolder.OptimizerFileName;
 
     /// <summary>Creates a trainer for a fresh or resumed run.</summary>
     public SiameseTrainer(EmbeddingNetwork network, SiameseRunState state, string runDirectory)
@@ -63,27 +63,7 @@ public sealed class SiameseTrainer
     /// <summary>Loads a run folder's weights into <paramref name="network"/>.</summary>
     /// <exception cref="FileNotFoundException">No weights in the folder.</exception>
     /// <exception cref="ArgumentException">The weights do not fit the network (names or shapes differ).</exception>
-    public static void LoadWeights(EmbeddingNetwork network, string runDirectory)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        string path = Path.Combine(runDirectory, ModelFileName);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{runDirectory}: no {ModelFileName} here.", path);
-        }
-        var weights = SafeTensors.Read(path);
-        try
-        {
-            StateDicts.LoadStrict(network, weights);
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    public static void LoadWeights(EmbeddingNetwork network, string runDirectory) => RunFolder.LoadWeights(network, runDirectory);
 
     /// <summary>Runs (or resumes) training on <paramref name="train"/> until done, out of time or cancelled; saves the state in every case.</summary>
     public TrainingOutcome Run(ImageDataset train, CancellationToken cancellationToken = default)
@@ -93,17 +73,7 @@ public sealed class SiameseTrainer
         var optimizer = new Optimizer(network, options.ToOptimizerOptions());
         if (state.Step > 0)
         {
-            LoadWeights(network, runDirectory);
-            string optimizerPath = Path.Combine(runDirectory, OptimizerFileName);
-            if (File.Exists(optimizerPath))
-            {
-                var saved = SafeTensors.Read(optimizerPath);
-                optimizer.LoadStateDict(saved);
-                foreach (var tensor in saved.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
+            RunFolder.Resume(network, optimizer, runDirectory);
         }
         var augmentation = new ViewAugmentation(options.Augmentation ?? SiameseTrainingOptions.DefaultAugmentation(options.Objective), state.Mean, state.Std);
         var batches = BatchPlan.Create(train, state.TrainClasses, options);
@@ -242,17 +212,8 @@ public sealed class SiameseTrainer
         return normalised.std(0).mean().item<float>();
     }
 
-    private void Save(Optimizer optimizer)
-    {
-        Directory.CreateDirectory(runDirectory);
-        SafeTensors.Write(Path.Combine(runDirectory, ModelFileName), network.state_dict(),
-            new Dictionary<string, string> { ["encoder"] = state.Network.Encoder, ["format"] = "pt" });
-        var optimizerState = optimizer.StateDict();
-        SafeTensors.Write(Path.Combine(runDirectory, OptimizerFileName), optimizerState);
-        optimizerState["__steps__"].Dispose();
-        // The JSON state goes last: a folder whose state.json exists always has weights at least as new.
-        state.Save(runDirectory);
-    }
+    private void Save(Optimizer optimizer) =>
+        RunFolder.Save(runDirectory, network, new Dictionary<string, string> { ["encoder"] = state.Network.Encoder, ["format"] = "pt" }, optimizer, state.Save);
 
     /// <summary>The batches of a run: class-balanced for supervised objectives, shuffled passes otherwise.</summary>
     private sealed class BatchPlan

@@ -67,27 +67,7 @@ public sealed class Trainer
     public Action<EpochRecord>? OnEpoch { get; set; }
 
     /// <summary>Loads the model's weights from a run folder.</summary>
-    public static void LoadWeights(nn.Module model, string runDirectory)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        string path = Path.Combine(runDirectory, TrainingState.ModelFileName);
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{runDirectory}: no {TrainingState.ModelFileName} here.", path);
-        }
-        var weights = SafeTensors.Read(path);
-        try
-        {
-            StateDicts.LoadStrict(model, weights);
-        }
-        finally
-        {
-            foreach (var tensor in weights.Values)
-            {
-                tensor.Dispose();
-            }
-        }
-    }
+    public static void LoadWeights(nn.Module model, string runDirectory) => RunFolder.LoadWeights(model, runDirectory);
 
     /// <summary>Runs (or resumes) training until done, out of time or cancelled; saves the state in every case.</summary>
     public TrainingOutcome Run(ImageDataset train, ImageDataset? test, CancellationToken cancellationToken = default)
@@ -97,17 +77,7 @@ public sealed class Trainer
         var optimizer = new Optimizer(model, options);
         if (state.Step > 0 || state.Epoch > 0 || state.Batch > 0)
         {
-            LoadWeights(model, runDirectory);
-            string optimizerPath = Path.Combine(runDirectory, TrainingState.OptimizerFileName);
-            if (File.Exists(optimizerPath))
-            {
-                var saved = SafeTensors.Read(optimizerPath);
-                optimizer.LoadStateDict(saved);
-                foreach (var tensor in saved.Values)
-                {
-                    tensor.Dispose();
-                }
-            }
+            RunFolder.Resume(model, optimizer, runDirectory);
         }
         var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
@@ -219,15 +189,6 @@ public sealed class Trainer
         return TrainingOutcome.Finished;
     }
 
-    private void Save(Optimizer optimizer)
-    {
-        Directory.CreateDirectory(runDirectory);
-        SafeTensors.Write(Path.Combine(runDirectory, TrainingState.ModelFileName), model.state_dict(),
-            new Dictionary<string, string> { ["model"] = state.Model, ["format"] = "pt" });
-        var optimizerState = optimizer.StateDict();
-        SafeTensors.Write(Path.Combine(runDirectory, TrainingState.OptimizerFileName), optimizerState);
-        optimizerState["__steps__"].Dispose();
-        // The JSON state goes last: a run folder whose state.json exists always has weights at least as new.
-        state.Save(runDirectory);
-    }
+    private void Save(Optimizer optimizer) =>
+        RunFolder.Save(runDirectory, model, new Dictionary<string, string> { ["model"] = state.Model, ["format"] = "pt" }, optimizer, state.Save);
 }

@@ -23,10 +23,10 @@ public sealed record TrainingState
     public const string FileName = "state.json";
 
     /// <summary>The model weights' file name in a run folder.</summary>
-    public const string ModelFileName = "model.safetensors";
+    public const string ModelFileName = RunFolder.ModelFileName;
 
     /// <summary>The optimiser state's file name in a run folder.</summary>
-    public const string OptimizerFileName = "optimizer.safetensors";
+    public const string OptimizerFileName = RunFolder.OptimizerFileName;
 
     /// <summary>The model name (see <c>VisionModels</c>).</summary>
     public required string Model { get; init; }
@@ -79,22 +79,8 @@ public sealed record TrainingState
     /// <summary>The last test evaluation, if any.</summary>
     public EvaluationResult? LastEvaluation { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
-
     /// <summary>Writes the state to <c>state.json</c> in <paramref name="runDirectory"/> through a temporary file and a rename.</summary>
-    public void Save(string runDirectory)
-    {
-        Directory.CreateDirectory(runDirectory);
-        string path = Path.Combine(runDirectory, FileName);
-        string temporary = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json));
-        File.Move(temporary, path, overwrite: true);
-    }
+    public void Save(string runDirectory) => RunFolder.WriteState(runDirectory, FileName, this);
 
     /// <summary>Reads the state of a run folder.</summary>
     /// <exception cref="FileNotFoundException">The folder has no state; the message names it.</exception>
@@ -108,7 +94,7 @@ public sealed record TrainingState
         }
         try
         {
-            return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(path), RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
         }
         catch (JsonException ex)
         {

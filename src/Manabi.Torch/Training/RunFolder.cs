@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Manabi.Torch.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Manabi.Torch.Training;
+
+/// <summary>
+/// The files of a training run folder, shared by the classifier <see cref="Trainer"/> and the Siamese trainer:
+/// <c>model.safetensors</c>, <c>optimizer.safetensors</c> and a JSON state written last, each through a
+/// temporary file and a rename.
+/// </summary>
+public static class RunFolder
+{
+    /// <summary>The weights file.</summary>
+    public const string ModelFileName = "model.safetensors";
+
+    /// <summary>The optimiser state file.</summary>
+    public const string OptimizerFileName = "optimizer.safetensors";
+
+    /// <summary>The JSON settings of run states: snake_case names and enums, indented.</summary>
+    internal static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Loads a run folder's weights into <paramref name="model"/>.</summary>
+    /// <exception cref="FileNotFoundException">No weights in the folder.</exception>
+    /// <exception cref="ArgumentException">The weights do not fit the model (names or shapes differ).</exception>
+    public static void LoadWeights(nn.Module model, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string path = Path.Combine(runDirectory, ModelFileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{runDirectory}: no {ModelFileName} here.", path);
+        }
+        var weights = SafeTensors.Read(path);
+        try
+        {
+            StateDicts.LoadStrict(model, weights);
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Loads the weights and, when saved, the optimiser state of a run being resumed.</summary>
+    internal static void Resume(nn.Module model, Optimizer optimizer, string runDirectory)
+    {
+        LoadWeights(model, runDirectory);
+        string optimizerPath = Path.Combine(runDirectory, OptimizerFileName);
+        if (File.Exists(optimizerPath))
+        {
+            var saved = SafeTensors.Read(optimizerPath);
+            optimizer.LoadStateDict(saved);
+            foreach (var tensor in saved.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the weights (with <paramref name="metadata"/>), the optimiser state, then the JSON state through
+    /// <paramref name="saveState"/>: a folder whose state exists always has weights at least as new.
+    /// </summary>
+    internal static void Save(string runDirectory, nn.Module model, IReadOnlyDictionary<string, string> metadata, Optimizer optimizer, Action<string> saveState)
+    {
+        Directory.CreateDirectory(runDirectory);
+        SafeTensors.Write(Path.Combine(runDirectory, ModelFileName), model.state_dict(), metadata);
+        var optimizerState = optimizer.StateDict();
+        SafeTensors.Write(Path.Combine(runDirectory, OptimizerFileName), optimizerState);
+        optimizerState["__steps__"].Dispose();
+        saveState(runDirectory);
+    }
+
+    /// <summary>Writes <paramref name="state"/> as <paramref name="fileName"/> in the folder through a temporary file and a rename.</summary>
+    internal static void WriteState<T>(string runDirectory, string fileName, T state)
+    {
+        Directory.CreateDirectory(runDirectory);
+        string path = Path.Combine(runDirectory, fileName);
+        string temporary = path + $".{Environment.ProcessId}.tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(state, Json));
+        File.Move(temporary, path, overwrite: true);
+    }
+}
