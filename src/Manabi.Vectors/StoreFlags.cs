@@ -7,4 +7,5 @@ internal enum StoreFlags
     None = 0,
     NgramIndex = 1,
     Hnsw = 2,
+    Screening = 4,
 }

@@ -17,4 +17,6 @@ internal enum StoreSection
     HnswLayer0 = 11,     // int[count * M0]: layer-0 neighbours, -1 padded
     HnswUpperOffsets = 12, // long[count]: offset into HnswUpper (in ints) of layer 1, -1 when none
     HnswUpper = 13,      // int[]: M neighbours per layer >= 1, -1 padded
+    ScreenCodes = 14,    // count rows of ScreenStride bytes: int8 codes of the unit vectors (Float32 stores), zero padded
+    ScreenBounds = 15,   // float[2 * count]: per row the code scale and an upper bound of ||unit - scale * codes||
 }

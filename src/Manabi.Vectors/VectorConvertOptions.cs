@@ -12,6 +12,13 @@ public sealed class VectorConvertOptions
     /// <summary>Build the character n-gram index that out-of-vocabulary matching needs. Default true.</summary>
     public bool BuildNgramIndex { get; init; } = true;
 
+    /// <summary>
+    /// For float32 stores, also write an int8 screening copy of the vectors (a quarter of their size) that lets exact
+    /// searches read about a quarter of the bytes and rescore only the rows that can still make the top k; results stay
+    /// identical to a full float32 scan. Ignored for float16 and int8 stores. Default true.
+    /// </summary>
+    public bool BuildScreeningCopy { get; init; } = true;
+
     /// <summary>Build the HNSW graph for approximate neighbour search (the CLI's <c>--approx</c>). Default false.</summary>
     public bool BuildApproximateIndex { get; init; }
 

@@ -253,6 +253,15 @@ public sealed unsafe partial class VectorStore
         return result.Sorted();
     }
 
+    [ThreadStatic]
+    private static int t_lastRescored;
+
+    /// <summary>
+    /// Rows the last exact cosine search on the calling thread rescored in float32 after int8 screening; -1 when it
+    /// scanned every float32 row. A diagnostic for benchmarks: the fewer, the less memory the search read.
+    /// </summary>
+    public static int LastExactSearchRescored { get => t_lastRescored; private set => t_lastRescored = value; }
+
     /// <summary>The plain cosine scan: a tight loop over float32 rows with a per-block heap and threshold check.</summary>
     private (float Score, int Row)[] ScanTopKDot(float[] query, int k)
     {
@@ -260,6 +269,13 @@ public sealed unsafe partial class VectorStore
         {
             return ScanTopK(k, row => TensorPrimitives.Dot(query, row));
         }
+        if (HasScreeningCopy && _options.UseScreeningCopy)
+        {
+            (float Score, int Row)[] screened = ScreeningCopy.TopK(this, query, k, out int rescored);
+            LastExactSearchRescored = rescored;
+            return screened;
+        }
+        LastExactSearchRescored = -1;
         int count = Count, dims = Dimensions, stride = RowStride;
         nint vectors = (nint)(_base + _header.SectionOffsets[(int)StoreSection.Vectors]);
         int blocks = Math.Max(1, Math.Min(count / 4096, Environment.ProcessorCount * 4));

@@ -39,6 +39,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
             _base = pointer + _view.PointerOffset;
             _header = StoreHeader.Parse(new ReadOnlySpan<byte>(_base, StoreHeader.Size), length, Path);
             FileSize = length;
+            CheckScreeningSections();
             if (options.VerifyChecksums)
             {
                 Verify();
@@ -86,6 +87,12 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
 
     /// <summary>Whether the file holds the HNSW graph for approximate neighbour search.</summary>
     public bool HasApproximateIndex => (_header.Flags & StoreFlags.Hnsw) != 0;
+
+    /// <summary>
+    /// Whether the file holds the int8 screening copy that lets exact searches skip most float32 rows (see
+    /// <see cref="VectorConvertOptions.BuildScreeningCopy"/>).
+    /// </summary>
+    public bool HasScreeningCopy => (_header.Flags & StoreFlags.Screening) != 0;
 
     /// <summary>Whether the file holds the character n-gram index used to match out-of-vocabulary keys.</summary>
     public bool HasNgramIndex => (_header.Flags & StoreFlags.NgramIndex) != 0;
@@ -168,7 +175,13 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
     }
 
     /// <summary>The vector of a key (stored or generated), unit-normalized unless <paramref name="raw"/>.</summary>
-    public float[] GetVector(string key, bool raw = false) => Lookup(key, raw).Vector;
+    public float[] GetVector(string key, bool raw = false)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var vector = new float[Dimensions];
+        LookupInto(key, vector, raw);
+        return vector;
+    }
 
     /// <summary>
     /// Writes a key's vector into <paramref name="destination"/> and returns its row, or -1 when it was generated
@@ -347,6 +360,8 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         return new ReadOnlySpan<T>(_base + _header.SectionOffsets[(int)section], (int)(length / sizeof(T)));
     }
 
+    internal byte* SectionPointer(StoreSection section) => _base + _header.SectionOffsets[(int)section];
+
     internal ReadOnlySpan<byte> KeyBytes(int row)
     {
         ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
@@ -419,6 +434,20 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
                 return row;
             }
             slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>The screening copy is read without bounds checks, so its sections must have exactly the expected sizes.</summary>
+    private void CheckScreeningSections()
+    {
+        if (!HasScreeningCopy)
+        {
+            return;
+        }
+        long codes = _header.SectionLengths[(int)StoreSection.ScreenCodes], bounds = _header.SectionLengths[(int)StoreSection.ScreenBounds];
+        if (_header.DType != VectorDType.Float32 || codes != _header.Count * ScreeningCopy.StrideFor(Dimensions) || bounds != _header.Count * 8)
+        {
+            throw new VectorFormatException($"{Path}: inconsistent screening sections ({codes} and {bounds} bytes for {Count} x {Dimensions} {DType}); the store is corrupted.");
         }
     }
 

@@ -79,6 +79,11 @@ public static class VectorStoreConverter
                 progress?.Report(new ConvertProgress("writing", 0.1));
                 WriteVectors(writer, values, count, dims, options.DType, header.RowStride);
                 writer.WriteSection<float>(StoreSection.Norms, norms);
+                if (options.BuildScreeningCopy && options.DType == VectorDType.Float32)
+                {
+                    header.Flags |= StoreFlags.Screening;
+                    ScreeningCopy.Write(writer, values, count, dims);
+                }
                 progress?.Report(new ConvertProgress("writing", 0.5));
                 if (options.BuildNgramIndex)
                 {

@@ -17,4 +17,11 @@ public sealed class VectorStoreOptions
     /// the file length are always checked. Default false; <see cref="VectorStore.Verify"/> does it on demand.
     /// </summary>
     public bool VerifyChecksums { get; init; }
+
+    /// <summary>
+    /// Let exact searches use the store's int8 screening copy when it has one (see
+    /// <see cref="VectorConvertOptions.BuildScreeningCopy"/>): the same results from about a quarter of the bytes.
+    /// Default true; false forces the plain float32 scan (for comparisons).
+    /// </summary>
+    public bool UseScreeningCopy { get; init; } = true;
 }

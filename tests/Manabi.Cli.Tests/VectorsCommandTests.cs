@@ -17,6 +17,7 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
         Assert.Contains("format version: 1", info.Stdout, StringComparison.Ordinal);
         Assert.Contains("n-gram index (OOV matching): yes", info.Stdout, StringComparison.Ordinal);
         Assert.Contains("approximate index (HNSW): yes", info.Stdout, StringComparison.Ordinal);
+        Assert.Contains("int8 screening copy (faster exact search): yes", info.Stdout, StringComparison.Ordinal);
         Assert.Contains($"file size: {new FileInfo(store.ApproxStore).Length} bytes", info.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("checksums", info.Stdout, StringComparison.Ordinal);
 
@@ -30,6 +31,7 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
         using var document = JsonDocument.Parse(json.Stdout);
         Assert.Equal(VectorsStoreFixture.SliceCount, document.RootElement.GetProperty("count").GetInt32());
         Assert.True(document.RootElement.GetProperty("approximate_index").GetBoolean());
+        Assert.True(document.RootElement.GetProperty("screening_copy").GetBoolean());
     }
 
     [Theory]
@@ -45,6 +47,21 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
         var info = CliRunner.Run("vectors", "info", "--store", output);
         Assert.Contains($"dtype: {dtype}", info.Stdout, StringComparison.Ordinal);
         Assert.True(new FileInfo(output).Length < new FileInfo(store.ExactStore).Length);
+    }
+
+    [Fact]
+    public void NoScreenLeavesTheScreeningCopyOutWithTheSameNeighbours()
+    {
+        using var folder = new TempFolder();
+        string output = folder.PathOf("plain.mvs");
+        var convert = CliRunner.Run("vectors", "convert", "--input", store.SourcePath, "--output", output, "--format", "fasttext", "--no-screen");
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        Assert.Contains("int8 screening copy (faster exact search): no", CliRunner.Run("vectors", "info", "--store", output).Stdout, StringComparison.Ordinal);
+        Assert.True(new FileInfo(output).Length < new FileInfo(store.ExactStore).Length);
+        var plain = CliRunner.Run("vectors", "similar", "--store", output, "--key", "function", "--top", "20", "--json");
+        var screened = CliRunner.Run("vectors", "similar", "--store", store.ExactStore, "--key", "function", "--top", "20", "--json");
+        Assert.True(plain.ExitCode == 0 && screened.ExitCode == 0, plain + "\n" + screened);
+        Assert.Equal(Neighbours(screened.Stdout), Neighbours(plain.Stdout));
     }
 
     [Fact]

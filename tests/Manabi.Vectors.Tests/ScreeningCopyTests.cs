@@ -1,0 +1,126 @@
+using System.Numerics.Tensors;
+
+namespace Manabi.Vectors.Tests;
+
+/// <summary>The int8 screening copy must never change an exact search: same rows, same scores, same order.</summary>
+public class ScreeningCopyTests
+{
+    [Theory]
+    [InlineData(20_000, 2, 10)]
+    [InlineData(20_000, 3, 5)]
+    [InlineData(20_000, 16, 1)]
+    [InlineData(20_000, 300, 10)]
+    [InlineData(5_000, 64, 200)]
+    [InlineData(3_000, 100, 3_000)]
+    public void ScreenedTopKEqualsTheFullFloat32Scan(int count, int dims, int top)
+    {
+        using var dir = new TempDirectory();
+        (string[] keys, float[] values) = ClusteredWithTies(count, dims, seed: 5);
+        VectorStoreConverter.Write(keys, values, dims, dir.File("s.mwv"), new VectorConvertOptions { BuildNgramIndex = false });
+        using var screened = VectorStore.Open(dir.File("s.mwv"));
+        using var plain = VectorStore.Open(dir.File("s.mwv"), new VectorStoreOptions { UseScreeningCopy = false });
+        Assert.True(screened.HasScreeningCopy);
+        var rng = new Random(9);
+        for (int query = 0; query < 25; query++)
+        {
+            // Stored rows, their negations and random directions: near-duplicates make the bounds work hardest.
+            float[] q = query % 3 == 2
+                ? [.. Enumerable.Range(0, dims).Select(_ => (float)rng.NextDouble() - 0.5f)]
+                : screened.GetVector(keys[rng.Next(count)]);
+            if (query % 3 == 1)
+            {
+                TensorPrimitives.Negate(q, q);
+            }
+            IReadOnlyList<Neighbor> expected = plain.MostSimilar(q, top);
+            Assert.Equal(-1, VectorStore.LastExactSearchRescored);
+            IReadOnlyList<Neighbor> actual = screened.MostSimilar(q, top);
+            int rescored = VectorStore.LastExactSearchRescored;
+            Assert.InRange(rescored, Math.Min(top, count), count);
+            Assert.Equal(expected.Select(n => (n.Index, n.Similarity)), actual.Select(n => (n.Index, n.Similarity)));
+        }
+    }
+
+    [Fact]
+    public void ScreeningSkipsMostRowsOnSpreadOutVectors()
+    {
+        using var dir = new TempDirectory();
+        var (keys, values) = TestVectors.Random(50_000, 300, 3);
+        VectorStoreConverter.Write(keys, values, 300, dir.File("r.mwv"), new VectorConvertOptions { BuildNgramIndex = false });
+        using var store = VectorStore.Open(dir.File("r.mwv"));
+        store.MostSimilar("w7", 10);
+        Assert.InRange(VectorStore.LastExactSearchRescored, 11, 50_000 / 20);
+    }
+
+    [Fact]
+    public void ZeroVectorsAndZeroQueriesAreHandled()
+    {
+        using var dir = new TempDirectory();
+        string[] keys = ["zero", "x", "y", "minus-x"];
+        float[] values = [0, 0, 0, 1, 0, 0, 0, 1, 0, -1, 0, 0];
+        VectorStoreConverter.Write(keys, values, 3, dir.File("z.mwv"), new VectorConvertOptions { BuildNgramIndex = false });
+        using var store = VectorStore.Open(dir.File("z.mwv"));
+        Assert.Equal(["x", "y", "zero", "minus-x"], store.MostSimilar([1f, 0.1f, 0], 4).Select(n => n.Key));
+        Assert.Equal([0, 1, 2, 3], store.MostSimilar([0f, 0, 0], 4).Select(n => n.Index));
+    }
+
+    [Fact]
+    public void OnlyFloat32StoresGetTheCopyAndItCanBeLeftOut()
+    {
+        using var dir = new TempDirectory();
+        var (keys, values) = TestVectors.Random(500, 8, 1);
+        VectorStoreConverter.Write(keys, values, 8, dir.File("f16.mwv"), new VectorConvertOptions { DType = VectorDType.Float16, BuildNgramIndex = false });
+        VectorStoreConverter.Write(keys, values, 8, dir.File("none.mwv"), new VectorConvertOptions { BuildScreeningCopy = false, BuildNgramIndex = false });
+        using var f16 = VectorStore.Open(dir.File("f16.mwv"));
+        using var none = VectorStore.Open(dir.File("none.mwv"));
+        Assert.False(f16.HasScreeningCopy);
+        Assert.False(none.HasScreeningCopy);
+        none.MostSimilar("w1", 3);
+        Assert.Equal(-1, VectorStore.LastExactSearchRescored);
+    }
+
+    [Fact]
+    public void EncodeBoundsTheResidual()
+    {
+        var rng = new Random(2);
+        for (int trial = 0; trial < 200; trial++)
+        {
+            float[] v = [.. Enumerable.Range(0, 1 + trial % 97).Select(_ => (float)(rng.NextDouble() * 2 - 1) * (trial % 5 == 0 ? 1e-30f : 1))];
+            var codes = new sbyte[v.Length];
+            (float scale, float bound) = ScreeningCopy.Encode(v, codes);
+            double residual = Math.Sqrt(v.Select((x, i) => Math.Pow(x - (double)scale * codes[i], 2)).Sum());
+            Assert.True(residual <= bound, $"trial {trial}: residual {residual} > bound {bound}");
+            Assert.All(codes, c => Assert.InRange(c, (sbyte)-127, (sbyte)127));
+        }
+    }
+
+    /// <summary>Tight clusters, exact duplicates and rows differing in one component: many ties and near-ties.</summary>
+    private static (string[] Keys, float[] Values) ClusteredWithTies(int count, int dims, int seed)
+    {
+        var rng = new Random(seed);
+        var centres = new float[16][];
+        for (int c = 0; c < centres.Length; c++)
+        {
+            centres[c] = [.. Enumerable.Range(0, dims).Select(_ => (float)(rng.NextDouble() * 2 - 1))];
+        }
+        var values = new float[count * dims];
+        for (int i = 0; i < count; i++)
+        {
+            Span<float> row = values.AsSpan(i * dims, dims);
+            if (i % 10 == 9)
+            {
+                values.AsSpan((i - 1) * dims, dims).CopyTo(row);
+                if (i % 20 == 19)
+                {
+                    row[i % dims] += 1e-4f;
+                }
+                continue;
+            }
+            float[] centre = centres[rng.Next(centres.Length)];
+            for (int d = 0; d < dims; d++)
+            {
+                row[d] = centre[d] + (float)(rng.NextDouble() - 0.5) * 0.05f;
+            }
+        }
+        return ([.. Enumerable.Range(0, count).Select(i => "k" + i)], values);
+    }
+}
