@@ -18,15 +18,38 @@ internal static class SourceReader
         bool gzip = file.ReadByte() == 0x1f && file.ReadByte() == 0x8b;
         file.Position = 0;
         using Stream stream = gzip ? new BufferedStream(new GZipStream(file, CompressionMode.Decompress), 1 << 20) : file;
+        if (format == VectorFileFormat.Auto && StartsWithFastTextMagic(path, gzip))
+        {
+            format = VectorFileFormat.FastTextBinary;
+        }
         if (format == VectorFileFormat.Auto)
         {
             string name = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? path[..^3] : path;
             format = name.EndsWith(".bin", StringComparison.OrdinalIgnoreCase) ? VectorFileFormat.Word2VecBinary : VectorFileFormat.Word2Vec;
         }
         void Report(double done) => progress?.Report(new ConvertProgress("reading", Math.Min(1, done)));
-        return format == VectorFileFormat.Word2VecBinary
-            ? ReadBinary(path, stream, file, fileLength, Report)
-            : ReadText(path, stream, file, fileLength, format, Report);
+        return format switch
+        {
+            VectorFileFormat.Word2VecBinary => ReadBinary(path, stream, file, fileLength, Report),
+            VectorFileFormat.FastTextBinary => FastTextModelReader.Read(path, stream, Report),
+            _ => ReadText(path, stream, file, fileLength, format, Report),
+        };
+    }
+
+    /// <summary>Reads the first four (decompressed) bytes through a second handle, leaving the main stream untouched.</summary>
+    private static bool StartsWithFastTextMagic(string path, bool gzip)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        Span<byte> start = stackalloc byte[4];
+        try
+        {
+            return stream.ReadAtLeast(start, 4, throwOnEndOfStream: false) == 4 && FastTextModelReader.HasMagic(start);
+        }
+        catch (InvalidDataException)
+        {
+            return false; // a broken gzip stream is reported by the reader that follows
+        }
     }
 
     private static SourceVectors ReadText(string path, Stream stream, FileStream file, long fileLength, VectorFileFormat format, Action<double> report)

@@ -8,4 +8,7 @@ internal sealed class SourceVectors(List<string> keys, float[] values, int dimen
     public int Dimensions { get; } = dimensions;
     public int Count => Keys.Count;
     public int DuplicatesDropped { get; } = duplicates;
+
+    /// <summary>fastText n-gram bucket rows, when the source was a fastText model; null otherwise.</summary>
+    public SubwordRows? Subwords { get; init; }
 }

@@ -8,4 +8,5 @@ internal enum StoreFlags
     NgramIndex = 1,
     Hnsw = 2,
     Screening = 4,
+    SubwordVectors = 8,
 }

@@ -11,7 +11,7 @@ internal sealed class StoreHeader
 {
     public const int Size = 1024;
     public const int CurrentVersion = 1;
-    public const int SectionCount = 16;
+    public const int SectionCount = 17;
     public const int Alignment = 64;
     public static ReadOnlySpan<byte> Magic => "MANABIWV"u8;
     private const int SectionTableOffset = 128;
@@ -30,6 +30,9 @@ internal sealed class StoreHeader
     public int HnswEntry { get; set; } = -1;
     public int HnswMaxLevel { get; set; }
     public int HnswEfConstruction { get; set; }
+    public int SubwordMinN { get; set; }
+    public int SubwordMaxN { get; set; }
+    public int SubwordBuckets { get; set; }
     public long[] SectionOffsets { get; } = new long[SectionCount];
     public long[] SectionLengths { get; } = new long[SectionCount];
     public ulong[] SectionChecksums { get; } = new ulong[SectionCount];
@@ -72,6 +75,9 @@ internal sealed class StoreHeader
         BinaryPrimitives.WriteInt32LittleEndian(s[56..], HnswEntry);
         BinaryPrimitives.WriteInt32LittleEndian(s[60..], HnswMaxLevel);
         BinaryPrimitives.WriteInt32LittleEndian(s[64..], HnswEfConstruction);
+        BinaryPrimitives.WriteInt32LittleEndian(s[68..], SubwordMinN);
+        BinaryPrimitives.WriteInt32LittleEndian(s[72..], SubwordMaxN);
+        BinaryPrimitives.WriteInt32LittleEndian(s[76..], SubwordBuckets);
         for (int i = 0; i < SectionCount; i++)
         {
             int at = SectionTableOffset + i * 24;
@@ -116,6 +122,9 @@ internal sealed class StoreHeader
             HnswEntry = BinaryPrimitives.ReadInt32LittleEndian(s[56..]),
             HnswMaxLevel = BinaryPrimitives.ReadInt32LittleEndian(s[60..]),
             HnswEfConstruction = BinaryPrimitives.ReadInt32LittleEndian(s[64..]),
+            SubwordMinN = BinaryPrimitives.ReadInt32LittleEndian(s[68..]),
+            SubwordMaxN = BinaryPrimitives.ReadInt32LittleEndian(s[72..]),
+            SubwordBuckets = BinaryPrimitives.ReadInt32LittleEndian(s[76..]),
         };
         for (int i = 0; i < SectionCount; i++)
         {

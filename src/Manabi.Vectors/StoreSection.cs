@@ -19,4 +19,5 @@ internal enum StoreSection
     HnswUpper = 13,      // int[]: M neighbours per layer >= 1, -1 padded
     ScreenCodes = 14,    // count rows of ScreenStride bytes: int8 codes of the unit vectors (Float32 stores), zero padded
     ScreenBounds = 15,   // float[2 * count]: per row the code scale and an upper bound of ||unit - scale * codes||
+    SubwordVectors = 16, // float[buckets * dimensions]: a fastText model's raw n-gram bucket rows
 }

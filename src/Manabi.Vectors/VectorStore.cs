@@ -19,6 +19,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
     private readonly VectorStoreOptions _options;
     private readonly LruCache<string, float[]> _oovCache;
     private readonly OutOfVocabulary _oov;
+    private readonly FastTextSubwords? _subwords;
     private int _disposed;
 
     private VectorStore(string path, VectorStoreOptions options)
@@ -40,6 +41,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
             _header = StoreHeader.Parse(new ReadOnlySpan<byte>(_base, StoreHeader.Size), length, Path);
             FileSize = length;
             CheckScreeningSections();
+            CheckSubwordSection();
             if (options.VerifyChecksums)
             {
                 Verify();
@@ -49,6 +51,10 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         {
             Dispose();
             throw;
+        }
+        if (HasSubwordVectors && options.UseSubwordVectors)
+        {
+            _subwords = new FastTextSubwords(_header.SubwordMinN, _header.SubwordMaxN, _header.SubwordBuckets);
         }
         _oovCache = new LruCache<string, float[]>(options.OutOfVocabularyCacheSize);
         _oov = new OutOfVocabulary(this, options.OutOfVocabularyMatching);
@@ -93,6 +99,15 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
     /// <see cref="VectorConvertOptions.BuildScreeningCopy"/>).
     /// </summary>
     public bool HasScreeningCopy => (_header.Flags & StoreFlags.Screening) != 0;
+
+    /// <summary>
+    /// Whether the file holds a fastText model's n-gram bucket rows (converted from a fastText <c>.bin</c>): then
+    /// out-of-vocabulary keys get fastText's own subword vectors (see <see cref="VectorStoreOptions.UseSubwordVectors"/>).
+    /// </summary>
+    public bool HasSubwordVectors => (_header.Flags & StoreFlags.SubwordVectors) != 0;
+
+    /// <summary>The fastText model's n-gram lengths and bucket count (zeros unless <see cref="HasSubwordVectors"/>).</summary>
+    public (int MinN, int MaxN, int Buckets) SubwordParameters => (_header.SubwordMinN, _header.SubwordMaxN, _header.SubwordBuckets);
 
     /// <summary>Whether the file holds the character n-gram index used to match out-of-vocabulary keys.</summary>
     public bool HasNgramIndex => (_header.Flags & StoreFlags.NgramIndex) != 0;
@@ -185,7 +200,8 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
 
     /// <summary>
     /// Writes a key's vector into <paramref name="destination"/> and returns its row, or -1 when it was generated
-    /// (out of vocabulary; generated vectors are unit length also when <paramref name="raw"/>).
+    /// (out of vocabulary; generated vectors are unit length also when <paramref name="raw"/>, except fastText subword
+    /// vectors, which <paramref name="raw"/> returns un-normalized as fastText prints them).
     /// </summary>
     public int LookupInto(string key, Span<float> destination, bool raw = false)
     {
@@ -195,6 +211,10 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         {
             GetRow(row, destination, raw);
             return row;
+        }
+        if (raw && _subwords is not null && SubwordVector(key, destination[..Dimensions]))
+        {
+            return -1;
         }
         OutOfVocabularyVector(key).CopyTo(destination);
         return -1;
@@ -263,9 +283,37 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         {
             return (float[])cached.Clone();
         }
-        float[] vector = _oov.Vector(key);
+        float[] vector = new float[Dimensions];
+        if (_subwords is not null && SubwordVector(key, vector))
+        {
+            Normalize(vector);
+        }
+        else
+        {
+            vector = _oov.Vector(key);
+        }
         _oovCache.Add(key, vector);
         return (float[])vector.Clone();
+    }
+
+    /// <summary>
+    /// fastText's vector for a key from the stored bucket rows alone (the mean of its n-gram rows, raw, as
+    /// <c>fasttext print-word-vectors</c> prints for an unknown word); false when the store has no bucket rows or the
+    /// key has no n-gram, and then <paramref name="destination"/> is zero.
+    /// </summary>
+    public bool SubwordVector(string key, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (destination.Length != Dimensions)
+        {
+            throw new ArgumentException($"destination holds {destination.Length} floats; {Dimensions} are needed.", nameof(destination));
+        }
+        if (_subwords is null)
+        {
+            destination.Clear();
+            return false;
+        }
+        return _subwords.Average(key, null, [], Section<float>(StoreSection.SubwordVectors), destination, []) > 0;
     }
 
     /// <summary>Only the pseudo-random part of the OOV vector (seeded by the key's character n-grams), unit length.</summary>
@@ -448,6 +496,21 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         if (_header.DType != VectorDType.Float32 || codes != _header.Count * ScreeningCopy.StrideFor(Dimensions) || bounds != _header.Count * 8)
         {
             throw new VectorFormatException($"{Path}: inconsistent screening sections ({codes} and {bounds} bytes for {Count} x {Dimensions} {DType}); the store is corrupted.");
+        }
+    }
+
+    /// <summary>Bucket rows are indexed by hash without bounds checks beyond the span, so the section must match the header.</summary>
+    private void CheckSubwordSection()
+    {
+        if (!HasSubwordVectors)
+        {
+            return;
+        }
+        long length = _header.SectionLengths[(int)StoreSection.SubwordVectors];
+        if (_header.SubwordBuckets <= 0 || _header.SubwordMinN < 1 || _header.SubwordMaxN < _header.SubwordMinN
+            || length != (long)_header.SubwordBuckets * Dimensions * sizeof(float))
+        {
+            throw new VectorFormatException($"{Path}: inconsistent fastText subword section ({length} bytes for {_header.SubwordBuckets} buckets x {Dimensions}); the store is corrupted.");
         }
     }
 

@@ -85,6 +85,14 @@ public static class VectorStoreConverter
                     ScreeningCopy.Write(writer, values, count, dims);
                 }
                 progress?.Report(new ConvertProgress("writing", 0.5));
+                if (source.Subwords is { } subwords)
+                {
+                    header.Flags |= StoreFlags.SubwordVectors;
+                    header.SubwordMinN = subwords.Subwords.MinN;
+                    header.SubwordMaxN = subwords.Subwords.MaxN;
+                    header.SubwordBuckets = subwords.Subwords.Buckets;
+                    writer.WriteSection<float>(StoreSection.SubwordVectors, subwords.Rows);
+                }
                 if (options.BuildNgramIndex)
                 {
                     header.Flags |= StoreFlags.NgramIndex;

@@ -24,4 +24,11 @@ public sealed class VectorStoreOptions
     /// Default true; false forces the plain float32 scan (for comparisons).
     /// </summary>
     public bool UseScreeningCopy { get; init; } = true;
+
+    /// <summary>
+    /// For stores converted from a fastText model (<see cref="VectorStore.HasSubwordVectors"/>): give out-of-vocabulary
+    /// keys fastText's subword vector (the mean of their character n-gram bucket rows), as fastText itself does; keys
+    /// without any n-gram still get Magnitude's vector. Default true; false uses Magnitude's vectors for every OOV key.
+    /// </summary>
+    public bool UseSubwordVectors { get; init; } = true;
 }

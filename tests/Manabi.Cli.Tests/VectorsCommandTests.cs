@@ -65,6 +65,26 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
     }
 
     [Fact]
+    public void ConvertsAFastTextModelWhoseUnknownWordsGetFastTextsSubwordVectors()
+    {
+        using var folder = new TempFolder();
+        string output = folder.PathOf("model.mvs");
+        var convert = CliRunner.Run("vectors", "convert", "--input", Manabi.TestSupport.Fixtures.Path("vectors", "fasttext-tiny.bin.gz"), "--output", output);
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        var info = CliRunner.Run("vectors", "info", "--store", output);
+        Assert.Contains("fastText subword vectors (OOV): yes (n-grams 3-6, 2000 buckets)", info.Stdout, StringComparison.Ordinal);
+        string keys = folder.File("keys.txt", "xylophonic\n");
+        string vectors = folder.PathOf("out.jsonl");
+        var query = CliRunner.Run("vectors", "query", "--store", output, "--input", keys, "--output", vectors, "--raw");
+        Assert.True(query.ExitCode == 0, query.ToString());
+        JsonElement line = Assert.Single(ReadLines(vectors));
+        Assert.True(line.GetProperty("oov").GetBoolean());
+        // fastText 0.9.2 print-word-vectors for the same model and word (fasttext-tiny-print.txt), to its 5 digits.
+        float[] expected = [-0.24229f, 0.86247f, -0.51053f, -0.1632f, 0.16313f, 0.32443f, 0.36469f, -0.37033f];
+        Assert.All(expected.Zip(Vector(line)), p => Assert.Equal(p.First, p.Second, 1e-4));
+    }
+
+    [Fact]
     public void QueryWritesUnitVectorsInOrderWithOovFlags()
     {
         using var folder = new TempFolder();
@@ -143,9 +163,12 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
     {
         using var folder = new TempFolder();
         string output = folder.PathOf("store.mvs");
-        var format = CliRunner.Run("vectors", "convert", "--input", store.SourcePath, "--output", output, "--format", "fasttext-bin");
+        var format = CliRunner.Run("vectors", "convert", "--input", store.SourcePath, "--output", output, "--format", "fasttext-ftz");
         Assert.Equal(2, format.ExitCode);
-        Assert.Contains("fasttext-bin", format.Stderr, StringComparison.Ordinal);
+        Assert.Contains("fasttext-ftz", format.Stderr, StringComparison.Ordinal);
+        var notAModel = CliRunner.Run("vectors", "convert", "--input", store.SourcePath, "--output", output, "--format", "fasttext-bin");
+        Assert.Equal(2, notAModel.ExitCode);
+        Assert.Contains("not a fastText model", notAModel.Stderr, StringComparison.Ordinal);
         var dtype = CliRunner.Run("vectors", "convert", "--input", store.SourcePath, "--output", output, "--dtype", "f64");
         Assert.Equal(2, dtype.ExitCode);
         Assert.Empty(Directory.GetFileSystemEntries(folder.Path));

@@ -57,10 +57,10 @@ public static class VectorsCommand
         };
         var formatOption = new Option<string>("--format")
         {
-            Description = "Source format: auto (default: from the name and first line; .bin means word2vec binary), word2vec, word2vec-binary, glove or fasttext.",
+            Description = "Source format: auto (default: a fastText model by its magic number, else from the name and first line; .bin means word2vec binary), word2vec, word2vec-binary, glove, fasttext (.vec) or fasttext-bin (a fastText model: its n-gram buckets give unknown words fastText's own vectors).",
             DefaultValueFactory = _ => "auto",
         };
-        formatOption.AcceptOnlyFromAmong("auto", "word2vec", "word2vec-binary", "glove", "fasttext");
+        formatOption.AcceptOnlyFromAmong("auto", "word2vec", "word2vec-binary", "glove", "fasttext", "fasttext-bin");
         var dtypeOption = new Option<string>("--dtype")
         {
             Description = "How vectors are stored: f32 (default, exact), f16 (half the size) or i8 (a quarter, with a scale per vector).",
@@ -359,6 +359,7 @@ public static class VectorsCommand
                     json.WriteBoolean("ngram_index", store.HasNgramIndex);
                     json.WriteBoolean("approximate_index", store.HasApproximateIndex);
                     json.WriteBoolean("screening_copy", store.HasScreeningCopy);
+                    json.WriteBoolean("subword_vectors", store.HasSubwordVectors);
                     json.WriteNumber("file_size", store.FileSize);
                     if (verify)
                     {
@@ -380,6 +381,10 @@ public static class VectorsCommand
                 ? string.Create(invariant, $"approximate index (HNSW): yes (M {m}, efConstruction {efConstruction})")
                 : "approximate index (HNSW): no");
             output.WriteLine($"int8 screening copy (faster exact search): {(store.HasScreeningCopy ? "yes" : "no")}");
+            var (minN, maxN, buckets) = store.SubwordParameters;
+            output.WriteLine(store.HasSubwordVectors
+                ? string.Create(invariant, $"fastText subword vectors (OOV): yes (n-grams {minN}-{maxN}, {buckets} buckets)")
+                : "fastText subword vectors (OOV): no");
             output.WriteLine(string.Create(invariant, $"file size: {store.FileSize} bytes ({FileSize(store.FileSize)})"));
             if (verify)
             {
@@ -435,6 +440,7 @@ public static class VectorsCommand
         "word2vec-binary" => VectorFileFormat.Word2VecBinary,
         "glove" => VectorFileFormat.Glove,
         "fasttext" => VectorFileFormat.FastText,
+        "fasttext-bin" => VectorFileFormat.FastTextBinary,
         _ => VectorFileFormat.Auto,
     };
 
