@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Manabi.Vectors;
 
 /// <summary>
-/// The int8 screening copy of a float32 store and the exact search that uses it. Each unit vector x is kept as codes c
+/// The int8 screening copy of a float32 store and the exact search that uses it (also on int8 stores' own codes). Each unit vector x is kept as codes c
 /// with a scale s (x = s·c + e) and an upper bound of ‖e‖; the query q is quantized the same way (q = t·d + f). Then
 /// x·q = s·t·(c·d) + t·(e·d) + x·f, so |x·q − s·t·(c·d)| ≤ ‖e‖·‖t·d‖ + ‖x‖·‖f‖ (Cauchy–Schwarz). The scan reads the codes
 /// (a quarter of the float32 bytes), keeps the k best lower bounds, and rescores in float32 only the rows whose upper
@@ -66,88 +66,116 @@ internal static unsafe class ScreeningCopy
 
     /// <summary>
     /// The exact top <paramref name="k"/> (score descending, then row ascending) of dot products between the unit
-    /// <paramref name="query"/> and every stored float32 row of <paramref name="store"/>, reading the screening copy
-    /// first; <paramref name="rescored"/> counts the rows rescored in float32 (the rest were ruled out by their bounds).
+    /// <paramref name="query"/> and every stored row of <paramref name="store"/>, reading int8 codes first: the
+    /// screening copy of a float32 store, or an int8 store's own vectors (whose error is then only the query's).
+    /// <paramref name="rescored"/> counts the rows rescored exactly (the rest were ruled out by their bounds).
     /// </summary>
     public static (float Score, int Row)[] TopK(VectorStore store, float[] query, int k, out int rescored)
     {
-        StoreHeader header = store.Header;
-        int count = store.Count, dims = store.Dimensions, stride = StrideFor(dims);
-        byte* codes = store.SectionPointer(StoreSection.ScreenCodes);
-        float* bounds = (float*)store.SectionPointer(StoreSection.ScreenBounds);
-
-        var queryCodes = new short[stride];
-        var queryCodesAsBytes = new sbyte[stride];
-        (float t, float queryError) = Encode(query, queryCodesAsBytes);
-        for (int i = 0; i < dims; i++)
-        {
-            queryCodes[i] = queryCodesAsBytes[i];
-        }
-        double codeNorm = 0;
-        for (int i = 0; i < dims; i++)
-        {
-            codeNorm += (double)queryCodes[i] * queryCodes[i];
-        }
-        // ‖x‖ ≤ 1 (unit rows, up to float rounding) times ‖f‖, plus slack for the float32 rounding of the exact dot
-        // (at most about dims·2⁻²⁴ of Σ|xᵢqᵢ| ≤ 1) and of the bound arithmetic itself.
-        float constant = queryError * (1 + 1e-5f) + dims * 2e-7f + 1e-5f;
-        float queryCodeNorm = (float)(t * Math.Sqrt(codeNorm) * (1 + 1e-6));
-
+        Screen screen = Prepare(store, query);
+        int count = store.Count;
         int blocks = Math.Max(1, Math.Min(count / 8192, Environment.ProcessorCount * 4));
         int perBlock = (count + blocks - 1) / blocks;
         var lowerBest = new TopK(k);
         var candidates = new List<(float Upper, int Row)>();
         var gate = new Lock();
-        fixed (short* q = queryCodes)
+        Parallel.For(0, blocks, b =>
         {
-            short* qp = q;
-            Parallel.For(0, blocks, b =>
+            Screen local = screen; // a copy in registers, not a captured field read every row
+            int start = b * perBlock, end = Math.Min(count, start + perBlock);
+            var heap = new TopK(k);
+            var mine = new List<(float Upper, int Row)>();
+            float threshold = float.NegativeInfinity;
+            for (int r = start; r < end; r++)
             {
-                // Locals rather than captured fields, so the loop keeps them in registers.
-                short* queryCodesLocal = qp;
-                float* rowBounds = bounds + 2L * b * perBlock;
-                float scale = t, constantLocal = constant, codeNormLocal = queryCodeNorm;
-                int strideLocal = stride, start = b * perBlock, end = Math.Min(count, start + perBlock);
-                var heap = new TopK(k);
-                var mine = new List<(float Upper, int Row)>();
-                float threshold = float.NegativeInfinity;
-                byte* row = codes + (long)start * strideLocal;
-                for (int r = start; r < end; r++, row += strideLocal, rowBounds += 2)
+                (float approximate, float bound) = local.Estimate(r);
+                float upper = approximate + bound;
+                if (upper >= threshold)
                 {
-                    float approximate = rowBounds[0] * scale * CodeDot((sbyte*)row, queryCodesLocal, strideLocal);
-                    float bound = constantLocal + rowBounds[1] * codeNormLocal;
-                    float upper = approximate + bound;
-                    if (upper >= threshold)
+                    mine.Add((upper, r));
+                    float lower = approximate - bound;
+                    if (lower > threshold)
                     {
-                        mine.Add((upper, r));
-                        float lower = approximate - bound;
-                        if (lower > threshold)
-                        {
-                            heap.Add(lower, r);
-                            threshold = heap.Threshold;
-                        }
+                        heap.Add(lower, r);
+                        threshold = heap.Threshold;
                     }
                 }
-                lock (gate)
-                {
-                    lowerBest.Merge(heap);
-                    candidates.AddRange(mine);
-                }
-            });
-        }
+            }
+            lock (gate)
+            {
+                lowerBest.Merge(heap);
+                candidates.AddRange(mine);
+            }
+        });
 
+        bool int8Store = store.DType == VectorDType.Int8;
         float kthLower = lowerBest.Threshold;
         var exact = new TopK(k);
+        var row = new float[store.Dimensions];
         rescored = 0;
         foreach ((float upper, int r) in candidates)
         {
             if (upper >= kthLower)
             {
-                exact.Add(TensorPrimitives.Dot(query, store.RowFloat32(r)), r);
+                // The same arithmetic as the full scan, so scores (and ties) are identical.
+                if (int8Store)
+                {
+                    store.ReadUnit(r, row);
+                }
+                exact.Add(TensorPrimitives.Dot(query, int8Store ? row : store.RowFloat32(r)), r);
                 rescored++;
             }
         }
         return exact.Sorted();
+    }
+
+    /// <summary>Quantizes the query and gathers what <see cref="Screen.Estimate"/> needs for <paramref name="store"/>.</summary>
+    internal static Screen Prepare(VectorStore store, float[] query)
+    {
+        int dims = store.Dimensions, stride = StrideFor(dims);
+        bool int8Store = store.DType == VectorDType.Int8;
+        // Pinned, so the scan can hold a plain pointer to it.
+        short[] queryCodes = GC.AllocateArray<short>(stride, pinned: true);
+        var queryCodesAsBytes = new sbyte[stride];
+        (float t, float queryError) = Encode(query, queryCodesAsBytes);
+        double codeNorm = 0;
+        for (int i = 0; i < dims; i++)
+        {
+            queryCodes[i] = queryCodesAsBytes[i];
+            codeNorm += (double)queryCodes[i] * queryCodes[i];
+        }
+        // ‖x‖·‖f‖ with ‖x‖ ≤ 1 (unit rows, up to float rounding), plus slack for the float32 rounding of the exact dot
+        // (at most about dims·2⁻²⁴ of Σ|xᵢqᵢ| ≤ 1) and of the bound arithmetic itself.
+        float constant = queryError * (1 + 1e-5f) + dims * 2e-7f + 1e-5f;
+        if (int8Store)
+        {
+            // x = s·c exactly (no residual), but ‖x‖ ≤ ‖unit‖ + ‖rounding‖ ≤ 1 + s·√dims/2: the row term is the
+            // scale times (√dims/2)·‖f‖.
+            var scales = (float*)store.SectionPointer(StoreSection.Scales);
+            return new Screen(store.SectionPointer(StoreSection.Vectors), stride, scales, scales, 1, queryCodes, t, constant,
+                (float)(Math.Sqrt(dims) / 2 * queryError * (1 + 1e-5)));
+        }
+        // Screening copy: the row term is ‖e‖·‖t·d‖.
+        var bounds = (float*)store.SectionPointer(StoreSection.ScreenBounds);
+        return new Screen(store.SectionPointer(StoreSection.ScreenCodes), stride, bounds, bounds + 1, 2, queryCodes, t, constant,
+            (float)(t * Math.Sqrt(codeNorm) * (1 + 1e-6)));
+    }
+
+    /// <summary>A quantized query against one store's codes: per row, an estimate of the dot product and its error bound.</summary>
+    internal readonly struct Screen(byte* codes, int stride, float* scales, float* residuals, int step, short[] queryCodes,
+        float queryScale, float constant, float factor)
+    {
+        private readonly short* _query = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(queryCodes));
+        private readonly short[] _keepAlive = queryCodes;
+
+        /// <summary>s·t·(c·d) and a bound on its distance to the exact float32 score of row <paramref name="row"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public (float Approximate, float Bound) Estimate(int row)
+        {
+            long at = (long)step * row;
+            float approximate = scales[at] * queryScale * CodeDot((sbyte*)(codes + (long)row * stride), _query, stride);
+            return (approximate, constant + residuals[at] * factor);
+        }
     }
 
     /// <summary>Σ codes[i]·query[i] over a padded row, exact in int32 (|sum| ≤ 127² · stride).</summary>

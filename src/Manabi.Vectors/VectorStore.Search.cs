@@ -265,17 +265,17 @@ public sealed unsafe partial class VectorStore
     /// <summary>The plain cosine scan: a tight loop over float32 rows with a per-block heap and threshold check.</summary>
     private (float Score, int Row)[] ScanTopKDot(float[] query, int k)
     {
-        if (DType != VectorDType.Float32)
-        {
-            return ScanTopK(k, row => TensorPrimitives.Dot(query, row));
-        }
-        if (HasScreeningCopy && _options.UseScreeningCopy)
+        if (_options.UseScreeningCopy && (HasScreeningCopy || DType == VectorDType.Int8))
         {
             (float Score, int Row)[] screened = ScreeningCopy.TopK(this, query, k, out int rescored);
             LastExactSearchRescored = rescored;
             return screened;
         }
         LastExactSearchRescored = -1;
+        if (DType != VectorDType.Float32)
+        {
+            return ScanTopK(k, row => TensorPrimitives.Dot(query, row));
+        }
         int count = Count, dims = Dimensions, stride = RowStride;
         nint vectors = (nint)(_base + _header.SectionOffsets[(int)StoreSection.Vectors]);
         int blocks = Math.Max(1, Math.Min(count / 4096, Environment.ProcessorCount * 4));

@@ -485,9 +485,13 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         }
     }
 
-    /// <summary>The screening copy is read without bounds checks, so its sections must have exactly the expected sizes.</summary>
+    /// <summary>Int8 codes are screened without bounds checks, so their sections must have exactly the expected sizes.</summary>
     private void CheckScreeningSections()
     {
+        if (_header.DType == VectorDType.Int8 && _header.SectionLengths[(int)StoreSection.Scales] != _header.Count * sizeof(float))
+        {
+            throw new VectorFormatException($"{Path}: the int8 scales section holds {_header.SectionLengths[(int)StoreSection.Scales]} bytes for {Count} rows; the store is corrupted.");
+        }
         if (!HasScreeningCopy)
         {
             return;

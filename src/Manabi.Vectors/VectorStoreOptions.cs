@@ -19,9 +19,10 @@ public sealed class VectorStoreOptions
     public bool VerifyChecksums { get; init; }
 
     /// <summary>
-    /// Let exact searches use the store's int8 screening copy when it has one (see
-    /// <see cref="VectorConvertOptions.BuildScreeningCopy"/>): the same results from about a quarter of the bytes.
-    /// Default true; false forces the plain float32 scan (for comparisons).
+    /// Let exact searches screen int8 codes first — a float32 store's screening copy (see
+    /// <see cref="VectorConvertOptions.BuildScreeningCopy"/>) or an int8 store's own vectors — and rescore only the rows
+    /// that can reach the top k: the same results from about a quarter of the bytes. Default true; false forces the
+    /// plain scan of every row (for comparisons).
     /// </summary>
     public bool UseScreeningCopy { get; init; } = true;
 
