@@ -2,11 +2,4 @@
 # Side-by-side: Manabi.Torch vision models vs the same architectures in PyTorch (Debian python3-torch 1.13),
 # batch 128, 2 threads, training and inference images/s, in one run. Debian's PyTorch needs OpenBLAS
 # (libopenblas0-pthread): with the reference BLAS it is ~10x slower at matmul, an unfair anchor.
-set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$root/build/ensure-prerequisites.sh" --packages python3-torch libopenblas0-pthread
-dotnet build "$root/bench/Manabi.Benchmarks" -c Release -nologo -v quiet
-mkdir -p "$root/bench/results"
-out="$root/bench/results/vision-$(date -u +%Y%m%d-%H%M).md"
-dotnet "$root/bench/Manabi.Benchmarks/bin/Release/net10.0/linux-x64/Manabi.Benchmarks.dll" compare vision --out "$out" "$@"
-echo "saved $out"
+exec "$(dirname "${BASH_SOURCE[0]}")/run-compare.sh" vision "python3-torch libopenblas0-pthread" "$@"
