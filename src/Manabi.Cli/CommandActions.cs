@@ -39,7 +39,7 @@ internal static class CommandActions
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
-            return 130;
+            return ExitCodes.Interrupted;
         }
     };
 }

@@ -11,4 +11,7 @@ public static class ExitCodes
 
     /// <summary>The input was unusable: a bad option value, a malformed or missing file.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Interrupted by Ctrl+C (128 + SIGINT, as shells report it); long commands save their state first.</summary>
+    public const int Interrupted = 130;
 }

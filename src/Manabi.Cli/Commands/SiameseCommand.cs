@@ -207,18 +207,9 @@ public static class SiameseCommand
                 throw new InputException(ex.Message, ex);
             }
             var final = trainer.State;
-            switch (outcome)
-            {
-                case TrainingOutcome.Finished:
-                    console.WriteLine($"Finished {final.Epoch} epochs in {final.ElapsedSeconds / 60:0.0} minutes. Evaluate with 'manabi siamese eval --checkpoint {runDirectory} --classes 6-9 --way 4 --shot 1 --episodes 10000'.");
-                    return ExitCodes.Success;
-                case TrainingOutcome.TimeLimit:
-                    console.WriteLine($"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)} after {final.ElapsedSeconds / 60:0.0} minutes; state saved in {runDirectory}.");
-                    return ExitCodes.Success;
-                default:
-                    console.WriteLine($"Interrupted; state saved in {runDirectory}. Run the same command to resume.");
-                    return 130;
-            }
+            return TrainingOutcomeReport.Write(console, outcome, runDirectory,
+                finished: $"Finished {final.Epoch} epochs in {final.ElapsedSeconds / 60:0.0} minutes. Evaluate with 'manabi siamese eval --checkpoint {runDirectory} --classes 6-9 --way 4 --shot 1 --episodes 10000'.",
+                timeLimit: $"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)} after {final.ElapsedSeconds / 60:0.0} minutes; state saved in {runDirectory}.");
         }, CancellationToken.None)));
         return command;
     }

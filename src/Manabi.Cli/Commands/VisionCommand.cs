@@ -190,18 +190,9 @@ public static class VisionCommand
                 ? RunWithProgress(console, trainer, train, test, cancellationToken)
                 : trainer.Run(train, test, cancellationToken);
             var final = trainer.State;
-            switch (outcome)
-            {
-                case TrainingOutcome.Finished:
-                    console.WriteLine($"Finished: test accuracy {Percent(final.LastEvaluation?.Accuracy)} after {final.Epoch} epochs, {final.ElapsedSeconds / 60:0.0} minutes.");
-                    return ExitCodes.Success;
-                case TrainingOutcome.TimeLimit:
-                    console.WriteLine($"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)}; state saved in {runDirectory}. Test accuracy {Percent(final.LastEvaluation?.Accuracy)}.");
-                    return ExitCodes.Success;
-                default:
-                    console.WriteLine($"Interrupted; state saved in {runDirectory}. Run the same command to resume.");
-                    return 130;
-            }
+            return TrainingOutcomeReport.Write(console, outcome, runDirectory,
+                finished: $"Finished: test accuracy {Percent(final.LastEvaluation?.Accuracy)} after {final.Epoch} epochs, {final.ElapsedSeconds / 60:0.0} minutes.",
+                timeLimit: $"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)}; state saved in {runDirectory}. Test accuracy {Percent(final.LastEvaluation?.Accuracy)}.");
         }, CancellationToken.None)));
         return command;
     }
