@@ -99,16 +99,18 @@ internal static class SymmetricEigenSolver
     /// it is stored in row k right of the diagonal (the unused upper triangle).
     /// </summary>
     /// <remarks>
-    /// The rank-2 update of step k−1 and the symmetric matrix-vector product of step k are fused into one pass
-    /// over the trailing lower triangle, halving the memory traffic that bounds this phase.
+    /// Large matrices have their leading columns reduced in panels (<see cref="BlockedTridiagonalization"/>); the
+    /// last columns, and small matrices, go one column at a time, the rank-2 update of step k−1 and the symmetric
+    /// matrix-vector product of step k fused into one pass over the trailing lower triangle.
     /// </remarks>
-    private static void Tridiagonalize(double[] a, int n, double[] d, double[] e, double[] tau)
+    internal static void Tridiagonalize(double[] a, int n, double[] d, double[] e, double[] tau, bool blocked = true)
     {
         if (n == 1)
         {
             d[0] = a[0];
             return;
         }
+        int first = blocked ? BlockedTridiagonalization.ReduceLeadingColumns(a, n, d, e, tau) : 0;
 
         var pendingV = new double[n];
         var pendingW = new double[n];
@@ -117,7 +119,7 @@ internal static class SymmetricEigenSolver
         var p1 = new double[n];
         bool pending = false;
 
-        for (int k = 0; k < n - 2; k++)
+        for (int k = first; k < n - 2; k++)
         {
             if (pending)
             {

@@ -1,0 +1,232 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Manabi.Numerics.LinearAlgebra;
+
+/// <summary>
+/// The leading columns of the Householder tridiagonalization in panels (LAPACK dsytrd/dlatrd design, written for
+/// row-major storage of the lower triangle): within a panel of <see cref="PanelWidth"/> columns the trailing matrix is
+/// left untouched and the reflectors' effect is carried as A − VWᵀ − WVᵀ, so each column costs one symmetric
+/// matrix-vector product that reads every trailing element once; after the panel the trailing matrix is updated by a
+/// rank-2·nb product through <see cref="PackedGemm"/>, where half of all the arithmetic then runs at matrix-matrix speed.
+/// </summary>
+/// <remarks>
+/// The reflectors are stored as in the unblocked reduction (row k right of the diagonal, leading 1 included), so the
+/// back-transformations are shared.
+/// </remarks>
+internal static class BlockedTridiagonalization
+{
+    /// <summary>Columns reduced per panel.</summary>
+    internal const int PanelWidth = 32;
+
+    /// <summary>Panels stop once the trailing matrix is this small; the unblocked reduction finishes it.</summary>
+    internal const int Crossover = 128;
+
+    // Below this trailing size a second thread costs more than it saves in the matrix-vector product.
+    private const int ParallelThreshold = 192;
+
+    // Rows of the trailing lower triangle updated by one matrix product: its diagonal block is computed in full, so
+    // this bounds the wasted upper half of each diagonal block.
+    private const int UpdateRowBlock = 128;
+
+    /// <summary>
+    /// Reduces columns 0..first−1 of the lower triangle of <paramref name="a"/> (row-major n×n) and applies their
+    /// reflectors to the trailing matrix, which is left fully updated (lower triangle) for the unblocked reduction.
+    /// </summary>
+    /// <returns>The first column not yet reduced (0 when the matrix is too small for panels).</returns>
+    public static int ReduceLeadingColumns(double[] a, int n, double[] d, double[] e, double[] tau)
+    {
+        int nb = PanelWidth;
+        if (n - nb < Crossover)
+        {
+            return 0;
+        }
+
+        // Row q of the panel array is vᵀ of panel column q, row nb + q is wᵀ, row 2nb + q vᵀ again, so that
+        // [V W] and [W V]ᵀ are both plain strided views of it for the rank-2·nb update.
+        var panel = new double[3 * nb * n];
+        var column = new double[n];
+        var y0 = new double[n];
+        var y1 = new double[n];
+        var coefficients = new double[2 * nb];
+
+        int k0 = 0;
+        for (; n - (k0 + nb) >= Crossover; k0 += nb)
+        {
+            Array.Clear(panel, 0, 2 * nb * n);
+            for (int j = 0; j < nb; j++)
+            {
+                ReduceColumn(a, n, k0, j, d, e, tau, panel, column, y0, y1, coefficients);
+            }
+            Array.Copy(panel, 0, panel, 2 * nb * n, nb * n);
+            UpdateTrailing(a, n, k0 + nb, panel);
+        }
+        return k0;
+    }
+
+    /// <summary>
+    /// Column c = k0 + j: brings it up to date with the panel's earlier reflectors, forms its reflector, and stores
+    /// vᵀ and wᵀ = τ(A − VWᵀ − WVᵀ)v − (τ²/2)(vᵀ(...)v)v as panel rows j and nb + j.
+    /// </summary>
+    private static void ReduceColumn(
+        double[] a, int n, int k0, int j, double[] d, double[] e, double[] tau,
+        double[] panel, double[] column, double[] y0, double[] y1, double[] coefficients)
+    {
+        int nb = PanelWidth;
+        int c = k0 + j;
+        int wRows = nb * n;
+
+        // The column (rows c..n−1), gathered from its strided storage and corrected by the earlier panel columns.
+        for (int i = c; i < n; i++)
+        {
+            column[i] = a[i * n + c];
+        }
+        for (int q = 0; q < j; q++)
+        {
+            double wc = panel[wRows + q * n + c];
+            double vc = panel[q * n + c];
+            var target = column.AsSpan(c, n - c);
+            AddScaled(target, panel.AsSpan(q * n + c, n - c), -wc);
+            AddScaled(target, panel.AsSpan(wRows + q * n + c, n - c), -vc);
+        }
+        d[c] = column[c];
+
+        double alpha = column[c + 1];
+        double sigma2 = 0.0;
+        for (int i = c + 2; i < n; i++)
+        {
+            sigma2 += column[i] * column[i];
+        }
+
+        int start = c + 1;
+        int length = n - start;
+        var v = panel.AsSpan(j * n + start, length);
+        if (sigma2 == 0.0)
+        {
+            // Already reduced: H = I, v = w = 0, so the panel rows stay zero.
+            tau[c] = 0.0;
+            e[c] = alpha;
+            Array.Clear(a, c * n + start, length);
+            return;
+        }
+
+        double norm = Math.Sqrt(alpha * alpha + sigma2);
+        double beta = alpha >= 0 ? -norm : norm;
+        double tauC = (beta - alpha) / beta;
+        double scale = 1.0 / (alpha - beta);
+        e[c] = beta;
+        tau[c] = tauC;
+        v[0] = 1.0;
+        for (int i = 1; i < length; i++)
+        {
+            v[i] = column[start + i] * scale;
+        }
+        v.CopyTo(a.AsSpan(c * n + start, length));
+
+        // y = A₂₂v over the trailing block as it was when the panel began (lower triangle only).
+        SymmetricMultiply(a, n, start, panel, j * n, y0, y1);
+        var y = y0.AsSpan(start, length);
+
+        // y −= V(Wᵀv) + W(Vᵀv) for the earlier panel columns.
+        for (int q = 0; q < j; q++)
+        {
+            coefficients[q] = Dot(panel.AsSpan(wRows + q * n + start, length), v);
+            coefficients[nb + q] = Dot(panel.AsSpan(q * n + start, length), v);
+        }
+        for (int q = 0; q < j; q++)
+        {
+            AddScaled(y, panel.AsSpan(q * n + start, length), -coefficients[q]);
+            AddScaled(y, panel.AsSpan(wRows + q * n + start, length), -coefficients[nb + q]);
+        }
+
+        // w = τy − (τ/2)(τyᵀv)v, so that the reflector's two-sided effect is A − vwᵀ − wvᵀ.
+        double half = 0.5 * tauC * tauC * Dot(y, v);
+        var w = panel.AsSpan(wRows + j * n + start, length);
+        for (int i = 0; i < length; i++)
+        {
+            w[i] = tauC * y[i] - half * v[i];
+        }
+    }
+
+    /// <summary>
+    /// y0[start..n) ← A·v for the symmetric trailing block A = a[start.., start..] (lower triangle read once, each
+    /// element serving both the row's dot product and its column's update), v = panel[vOffset + start..].
+    /// </summary>
+    private static void SymmetricMultiply(double[] a, int n, int start, double[] panel, int vOffset, double[] y0, double[] y1)
+    {
+        int m = n - start;
+        Array.Clear(y0, start, m);
+        if (m < ParallelThreshold)
+        {
+            SymmetricRows(a, n, start, start, n, panel, vOffset, y0);
+            return;
+        }
+
+        Array.Clear(y1, start, m);
+        // Row i costs ∝ (i − start); split the triangle into halves of equal work.
+        int split = start + (int)(m / Math.Sqrt(2.0));
+        Parallel.Invoke(
+            () => SymmetricRows(a, n, start, start, split, panel, vOffset, y0),
+            () => SymmetricRows(a, n, start, split, n, panel, vOffset, y1));
+        System.Numerics.Tensors.TensorPrimitives.Add(y0.AsSpan(start, m), y1.AsSpan(start, m), y0.AsSpan(start, m));
+    }
+
+    private static void SymmetricRows(double[] a, int n, int start, int rowBegin, int rowEnd, double[] panel, int vOffset, double[] y)
+    {
+        ref double vRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panel), vOffset);
+        ref double yRef = ref MemoryMarshal.GetArrayDataReference(y);
+        ref double aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        int width = Vector<double>.Count;
+        for (int i = rowBegin; i < rowEnd; i++)
+        {
+            ref double row = ref Unsafe.Add(ref aRef, i * n);
+            double vi = Unsafe.Add(ref vRef, i);
+            var vVi = new Vector<double>(vi);
+            var acc0 = Vector<double>.Zero;
+            var acc1 = Vector<double>.Zero;
+            int jj = start;
+            for (; jj + 2 * width <= i; jj += 2 * width)
+            {
+                var r0 = Vector.LoadUnsafe(ref row, (nuint)jj);
+                var r1 = Vector.LoadUnsafe(ref row, (nuint)(jj + width));
+                acc0 = Vector.FusedMultiplyAdd(r0, Vector.LoadUnsafe(ref vRef, (nuint)jj), acc0);
+                acc1 = Vector.FusedMultiplyAdd(r1, Vector.LoadUnsafe(ref vRef, (nuint)(jj + width)), acc1);
+                Vector.FusedMultiplyAdd(r0, vVi, Vector.LoadUnsafe(ref yRef, (nuint)jj)).StoreUnsafe(ref yRef, (nuint)jj);
+                Vector.FusedMultiplyAdd(r1, vVi, Vector.LoadUnsafe(ref yRef, (nuint)(jj + width))).StoreUnsafe(ref yRef, (nuint)(jj + width));
+            }
+            double dot = 0.0;
+            for (; jj < i; jj++)
+            {
+                double r = Unsafe.Add(ref row, jj);
+                dot += r * Unsafe.Add(ref vRef, jj);
+                Unsafe.Add(ref yRef, jj) += vi * r;
+            }
+            Unsafe.Add(ref yRef, i) += Vector.Sum(acc0 + acc1) + dot + Unsafe.Add(ref row, i) * vi;
+        }
+    }
+
+    /// <summary>
+    /// Lower triangle of a[s.., s..] −= VWᵀ + WVᵀ = [V W]·[W V]ᵀ over the panel's rows, in row blocks whose
+    /// columns stop at the block's last row.
+    /// </summary>
+    private static void UpdateTrailing(double[] a, int n, int s, double[] panel)
+    {
+        int nb = PanelWidth;
+        for (int r0 = s; r0 < n; r0 += UpdateRowBlock)
+        {
+            int r1 = Math.Min(n, r0 + UpdateRowBlock);
+            PackedGemm.Multiply(
+                r1 - r0, r1 - s, 2 * nb, -1.0,
+                StridedMatrix.Transposed(panel, r0, n), StridedMatrix.RowMajor(panel, nb * n + s, n),
+                1.0, a, r0 * n + s, n);
+        }
+    }
+
+    private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
+        System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+
+    /// <summary>target += scale·source.</summary>
+    private static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale) =>
+        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, target, target);
+}
