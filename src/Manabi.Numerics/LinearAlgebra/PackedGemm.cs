@@ -186,6 +186,19 @@ internal static class PackedGemm
         {
             int mr = Math.Min(mrFull, mc - ir);
             ref double panel = ref Unsafe.Add(ref target, ir * kc);
+            if (a.RowStride == 1 && mr == mrFull)
+            {
+                // Row-contiguous source (a transposed view): each k step of the panel is one contiguous copy.
+                ref double first = ref Unsafe.Add(ref data, a.Offset + ic + ir + pc * stride);
+                for (int p = 0; p < kc; p++)
+                {
+                    Unsafe.CopyBlockUnaligned(
+                        ref Unsafe.As<double, byte>(ref Unsafe.Add(ref panel, p * mrFull)),
+                        ref Unsafe.As<double, byte>(ref Unsafe.Add(ref first, p * stride)),
+                        (uint)(mrFull * sizeof(double)));
+                }
+                continue;
+            }
             for (int i = 0; i < mrFull; i++)
             {
                 if (i >= mr)
