@@ -23,7 +23,7 @@ public static class Eigen
     {
         MatrixGuard.Symmetric(matrix, nameof(matrix));
         int n = matrix.GetLength(0);
-        var work = new double[n * n];
+        var work = GC.AllocateUninitializedArray<double>(n * n);
         Buffer.BlockCopy(matrix, 0, work, 0, n * n * sizeof(double));
         double[] values = SymmetricEigenSolver.Solve(work, n, computeVectors, out double[]? vectorsTransposed);
         return new SymmetricEigenDecomposition(values, vectorsTransposed is null ? null : Transpose(vectorsTransposed, n));

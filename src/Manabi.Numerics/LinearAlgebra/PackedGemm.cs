@@ -21,8 +21,7 @@ internal readonly record struct StridedMatrix(double[] Data, int Offset, int Row
 /// <summary>
 /// Dense matrix product C ← β·C + α·A·B in the BLIS style: B is packed into L3-sized blocks of Nr-column panels, A
 /// into L2-sized blocks of Mr-row panels, and a register-tiled FMA micro-kernel does the arithmetic: 12×16 on
-/// AVX-512 (32 registers hold 24 accumulators), else 6×8 on Vector256. Rows are shared out between cores in one
-/// contiguous range per core, so the cores never wait for each other inside a product.
+/// AVX-512 (32 registers hold 24 accumulators), else 6×8 on Vector256. Row blocks are shared out between cores.
 /// </summary>
 internal static class PackedGemm
 {
@@ -62,51 +61,55 @@ internal static class PackedGemm
             return;
         }
 
-        int workers = (long)m * n * k >= ParallelWork ? Math.Min(Environment.ProcessorCount, (m + Mr - 1) / Mr) : 1;
-        if (workers <= 1)
-        {
-            MultiplyRows(0, m, n, k, alpha, a, b, beta, c, cOffset, ldc);
-            return;
-        }
+        // Row blocks are dealt out dynamically, so a core that another process holds up only delays its own block;
+        // at least four blocks where possible, so that the two cores finish close together.
+        int rowBlock = Math.Clamp(RoundUp((m + 3) / 4, Mr), Mr, Mc);
+        int rowBlocks = (m + rowBlock - 1) / rowBlock;
+        bool parallel = (long)m * n * k >= ParallelWork && Environment.ProcessorCount > 1 && rowBlocks > 1;
 
-        // Contiguous row ranges, multiples of Mr so that only the last range has a partial tile. Each worker packs its
-        // own copy of B: that is O(k·n) against O(m·n·k/workers) arithmetic, and saves all synchronization.
-        int tiles = (m + Mr - 1) / Mr;
-        Parallel.For(0, workers, worker =>
+        // B is packed once per (jc, pc) block and shared; each thread packs its own blocks of A.
+        bool leased = packedBInUse;
+        packedBInUse = true;
+        int bLength = Kc * Math.Min(Nc, RoundUp(n, Nr));
+        (double[] packedB, int bOffset) = leased ? AlignedBuffer(bLength) : PackingBuffer(ref threadPackedB, bLength);
+        try
         {
-            int begin = Math.Min(m, (int)((long)tiles * worker / workers) * Mr);
-            int end = Math.Min(m, (int)((long)tiles * (worker + 1) / workers) * Mr);
-            MultiplyRows(begin, end, n, k, alpha, a, b, beta, c, cOffset, ldc);
-        });
-    }
-
-    private static void MultiplyRows(
-        int rowBegin, int rowEnd, int n, int k, double alpha, StridedMatrix a, StridedMatrix b,
-        double beta, double[] c, int cOffset, int ldc)
-    {
-        if (rowEnd <= rowBegin)
-        {
-            return;
-        }
-        (double[] packedB, int bOffset) = PackingBuffer(ref threadPackedB, Kc * Math.Min(Nc, RoundUp(n, Nr)));
-        (double[] packedA, int aOffset) = PackingBuffer(ref threadPackedA, Mc * Kc);
-        for (int jc = 0; jc < n; jc += Nc)
-        {
-            int nc = Math.Min(Nc, n - jc);
-            for (int pc = 0; pc < k; pc += Kc)
+            for (int jc = 0; jc < n; jc += Nc)
             {
-                int kc = Math.Min(Kc, k - pc);
-                double blockBeta = pc == 0 ? beta : 1.0;
-                PackB(b, pc, kc, jc, nc, packedB, bOffset);
-                for (int ic = rowBegin; ic < rowEnd; ic += Mc)
+                int nc = Math.Min(Nc, n - jc);
+                for (int pc = 0; pc < k; pc += Kc)
                 {
-                    RowBlock(
-                        ic, Math.Min(Mc, rowEnd - ic), nc, kc, pc, jc, alpha, a, packedA, aOffset, packedB, bOffset,
-                        blockBeta, c, cOffset, ldc);
+                    int kc = Math.Min(Kc, k - pc);
+                    double blockBeta = pc == 0 ? beta : 1.0;
+                    PackB(b, pc, kc, jc, nc, packedB, bOffset);
+                    if (parallel)
+                    {
+                        Parallel.For(0, rowBlocks, block => RowBlock(
+                            block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                            packedB, bOffset, blockBeta, c, cOffset, ldc));
+                    }
+                    else
+                    {
+                        for (int block = 0; block < rowBlocks; block++)
+                        {
+                            RowBlock(
+                                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                                packedB, bOffset, blockBeta, c, cOffset, ldc);
+                        }
+                    }
                 }
             }
         }
+        finally
+        {
+            packedBInUse = leased;
+        }
     }
+
+    // Whether this thread's packed-B buffer belongs to a product in progress (should a product ever start on a thread
+    // that is waiting inside another one); a nested product then packs into a buffer of its own.
+    [ThreadStatic]
+    private static bool packedBInUse;
 
     [ThreadStatic]
     private static double[]? threadPackedA;
@@ -119,24 +122,37 @@ internal static class PackedGemm
     /// 64-byte aligned: a 512-bit load that straddles two cache lines costs two, and the micro-kernel is load-bound
     /// otherwise. The buffer is pinned so that the alignment survives garbage collection.
     /// </summary>
-    private static unsafe (double[] Buffer, int Offset) PackingBuffer(ref double[]? cached, int length)
+    private static (double[] Buffer, int Offset) PackingBuffer(ref double[]? cached, int length)
     {
-        const int alignDoubles = 8;
-        if (cached is null || cached.Length < length + alignDoubles)
+        if (cached is null || cached.Length < length + AlignDoubles)
         {
-            cached = GC.AllocateUninitializedArray<double>(length + alignDoubles, pinned: true);
+            cached = GC.AllocateUninitializedArray<double>(length + AlignDoubles, pinned: true);
         }
-        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(cached));
-        int offset = (int)((64 - (address & 63)) & 63) / sizeof(double);
-        return (cached, offset);
+        return (cached, AlignedOffset(cached));
+    }
+
+    private const int AlignDoubles = 8;
+
+    private static (double[] Buffer, int Offset) AlignedBuffer(int length)
+    {
+        var buffer = GC.AllocateUninitializedArray<double>(length + AlignDoubles, pinned: true);
+        return (buffer, AlignedOffset(buffer));
+    }
+
+    private static unsafe int AlignedOffset(double[] pinned)
+    {
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((64 - (address & 63)) & 63) / sizeof(double);
     }
 
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
+    /// <summary>Rows ic..ic+mc of C (mc ≤ Mc) against the packed block of B, with A packed into this thread's buffer.</summary>
     private static void RowBlock(
         int ic, int mc, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a,
-        double[] packedA, int aOffset, double[] packedB, int bOffset, double beta, double[] c, int cOffset, int ldc)
+        double[] packedB, int bOffset, double beta, double[] c, int cOffset, int ldc)
     {
+        (double[] packedA, int aOffset) = PackingBuffer(ref threadPackedA, Mc * Kc);
         PackA(a, ic, mc, pc, kc, packedA, aOffset);
         Span<double> edge = stackalloc double[12 * 16];
         ref double aRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packedA), aOffset);
@@ -199,6 +215,12 @@ internal static class PackedGemm
                 }
                 continue;
             }
+            if (stride == 1 && mr == mrFull && Avx.IsSupported)
+            {
+                // Row-major source: each row is contiguous in k, so 4×4 blocks are transposed in registers.
+                TransposeInto(ref Unsafe.Add(ref data, a.Offset + (ic + ir) * a.RowStride + pc), a.RowStride, mrFull, kc, ref panel);
+                continue;
+            }
             for (int i = 0; i < mrFull; i++)
             {
                 if (i >= mr)
@@ -248,7 +270,14 @@ internal static class PackedGemm
                 continue;
             }
 
-            // Column-contiguous source (a transposed view): read down each source row, write with stride Nr.
+            if (b.RowStride == 1 && nr == nrFull && Avx.IsSupported)
+            {
+                // Column-contiguous source (a transposed view): 4×4 blocks are transposed in registers.
+                TransposeInto(ref Unsafe.Add(ref data, b.Offset + pc + (jc + jr) * b.ColumnStride), b.ColumnStride, nrFull, kc, ref panel);
+                continue;
+            }
+
+            // Column-contiguous source with a partial panel: read down each source column, write with stride Nr.
             for (int j = 0; j < nrFull; j++)
             {
                 if (j >= nr)
@@ -264,6 +293,42 @@ internal static class PackedGemm
                 {
                     Unsafe.Add(ref panel, p * nrFull + j) = Unsafe.Add(ref source, p * b.RowStride);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// panel[p·lines + l] ← source[l·ld + p] for l &lt; <paramref name="lines"/> (a multiple of 4), p &lt; <paramref name="depth"/>:
+    /// the packed layout from lines that are contiguous in k, four lines and four steps at a time.
+    /// </summary>
+    private static void TransposeInto(ref double source, int ld, int lines, int depth, ref double panel)
+    {
+        int p = 0;
+        for (; p + 4 <= depth; p += 4)
+        {
+            for (int l = 0; l < lines; l += 4)
+            {
+                ref double s0 = ref Unsafe.Add(ref source, l * ld + p);
+                Vector256<double> r0 = Vector256.LoadUnsafe(ref s0);
+                Vector256<double> r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s0, ld));
+                Vector256<double> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s0, 2 * ld));
+                Vector256<double> r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref s0, 3 * ld));
+                Vector256<double> u0 = Avx.UnpackLow(r0, r1);
+                Vector256<double> u1 = Avx.UnpackHigh(r0, r1);
+                Vector256<double> u2 = Avx.UnpackLow(r2, r3);
+                Vector256<double> u3 = Avx.UnpackHigh(r2, r3);
+                ref double t = ref Unsafe.Add(ref panel, p * lines + l);
+                Avx.Permute2x128(u0, u2, 0x20).StoreUnsafe(ref t);
+                Avx.Permute2x128(u1, u3, 0x20).StoreUnsafe(ref Unsafe.Add(ref t, lines));
+                Avx.Permute2x128(u0, u2, 0x31).StoreUnsafe(ref Unsafe.Add(ref t, 2 * lines));
+                Avx.Permute2x128(u1, u3, 0x31).StoreUnsafe(ref Unsafe.Add(ref t, 3 * lines));
+            }
+        }
+        for (; p < depth; p++)
+        {
+            for (int l = 0; l < lines; l++)
+            {
+                Unsafe.Add(ref panel, p * lines + l) = Unsafe.Add(ref source, l * ld + p);
             }
         }
     }

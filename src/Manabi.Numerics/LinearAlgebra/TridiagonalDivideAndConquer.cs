@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -245,8 +246,9 @@ internal static class TridiagonalDivideAndConquer
         int bottomBegin = count1;
         int bottomCount = k - count1;
 
-        // Large work arrays are fully overwritten: skipping their zeroing saves a pass over memory.
-        var coefficients = GC.AllocateUninitializedArray<double>(k * k);
+        // The large work arrays are pooled: fresh ones would be zeroed and page-faulted in at every merge.
+        var pool = ArrayPool<double>.Shared;
+        double[] coefficients = pool.Rent(k * k);
         for (int i = 0; i < k; i++)
         {
             for (int r = 0; r < k; r++)
@@ -254,17 +256,17 @@ internal static class TridiagonalDivideAndConquer
                 coefficients[i * k + r] = u[i * k + grouped[r]];
             }
         }
-        var top = GC.AllocateUninitializedArray<double>(topCount * leftSize);
+        double[] top = pool.Rent(topCount * leftSize);
         for (int r = 0; r < topCount; r++)
         {
             Array.Copy(zt, (start + kept[grouped[r]]) * n + start, top, r * leftSize, leftSize);
         }
-        var bottom = GC.AllocateUninitializedArray<double>(bottomCount * rightSize);
+        double[] bottom = pool.Rent(bottomCount * rightSize);
         for (int r = 0; r < bottomCount; r++)
         {
             Array.Copy(zt, (start + kept[grouped[bottomBegin + r]]) * n + start + leftSize, bottom, r * rightSize, rightSize);
         }
-        var product = GC.AllocateUninitializedArray<double>(k * size);
+        double[] product = pool.Rent(k * size);
         PackedGemm.Multiply(
             k, leftSize, topCount, 1.0, StridedMatrix.RowMajor(coefficients, 0, k), StridedMatrix.RowMajor(top, 0, leftSize),
             0.0, product, 0, size);
@@ -274,7 +276,7 @@ internal static class TridiagonalDivideAndConquer
 
         // Deflated rows are saved before the block is overwritten in ascending order of value.
         int deflatedCount = deflated.Count;
-        var saved = GC.AllocateUninitializedArray<double>(deflatedCount * size);
+        double[] saved = pool.Rent(deflatedCount * size);
         for (int r = 0; r < deflatedCount; r++)
         {
             Array.Copy(zt, (start + deflated[r]) * n + start, saved, r * size, size);
@@ -305,6 +307,11 @@ internal static class TridiagonalDivideAndConquer
                 Array.Copy(saved, (from - k) * size, zt, (start + p) * n + start, size);
             }
         }
+        pool.Return(coefficients);
+        pool.Return(top);
+        pool.Return(bottom);
+        pool.Return(product);
+        pool.Return(saved);
     }
 
     private static void RotateRows(double[] zt, int first, int second, int length, double c, double s)
