@@ -172,37 +172,86 @@ internal static class BlockedTridiagonalization
         System.Numerics.Tensors.TensorPrimitives.Add(y0.AsSpan(start, m), y1.AsSpan(start, m), y0.AsSpan(start, m));
     }
 
+    /// <summary>
+    /// Rows rowBegin..rowEnd−1 of the symmetric product: four rows at a time share each load and store of v and y,
+    /// so the loop moves mostly matrix data (the bound on this phase).
+    /// </summary>
     private static void SymmetricRows(double[] a, int n, int start, int rowBegin, int rowEnd, double[] panel, int vOffset, double[] y)
     {
         ref double vRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panel), vOffset);
         ref double yRef = ref MemoryMarshal.GetArrayDataReference(y);
         ref double aRef = ref MemoryMarshal.GetArrayDataReference(a);
         int width = Vector<double>.Count;
-        for (int i = rowBegin; i < rowEnd; i++)
+        int i = rowBegin;
+        for (; i + 4 <= rowEnd; i += 4)
+        {
+            ref double row0 = ref Unsafe.Add(ref aRef, i * n);
+            ref double row1 = ref Unsafe.Add(ref row0, n);
+            ref double row2 = ref Unsafe.Add(ref row1, n);
+            ref double row3 = ref Unsafe.Add(ref row2, n);
+            double v0 = Unsafe.Add(ref vRef, i), v1 = Unsafe.Add(ref vRef, i + 1);
+            double v2 = Unsafe.Add(ref vRef, i + 2), v3 = Unsafe.Add(ref vRef, i + 3);
+            var vv0 = new Vector<double>(v0);
+            var vv1 = new Vector<double>(v1);
+            var vv2 = new Vector<double>(v2);
+            var vv3 = new Vector<double>(v3);
+            Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero;
+            Vector<double> acc2 = Vector<double>.Zero, acc3 = Vector<double>.Zero;
+
+            // Columns start..i−1 are left of all four diagonals.
+            int j = start;
+            for (; j + width <= i; j += width)
+            {
+                var vj = Vector.LoadUnsafe(ref vRef, (nuint)j);
+                var r0 = Vector.LoadUnsafe(ref row0, (nuint)j);
+                var r1 = Vector.LoadUnsafe(ref row1, (nuint)j);
+                var r2 = Vector.LoadUnsafe(ref row2, (nuint)j);
+                var r3 = Vector.LoadUnsafe(ref row3, (nuint)j);
+                acc0 = Vector.FusedMultiplyAdd(r0, vj, acc0);
+                acc1 = Vector.FusedMultiplyAdd(r1, vj, acc1);
+                acc2 = Vector.FusedMultiplyAdd(r2, vj, acc2);
+                acc3 = Vector.FusedMultiplyAdd(r3, vj, acc3);
+                var yj = Vector.LoadUnsafe(ref yRef, (nuint)j);
+                yj = Vector.FusedMultiplyAdd(r0, vv0, yj);
+                yj = Vector.FusedMultiplyAdd(r1, vv1, yj);
+                yj = Vector.FusedMultiplyAdd(r2, vv2, yj);
+                yj = Vector.FusedMultiplyAdd(r3, vv3, yj);
+                yj.StoreUnsafe(ref yRef, (nuint)j);
+            }
+            double d0 = Vector.Sum(acc0), d1 = Vector.Sum(acc1), d2 = Vector.Sum(acc2), d3 = Vector.Sum(acc3);
+            for (; j < i; j++)
+            {
+                double vj = Unsafe.Add(ref vRef, j);
+                double r0 = Unsafe.Add(ref row0, j), r1 = Unsafe.Add(ref row1, j);
+                double r2 = Unsafe.Add(ref row2, j), r3 = Unsafe.Add(ref row3, j);
+                d0 += r0 * vj;
+                d1 += r1 * vj;
+                d2 += r2 * vj;
+                d3 += r3 * vj;
+                Unsafe.Add(ref yRef, j) += r0 * v0 + r1 * v1 + r2 * v2 + r3 * v3;
+            }
+
+            // The 4×4 diagonal block: its strict lower part serves both products, the diagonal once.
+            double a10 = Unsafe.Add(ref row1, i);
+            double a20 = Unsafe.Add(ref row2, i), a21 = Unsafe.Add(ref row2, i + 1);
+            double a30 = Unsafe.Add(ref row3, i), a31 = Unsafe.Add(ref row3, i + 1), a32 = Unsafe.Add(ref row3, i + 2);
+            Unsafe.Add(ref yRef, i) += d0 + Unsafe.Add(ref row0, i) * v0 + a10 * v1 + a20 * v2 + a30 * v3;
+            Unsafe.Add(ref yRef, i + 1) += d1 + a10 * v0 + Unsafe.Add(ref row1, i + 1) * v1 + a21 * v2 + a31 * v3;
+            Unsafe.Add(ref yRef, i + 2) += d2 + a20 * v0 + a21 * v1 + Unsafe.Add(ref row2, i + 2) * v2 + a32 * v3;
+            Unsafe.Add(ref yRef, i + 3) += d3 + a30 * v0 + a31 * v1 + a32 * v2 + Unsafe.Add(ref row3, i + 3) * v3;
+        }
+        for (; i < rowEnd; i++)
         {
             ref double row = ref Unsafe.Add(ref aRef, i * n);
             double vi = Unsafe.Add(ref vRef, i);
-            var vVi = new Vector<double>(vi);
-            var acc0 = Vector<double>.Zero;
-            var acc1 = Vector<double>.Zero;
-            int jj = start;
-            for (; jj + 2 * width <= i; jj += 2 * width)
-            {
-                var r0 = Vector.LoadUnsafe(ref row, (nuint)jj);
-                var r1 = Vector.LoadUnsafe(ref row, (nuint)(jj + width));
-                acc0 = Vector.FusedMultiplyAdd(r0, Vector.LoadUnsafe(ref vRef, (nuint)jj), acc0);
-                acc1 = Vector.FusedMultiplyAdd(r1, Vector.LoadUnsafe(ref vRef, (nuint)(jj + width)), acc1);
-                Vector.FusedMultiplyAdd(r0, vVi, Vector.LoadUnsafe(ref yRef, (nuint)jj)).StoreUnsafe(ref yRef, (nuint)jj);
-                Vector.FusedMultiplyAdd(r1, vVi, Vector.LoadUnsafe(ref yRef, (nuint)(jj + width))).StoreUnsafe(ref yRef, (nuint)(jj + width));
-            }
             double dot = 0.0;
-            for (; jj < i; jj++)
+            for (int j = start; j < i; j++)
             {
-                double r = Unsafe.Add(ref row, jj);
-                dot += r * Unsafe.Add(ref vRef, jj);
-                Unsafe.Add(ref yRef, jj) += vi * r;
+                double r = Unsafe.Add(ref row, j);
+                dot += r * Unsafe.Add(ref vRef, j);
+                Unsafe.Add(ref yRef, j) += vi * r;
             }
-            Unsafe.Add(ref yRef, i) += Vector.Sum(acc0 + acc1) + dot + Unsafe.Add(ref row, i) * vi;
+            Unsafe.Add(ref yRef, i) += dot + Unsafe.Add(ref row, i) * vi;
         }
     }
 
