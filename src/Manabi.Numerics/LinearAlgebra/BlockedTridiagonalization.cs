@@ -47,8 +47,12 @@ internal static class BlockedTridiagonalization
         // [V W] and [W V]ᵀ are both plain strided views of it for the rank-2·nb update.
         var panel = new double[3 * nb * n];
         var column = new double[n];
-        var y0 = new double[n];
-        var y1 = new double[n];
+        // One accumulator per chunk of the symmetric product; the first receives the sum.
+        var accumulators = new double[Math.Max(2, 2 * Environment.ProcessorCount)][];
+        for (int q = 0; q < accumulators.Length; q++)
+        {
+            accumulators[q] = new double[n];
+        }
         var coefficients = new double[2 * nb];
 
         int k0 = 0;
@@ -57,7 +61,7 @@ internal static class BlockedTridiagonalization
             Array.Clear(panel, 0, 2 * nb * n);
             for (int j = 0; j < nb; j++)
             {
-                ReduceColumn(a, n, k0, j, d, e, tau, panel, column, y0, y1, coefficients);
+                ReduceColumn(a, n, k0, j, d, e, tau, panel, column, accumulators, coefficients);
             }
             Array.Copy(panel, 0, panel, 2 * nb * n, nb * n);
             UpdateTrailing(a, n, k0 + nb, panel);
@@ -71,7 +75,7 @@ internal static class BlockedTridiagonalization
     /// </summary>
     private static void ReduceColumn(
         double[] a, int n, int k0, int j, double[] d, double[] e, double[] tau,
-        double[] panel, double[] column, double[] y0, double[] y1, double[] coefficients)
+        double[] panel, double[] column, double[][] accumulators, double[] coefficients)
     {
         int nb = PanelWidth;
         int c = k0 + j;
@@ -125,8 +129,8 @@ internal static class BlockedTridiagonalization
         v.CopyTo(a.AsSpan(c * n + start, length));
 
         // y = A₂₂v over the trailing block as it was when the panel began (lower triangle only).
-        SymmetricMultiply(a, n, start, panel, j * n, y0, y1);
-        var y = y0.AsSpan(start, length);
+        SymmetricMultiply(a, n, start, panel, j * n, accumulators);
+        var y = accumulators[0].AsSpan(start, length);
 
         // y −= V(Wᵀv) + W(Vᵀv) for the earlier panel columns.
         for (int q = 0; q < j; q++)
@@ -150,27 +154,44 @@ internal static class BlockedTridiagonalization
     }
 
     /// <summary>
-    /// y0[start..n) ← A·v for the symmetric trailing block A = a[start.., start..] (lower triangle read once, each
-    /// element serving both the row's dot product and its column's update), v = panel[vOffset + start..].
+    /// accumulators[0][start..n) ← A·v for the symmetric trailing block A = a[start.., start..] (lower triangle read
+    /// once, each element serving both the row's dot product and its column's update), v = panel[vOffset + start..].
     /// </summary>
-    private static void SymmetricMultiply(double[] a, int n, int start, double[] panel, int vOffset, double[] y0, double[] y1)
+    /// <remarks>
+    /// Large blocks are cut into more chunks of equal work than there are cores and dealt out dynamically, so a core
+    /// that another process holds up delays one chunk rather than half the product.
+    /// </remarks>
+    private static void SymmetricMultiply(double[] a, int n, int start, double[] panel, int vOffset, double[][] accumulators)
     {
         int m = n - start;
-        Array.Clear(y0, start, m);
         if (m < ParallelThreshold)
         {
-            SymmetricRows(a, n, start, start, n, panel, vOffset, y0);
+            Array.Clear(accumulators[0], start, m);
+            SymmetricRows(a, n, start, start, n, panel, vOffset, accumulators[0]);
             return;
         }
 
-        Array.Clear(y1, start, m);
-        // Row i costs ∝ (i − start); split the triangle into halves of equal work.
-        int split = start + (int)(m / Math.Sqrt(2.0));
-        Parallel.Invoke(
-            () => SymmetricRows(a, n, start, start, split, panel, vOffset, y0),
-            () => SymmetricRows(a, n, start, split, n, panel, vOffset, y1));
-        System.Numerics.Tensors.TensorPrimitives.Add(y0.AsSpan(start, m), y1.AsSpan(start, m), y0.AsSpan(start, m));
+        // Rows start..r cost ∝ (r − start)²: chunk q ends at start + m·√((q+1)/chunks).
+        int chunks = accumulators.Length;
+        Parallel.For(0, chunks, q =>
+        {
+            int begin = ChunkBoundary(start, m, q, chunks);
+            int end = ChunkBoundary(start, m, q + 1, chunks);
+            // The first accumulator receives every chunk's sum, so all of it starts from zero.
+            Array.Clear(accumulators[q], start, (q == 0 ? n : end) - start);
+            SymmetricRows(a, n, start, begin, end, panel, vOffset, accumulators[q]);
+        });
+        // Chunk q wrote entries start..end_q only.
+        for (int q = 1; q < chunks; q++)
+        {
+            int end = ChunkBoundary(start, m, q + 1, chunks);
+            var sum = accumulators[0].AsSpan(start, end - start);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum, accumulators[q].AsSpan(start, end - start), sum);
+        }
     }
+
+    private static int ChunkBoundary(int start, int m, int q, int chunks) =>
+        q >= chunks ? start + m : start + (int)(m * Math.Sqrt((double)q / chunks));
 
     /// <summary>
     /// Rows rowBegin..rowEnd−1 of the symmetric product: four rows at a time share each load and store of v and y,
