@@ -35,6 +35,7 @@ internal static class BlockedTridiagonalization
     /// reflectors to the trailing matrix, which is left fully updated (lower triangle) for the unblocked reduction.
     /// </summary>
     /// <returns>The first column not yet reduced (0 when the matrix is too small for panels).</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ReduceLeadingColumns(double[] a, int n, double[] d, double[] e, double[] tau)
     {
         int nb = PanelWidth;
@@ -73,6 +74,7 @@ internal static class BlockedTridiagonalization
     /// Column c = k0 + j: brings it up to date with the panel's earlier reflectors, forms its reflector, and stores
     /// vᵀ and wᵀ = τ(A − VWᵀ − WVᵀ)v − (τ²/2)(vᵀ(...)v)v as panel rows j and nb + j.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReduceColumn(
         double[] a, int n, int k0, int j, double[] d, double[] e, double[] tau,
         double[] panel, double[] column, double[][] accumulators, double[] coefficients)
@@ -186,7 +188,7 @@ internal static class BlockedTridiagonalization
         {
             int end = ChunkBoundary(start, m, q + 1, chunks);
             var sum = accumulators[0].AsSpan(start, end - start);
-            System.Numerics.Tensors.TensorPrimitives.Add(sum, accumulators[q].AsSpan(start, end - start), sum);
+            DenseKernels.AddScaled(sum, accumulators[q].AsSpan(start, end - start), 1.0);
         }
     }
 
@@ -197,6 +199,7 @@ internal static class BlockedTridiagonalization
     /// Rows rowBegin..rowEnd−1 of the symmetric product: four rows at a time share each load and store of v and y,
     /// so the loop moves mostly matrix data (the bound on this phase).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SymmetricRows(double[] a, int n, int start, int rowBegin, int rowEnd, double[] panel, int vOffset, double[] y)
     {
         ref double vRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panel), vOffset);
@@ -294,9 +297,9 @@ internal static class BlockedTridiagonalization
     }
 
     private static double Dot(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
-        System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+        DenseKernels.Dot(x, y);
 
     /// <summary>target += scale·source.</summary>
     private static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double scale) =>
-        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(source, scale, target, target);
+        DenseKernels.AddScaled(target, source, scale);
 }

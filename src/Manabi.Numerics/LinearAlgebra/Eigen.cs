@@ -115,6 +115,7 @@ public static class Eigen
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeTileRow(double[] rowMajor, double[,] result, int n, int i0, int tile)
     {
         ref double source = ref MemoryMarshal.GetArrayDataReference(rowMajor);

@@ -57,6 +57,7 @@ internal static class MatrixGuard
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double MaxAbs, double MaxAsymmetry) TiledScan(double[,] matrix, int n)
     {
         const int tile = 32;

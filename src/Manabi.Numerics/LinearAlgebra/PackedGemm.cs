@@ -148,6 +148,7 @@ internal static class PackedGemm
     private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
 
     /// <summary>Rows ic..ic+mc of C (mc ≤ Mc) against the packed block of B, with A packed into this thread's buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowBlock(
         int ic, int mc, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a,
         double[] packedB, int bOffset, double beta, double[] c, int cOffset, int ldc)
@@ -192,6 +193,7 @@ internal static class PackedGemm
     }
 
     /// <summary>Packs A[ic.., pc..] (mc×kc) as consecutive Mr-row panels, each stored k-major; short panels are zero-filled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(StridedMatrix a, int ic, int mc, int pc, int kc, double[] packed, int packedOffset)
     {
         int mrFull = Mr;
@@ -241,6 +243,7 @@ internal static class PackedGemm
     }
 
     /// <summary>Packs B[pc.., jc..] (kc×nc) as consecutive Nr-column panels, each stored k-major; short panels are zero-filled.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(StridedMatrix b, int pc, int kc, int jc, int nc, double[] packed, int packedOffset)
     {
         int nrFull = Nr;
@@ -301,6 +304,7 @@ internal static class PackedGemm
     /// panel[p·lines + l] ← source[l·ld + p] for l &lt; <paramref name="lines"/> (a multiple of 4), p &lt; <paramref name="depth"/>:
     /// the packed layout from lines that are contiguous in k, four lines and four steps at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeInto(ref double source, int ld, int lines, int depth, ref double panel)
     {
         int p = 0;

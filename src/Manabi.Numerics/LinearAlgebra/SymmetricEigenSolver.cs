@@ -103,6 +103,7 @@ internal static class SymmetricEigenSolver
     /// last columns, and small matrices, go one column at a time, the rank-2 update of step k−1 and the symmetric
     /// matrix-vector product of step k fused into one pass over the trailing lower triangle.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Tridiagonalize(double[] a, int n, double[] d, double[] e, double[] tau, bool blocked = true)
     {
         if (n == 1)
@@ -221,6 +222,7 @@ internal static class SymmetricEigenSolver
             () => FusedRows(a, n, start, split, n, pending, v, w, u, p1));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FusedRows(
         double[] a, int n, int start, int rowBegin, int rowEnd, bool pending,
         double[] v, double[] w, double[] u, double[] p)
@@ -289,6 +291,7 @@ internal static class SymmetricEigenSolver
     /// Rotations are recorded and applied in batches to rows of <paramref name="zt"/>, strip by strip, so the
     /// eigenvector matrix is streamed from memory once per batch instead of once per rotation sweep.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TridiagonalQl(double[] d, double[] e, double[]? zt, int n)
     {
         var rotations = zt is null ? null : new RotationBatch(zt, n);
@@ -437,6 +440,7 @@ internal static class SymmetricEigenSolver
         /// Applies every recorded rotation to columns [begin, begin + 4·Vector.Count). Consecutive rotations of a
         /// sweep share a row, so that row is carried in registers: one load and one store per rotation.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ApplyToChunk(int begin)
         {
             int width = Vector<double>.Count;
@@ -556,6 +560,7 @@ internal static class SymmetricEigenSolver
     /// <see cref="ReflectorBlock"/> as I − YTYᵀ (LAPACK dlarft/dlarfb), so that nearly all the work is two matrix
     /// products per block: Zᵀ ← Zᵀ − ((ZᵀY)Tᵀ)Yᵀ, last block first.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BlockedBackTransform(double[] a, double[] tau, double[] zt, int n)
     {
         int reflectors = n - 2;
@@ -597,6 +602,7 @@ internal static class SymmetricEigenSolver
     /// Upper-triangular T with H_first…H_{first+count−1} = I − YTYᵀ (dlarft, forward, columnwise):
     /// T[j,j] = τ_j and T[0:j, j] = −τ_j T[0:j, 0:j] Yᵀ y_j.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FormTriangularFactor(double[] yt, double[] tau, int first, int count, int length, double[] t)
     {
         Array.Clear(t);
@@ -613,7 +619,7 @@ internal static class SymmetricEigenSolver
             for (int i = 0; i < j; i++)
             {
                 // y_i is zero left of i, y_j left of j > i: the dot product starts at j.
-                gram[i] = -tj * System.Numerics.Tensors.TensorPrimitives.Dot(
+                gram[i] = -tj * DenseKernels.Dot(
                     new ReadOnlySpan<double>(yt, i * length + j, length - j), yj[j..]);
             }
             for (int i = 0; i < j; i++)
@@ -628,6 +634,7 @@ internal static class SymmetricEigenSolver
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackTransformBlock(double[] a, double[] tau, double[] zt, int n, int block)
     {
         int rowBegin = block * BackTransformRowBlock;

@@ -92,6 +92,7 @@ internal static class TridiagonalDivideAndConquer
         Merge(d, zt, n, start, size, leftSize, rho);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Leaf(double[] d, double[] e, double[] zt, int n, int start, int size)
     {
         var dl = new double[size];
@@ -118,6 +119,7 @@ internal static class TridiagonalDivideAndConquer
     /// Merges the solved halves [start, start+leftSize) and [start+leftSize, start+size), which the tear
     /// T = diag(T₁, T₂) + |ρ|vvᵀ with v = e_last + sign(ρ)e_first separated, into the decomposition of the whole block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(double[] d, double[] zt, int n, int start, int size, int leftSize, double rho)
     {
         int rightSize = size - leftSize;
@@ -333,6 +335,7 @@ internal static class TridiagonalDivideAndConquer
     /// <param name="rho">ρ &gt; 0.</param>
     /// <param name="roots">Output: the k eigenvalues, ascending.</param>
     /// <returns>Row-major k×k; row i is the unit eigenvector of root i.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] SolveRankOneUpdate(double[] poles, double[] weights, double rho, double[] roots)
     {
         int k = poles.Length;
@@ -399,6 +402,7 @@ internal static class TridiagonalDivideAndConquer
     /// Root i of f(λ) = 1/ρ + Σ wⱼ²/(dⱼ − λ), which lies in (dᵢ, dᵢ₊₁) (or (d_{k−1}, d_{k−1} + ρ‖w‖²) for the last):
     /// the "middle way" rational iteration of Li / Gu–Eisenstat, safeguarded by bisection on a bracket.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SecularRoot(double[] poles, double[] weights, double rho, int i, double[] roots, double[] delta)
     {
         int k = poles.Length;
@@ -518,6 +522,7 @@ internal static class TridiagonalDivideAndConquer
     }
 
     /// <summary>Σ wⱼ²/δⱼ and Σ wⱼ²/δⱼ² over j in [from, to), with δⱼ = (dⱼ − shift) − τ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Sum, double Derivative) SecularTerms(double[] poles, double[] weights, int from, int to, double shift, double tau)
     {
         ref double d = ref MemoryMarshal.GetArrayDataReference(poles);
@@ -545,6 +550,7 @@ internal static class TridiagonalDivideAndConquer
     }
 
     /// <summary>product[j] ×= delta[row + j] / (poles[j] − pole) for j in [from, to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleByRatios(double[] product, double[] delta, int row, double[] poles, double pole, int from, int to)
     {
         ref double p = ref MemoryMarshal.GetArrayDataReference(product);
@@ -569,9 +575,8 @@ internal static class TridiagonalDivideAndConquer
     private static void NormalizedVector(double[] adjusted, double[] delta, int row, int k)
     {
         Span<double> x = delta.AsSpan(row, k);
-        System.Numerics.Tensors.TensorPrimitives.Divide(adjusted, x, x);
-        double norm = System.Numerics.Tensors.TensorPrimitives.Norm(x);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x, 1.0 / norm, x);
+        double norm = Math.Sqrt(DenseKernels.DivideIntoAndSumSquares(adjusted.AsSpan(0, k), x));
+        DenseKernels.Scale(x, 1.0 / norm);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
