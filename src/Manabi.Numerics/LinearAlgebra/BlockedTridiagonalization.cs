@@ -88,13 +88,17 @@ internal static class BlockedTridiagonalization
         {
             column[i] = a[i * n + c];
         }
-        for (int q = 0; q < j; q++)
+        if (j > 0)
         {
-            double wc = panel[wRows + q * n + c];
-            double vc = panel[q * n + c];
+            // column −= V·W[c, :]ᵀ + W·V[c, :]ᵀ.
+            for (int q = 0; q < j; q++)
+            {
+                coefficients[q] = panel[wRows + q * n + c];
+                coefficients[nb + q] = panel[q * n + c];
+            }
             var target = column.AsSpan(c, n - c);
-            AddScaled(target, panel.AsSpan(q * n + c, n - c), -wc);
-            AddScaled(target, panel.AsSpan(wRows + q * n + c, n - c), -vc);
+            SubtractRows(target, panel, c, n, j, coefficients.AsSpan(0, j));
+            SubtractRows(target, panel, wRows + c, n, j, coefficients.AsSpan(nb, j));
         }
         d[c] = column[c];
 
@@ -135,15 +139,12 @@ internal static class BlockedTridiagonalization
         var y = accumulators[0].AsSpan(start, length);
 
         // y −= V(Wᵀv) + W(Vᵀv) for the earlier panel columns.
-        for (int q = 0; q < j; q++)
+        if (j > 0)
         {
-            coefficients[q] = Dot(panel.AsSpan(wRows + q * n + start, length), v);
-            coefficients[nb + q] = Dot(panel.AsSpan(q * n + start, length), v);
-        }
-        for (int q = 0; q < j; q++)
-        {
-            AddScaled(y, panel.AsSpan(q * n + start, length), -coefficients[q]);
-            AddScaled(y, panel.AsSpan(wRows + q * n + start, length), -coefficients[nb + q]);
+            DotRows(v, panel, wRows + start, n, j, coefficients.AsSpan(0, j));
+            DotRows(v, panel, start, n, j, coefficients.AsSpan(nb, j));
+            SubtractRows(y, panel, start, n, j, coefficients.AsSpan(0, j));
+            SubtractRows(y, panel, wRows + start, n, j, coefficients.AsSpan(nb, j));
         }
 
         // w = τy − (τ/2)(τyᵀv)v, so that the reflector's two-sided effect is A − vwᵀ − wvᵀ.
@@ -293,6 +294,96 @@ internal static class BlockedTridiagonalization
                 r1 - r0, r1 - s, 2 * nb, -1.0,
                 StridedMatrix.Transposed(panel, r0, n), StridedMatrix.RowMajor(panel, nb * n + s, n),
                 1.0, a, r0 * n + s, n);
+        }
+    }
+
+    /// <summary>
+    /// target −= Σ_r coefficients[r]·panel[first + r·n ..] (each row as long as target): four rows per pass, so
+    /// target is loaded and stored once per four rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SubtractRows(Span<double> target, double[] panel, int first, int n, int count, ReadOnlySpan<double> coefficients)
+    {
+        int length = target.Length;
+        ref double t = ref MemoryMarshal.GetReference(target);
+        ref double p = ref MemoryMarshal.GetArrayDataReference(panel);
+        int width = Vector<double>.Count;
+        int r = 0;
+        for (; r + 4 <= count; r += 4)
+        {
+            ref double r0 = ref Unsafe.Add(ref p, first + r * n);
+            ref double r1 = ref Unsafe.Add(ref r0, n);
+            ref double r2 = ref Unsafe.Add(ref r1, n);
+            ref double r3 = ref Unsafe.Add(ref r2, n);
+            double c0 = -coefficients[r], c1 = -coefficients[r + 1], c2 = -coefficients[r + 2], c3 = -coefficients[r + 3];
+            var v0 = new Vector<double>(c0);
+            var v1 = new Vector<double>(c1);
+            var v2 = new Vector<double>(c2);
+            var v3 = new Vector<double>(c3);
+            int i = 0;
+            for (; i + width <= length; i += width)
+            {
+                var x = Vector.LoadUnsafe(ref t, (nuint)i);
+                x = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r0, (nuint)i), v0, x);
+                x = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r1, (nuint)i), v1, x);
+                x = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r2, (nuint)i), v2, x);
+                x = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r3, (nuint)i), v3, x);
+                x.StoreUnsafe(ref t, (nuint)i);
+            }
+            for (; i < length; i++)
+            {
+                Unsafe.Add(ref t, i) += c0 * Unsafe.Add(ref r0, i) + c1 * Unsafe.Add(ref r1, i)
+                    + c2 * Unsafe.Add(ref r2, i) + c3 * Unsafe.Add(ref r3, i);
+            }
+        }
+        for (; r < count; r++)
+        {
+            AddScaled(target, panel.AsSpan(first + r * n, length), -coefficients[r]);
+        }
+    }
+
+    /// <summary>results[r] ← panel[first + r·n ..]·x for r &lt; count: four rows per pass over x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotRows(ReadOnlySpan<double> x, double[] panel, int first, int n, int count, Span<double> results)
+    {
+        int length = x.Length;
+        ref double xr = ref MemoryMarshal.GetReference(x);
+        ref double p = ref MemoryMarshal.GetArrayDataReference(panel);
+        int width = Vector<double>.Count;
+        int r = 0;
+        for (; r + 4 <= count; r += 4)
+        {
+            ref double r0 = ref Unsafe.Add(ref p, first + r * n);
+            ref double r1 = ref Unsafe.Add(ref r0, n);
+            ref double r2 = ref Unsafe.Add(ref r1, n);
+            ref double r3 = ref Unsafe.Add(ref r2, n);
+            Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, a2 = Vector<double>.Zero, a3 = Vector<double>.Zero;
+            int i = 0;
+            for (; i + width <= length; i += width)
+            {
+                var xi = Vector.LoadUnsafe(ref xr, (nuint)i);
+                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r0, (nuint)i), xi, a0);
+                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r1, (nuint)i), xi, a1);
+                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r2, (nuint)i), xi, a2);
+                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref r3, (nuint)i), xi, a3);
+            }
+            double s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+            for (; i < length; i++)
+            {
+                double xi = Unsafe.Add(ref xr, i);
+                s0 += Unsafe.Add(ref r0, i) * xi;
+                s1 += Unsafe.Add(ref r1, i) * xi;
+                s2 += Unsafe.Add(ref r2, i) * xi;
+                s3 += Unsafe.Add(ref r3, i) * xi;
+            }
+            results[r] = s0;
+            results[r + 1] = s1;
+            results[r + 2] = s2;
+            results[r + 3] = s3;
+        }
+        for (; r < count; r++)
+        {
+            results[r] = Dot(panel.AsSpan(first + r * n, length), x);
         }
     }
 

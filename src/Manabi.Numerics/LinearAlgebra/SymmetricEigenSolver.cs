@@ -22,7 +22,7 @@ internal static class SymmetricEigenSolver
     private const int ReflectorBlock = 128;
 
     // Below this size the matrix-matrix form does not pay for its packing.
-    private const int BlockedBackTransformThreshold = 400;
+    private const int BlockedBackTransformThreshold = 160;
 
     /// <summary>Solves the symmetric eigenproblem of the lower triangle of <paramref name="a"/>.</summary>
     /// <param name="a">Row-major n×n working copy; only the lower triangle is read. It is overwritten.</param>
