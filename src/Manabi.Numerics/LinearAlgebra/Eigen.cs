@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MathNet.Numerics.LinearAlgebra;
 using MathNet.Numerics.LinearAlgebra.Factorization;
 
@@ -21,7 +23,7 @@ public static class Eigen
     {
         MatrixGuard.Symmetric(matrix, nameof(matrix));
         int n = matrix.GetLength(0);
-        var work = new double[n * n];
+        var work = GC.AllocateUninitializedArray<double>(n * n);
         Buffer.BlockCopy(matrix, 0, work, 0, n * n * sizeof(double));
         double[] values = SymmetricEigenSolver.Solve(work, n, computeVectors, out double[]? vectorsTransposed);
         return new SymmetricEigenDecomposition(values, vectorsTransposed is null ? null : Transpose(vectorsTransposed, n));
@@ -86,25 +88,50 @@ public static class Eigen
         return new GeneralEigenDecomposition(sortedValues, sortedVectors);
     }
 
+    /// <summary>The transpose of a row-major n×n matrix, in 32×32 tiles so that both sides stay in cache.</summary>
     internal static double[,] Transpose(double[] rowMajor, int n)
     {
         var result = new double[n, n];
         const int tile = 32;
-        for (int i0 = 0; i0 < n; i0 += tile)
+        int tileRows = (n + tile - 1) / tile;
+        if (n >= 512)
         {
-            for (int j0 = 0; j0 < n; j0 += tile)
+            Parallel.For(0, Math.Min(Environment.ProcessorCount, tileRows), worker =>
             {
-                int iEnd = Math.Min(n, i0 + tile);
-                int jEnd = Math.Min(n, j0 + tile);
-                for (int i = i0; i < iEnd; i++)
+                int workers = Math.Min(Environment.ProcessorCount, tileRows);
+                for (int t = worker * tileRows / workers; t < (worker + 1) * tileRows / workers; t++)
                 {
-                    for (int j = j0; j < jEnd; j++)
-                    {
-                        result[j, i] = rowMajor[i * n + j];
-                    }
+                    TransposeTileRow(rowMajor, result, n, t * tile, tile);
                 }
+            });
+        }
+        else
+        {
+            for (int t = 0; t < tileRows; t++)
+            {
+                TransposeTileRow(rowMajor, result, n, t * tile, tile);
             }
         }
         return result;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposeTileRow(double[] rowMajor, double[,] result, int n, int i0, int tile)
+    {
+        ref double source = ref MemoryMarshal.GetArrayDataReference(rowMajor);
+        ref double target = ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(result));
+        int iEnd = Math.Min(n, i0 + tile);
+        for (int j0 = 0; j0 < n; j0 += tile)
+        {
+            int jEnd = Math.Min(n, j0 + tile);
+            for (int i = i0; i < iEnd; i++)
+            {
+                ref double row = ref Unsafe.Add(ref source, (nint)i * n);
+                for (int j = j0; j < jEnd; j++)
+                {
+                    Unsafe.Add(ref target, (nint)j * n + i) = Unsafe.Add(ref row, j);
+                }
+            }
+        }
     }
 }

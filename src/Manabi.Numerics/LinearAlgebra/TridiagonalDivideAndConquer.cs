@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -91,6 +92,7 @@ internal static class TridiagonalDivideAndConquer
         Merge(d, zt, n, start, size, leftSize, rho);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Leaf(double[] d, double[] e, double[] zt, int n, int start, int size)
     {
         var dl = new double[size];
@@ -117,6 +119,7 @@ internal static class TridiagonalDivideAndConquer
     /// Merges the solved halves [start, start+leftSize) and [start+leftSize, start+size), which the tear
     /// T = diag(T₁, T₂) + |ρ|vvᵀ with v = e_last + sign(ρ)e_first separated, into the decomposition of the whole block.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Merge(double[] d, double[] zt, int n, int start, int size, int leftSize, double rho)
     {
         int rightSize = size - leftSize;
@@ -245,7 +248,9 @@ internal static class TridiagonalDivideAndConquer
         int bottomBegin = count1;
         int bottomCount = k - count1;
 
-        var coefficients = new double[k * k];
+        // The large work arrays are pooled: fresh ones would be zeroed and page-faulted in at every merge.
+        var pool = ArrayPool<double>.Shared;
+        double[] coefficients = pool.Rent(k * k);
         for (int i = 0; i < k; i++)
         {
             for (int r = 0; r < k; r++)
@@ -253,17 +258,17 @@ internal static class TridiagonalDivideAndConquer
                 coefficients[i * k + r] = u[i * k + grouped[r]];
             }
         }
-        var top = new double[topCount * leftSize];
+        double[] top = pool.Rent(topCount * leftSize);
         for (int r = 0; r < topCount; r++)
         {
             Array.Copy(zt, (start + kept[grouped[r]]) * n + start, top, r * leftSize, leftSize);
         }
-        var bottom = new double[bottomCount * rightSize];
+        double[] bottom = pool.Rent(bottomCount * rightSize);
         for (int r = 0; r < bottomCount; r++)
         {
             Array.Copy(zt, (start + kept[grouped[bottomBegin + r]]) * n + start + leftSize, bottom, r * rightSize, rightSize);
         }
-        var product = new double[k * size];
+        double[] product = pool.Rent(k * size);
         PackedGemm.Multiply(
             k, leftSize, topCount, 1.0, StridedMatrix.RowMajor(coefficients, 0, k), StridedMatrix.RowMajor(top, 0, leftSize),
             0.0, product, 0, size);
@@ -273,7 +278,7 @@ internal static class TridiagonalDivideAndConquer
 
         // Deflated rows are saved before the block is overwritten in ascending order of value.
         int deflatedCount = deflated.Count;
-        var saved = new double[deflatedCount * size];
+        double[] saved = pool.Rent(deflatedCount * size);
         for (int r = 0; r < deflatedCount; r++)
         {
             Array.Copy(zt, (start + deflated[r]) * n + start, saved, r * size, size);
@@ -304,6 +309,11 @@ internal static class TridiagonalDivideAndConquer
                 Array.Copy(saved, (from - k) * size, zt, (start + p) * n + start, size);
             }
         }
+        pool.Return(coefficients);
+        pool.Return(top);
+        pool.Return(bottom);
+        pool.Return(product);
+        pool.Return(saved);
     }
 
     private static void RotateRows(double[] zt, int first, int second, int length, double c, double s)
@@ -325,10 +335,12 @@ internal static class TridiagonalDivideAndConquer
     /// <param name="rho">ρ &gt; 0.</param>
     /// <param name="roots">Output: the k eigenvalues, ascending.</param>
     /// <returns>Row-major k×k; row i is the unit eigenvector of root i.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double[] SolveRankOneUpdate(double[] poles, double[] weights, double rho, double[] roots)
     {
         int k = poles.Length;
-        var delta = new double[k * k];
+        // Every row is written in full by SecularRoot (or below for k = 1).
+        var delta = GC.AllocateUninitializedArray<double>(k * k);
         if (k == 0)
         {
             return delta;
@@ -390,6 +402,7 @@ internal static class TridiagonalDivideAndConquer
     /// Root i of f(λ) = 1/ρ + Σ wⱼ²/(dⱼ − λ), which lies in (dᵢ, dᵢ₊₁) (or (d_{k−1}, d_{k−1} + ρ‖w‖²) for the last):
     /// the "middle way" rational iteration of Li / Gu–Eisenstat, safeguarded by bisection on a bracket.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SecularRoot(double[] poles, double[] weights, double rho, int i, double[] roots, double[] delta)
     {
         int k = poles.Length;
@@ -509,6 +522,7 @@ internal static class TridiagonalDivideAndConquer
     }
 
     /// <summary>Σ wⱼ²/δⱼ and Σ wⱼ²/δⱼ² over j in [from, to), with δⱼ = (dⱼ − shift) − τ.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Sum, double Derivative) SecularTerms(double[] poles, double[] weights, int from, int to, double shift, double tau)
     {
         ref double d = ref MemoryMarshal.GetArrayDataReference(poles);
@@ -536,6 +550,7 @@ internal static class TridiagonalDivideAndConquer
     }
 
     /// <summary>product[j] ×= delta[row + j] / (poles[j] − pole) for j in [from, to).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScaleByRatios(double[] product, double[] delta, int row, double[] poles, double pole, int from, int to)
     {
         ref double p = ref MemoryMarshal.GetArrayDataReference(product);
@@ -560,9 +575,8 @@ internal static class TridiagonalDivideAndConquer
     private static void NormalizedVector(double[] adjusted, double[] delta, int row, int k)
     {
         Span<double> x = delta.AsSpan(row, k);
-        System.Numerics.Tensors.TensorPrimitives.Divide(adjusted, x, x);
-        double norm = System.Numerics.Tensors.TensorPrimitives.Norm(x);
-        System.Numerics.Tensors.TensorPrimitives.Multiply(x, 1.0 / norm, x);
+        double norm = Math.Sqrt(DenseKernels.DivideIntoAndSumSquares(adjusted.AsSpan(0, k), x));
+        DenseKernels.Scale(x, 1.0 / norm);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -260,6 +260,22 @@ public class EigenTests
     }
 
     [Fact]
+    public void SymmetricRejectsNaNAndInfinityInTheUpperTriangleOfALargeMatrix()
+    {
+        // The tiled check reads the upper triangle only through differences; the message still names the entry.
+        var a = RandomSymmetric(70, 41);
+        a[3, 60] = double.NaN;
+        var error = Assert.Throws<ArgumentException>(() => Eigen.Symmetric(a));
+        Assert.Contains("matrix[3, 60]", error.Message, StringComparison.Ordinal);
+        a[3, 60] = double.PositiveInfinity;
+        error = Assert.Throws<ArgumentException>(() => Eigen.Symmetric(a));
+        Assert.Contains("matrix[3, 60]", error.Message, StringComparison.Ordinal);
+        a[3, 60] = a[60, 3] + 1e-3;
+        error = Assert.Throws<ArgumentException>(() => Eigen.Symmetric(a));
+        Assert.Contains("matrix[60, 3]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void GeneralRejectsNonSquareAndInfinity()
     {
         Assert.Equal("matrix", Assert.Throws<ArgumentException>(() => Eigen.General(new double[3, 2])).ParamName);

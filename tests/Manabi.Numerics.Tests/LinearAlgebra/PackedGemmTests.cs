@@ -1,0 +1,123 @@
+using Manabi.Numerics.LinearAlgebra;
+
+namespace Manabi.Numerics.Tests.LinearAlgebra;
+
+/// <summary>The packed matrix product against a plain triple loop, over shapes that hit every edge of its blocking.</summary>
+public class PackedGemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(5, 7, 3)]
+    [InlineData(12, 16, 8)]
+    [InlineData(13, 17, 9)]
+    [InlineData(37, 53, 29)]
+    [InlineData(100, 33, 200)]
+    [InlineData(97, 130, 193)]
+    [InlineData(250, 260, 70)]
+    [InlineData(300, 40, 450)]
+    [InlineData(64, 2100, 20)]
+    public void MatchesTripleLoopForEveryLayout(int m, int n, int k)
+    {
+        var random = new Random(m * 10007 + n * 101 + k);
+        foreach (bool transposeA in new[] { false, true })
+        {
+            foreach (bool transposeB in new[] { false, true })
+            {
+                foreach ((double alpha, double beta) in new[] { (1.0, 0.0), (-0.5, 1.0) })
+                {
+                    // Offsets and leading dimensions larger than the matrix, as views into bigger arrays use them.
+                    int aOffset = 3, bOffset = 5, cOffset = 2;
+                    int lda = (transposeA ? m : k) + 4, ldb = (transposeB ? k : n) + 1, ldc = n + 3;
+                    var aData = RandomArray(random, aOffset + (transposeA ? k : m) * lda);
+                    var bData = RandomArray(random, bOffset + (transposeB ? n : k) * ldb);
+                    var c = RandomArray(random, cOffset + m * ldc);
+                    if (beta == 0.0)
+                    {
+                        // β = 0 must ignore C's old contents, NaN included.
+                        Array.Fill(c, double.NaN);
+                    }
+                    var expected = (double[])c.Clone();
+                    StridedMatrix a = transposeA ? StridedMatrix.Transposed(aData, aOffset, lda) : StridedMatrix.RowMajor(aData, aOffset, lda);
+                    StridedMatrix b = transposeB ? StridedMatrix.Transposed(bData, bOffset, ldb) : StridedMatrix.RowMajor(bData, bOffset, ldb);
+                    for (int i = 0; i < m; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            double sum = 0.0;
+                            for (int p = 0; p < k; p++)
+                            {
+                                sum += At(a, i, p) * At(b, p, j);
+                            }
+                            ref double target = ref expected[cOffset + i * ldc + j];
+                            target = beta == 0.0 ? alpha * sum : target + alpha * sum;
+                        }
+                    }
+
+                    PackedGemm.Multiply(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
+
+                    for (int i = 0; i < c.Length; i++)
+                    {
+                        bool inside = i >= cOffset && (i - cOffset) / ldc < m && (i - cOffset) % ldc < n;
+                        if (!inside)
+                        {
+                            // Padding between rows is left alone.
+                            Assert.True(c[i].Equals(expected[i]), $"padding {i} changed ({transposeA}, {transposeB})");
+                            continue;
+                        }
+                        Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * k,
+                            $"C[{(i - cOffset) / ldc}, {(i - cOffset) % ldc}] = {c[i]:R}, expected {expected[i]:R} (Aᵀ {transposeA}, Bᵀ {transposeB}, α {alpha}, β {beta})");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void ConcurrentProductsDoNotShareBuffers()
+    {
+        // Products started from several threads at once (as the divide-and-conquer halves do) stay independent.
+        var results = new double[4][];
+        var expected = new double[4][];
+        Parallel.For(0, 4, t =>
+        {
+            int m = 150 + t, n = 140, k = 210;
+            var random = new Random(t);
+            var a = RandomArray(random, m * k);
+            var b = RandomArray(random, k * n);
+            var c = new double[m * n];
+            PackedGemm.Multiply(m, n, k, 1.0, StridedMatrix.RowMajor(a, 0, k), StridedMatrix.RowMajor(b, 0, n), 0.0, c, 0, n);
+            var reference = new double[m * n];
+            for (int i = 0; i < m; i++)
+            {
+                for (int p = 0; p < k; p++)
+                {
+                    for (int j = 0; j < n; j++)
+                    {
+                        reference[i * n + j] += a[i * k + p] * b[p * n + j];
+                    }
+                }
+            }
+            results[t] = c;
+            expected[t] = reference;
+        });
+        for (int t = 0; t < 4; t++)
+        {
+            for (int i = 0; i < results[t].Length; i++)
+            {
+                Assert.True(Math.Abs(results[t][i] - expected[t][i]) < 1e-11, $"product {t}, entry {i}");
+            }
+        }
+    }
+
+    private static double At(StridedMatrix x, int i, int j) => x.Data[x.Offset + i * x.RowStride + j * x.ColumnStride];
+
+    private static double[] RandomArray(Random random, int length)
+    {
+        var x = new double[length];
+        for (int i = 0; i < length; i++)
+        {
+            x[i] = random.NextDouble() * 2 - 1;
+        }
+        return x;
+    }
+}
