@@ -9,6 +9,7 @@ public sealed class WordPieceModel
 {
     private readonly SpanLookup _starts;
     private readonly SpanLookup _continuations;
+    private readonly int[] _asciiCharIds = new int[128];
 
     /// <summary>Creates a model over a vocabulary.</summary>
     /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
@@ -39,6 +40,12 @@ public sealed class WordPieceModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
+        for (int c = 0; c < 128; c++)
+        {
+            // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
+            int id = _starts.Find([(char)c]);
+            _asciiCharIds[c] = id >= 0 ? id : unknownId;
+        }
     }
 
     /// <summary>The vocabulary.</summary>
@@ -128,6 +135,77 @@ public sealed class WordPieceModel
             }
             output.Add(id, starts[start], ends[end - 1], wordIndex);
             start = end;
+            table = _continuations;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
+    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). <paramref name="hashState"/>
+    /// is the word's <see cref="SpanLookup"/> hash state, carried along by the scanner.
+    /// </summary>
+    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, TokenBuffer output, int wordIndex)
+    {
+        int length = word.Length;
+        if (length > MaxInputCharsPerWord)
+        {
+            output.Add(UnknownId, start, start + length, wordIndex);
+            return;
+        }
+        if (length == 1)
+        {
+            output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
+            return;
+        }
+        int id = _starts.Find(word, SpanLookup.Finish(hashState));
+        if (id >= 0)
+        {
+            output.Add(id, start, start + length, wordIndex);
+            return;
+        }
+        TokenizeAsciiPieces(word, start, output, wordIndex);
+    }
+
+    /// <summary>
+    /// Greedy longest-match for a word that is not itself in the vocabulary: the hash states of all candidate
+    /// pieces from one position are computed in one forward pass, then probed longest first.
+    /// </summary>
+    private void TokenizeAsciiPieces(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
+    {
+        int length = word.Length;
+        int first = output.Count;
+        int room = Math.Min(length, Math.Max(_starts.MaxKeyLength, _continuations.MaxKeyLength)) + 1;
+        Span<uint> states = room <= 128 ? stackalloc uint[128] : new uint[room];
+        int position = 0;
+        SpanLookup table = _starts;
+        while (position < length)
+        {
+            int longest = Math.Min(length - position, table.MaxKeyLength);
+            uint state = SpanLookup.Seed;
+            for (int k = 0; k < longest; k++)
+            {
+                state = SpanLookup.Step(state, word[position + k]);
+                states[k + 1] = state;
+            }
+            // The whole word was already probed and missed.
+            int pieceLength = position == 0 && longest == length ? longest - 1 : longest;
+            int id = -1;
+            for (; pieceLength > 0; pieceLength--)
+            {
+                id = table.Find(word.Slice(position, pieceLength), SpanLookup.Finish(states[pieceLength]));
+                if (id >= 0)
+                {
+                    break;
+                }
+            }
+            if (id < 0)
+            {
+                output.Count = first;
+                output.Add(UnknownId, start, start + length, wordIndex);
+                return;
+            }
+            output.Add(id, start + position, start + position + pieceLength, wordIndex);
+            position += pieceLength;
             table = _continuations;
         }
     }

@@ -50,11 +50,36 @@ internal sealed class WordScanner
             char c = text[i];
             if (c < 128)
             {
-                if (_pendingCount > 0 && asciiClass[c] != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
+                byte kind = asciiClass[c];
+                if (_length == 0 && _pendingCount == 0)
+                {
+                    // Between words: ASCII takes the fast path, where a word's offsets are implicit.
+                    if (kind == BertNormalizer.AsciiWord)
+                    {
+                        int next = ScanAsciiWord(asciiClass, asciiMap, text, i, baseOffset, ref sink, out bool stop);
+                        if (stop)
+                        {
+                            return true;
+                        }
+                        i = next;
+                        continue;
+                    }
+                    if (kind == BertNormalizer.AsciiPunctuation)
+                    {
+                        _word[0] = asciiMap[c];
+                        if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, SpanLookup.Step(SpanLookup.Seed, _word[0])))
+                        {
+                            return true;
+                        }
+                    }
+                    i++;
+                    continue;
+                }
+                if (_pendingCount > 0 && kind != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
                 {
                     return true;
                 }
-                switch (asciiClass[c])
+                switch (kind)
                 {
                     case BertNormalizer.AsciiWord:
                         Append(asciiMap[c], baseOffset + i, baseOffset + i + 1);
@@ -101,6 +126,52 @@ internal sealed class WordScanner
             i += units;
         }
         return FlushPending(normalizer, ref sink) || (_length > 0 && Flush(ref sink));
+    }
+
+    /// <summary>
+    /// Scans a run of ASCII word characters from <paramref name="start"/>, lowercasing into the word buffer and
+    /// hashing as it goes. When the run ends the word (at ASCII space or punctuation, or the end of the text) it
+    /// goes to the sink with implicit offsets; otherwise (a non-ASCII character, or a dropped control character
+    /// that joins the run to what follows) it becomes the start of a general word. Returns where scanning resumes.
+    /// </summary>
+    private int ScanAsciiWord<TSink>(ReadOnlySpan<byte> asciiClass, ReadOnlySpan<char> asciiMap, ReadOnlySpan<char> text,
+        int start, int baseOffset, ref TSink sink, out bool stop) where TSink : struct, IWordSink
+    {
+        stop = false;
+        Span<char> word = _word;
+        uint state = SpanLookup.Seed;
+        int i = start;
+        int k = 0;
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (c >= 128 || asciiClass[c] != BertNormalizer.AsciiWord)
+            {
+                break;
+            }
+            if (k == word.Length)
+            {
+                Grow();
+                word = _word;
+            }
+            char lowered = asciiMap[c];
+            word[k++] = lowered;
+            state = SpanLookup.Step(state, lowered);
+            i++;
+        }
+        if (i == text.Length || (text[i] < 128 && asciiClass[text[i]] != BertNormalizer.AsciiDrop))
+        {
+            stop = sink.OnAsciiWord(word[..k], baseOffset + start, state);
+            return i;
+        }
+        for (int m = 0; m < k; m++)
+        {
+            _starts[m] = baseOffset + start + m;
+            _ends[m] = baseOffset + start + m + 1;
+        }
+        _length = k;
+        _codePoints = k;
+        return i;
     }
 
     private bool ScanNonAscii<TSink>(BertNormalizer normalizer, int codePoint, int start, int end, ref TSink sink)
