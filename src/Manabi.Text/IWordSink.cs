@@ -12,7 +12,9 @@ internal interface IWordSink
     /// <summary>
     /// One normalized word of ASCII characters that stood contiguously in the original text from
     /// <paramref name="start"/> (unit k came from start + k). <paramref name="hashState"/> is its
-    /// <see cref="SpanLookup"/> hash state (before <see cref="SpanLookup.Finish"/>). Returns true to stop.
+    /// <see cref="SpanLookup"/> hash state (before <see cref="SpanLookup.Finish"/>), and its first eight characters
+    /// are packed as bytes in <paramref name="asciiBytes"/> (character k in byte k; meaningless past eight characters).
+    /// Returns true to stop.
     /// </summary>
-    bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState);
+    bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes);
 }

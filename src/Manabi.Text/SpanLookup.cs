@@ -14,14 +14,26 @@ internal sealed class SpanLookup
     /// <summary>The initial hash state (FNV offset basis).</summary>
     public const uint Seed = 2166136261u;
 
+    /// <summary>Keys of up to this many ASCII characters are stored inside their slot.</summary>
+    private const int InlineChars = 7;
+
+    /// <summary>Top byte of <see cref="Slot.Key"/> for a key kept in <see cref="_keys"/>; inline keys have their length there.</summary>
+    private const ulong ExternalTag = 0x80UL << 56;
+
+    /// <summary>A probe for a key that cannot be inline: equal to no inline slot key.</summary>
+    private const ulong NotInline = ulong.MaxValue;
+
     [StructLayout(LayoutKind.Sequential)]
     private struct Slot
     {
         public uint Hash;
         /// <summary>Id + 1; 0 marks an empty slot.</summary>
         public int IdPlusOne;
-        public int KeyStart;
-        public int KeyLength;
+        /// <summary>
+        /// Inline key: its ASCII characters in bytes 0..6 and its length in byte 7, so that a hit on a short key
+        /// reads no other memory. External key: <see cref="ExternalTag"/> | length &lt;&lt; 32 | start in <see cref="_keys"/>.
+        /// </summary>
+        public ulong Key;
     }
 
     private readonly Slot[] _slots;
@@ -49,6 +61,10 @@ internal sealed class SpanLookup
         int position = 0;
         foreach (var (key, id) in items)
         {
+            if (key.Length >= 1 << 24)
+            {
+                throw new ArgumentException($"a vocabulary token of {key.Length} characters is too long", nameof(items));
+            }
             uint hash = Hash(key);
             int found = FindSlot(key, hash);
             if (found >= 0)
@@ -57,16 +73,39 @@ internal sealed class SpanLookup
                 _slots[found].IdPlusOne = id + 1;
                 continue;
             }
-            key.CopyTo(_keys.AsSpan(position));
+            ulong packed = InlineKey(key);
+            if (packed == NotInline)
+            {
+                key.CopyTo(_keys.AsSpan(position));
+                packed = ExternalTag | (ulong)key.Length << 32 | (uint)position;
+                position += key.Length;
+            }
             int slot = (int)hash & _mask;
             while (_slots[slot].IdPlusOne != 0)
             {
                 slot = (slot + 1) & _mask;
             }
-            _slots[slot] = new Slot { Hash = hash, IdPlusOne = id + 1, KeyStart = position, KeyLength = key.Length };
-            position += key.Length;
+            _slots[slot] = new Slot { Hash = hash, IdPlusOne = id + 1, Key = packed };
             MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
         }
+    }
+
+    /// <summary>The inline form of a key of at most <see cref="InlineChars"/> ASCII characters, else <see cref="NotInline"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong InlineKey(ReadOnlySpan<char> key)
+    {
+        if (key.Length > InlineChars)
+        {
+            return NotInline;
+        }
+        ulong packed = (ulong)key.Length << 56;
+        uint seen = 0;
+        for (int i = 0; i < key.Length; i++)
+        {
+            seen |= key[i];
+            packed |= (ulong)key[i] << (i * 8);
+        }
+        return seen < 128 ? packed : NotInline;
     }
 
     /// <summary>Advances a hash state (starting at <see cref="Seed"/>) by one UTF-16 unit.</summary>
@@ -93,7 +132,18 @@ internal sealed class SpanLookup
     public int Find(ReadOnlySpan<char> key) => Find(key, Hash(key));
 
     /// <summary>The id of <paramref name="key"/>, whose <see cref="Hash"/> is <paramref name="hash"/>, or -1.</summary>
-    public int Find(ReadOnlySpan<char> key, uint hash)
+    public int Find(ReadOnlySpan<char> key, uint hash) => Find(key, hash, InlineKey(key));
+
+    /// <summary>
+    /// The probe for an ASCII key of <paramref name="length"/> characters whose first ones are packed in
+    /// <paramref name="bytes"/> (character k in byte k; bytes past the key's end are ignored).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong AsciiProbe(ulong bytes, int length) =>
+        length <= InlineChars ? (bytes & ((1UL << (length * 8)) - 1)) | (ulong)length << 56 : NotInline;
+
+    /// <summary>As <see cref="Find(ReadOnlySpan{char}, uint)"/>, with the key's probe (<see cref="AsciiProbe"/>) known.</summary>
+    public int Find(ReadOnlySpan<char> key, uint hash, ulong probe)
     {
         ref Slot slots = ref MemoryMarshal.GetArrayDataReference(_slots);
         int mask = _mask;
@@ -106,9 +156,7 @@ internal sealed class SpanLookup
             {
                 return -1;
             }
-            if (slot.Hash == hash && slot.KeyLength == key.Length
-                && key.SequenceEqual(MemoryMarshal.CreateReadOnlySpan(
-                    ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_keys), slot.KeyStart), slot.KeyLength)))
+            if (slot.Hash == hash && (slot.Key == probe || (probe == NotInline && ExternalEquals(slot.Key, key))))
             {
                 return slot.IdPlusOne - 1;
             }
@@ -116,13 +164,18 @@ internal sealed class SpanLookup
         }
     }
 
+    private bool ExternalEquals(ulong slotKey, ReadOnlySpan<char> key) =>
+        (slotKey & ExternalTag) != 0 && (int)(slotKey >> 32 & 0xFFFFFF) == key.Length
+        && key.SequenceEqual(_keys.AsSpan((int)(uint)slotKey, key.Length));
+
     private int FindSlot(ReadOnlySpan<char> key, uint hash)
     {
+        ulong probe = InlineKey(key);
         int index = (int)hash & _mask;
         while (_slots[index].IdPlusOne != 0)
         {
             ref Slot slot = ref _slots[index];
-            if (slot.Hash == hash && slot.KeyLength == key.Length && key.SequenceEqual(_keys.AsSpan(slot.KeyStart, slot.KeyLength)))
+            if (slot.Hash == hash && (slot.Key == probe || (probe == NotInline && ExternalEquals(slot.Key, key))))
             {
                 return index;
             }

@@ -142,9 +142,11 @@ public sealed class WordPieceModel
     /// <summary>
     /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
     /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). <paramref name="hashState"/>
-    /// is the word's <see cref="SpanLookup"/> hash state, carried along by the scanner.
+    /// is the word's <see cref="SpanLookup"/> hash state and <paramref name="asciiBytes"/> its first characters
+    /// packed as bytes, both carried along by the scanner.
     /// </summary>
-    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, TokenBuffer output, int wordIndex)
+    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes, TokenBuffer output,
+        int wordIndex)
     {
         int length = word.Length;
         if (length > MaxInputCharsPerWord)
@@ -157,7 +159,7 @@ public sealed class WordPieceModel
             output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
             return;
         }
-        int id = _starts.Find(word, SpanLookup.Finish(hashState));
+        int id = _starts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
         if (id >= 0)
         {
             output.Add(id, start, start + length, wordIndex);
@@ -182,17 +184,23 @@ public sealed class WordPieceModel
         {
             int longest = Math.Min(length - position, table.MaxKeyLength);
             uint state = SpanLookup.Seed;
+            ulong bytes = 0;
             for (int k = 0; k < longest; k++)
             {
-                state = SpanLookup.Step(state, word[position + k]);
+                char c = word[position + k];
+                state = SpanLookup.Step(state, c);
                 states[k + 1] = state;
+                if (k < 8)
+                {
+                    bytes |= (ulong)c << (k * 8);
+                }
             }
             // The whole word was already probed and missed.
             int pieceLength = position == 0 && longest == length ? longest - 1 : longest;
             int id = -1;
             for (; pieceLength > 0; pieceLength--)
             {
-                id = table.Find(word.Slice(position, pieceLength), SpanLookup.Finish(states[pieceLength]));
+                id = table.Find(word.Slice(position, pieceLength), SpanLookup.Finish(states[pieceLength]), SpanLookup.AsciiProbe(bytes, pieceLength));
                 if (id >= 0)
                 {
                     break;

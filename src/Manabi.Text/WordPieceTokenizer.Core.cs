@@ -15,9 +15,9 @@ public sealed partial class WordPieceTokenizer
             return output.Count >= limit;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState)
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
         {
-            model.TokenizeAsciiWord(word, start, hashState, output, WordIndex++);
+            model.TokenizeAsciiWord(word, start, hashState, asciiBytes, output, WordIndex++);
             return output.Count >= limit;
         }
     }
@@ -31,7 +31,7 @@ public sealed partial class WordPieceTokenizer
             return false;
         }
 
-        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState)
+        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
         {
             words.Add(new string(word));
             return false;

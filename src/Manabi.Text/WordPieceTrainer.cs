@@ -120,7 +120,7 @@ public sealed class WordPieceTrainer
             return false;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState)
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
             return false;

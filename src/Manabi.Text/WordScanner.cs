@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using static Manabi.Text.Unicode.UnicodeTables;
 
@@ -47,34 +48,22 @@ internal sealed class WordScanner
         int i = 0;
         while (i < text.Length)
         {
+            if (_length == 0 && _pendingCount == 0)
+            {
+                i = ScanAsciiBetweenWords(normalizer, text, i, baseOffset, ref sink, out bool stop);
+                if (stop)
+                {
+                    return true;
+                }
+                if (i == text.Length)
+                {
+                    break;
+                }
+            }
             char c = text[i];
             if (c < 128)
             {
                 byte kind = asciiClass[c];
-                if (_length == 0 && _pendingCount == 0)
-                {
-                    // Between words: ASCII takes the fast path, where a word's offsets are implicit.
-                    if (kind == BertNormalizer.AsciiWord)
-                    {
-                        int next = ScanAsciiWord(asciiClass, asciiMap, text, i, baseOffset, ref sink, out bool stop);
-                        if (stop)
-                        {
-                            return true;
-                        }
-                        i = next;
-                        continue;
-                    }
-                    if (kind == BertNormalizer.AsciiPunctuation)
-                    {
-                        _word[0] = asciiMap[c];
-                        if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, SpanLookup.Step(SpanLookup.Seed, _word[0])))
-                        {
-                            return true;
-                        }
-                    }
-                    i++;
-                    continue;
-                }
                 if (_pendingCount > 0 && kind != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
                 {
                     return true;
@@ -129,48 +118,93 @@ internal sealed class WordScanner
     }
 
     /// <summary>
-    /// Scans a run of ASCII word characters from <paramref name="start"/>, lowercasing into the word buffer and
-    /// hashing as it goes. When the run ends the word (at ASCII space or punctuation, or the end of the text) it
-    /// goes to the sink with implicit offsets; otherwise (a non-ASCII character, or a dropped control character
-    /// that joins the run to what follows) it becomes the start of a general word. Returns where scanning resumes.
+    /// The fast path, entered between words (no partial word, no pending marks): ASCII spaces are skipped,
+    /// ASCII punctuation and runs of ASCII word characters go to the sink as words with implicit offsets, the
+    /// characters lowercased and hashed as they are read. Returns where the general path must take over: the end,
+    /// a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII character or a dropped
+    /// control character follows), which is then left in the word buffer with its offsets.
     /// </summary>
-    private int ScanAsciiWord<TSink>(ReadOnlySpan<byte> asciiClass, ReadOnlySpan<char> asciiMap, ReadOnlySpan<char> text,
-        int start, int baseOffset, ref TSink sink, out bool stop) where TSink : struct, IWordSink
+    private int ScanAsciiBetweenWords<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
     {
         stop = false;
-        Span<char> word = _word;
-        uint state = SpanLookup.Seed;
-        int i = start;
-        int k = 0;
+        ReadOnlySpan<byte> asciiClass = normalizer.AsciiClass;
+        ref char source = ref MemoryMarshal.GetReference(text);
+        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
+        ref byte kinds = ref MemoryMarshal.GetReference(asciiClass);
+        // Unchecked reads below: indices are below text.Length, characters below 128 (both tables' length).
         while (i < text.Length)
         {
-            char c = text[i];
-            if (c >= 128 || asciiClass[c] != BertNormalizer.AsciiWord)
+            char c = Unsafe.Add(ref source, i);
+            if (c >= 128)
             {
-                break;
+                return i;
             }
-            if (k == word.Length)
+            if (Unsafe.Add(ref map, c) == BertNormalizer.NotWordCharacter)
             {
+                if (Unsafe.Add(ref kinds, c) == BertNormalizer.AsciiPunctuation)
+                {
+                    char punctuation = normalizer.AsciiMap[c];
+                    _word[0] = punctuation;
+                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, SpanLookup.Step(SpanLookup.Seed, punctuation), punctuation))
+                    {
+                        stop = true;
+                        return i + 1;
+                    }
+                }
+                i++;
+                continue;
+            }
+            int start = i;
+            uint state = SpanLookup.Seed;
+            ulong bytes = 0;
+            while (true)
+            {
+                ref char word = ref MemoryMarshal.GetArrayDataReference(_word);
+                int limit = Math.Min(text.Length, start + _word.Length);
+                // Also unchecked: i - start < _word.Length.
+                while (i < limit)
+                {
+                    char d = Unsafe.Add(ref source, i);
+                    if (d >= 128)
+                    {
+                        break;
+                    }
+                    char normalized = Unsafe.Add(ref map, d);
+                    if (normalized == BertNormalizer.NotWordCharacter)
+                    {
+                        break;
+                    }
+                    Unsafe.Add(ref word, i - start) = normalized;
+                    state = SpanLookup.Step(state, normalized);
+                    // Bytes past the eighth wrap around and spoil the packing, but only for words too long to use it.
+                    bytes |= (ulong)normalized << ((i - start) * 8);
+                    i++;
+                }
+                if (i < limit || i == text.Length)
+                {
+                    break;
+                }
                 Grow();
-                word = _word;
             }
-            char lowered = asciiMap[c];
-            word[k++] = lowered;
-            state = SpanLookup.Step(state, lowered);
-            i++;
+            int length = i - start;
+            if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
+            {
+                for (int k = 0; k < length; k++)
+                {
+                    _starts[k] = baseOffset + start + k;
+                    _ends[k] = baseOffset + start + k + 1;
+                }
+                _length = length;
+                _codePoints = length;
+                return i;
+            }
+            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
+            {
+                stop = true;
+                return i;
+            }
         }
-        if (i == text.Length || (text[i] < 128 && asciiClass[text[i]] != BertNormalizer.AsciiDrop))
-        {
-            stop = sink.OnAsciiWord(word[..k], baseOffset + start, state);
-            return i;
-        }
-        for (int m = 0; m < k; m++)
-        {
-            _starts[m] = baseOffset + start + m;
-            _ends[m] = baseOffset + start + m + 1;
-        }
-        _length = k;
-        _codePoints = k;
         return i;
     }
 
