@@ -43,10 +43,11 @@ internal sealed class SpanLookup
     /// <summary>The longest key, in UTF-16 units: longer spans cannot match.</summary>
     public int MaxKeyLength { get; }
 
-    public SpanLookup(IReadOnlyList<(string Key, int Id)> items)
+    /// <summary>Builds the table; <paramref name="maxLoad"/> trades probe length for size (cache footprint).</summary>
+    public SpanLookup(IReadOnlyList<(string Key, int Id)> items, double maxLoad = 0.5)
     {
         int capacity = 16;
-        while (capacity < items.Count * 2)
+        while (capacity * maxLoad < items.Count)
         {
             capacity <<= 1;
         }

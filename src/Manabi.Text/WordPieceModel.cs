@@ -11,6 +11,18 @@ public sealed class WordPieceModel
     private readonly SpanLookup _continuations;
     private readonly int[] _asciiCharIds = new int[128];
 
+    /// <summary>
+    /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
+    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size, so more
+    /// of them stays in cache.
+    /// </summary>
+    private readonly SpanLookup _asciiStarts;
+
+    /// <summary>See <see cref="_asciiStarts"/>.</summary>
+    private readonly SpanLookup _asciiContinuations;
+
+    private const double AsciiLoad = 0.75;
+
     /// <summary>Creates a model over a vocabulary.</summary>
     /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
     public WordPieceModel(WordPieceVocabulary vocabulary, string unknownToken = "[UNK]", string continuingSubwordPrefix = "##",
@@ -40,12 +52,28 @@ public sealed class WordPieceModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
+        _asciiStarts = new SpanLookup(all.Where(e => CanBeAsciiWord(e.Item1)).Select(e => (e.Item1, _starts.Find(e.Item1))).ToList(), AsciiLoad);
+        _asciiContinuations = continuingSubwordPrefix.Length > 0
+            ? new SpanLookup(continuations.Where(e => CanBeAsciiWord(e.Item1)).Select(e => (e.Item1, _continuations.Find(e.Item1))).ToList(), AsciiLoad)
+            : _asciiStarts;
         for (int c = 0; c < 128; c++)
         {
             // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
             int id = _starts.Find([(char)c]);
             _asciiCharIds[c] = id >= 0 ? id : unknownId;
         }
+    }
+
+    private static bool CanBeAsciiWord(string token)
+    {
+        foreach (char c in token)
+        {
+            if (c >= 128 || BertPreTokenizer.IsWhitespace(c) || BertPreTokenizer.IsPunctuation(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The vocabulary.</summary>
@@ -159,7 +187,7 @@ public sealed class WordPieceModel
             output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
             return;
         }
-        int id = _starts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
+        int id = _asciiStarts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
         if (id >= 0)
         {
             output.Add(id, start, start + length, wordIndex);
@@ -176,10 +204,10 @@ public sealed class WordPieceModel
     {
         int length = word.Length;
         int first = output.Count;
-        int room = Math.Min(length, Math.Max(_starts.MaxKeyLength, _continuations.MaxKeyLength)) + 1;
+        int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
         Span<uint> states = room <= 128 ? stackalloc uint[128] : new uint[room];
         int position = 0;
-        SpanLookup table = _starts;
+        SpanLookup table = _asciiStarts;
         while (position < length)
         {
             int longest = Math.Min(length - position, table.MaxKeyLength);
@@ -214,7 +242,7 @@ public sealed class WordPieceModel
             }
             output.Add(id, start + position, start + position + pieceLength, wordIndex);
             position += pieceLength;
-            table = _continuations;
+            table = _asciiContinuations;
         }
     }
 }
