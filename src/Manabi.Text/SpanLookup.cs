@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -40,6 +41,13 @@ internal sealed class SpanLookup
     private readonly char[] _keys;
     private readonly int _mask;
 
+    /// <summary>
+    /// One bit per hash bucket (8 per slot, from other hash bits than the slot index) set for every key: most spans
+    /// that are not keys are ruled out by one read of this small array, which stays in the L1 cache.
+    /// </summary>
+    private readonly ulong[] _presence;
+    private readonly int _presenceShift;
+
     /// <summary>The longest key, in UTF-16 units: longer spans cannot match.</summary>
     public int MaxKeyLength { get; }
 
@@ -53,6 +61,8 @@ internal sealed class SpanLookup
         }
         _mask = capacity - 1;
         _slots = new Slot[capacity];
+        _presence = new ulong[capacity / 8];
+        _presenceShift = 32 - BitOperations.Log2((uint)capacity * 8);
         int keyChars = 0;
         foreach (var (key, _) in items)
         {
@@ -87,6 +97,8 @@ internal sealed class SpanLookup
                 slot = (slot + 1) & _mask;
             }
             _slots[slot] = new Slot { Hash = hash, IdPlusOne = id + 1, Key = packed };
+            int bit = PresenceBit(hash);
+            _presence[bit >> 6] |= 1UL << bit;
             MaxKeyLength = Math.Max(MaxKeyLength, key.Length);
         }
     }
@@ -126,6 +138,18 @@ internal sealed class SpanLookup
             state = Step(state, c);
         }
         return Finish(state);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PresenceBit(uint hash) => (int)((hash * 0x9E3779B1u) >> _presenceShift);
+
+    /// <summary>False when no key has this <see cref="Hash"/>; true when one may (then <see cref="Find(ReadOnlySpan{char}, uint, ulong)"/> decides).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool MayContain(uint hash)
+    {
+        int bit = PresenceBit(hash);
+        // bit < capacity * 8 = _presence.Length * 64.
+        return (Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_presence), bit >> 6) & (1UL << bit)) != 0;
     }
 
     /// <summary>The id of <paramref name="key"/>, or -1.</summary>

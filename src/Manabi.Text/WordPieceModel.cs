@@ -205,7 +205,7 @@ public sealed class WordPieceModel
         int length = word.Length;
         int first = output.Count;
         int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
-        Span<uint> states = room <= 128 ? stackalloc uint[128] : new uint[room];
+        Span<uint> states = room <= 32 ? stackalloc uint[32] : new uint[room];
         int position = 0;
         SpanLookup table = _asciiStarts;
         while (position < length)
@@ -228,7 +228,12 @@ public sealed class WordPieceModel
             int id = -1;
             for (; pieceLength > 0; pieceLength--)
             {
-                id = table.Find(word.Slice(position, pieceLength), SpanLookup.Finish(states[pieceLength]), SpanLookup.AsciiProbe(bytes, pieceLength));
+                uint hash = SpanLookup.Finish(states[pieceLength]);
+                if (!table.MayContain(hash))
+                {
+                    continue;
+                }
+                id = table.Find(word.Slice(position, pieceLength), hash, SpanLookup.AsciiProbe(bytes, pieceLength));
                 if (id >= 0)
                 {
                     break;
