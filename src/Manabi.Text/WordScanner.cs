@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using static Manabi.Text.Unicode.UnicodeTables;
 
@@ -157,30 +158,10 @@ internal sealed class WordScanner
             }
             int start = i;
             uint state = SpanLookup.Seed;
-            ulong bytes = 0;
             while (true)
             {
-                ref char word = ref MemoryMarshal.GetArrayDataReference(_word);
                 int limit = Math.Min(text.Length, start + _word.Length);
-                // Also unchecked: i - start < _word.Length.
-                while (i < limit)
-                {
-                    char d = Unsafe.Add(ref source, i);
-                    if (d >= 128)
-                    {
-                        break;
-                    }
-                    char normalized = Unsafe.Add(ref map, d);
-                    if (normalized == BertNormalizer.NotWordCharacter)
-                    {
-                        break;
-                    }
-                    Unsafe.Add(ref word, i - start) = normalized;
-                    state = SpanLookup.Step(state, normalized);
-                    // Bytes past the eighth wrap around and spoil the packing, but only for words too long to use it.
-                    bytes |= (ulong)normalized << ((i - start) * 8);
-                    i++;
-                }
+                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start, ref state);
                 if (i < limit || i == text.Length)
                 {
                     break;
@@ -199,12 +180,47 @@ internal sealed class WordScanner
                 _codePoints = length;
                 return i;
             }
+            // The word buffer always holds at least eight characters; those past the word are masked off by the lookup.
+            ulong bytes = Vector128.Narrow(Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word))),
+                Vector128<ushort>.Zero).AsUInt64().ToScalar();
             if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
             {
                 stop = true;
                 return i;
             }
         }
+        return i;
+    }
+
+    /// <summary>
+    /// Copies normalized ASCII word characters from <paramref name="i"/> into the word buffer (the word began at
+    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run, advancing the hash
+    /// state; returns where it stopped. A separate leaf method so that the hash state stays in a register (inlined
+    /// into the scanner, the JIT spilled it on every character).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start, ref uint hashState)
+    {
+        uint state = hashState;
+        ref char destination = ref Unsafe.Subtract(ref word, start);
+        // Unchecked: the caller keeps limit within the text and limit - start within the word buffer; characters are below 128.
+        while (i < limit)
+        {
+            char c = Unsafe.Add(ref source, i);
+            if (c >= 128)
+            {
+                break;
+            }
+            char normalized = Unsafe.Add(ref map, c);
+            if (normalized == BertNormalizer.NotWordCharacter)
+            {
+                break;
+            }
+            Unsafe.Add(ref destination, i) = normalized;
+            state = SpanLookup.Step(state, normalized);
+            i++;
+        }
+        hashState = state;
         return i;
     }
 
