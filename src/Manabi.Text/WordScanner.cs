@@ -202,11 +202,14 @@ internal sealed class WordScanner
     private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start, ref uint hashState)
     {
         uint state = hashState;
-        ref char destination = ref Unsafe.Subtract(ref word, start);
+        // Indexed from the word's start, so that the text and the word buffer share one index k.
+        ref char wordSource = ref Unsafe.Add(ref source, start);
+        int k = i - start;
+        int end = limit - start;
         // Unchecked: the caller keeps limit within the text and limit - start within the word buffer; characters are below 128.
-        while (i < limit)
+        while (k < end)
         {
-            char c = Unsafe.Add(ref source, i);
+            char c = Unsafe.Add(ref wordSource, k);
             if (c >= 128)
             {
                 break;
@@ -216,12 +219,12 @@ internal sealed class WordScanner
             {
                 break;
             }
-            Unsafe.Add(ref destination, i) = normalized;
+            Unsafe.Add(ref word, k) = normalized;
             state = SpanLookup.Step(state, normalized);
-            i++;
+            k++;
         }
         hashState = state;
-        return i;
+        return start + k;
     }
 
     private bool ScanNonAscii<TSink>(BertNormalizer normalizer, int codePoint, int start, int end, ref TSink sink)
