@@ -18,7 +18,7 @@ internal sealed class SpanLookup
     /// <summary>Keys of up to this many ASCII characters are stored inside their slot.</summary>
     private const int InlineChars = 7;
 
-    /// <summary>Top byte of <see cref="Slot.Key"/> for a key kept in <see cref="_keys"/>; inline keys have their length there.</summary>
+    /// <summary>Top byte of <see cref="Slot.Key"/> for a key kept in <see cref="_keys"/> (inline keys have their length there).</summary>
     private const ulong ExternalTag = 0x80UL << 56;
 
     /// <summary>A probe for a key that cannot be inline: equal to no inline slot key.</summary>
@@ -143,7 +143,10 @@ internal sealed class SpanLookup
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int PresenceBit(uint hash) => (int)((hash * 0x9E3779B1u) >> _presenceShift);
 
-    /// <summary>False when no key has this <see cref="Hash"/>; true when one may (then <see cref="Find(ReadOnlySpan{char}, uint, ulong)"/> decides).</summary>
+    /// <summary>
+    /// False when no key has this <see cref="Hash"/>; true when one may (then
+    /// <see cref="Find(ReadOnlySpan{char}, uint, ulong)"/> decides).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MayContain(uint hash)
     {

@@ -13,8 +13,8 @@ public sealed class WordPieceModel
 
     /// <summary>
     /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
-    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size, so more
-    /// of them stays in cache.
+    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size,
+    /// so more of them stays in cache.
     /// </summary>
     private readonly SpanLookup _asciiStarts;
 
@@ -40,8 +40,8 @@ public sealed class WordPieceModel
         UnknownId = unknownId;
         ContinuingSubwordPrefix = continuingSubwordPrefix;
         MaxInputCharsPerWord = maxInputCharsPerWord;
-        var all = new List<(string, int)>(vocabulary.Count);
-        var continuations = new List<(string, int)>();
+        var all = new List<(string Key, int Id)>(vocabulary.Count);
+        var continuations = new List<(string Key, int Id)>();
         foreach (var (token, id) in vocabulary.Entries)
         {
             all.Add((token, id));
@@ -52,10 +52,8 @@ public sealed class WordPieceModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
-        _asciiStarts = new SpanLookup(all.Where(e => CanBeAsciiWord(e.Item1)).Select(e => (e.Item1, _starts.Find(e.Item1))).ToList(), AsciiLoad);
-        _asciiContinuations = continuingSubwordPrefix.Length > 0
-            ? new SpanLookup(continuations.Where(e => CanBeAsciiWord(e.Item1)).Select(e => (e.Item1, _continuations.Find(e.Item1))).ToList(), AsciiLoad)
-            : _asciiStarts;
+        _asciiStarts = AsciiWordTable(all, _starts);
+        _asciiContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _asciiStarts;
         for (int c = 0; c < 128; c++)
         {
             // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
@@ -63,6 +61,10 @@ public sealed class WordPieceModel
             _asciiCharIds[c] = id >= 0 ? id : unknownId;
         }
     }
+
+    /// <summary>The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them.</summary>
+    private static SpanLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
+        new([.. entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key)))], AsciiLoad);
 
     private static bool CanBeAsciiWord(string token)
     {
@@ -233,7 +235,8 @@ public sealed class WordPieceModel
                 {
                     continue;
                 }
-                id = table.Find(word.Slice(position, pieceLength), hash, SpanLookup.AsciiProbe(bytes, pieceLength));
+                id = table.Find(word.Slice(position, pieceLength), hash,
+                    SpanLookup.AsciiProbe(bytes, pieceLength));
                 if (id >= 0)
                 {
                     break;

@@ -147,7 +147,8 @@ internal sealed class WordScanner
                 {
                     char punctuation = normalizer.AsciiMap[c];
                     _word[0] = punctuation;
-                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, SpanLookup.Step(SpanLookup.Seed, punctuation), punctuation))
+                    uint hashState = SpanLookup.Step(SpanLookup.Seed, punctuation);
+                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, hashState, punctuation))
                     {
                         stop = true;
                         return i + 1;
@@ -161,7 +162,8 @@ internal sealed class WordScanner
             while (true)
             {
                 int limit = Math.Min(text.Length, start + _word.Length);
-                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start, ref state);
+                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start,
+                    ref state);
                 if (i < limit || i == text.Length)
                 {
                     break;
@@ -181,8 +183,8 @@ internal sealed class WordScanner
                 return i;
             }
             // The word buffer always holds at least eight characters; those past the word are masked off by the lookup.
-            ulong bytes = Vector128.Narrow(Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word))),
-                Vector128<ushort>.Zero).AsUInt64().ToScalar();
+            var firstEight = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word)));
+            ulong bytes = Vector128.Narrow(firstEight, Vector128<ushort>.Zero).AsUInt64().ToScalar();
             if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
             {
                 stop = true;
@@ -199,14 +201,16 @@ internal sealed class WordScanner
     /// into the scanner, the JIT spilled it on every character).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start, ref uint hashState)
+    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start,
+        ref uint hashState)
     {
         uint state = hashState;
         // Indexed from the word's start, so that the text and the word buffer share one index k.
         ref char wordSource = ref Unsafe.Add(ref source, start);
         int k = i - start;
         int end = limit - start;
-        // Unchecked: the caller keeps limit within the text and limit - start within the word buffer; characters are below 128.
+        // Unchecked: the caller keeps limit within the text and limit - start within the word buffer;
+        // characters are below 128, the map's length.
         while (k < end)
         {
             char c = Unsafe.Add(ref wordSource, k);

@@ -62,7 +62,7 @@ public class FastPathParityTests
         [
             "the", "The", "QUICK", "brown", "fox", "un", "##", "ing", "tokenization", "x", "Z", "7", "42", "é", "ü", "Å", "ß",
             "\u0301", "中", "😀", "\u00AD", "\u0001", "\u200B", " ", " ", " ", "  ", "\t", "\n", ",", ".", "!", "'", "\"", "(", ")",
-            "-", "_", "/", "\u2019", "\u00A0", "İ", "hyperparameterization", "qqqq", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            "-", "_", "/", "\u2019", "\u00A0", "İ", "hyperparameterization", "qqqq", new string('a', 54),
         ];
         var builder = new StringBuilder();
         for (int n = 0; n < 3000; n++)
