@@ -207,7 +207,8 @@ public sealed class WordPieceModel
         int length = word.Length;
         int first = output.Count;
         int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
-        Span<uint> states = room <= 32 ? stackalloc uint[32] : new uint[room];
+        // Sized to the need (a vocabulary's longest token, usually under 32) so that zeroing it stays cheap.
+        Span<uint> states = room <= 256 ? stackalloc uint[room] : new uint[room];
         int position = 0;
         SpanLookup table = _asciiStarts;
         while (position < length)

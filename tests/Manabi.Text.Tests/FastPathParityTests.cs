@@ -122,6 +122,17 @@ public class FastPathParityTests
         Assert.Equal([6], single[..count]);
     }
 
+    [Fact]
+    public void TokensLongerThanUsualMatchLikeTheGeneralPath()
+    {
+        string[] tokens = ["[UNK]", new string('a', 40), "##" + new string('a', 40), "##" + new string('a', 33), "a", "##a", "b", "##b"];
+        var tokenizer = new WordPieceTokenizer(new WordPieceModel(new WordPieceVocabulary(tokens)));
+        foreach (int length in new[] { 31, 32, 33, 40, 41, 73, 80, 81, 100, 101 })
+        {
+            AssertMatchesStages(tokenizer, new string('a', length) + " " + new string('a', length - 1) + "b");
+        }
+    }
+
     private static int Cls => Golden.Vocabulary.TryGetId("[CLS]", out int id) ? id : -1;
 
     private static int Sep => Golden.Vocabulary.TryGetId("[SEP]", out int id) ? id : -1;
