@@ -48,7 +48,7 @@ public class FastPathParityTests
     [MemberData(nameof(EdgeCases))]
     public void EdgeCasesMatchTheStagesRunSeparately(string text)
     {
-        foreach (var tokenizer in new[] { Golden.Uncased, Golden.Cased })
+        foreach (var tokenizer in new[] { Golden.Uncased, Golden.Cased, Raw })
         {
             AssertMatchesStages(tokenizer, text);
         }
@@ -76,6 +76,7 @@ public class FastPathParityTests
             string text = builder.ToString();
             AssertMatchesStages(Golden.Uncased, text);
             AssertMatchesStages(Golden.Cased, text);
+            AssertMatchesStages(Raw, text);
         }
     }
 
@@ -132,6 +133,10 @@ public class FastPathParityTests
             AssertMatchesStages(tokenizer, new string('a', length) + " " + new string('a', length - 1) + "b");
         }
     }
+
+    /// <summary>No clean_text (control characters stay in words) and no CJK spacing.</summary>
+    private static WordPieceTokenizer Raw { get; } =
+        Golden.Uncased.WithNormalizer(new BertNormalizer(cleanText: false, handleChineseChars: false));
 
     private static int Cls => Golden.Vocabulary.TryGetId("[CLS]", out int id) ? id : -1;
 
