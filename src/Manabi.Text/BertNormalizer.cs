@@ -17,6 +17,10 @@ public sealed class BertNormalizer
 
     private readonly byte[] _asciiClass = new byte[128];
     private readonly char[] _asciiMap = new char[128];
+    private readonly char[] _asciiWordMap = new char[128];
+
+    /// <summary>Marks a character that is not part of a word in <see cref="AsciiWordMap"/> (all mapped characters are ASCII).</summary>
+    internal const char NotWordCharacter = '\uFFFF';
 
     /// <summary>Creates a normalizer with HF's defaults (uncased BERT).</summary>
     public BertNormalizer(bool cleanText = true, bool handleChineseChars = true, bool? stripAccents = null, bool lowercase = true)
@@ -34,6 +38,7 @@ public sealed class BertNormalizer
                 : (flags & CharFlags.Whitespace) != 0 ? AsciiSpace
                 : (flags & CharFlags.Punctuation) != 0 ? AsciiPunctuation
                 : AsciiWord;
+            _asciiWordMap[c] = _asciiClass[c] == AsciiWord ? _asciiMap[c] : NotWordCharacter;
         }
     }
 
@@ -64,6 +69,9 @@ public sealed class BertNormalizer
     internal ReadOnlySpan<byte> AsciiClass => _asciiClass;
 
     internal ReadOnlySpan<char> AsciiMap => _asciiMap;
+
+    /// <summary>Per ASCII character: its normalized form if it belongs in a word, else <see cref="NotWordCharacter"/>.</summary>
+    internal ReadOnlySpan<char> AsciiWordMap => _asciiWordMap;
 
     /// <summary>Normalizes a whole text (for inspection; encoding uses the fused code-point path).</summary>
     public string Normalize(string text)

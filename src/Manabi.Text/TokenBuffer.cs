@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Manabi.Text;
 
@@ -14,15 +15,17 @@ internal sealed class TokenBuffer(int capacity)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Add(int id, int start, int end, int word)
     {
-        if (Count == Ids.Length)
+        int count = Count;
+        if ((uint)count >= (uint)Ids.Length)
         {
             Grow();
         }
-        Ids[Count] = id;
-        Starts[Count] = start;
-        Ends[Count] = end;
-        Words[Count] = word;
-        Count++;
+        // The four arrays always have the same length, so the one check above covers every write.
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ids), count) = id;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Starts), count) = start;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Ends), count) = end;
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Words), count) = word;
+        Count = count + 1;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -9,6 +9,19 @@ public sealed class WordPieceModel
 {
     private readonly SpanLookup _starts;
     private readonly SpanLookup _continuations;
+    private readonly int[] _asciiCharIds = new int[128];
+
+    /// <summary>
+    /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
+    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size,
+    /// so more of them stays in cache.
+    /// </summary>
+    private readonly SpanLookup _asciiStarts;
+
+    /// <summary>See <see cref="_asciiStarts"/>.</summary>
+    private readonly SpanLookup _asciiContinuations;
+
+    private const double AsciiLoad = 0.75;
 
     /// <summary>Creates a model over a vocabulary.</summary>
     /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
@@ -27,8 +40,8 @@ public sealed class WordPieceModel
         UnknownId = unknownId;
         ContinuingSubwordPrefix = continuingSubwordPrefix;
         MaxInputCharsPerWord = maxInputCharsPerWord;
-        var all = new List<(string, int)>(vocabulary.Count);
-        var continuations = new List<(string, int)>();
+        var all = new List<(string Key, int Id)>(vocabulary.Count);
+        var continuations = new List<(string Key, int Id)>();
         foreach (var (token, id) in vocabulary.Entries)
         {
             all.Add((token, id));
@@ -39,6 +52,30 @@ public sealed class WordPieceModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
+        _asciiStarts = AsciiWordTable(all, _starts);
+        _asciiContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _asciiStarts;
+        for (int c = 0; c < 128; c++)
+        {
+            // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
+            int id = _starts.Find([(char)c]);
+            _asciiCharIds[c] = id >= 0 ? id : unknownId;
+        }
+    }
+
+    /// <summary>The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them.</summary>
+    private static SpanLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
+        new([.. entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key)))], AsciiLoad);
+
+    private static bool CanBeAsciiWord(string token)
+    {
+        foreach (char c in token)
+        {
+            if (c >= 128 || BertPreTokenizer.IsWhitespace(c) || BertPreTokenizer.IsPunctuation(c))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The vocabulary.</summary>
@@ -129,6 +166,92 @@ public sealed class WordPieceModel
             output.Add(id, starts[start], ends[end - 1], wordIndex);
             start = end;
             table = _continuations;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
+    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). <paramref name="hashState"/>
+    /// is the word's <see cref="SpanLookup"/> hash state and <paramref name="asciiBytes"/> its first characters
+    /// packed as bytes, both carried along by the scanner.
+    /// </summary>
+    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes, TokenBuffer output,
+        int wordIndex)
+    {
+        int length = word.Length;
+        if (length > MaxInputCharsPerWord)
+        {
+            output.Add(UnknownId, start, start + length, wordIndex);
+            return;
+        }
+        if (length == 1)
+        {
+            output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
+            return;
+        }
+        int id = _asciiStarts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
+        if (id >= 0)
+        {
+            output.Add(id, start, start + length, wordIndex);
+            return;
+        }
+        TokenizeAsciiPieces(word, start, output, wordIndex);
+    }
+
+    /// <summary>
+    /// Greedy longest-match for a word that is not itself in the vocabulary: the hash states of all candidate
+    /// pieces from one position are computed in one forward pass, then probed longest first.
+    /// </summary>
+    private void TokenizeAsciiPieces(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
+    {
+        int length = word.Length;
+        int first = output.Count;
+        int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
+        // Sized to the need (a vocabulary's longest token, usually under 32) so that zeroing it stays cheap.
+        Span<uint> states = room <= 256 ? stackalloc uint[room] : new uint[room];
+        int position = 0;
+        SpanLookup table = _asciiStarts;
+        while (position < length)
+        {
+            int longest = Math.Min(length - position, table.MaxKeyLength);
+            uint state = SpanLookup.Seed;
+            ulong bytes = 0;
+            for (int k = 0; k < longest; k++)
+            {
+                char c = word[position + k];
+                state = SpanLookup.Step(state, c);
+                states[k + 1] = state;
+                if (k < 8)
+                {
+                    bytes |= (ulong)c << (k * 8);
+                }
+            }
+            // The whole word was already probed and missed.
+            int pieceLength = position == 0 && longest == length ? longest - 1 : longest;
+            int id = -1;
+            for (; pieceLength > 0; pieceLength--)
+            {
+                uint hash = SpanLookup.Finish(states[pieceLength]);
+                if (!table.MayContain(hash))
+                {
+                    continue;
+                }
+                id = table.Find(word.Slice(position, pieceLength), hash,
+                    SpanLookup.AsciiProbe(bytes, pieceLength));
+                if (id >= 0)
+                {
+                    break;
+                }
+            }
+            if (id < 0)
+            {
+                output.Count = first;
+                output.Add(UnknownId, start, start + length, wordIndex);
+                return;
+            }
+            output.Add(id, start + position, start + position + pieceLength, wordIndex);
+            position += pieceLength;
+            table = _asciiContinuations;
         }
     }
 }

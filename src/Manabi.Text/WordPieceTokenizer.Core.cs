@@ -14,12 +14,24 @@ public sealed partial class WordPieceTokenizer
             model.TokenizeWord(word, starts, ends, codePoints, output, WordIndex++);
             return output.Count >= limit;
         }
+
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        {
+            model.TokenizeAsciiWord(word, start, hashState, asciiBytes, output, WordIndex++);
+            return output.Count >= limit;
+        }
     }
 
     /// <summary>Collects normalized words.</summary>
     private struct WordListSink(List<string> words) : IWordSink
     {
         public readonly bool OnWord(ReadOnlySpan<char> word, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, int codePoints)
+        {
+            words.Add(new string(word));
+            return false;
+        }
+
+        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
         {
             words.Add(new string(word));
             return false;

@@ -119,6 +119,12 @@ public sealed class WordPieceTrainer
             CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
             return false;
         }
+
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        {
+            CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
+            return false;
+        }
     }
 
     /// <summary>Trains on texts (each is normalized and pre-tokenized like the BERT tokenizer does).</summary>

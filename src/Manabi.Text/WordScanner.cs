@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using static Manabi.Text.Unicode.UnicodeTables;
 
@@ -47,14 +49,27 @@ internal sealed class WordScanner
         int i = 0;
         while (i < text.Length)
         {
-            char c = text[i];
-            if (c < 128)
+            if (_length == 0 && _pendingCount == 0)
             {
-                if (_pendingCount > 0 && asciiClass[c] != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
+                i = ScanAsciiBetweenWords(normalizer, text, i, baseOffset, ref sink, out bool stop);
+                if (stop)
                 {
                     return true;
                 }
-                switch (asciiClass[c])
+                if (i == text.Length)
+                {
+                    break;
+                }
+            }
+            char c = text[i];
+            if (c < 128)
+            {
+                byte kind = asciiClass[c];
+                if (_pendingCount > 0 && kind != BertNormalizer.AsciiDrop && FlushPending(normalizer, ref sink))
+                {
+                    return true;
+                }
+                switch (kind)
                 {
                     case BertNormalizer.AsciiWord:
                         Append(asciiMap[c], baseOffset + i, baseOffset + i + 1);
@@ -101,6 +116,119 @@ internal sealed class WordScanner
             i += units;
         }
         return FlushPending(normalizer, ref sink) || (_length > 0 && Flush(ref sink));
+    }
+
+    /// <summary>
+    /// The fast path, entered between words (no partial word, no pending marks): ASCII spaces are skipped,
+    /// ASCII punctuation and runs of ASCII word characters go to the sink as words with implicit offsets, the
+    /// characters lowercased and hashed as they are read. Returns where the general path must take over: the end,
+    /// a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII character or a dropped
+    /// control character follows), which is then left in the word buffer with its offsets.
+    /// </summary>
+    private int ScanAsciiBetweenWords<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
+    {
+        stop = false;
+        ReadOnlySpan<byte> asciiClass = normalizer.AsciiClass;
+        ref char source = ref MemoryMarshal.GetReference(text);
+        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
+        ref byte kinds = ref MemoryMarshal.GetReference(asciiClass);
+        // Unchecked reads below: indices are below text.Length, characters below 128 (both tables' length).
+        while (i < text.Length)
+        {
+            char c = Unsafe.Add(ref source, i);
+            if (c >= 128)
+            {
+                return i;
+            }
+            if (Unsafe.Add(ref map, c) == BertNormalizer.NotWordCharacter)
+            {
+                if (Unsafe.Add(ref kinds, c) == BertNormalizer.AsciiPunctuation)
+                {
+                    char punctuation = normalizer.AsciiMap[c];
+                    _word[0] = punctuation;
+                    uint hashState = SpanLookup.Step(SpanLookup.Seed, punctuation);
+                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, hashState, punctuation))
+                    {
+                        stop = true;
+                        return i + 1;
+                    }
+                }
+                i++;
+                continue;
+            }
+            int start = i;
+            uint state = SpanLookup.Seed;
+            while (true)
+            {
+                int limit = Math.Min(text.Length, start + _word.Length);
+                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start,
+                    ref state);
+                if (i < limit || i == text.Length)
+                {
+                    break;
+                }
+                Grow();
+            }
+            int length = i - start;
+            if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
+            {
+                for (int k = 0; k < length; k++)
+                {
+                    _starts[k] = baseOffset + start + k;
+                    _ends[k] = baseOffset + start + k + 1;
+                }
+                _length = length;
+                _codePoints = length;
+                return i;
+            }
+            // The word buffer always holds at least eight characters; those past the word are masked off by the lookup.
+            var firstEight = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word)));
+            ulong bytes = Vector128.Narrow(firstEight, Vector128<ushort>.Zero).AsUInt64().ToScalar();
+            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
+            {
+                stop = true;
+                return i;
+            }
+        }
+        return i;
+    }
+
+    /// <summary>
+    /// Copies normalized ASCII word characters from <paramref name="i"/> into the word buffer (the word began at
+    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run, advancing the hash
+    /// state; returns where it stopped. A separate leaf method so that the hash state stays in a register (inlined
+    /// into the scanner, the JIT spilled it on every character).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start,
+        ref uint hashState)
+    {
+        uint state = hashState;
+        // Indexed from the word's start, so that the text and the word buffer share one index k.
+        ref char wordSource = ref Unsafe.Add(ref source, start);
+        int k = i - start;
+        int end = limit - start;
+        // Unchecked: the caller keeps limit within the text and limit - start within the word buffer;
+        // characters are below 128, the map's length.
+        while (k < end)
+        {
+            char c = Unsafe.Add(ref wordSource, k);
+            if (c >= 128)
+            {
+                break;
+            }
+            char normalized = Unsafe.Add(ref map, c);
+            if (normalized == BertNormalizer.NotWordCharacter)
+            {
+                break;
+            }
+            Unsafe.Add(ref word, k) = normalized;
+            state = SpanLookup.Step(state, normalized);
+            k++;
+        }
+        hashState = state;
+        return start + k;
     }
 
     private bool ScanNonAscii<TSink>(BertNormalizer normalizer, int codePoint, int start, int end, ref TSink sink)
