@@ -89,6 +89,12 @@ internal static class FastTextModelReader
                 keys.Add(Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(bytes)));
             }
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        int duplicates = keys.Count(k => !seen.Add(k));
+        if (duplicates > 0)
+        {
+            throw new VectorFormatException($"{path}: the fastText dictionary holds {duplicates} duplicate words.");
+        }
         report(0.05);
 
         if (reader.ReadBoolean())
@@ -117,12 +123,6 @@ internal static class FastTextModelReader
             return scratch;
         }, _ => { });
         report(1);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        int duplicates = keys.Count(k => !seen.Add(k));
-        if (duplicates > 0)
-        {
-            throw new VectorFormatException($"{path}: the fastText dictionary holds {duplicates} duplicate words.");
-        }
         return new SourceVectors(keys, values, dims, 0)
         {
             Subwords = maxn > 0 && bucket > 0 ? new SubwordRows(subwords, bucketRows) : null,
@@ -131,6 +131,10 @@ internal static class FastTextModelReader
 
     private static void ReadFloats(BinaryReader reader, float[] destination, Action<double> report, double from, double to)
     {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("fastText models are read on little-endian machines only.");
+        }
         Span<byte> all = MemoryMarshal.AsBytes(destination.AsSpan());
         const int chunk = 1 << 22;
         for (int at = 0; at < all.Length; at += chunk)
@@ -138,10 +142,6 @@ internal static class FastTextModelReader
             Span<byte> part = all.Slice(at, Math.Min(chunk, all.Length - at));
             reader.BaseStream.ReadExactly(part);
             report(from + (to - from) * (at + part.Length) / Math.Max(1, all.Length));
-        }
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("fastText models are read on little-endian machines only.");
         }
     }
 }

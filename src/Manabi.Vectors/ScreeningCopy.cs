@@ -34,34 +34,12 @@ internal static unsafe class ScreeningCopy
             {
                 int row = start + i;
                 (bounds[2L * row], bounds[2L * row + 1]) =
-                    Encode(unitVectors.AsSpan(row * dimensions, dimensions), MemoryMarshal.Cast<byte, sbyte>(codes.AsSpan(i * stride, stride)));
+                    Int8Codes.Quantize(unitVectors.AsSpan(row * dimensions, dimensions), MemoryMarshal.Cast<byte, sbyte>(codes.AsSpan(i * stride, stride)));
             });
             writer.Write(codes.AsSpan(0, rows * stride));
         }
         writer.End();
         writer.WriteSection<float>(StoreSection.ScreenBounds, bounds);
-    }
-
-    /// <summary>Quantizes one vector to codes in [-127, 127]; returns its scale and an upper bound of the residual norm.</summary>
-    public static (float Scale, float ErrorBound) Encode(ReadOnlySpan<float> vector, Span<sbyte> codes)
-    {
-        float max = Math.Abs(TensorPrimitives.MaxMagnitude(vector));
-        if (!(max > 0))
-        {
-            codes[..vector.Length].Clear();
-            return (0, 0);
-        }
-        float scale = max / 127f;
-        double residual = 0;
-        for (int i = 0; i < vector.Length; i++)
-        {
-            int code = (int)Math.Clamp(MathF.Round(vector[i] / scale), -127, 127);
-            codes[i] = (sbyte)code;
-            double e = vector[i] - (double)scale * code;
-            residual += e * e;
-        }
-        // Rounded up so the bound stays a bound after the conversion to float.
-        return (scale, MathF.BitIncrement((float)(Math.Sqrt(residual) * (1 + 1e-6))));
     }
 
     /// <summary>
@@ -137,7 +115,7 @@ internal static unsafe class ScreeningCopy
         // Pinned, so the scan can hold a plain pointer to it.
         short[] queryCodes = GC.AllocateArray<short>(stride, pinned: true);
         var queryCodesAsBytes = new sbyte[stride];
-        (float t, float queryError) = Encode(query, queryCodesAsBytes);
+        (float t, float queryError) = Int8Codes.Quantize(query, queryCodesAsBytes);
         double codeNorm = 0;
         for (int i = 0; i < dims; i++)
         {

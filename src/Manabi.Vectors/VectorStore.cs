@@ -283,15 +283,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         {
             return (float[])cached.Clone();
         }
-        float[] vector = new float[Dimensions];
-        if (_subwords is not null && SubwordVector(key, vector))
-        {
-            Normalize(vector);
-        }
-        else
-        {
-            vector = _oov.Vector(key);
-        }
+        float[] vector = UnitSubwordVector(key) ?? _oov.Vector(key);
         _oovCache.Add(key, vector);
         return (float[])vector.Clone();
     }
@@ -314,6 +306,22 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
             return false;
         }
         return _subwords.Average(key, null, [], Section<float>(StoreSection.SubwordVectors), destination, []) > 0;
+    }
+
+    /// <summary>The normalized fastText subword vector of a key, or null when the store has none or the key no n-gram.</summary>
+    private float[]? UnitSubwordVector(string key)
+    {
+        if (_subwords is null)
+        {
+            return null;
+        }
+        var vector = new float[Dimensions];
+        if (!SubwordVector(key, vector))
+        {
+            return null;
+        }
+        Normalize(vector);
+        return vector;
     }
 
     /// <summary>Only the pseudo-random part of the OOV vector (seeded by the key's character n-grams), unit length.</summary>

@@ -172,14 +172,9 @@ public static class VectorStoreConverter
                     TensorPrimitives.ConvertToHalf(v, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(row.AsSpan(0, dims * 2)));
                     break;
                 default:
-                    // MaxMagnitude returns the signed value of largest magnitude.
-                    float max = Math.Abs(TensorPrimitives.MaxMagnitude(v));
-                    float scale = max > 0 ? max / 127f : 1f;
-                    scales![r] = scale;
-                    for (int d = 0; d < dims; d++)
-                    {
-                        row[d] = (byte)(sbyte)Math.Clamp(MathF.Round(v[d] / scale), -127, 127);
-                    }
+                    (float scale, _) = Int8Codes.Quantize(v, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(row.AsSpan(0, dims)));
+                    // A zero vector keeps scale 1 in the file, as stores have always recorded it.
+                    scales![r] = scale > 0 ? scale : 1f;
                     break;
             }
             writer.Write(row);
