@@ -96,9 +96,9 @@ public static class Eigen
         int tileRows = (n + tile - 1) / tile;
         if (n >= 512)
         {
-            Parallel.For(0, Math.Min(Environment.ProcessorCount, tileRows), worker =>
+            int workers = Math.Min(Environment.ProcessorCount, tileRows);
+            Parallel.For(0, workers, worker =>
             {
-                int workers = Math.Min(Environment.ProcessorCount, tileRows);
                 for (int t = worker * tileRows / workers; t < (worker + 1) * tileRows / workers; t++)
                 {
                     TransposeTileRow(rowMajor, result, n, t * tile, tile);
