@@ -51,17 +51,11 @@ internal static unsafe class ScreeningCopy
     public static (float Score, int Row)[] TopK(VectorStore store, float[] query, int k, out int rescored)
     {
         Screen screen = Prepare(store, query);
-        int count = store.Count;
-        int blocks = Math.Max(1, Math.Min(count / 8192, Environment.ProcessorCount * 4));
-        int perBlock = (count + blocks - 1) / blocks;
-        var lowerBest = new TopK(k);
         var candidates = new List<(float Upper, int Row)>();
         var gate = new Lock();
-        Parallel.For(0, blocks, b =>
+        TopK lowerBest = RowBlocks.TopK(store.Count, k, 8192, 4, (start, end, heap) =>
         {
             Screen local = screen; // a copy in registers, not a captured field read every row
-            int start = b * perBlock, end = Math.Min(count, start + perBlock);
-            var heap = new TopK(k);
             var mine = new List<(float Upper, int Row)>();
             float threshold = float.NegativeInfinity;
             for (int r = start; r < end; r++)
@@ -81,7 +75,6 @@ internal static unsafe class ScreeningCopy
             }
             lock (gate)
             {
-                lowerBest.Merge(heap);
                 candidates.AddRange(mine);
             }
         });

@@ -239,19 +239,8 @@ public sealed unsafe partial class VectorStore
     }
 
     /// <summary>Exact top-k over all rows: SIMD dot products in parallel row blocks, a k-heap per block, then a merge.</summary>
-    private (float Score, int Row)[] ScanTopK(int k, RowScorer scorer)
-    {
-        var result = new TopK(k);
-        var gate = new Lock();
-        ScanBlocks(() => new TopK(k), (heap, score, row) => heap.Add(score, row), heap =>
-        {
-            lock (gate)
-            {
-                result.Merge(heap);
-            }
-        }, scorer);
-        return result.Sorted();
-    }
+    private (float Score, int Row)[] ScanTopK(int k, RowScorer scorer) =>
+        RowBlocks.TopK(Count, k, 4096, 8, (start, end, heap) => ScanBlock(start, end, scorer, heap.Add)).Sorted();
 
     [ThreadStatic]
     private static int t_lastRescored;
@@ -276,17 +265,11 @@ public sealed unsafe partial class VectorStore
         {
             return ScanTopK(k, row => TensorPrimitives.Dot(query, row));
         }
-        int count = Count, dims = Dimensions, stride = RowStride;
+        int dims = Dimensions, stride = RowStride;
         nint vectors = (nint)(_base + _header.SectionOffsets[(int)StoreSection.Vectors]);
-        int blocks = Math.Max(1, Math.Min(count / 4096, Environment.ProcessorCount * 4));
-        int perBlock = (count + blocks - 1) / blocks;
-        var result = new TopK(k);
-        var gate = new Lock();
-        Parallel.For(0, blocks, b =>
+        return RowBlocks.TopK(Count, k, 4096, 4, (start, end, heap) =>
         {
-            var heap = new TopK(k);
             float threshold = float.NegativeInfinity;
-            int start = b * perBlock, end = Math.Min(count, start + perBlock);
             byte* row = (byte*)vectors + (long)start * stride;
             for (int r = start; r < end; r++, row += stride)
             {
@@ -297,42 +280,28 @@ public sealed unsafe partial class VectorStore
                     threshold = heap.Threshold;
                 }
             }
-            lock (gate)
-            {
-                result.Merge(heap);
-            }
-        });
-        return result.Sorted();
+        }).Sorted();
     }
 
     private void ScanRows(RowScorer scorer, Action<float, int> sink) =>
-        ScanBlocks(() => 0, (_, score, row) => sink(score, row), _ => { }, scorer);
+        RowBlocks.For(Count, 4096, 8, (start, end) => ScanBlock(start, end, scorer, sink));
 
-    private void ScanBlocks<TLocal>(Func<TLocal> init, Action<TLocal, float, int> add, Action<TLocal> done, RowScorer scorer)
+    /// <summary>Scores rows [start, end) of any dtype (int8 rows are decoded into a scratch row) into <paramref name="sink"/>.</summary>
+    private void ScanBlock(int start, int end, RowScorer scorer, Action<float, int> sink)
     {
-        int count = Count;
-        int blocks = Math.Max(1, Math.Min(count / 4096, Environment.ProcessorCount * 8));
-        int perBlock = (count + blocks - 1) / blocks;
-        Parallel.For(0, blocks, init, (b, _, local) =>
+        if (DType == VectorDType.Float32)
         {
-            int start = b * perBlock, end = Math.Min(count, start + perBlock);
-            if (DType == VectorDType.Float32)
+            for (int row = start; row < end; row++)
             {
-                for (int row = start; row < end; row++)
-                {
-                    add(local, scorer(RowFloat32(row)), row);
-                }
+                sink(scorer(RowFloat32(row)), row);
             }
-            else
-            {
-                var buffer = new float[Dimensions];
-                for (int row = start; row < end; row++)
-                {
-                    ReadUnit(row, buffer);
-                    add(local, scorer(buffer), row);
-                }
-            }
-            return local;
-        }, done);
+            return;
+        }
+        var buffer = new float[Dimensions];
+        for (int row = start; row < end; row++)
+        {
+            ReadUnit(row, buffer);
+            sink(scorer(buffer), row);
+        }
     }
 }
