@@ -123,12 +123,11 @@ public sealed class SiameseTrainer
                     ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
                 };
                 OnProgress?.Invoke(new SiameseProgress(epoch + 1, options.Epochs, b + 1, plan.Count, sums[0] / sums[1], sums[1] / Math.Max(seconds, 1e-9), spread));
-                bool outOfTime = options.MaxMinutes > 0 && state.ElapsedSeconds >= options.MaxMinutes * 60;
-                if ((outOfTime || cancellationToken.IsCancellationRequested) && b + 1 < plan.Count)
+                if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && b + 1 < plan.Count)
                 {
                     state = state with { PartialEpoch = [sums[0], sums[1], seconds, sums[3], sums[4]] };
                     Save(optimizer);
-                    return outOfTime ? TrainingOutcome.TimeLimit : TrainingOutcome.Cancelled;
+                    return stop;
                 }
             }
             double trainSeconds = sums[2] + epochClock.Elapsed.TotalSeconds;
@@ -148,13 +147,9 @@ public sealed class SiameseTrainer
             {
                 break;
             }
-            if (cancellationToken.IsCancellationRequested)
+            if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stopAfterEpoch)
             {
-                return TrainingOutcome.Cancelled;
-            }
-            if (options.MaxMinutes > 0 && state.ElapsedSeconds >= options.MaxMinutes * 60)
-            {
-                return TrainingOutcome.TimeLimit;
+                return stopAfterEpoch;
             }
         }
         return TrainingOutcome.Finished;

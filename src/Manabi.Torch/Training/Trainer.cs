@@ -137,12 +137,11 @@ public sealed class Trainer
                 OnProgress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batch.Index + 1, loader.BatchesPerEpoch,
                     lossSum / seen, correct / seen, seen / Math.Max(seconds, 1e-9), rate));
 
-                bool outOfTime = options.MaxMinutes > 0 && state.ElapsedSeconds >= options.MaxMinutes * 60;
-                if ((outOfTime || cancellationToken.IsCancellationRequested) && state.Batch < loader.BatchesPerEpoch)
+                if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && state.Batch < loader.BatchesPerEpoch)
                 {
                     state = state with { PartialEpoch = [lossSum, correct, seen, seconds] };
                     Save(optimizer);
-                    return outOfTime ? TrainingOutcome.TimeLimit : TrainingOutcome.Cancelled;
+                    return stop;
                 }
             }
             if (cancellationToken.IsCancellationRequested && state.Batch < loader.BatchesPerEpoch)
@@ -172,13 +171,9 @@ public sealed class Trainer
             {
                 break;
             }
-            if (cancellationToken.IsCancellationRequested)
+            if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stopAfterEpoch)
             {
-                return TrainingOutcome.Cancelled;
-            }
-            if (options.MaxMinutes > 0 && state.ElapsedSeconds >= options.MaxMinutes * 60)
-            {
-                return TrainingOutcome.TimeLimit;
+                return stopAfterEpoch;
             }
         }
         if (!state.Finished)
