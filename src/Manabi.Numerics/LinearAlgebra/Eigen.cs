@@ -21,10 +21,11 @@ public static class Eigen
     /// <exception cref="ArgumentException">The matrix is empty, not square, not finite or not symmetric.</exception>
     public static SymmetricEigenDecomposition Symmetric(double[,] matrix, bool computeVectors = true)
     {
-        MatrixGuard.Symmetric(matrix, nameof(matrix));
+        ArgumentNullException.ThrowIfNull(matrix);
         int n = matrix.GetLength(0);
-        var work = GC.AllocateUninitializedArray<double>(n * n);
-        Buffer.BlockCopy(matrix, 0, work, 0, n * n * sizeof(double));
+        // The working copy is made by the symmetry check's own pass over the matrix.
+        var work = GC.AllocateUninitializedArray<double>(n * matrix.GetLength(1));
+        MatrixGuard.Symmetric(matrix, nameof(matrix), copy: work);
         if (!computeVectors)
         {
             return new SymmetricEigenDecomposition(SymmetricEigenSolver.Solve(work, n, false, out _), null);
