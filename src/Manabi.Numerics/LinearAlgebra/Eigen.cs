@@ -21,12 +21,17 @@ public static class Eigen
     /// <exception cref="ArgumentException">The matrix is empty, not square, not finite or not symmetric.</exception>
     public static SymmetricEigenDecomposition Symmetric(double[,] matrix, bool computeVectors = true)
     {
-        MatrixGuard.Symmetric(matrix, nameof(matrix));
+        ArgumentNullException.ThrowIfNull(matrix);
         int n = matrix.GetLength(0);
-        var work = GC.AllocateUninitializedArray<double>(n * n);
-        Buffer.BlockCopy(matrix, 0, work, 0, n * n * sizeof(double));
-        double[] values = SymmetricEigenSolver.Solve(work, n, computeVectors, out double[]? vectorsTransposed);
-        return new SymmetricEigenDecomposition(values, vectorsTransposed is null ? null : Transpose(vectorsTransposed, n));
+        // The working copy is made by the symmetry check's own pass over the matrix.
+        var work = GC.AllocateUninitializedArray<double>(n * matrix.GetLength(1));
+        MatrixGuard.Symmetric(matrix, nameof(matrix), copy: work);
+        if (!computeVectors)
+        {
+            return new SymmetricEigenDecomposition(SymmetricEigenSolver.Solve(work, n, false, out _), null);
+        }
+        double[] values = SymmetricEigenSolver.SolveWithColumnVectors(work, n, out double[,] vectors);
+        return new SymmetricEigenDecomposition(values, vectors);
     }
 
     /// <summary>All eigenvalues of a real square matrix (through MathNet.Numerics' Hessenberg QR).</summary>
@@ -88,48 +93,29 @@ public static class Eigen
         return new GeneralEigenDecomposition(sortedValues, sortedVectors);
     }
 
-    /// <summary>The transpose of a row-major n×n matrix, in 32×32 tiles so that both sides stay in cache.</summary>
-    internal static double[,] Transpose(double[] rowMajor, int n)
-    {
-        var result = new double[n, n];
-        const int tile = 32;
-        int tileRows = (n + tile - 1) / tile;
-        if (n >= 512)
-        {
-            int workers = Math.Min(Environment.ProcessorCount, tileRows);
-            Parallel.For(0, workers, worker =>
-            {
-                for (int t = worker * tileRows / workers; t < (worker + 1) * tileRows / workers; t++)
-                {
-                    TransposeTileRow(rowMajor, result, n, t * tile, tile);
-                }
-            });
-        }
-        else
-        {
-            for (int t = 0; t < tileRows; t++)
-            {
-                TransposeTileRow(rowMajor, result, n, t * tile, tile);
-            }
-        }
-        return result;
-    }
-
+    /// <summary>
+    /// Columns rowBegin..rowEnd−1 of <paramref name="result"/> ← rows rowBegin..rowEnd−1 of the row-major n×n
+    /// <paramref name="rowMajor"/>, in 32×32 tiles so that both sides stay in cache.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransposeTileRow(double[] rowMajor, double[,] result, int n, int i0, int tile)
+    internal static void TransposeRows(double[] rowMajor, double[,] result, int n, int rowBegin, int rowEnd)
     {
+        const int tile = 32;
         ref double source = ref MemoryMarshal.GetArrayDataReference(rowMajor);
         ref double target = ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(result));
-        int iEnd = Math.Min(n, i0 + tile);
-        for (int j0 = 0; j0 < n; j0 += tile)
+        for (int i0 = rowBegin; i0 < rowEnd; i0 += tile)
         {
-            int jEnd = Math.Min(n, j0 + tile);
-            for (int i = i0; i < iEnd; i++)
+            int iEnd = Math.Min(rowEnd, i0 + tile);
+            for (int j0 = 0; j0 < n; j0 += tile)
             {
-                ref double row = ref Unsafe.Add(ref source, (nint)i * n);
-                for (int j = j0; j < jEnd; j++)
+                int jEnd = Math.Min(n, j0 + tile);
+                for (int i = i0; i < iEnd; i++)
                 {
-                    Unsafe.Add(ref target, (nint)j * n + i) = Unsafe.Add(ref row, j);
+                    ref double row = ref Unsafe.Add(ref source, (nint)i * n);
+                    for (int j = j0; j < jEnd; j++)
+                    {
+                        Unsafe.Add(ref target, (nint)j * n + i) = Unsafe.Add(ref row, j);
+                    }
                 }
             }
         }

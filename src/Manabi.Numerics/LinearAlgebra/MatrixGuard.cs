@@ -35,13 +35,16 @@ internal static class MatrixGuard
         }
     }
 
-    /// <summary>Square, finite, and |a_ij − a_ji| ≤ tolerance·max|a| (relative to the largest entry).</summary>
+    /// <summary>
+    /// Square, finite, and |a_ij − a_ji| ≤ tolerance·max|a| (relative to the largest entry); when
+    /// <paramref name="copy"/> is given (n·n long) the matrix is also copied into it, row-major, in the same pass.
+    /// </summary>
     /// <remarks>
     /// One pass over tiles of the lower triangle and their mirror images decides; only a matrix that fails goes
     /// through the entry-by-entry checks, which name the offending position. (Reading a_ji a column at a time
     /// would miss the cache on every entry of a large matrix.)
     /// </remarks>
-    public static void Symmetric(double[,] matrix, string name, double relativeTolerance = 1e-10)
+    public static void Symmetric(double[,] matrix, string name, double relativeTolerance = 1e-10, double[]? copy = null)
     {
         ArgumentNullException.ThrowIfNull(matrix, name);
         int n = matrix.GetLength(0);
@@ -49,7 +52,7 @@ internal static class MatrixGuard
         {
             Square(matrix, name);
         }
-        (double maxAbs, double maxAsymmetry) = TiledScan(matrix, n);
+        (double maxAbs, double maxAsymmetry) = TiledScan(matrix, n, copy);
         // NaN fails both comparisons below (Math.Max propagates it), infinity the first.
         if (!double.IsFinite(maxAbs) || !(maxAsymmetry <= relativeTolerance * maxAbs))
         {
@@ -58,10 +61,12 @@ internal static class MatrixGuard
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double MaxAbs, double MaxAsymmetry) TiledScan(double[,] matrix, int n)
+    private static (double MaxAbs, double MaxAsymmetry) TiledScan(double[,] matrix, int n, double[]? copy)
     {
         const int tile = 32;
         ref double data = ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(matrix));
+        bool copying = copy is not null;
+        ref double target = ref copying ? ref MemoryMarshal.GetArrayDataReference(copy!) : ref Unsafe.NullRef<double>();
         double maxAbs = 0.0, maxAsymmetry = 0.0;
         for (int i0 = 0; i0 < n; i0 += tile)
         {
@@ -77,6 +82,11 @@ internal static class MatrixGuard
                     {
                         double x = Unsafe.Add(ref row, j);
                         double mirror = Unsafe.Add(ref data, (nint)j * n + i);
+                        if (copying)
+                        {
+                            Unsafe.Add(ref target, (nint)i * n + j) = x;
+                            Unsafe.Add(ref target, (nint)j * n + i) = mirror;
+                        }
                         maxAbs = Math.Max(maxAbs, Math.Abs(x));
                         maxAsymmetry = Math.Max(maxAsymmetry, Math.Abs(x - mirror));
                     }

@@ -18,6 +18,13 @@ internal readonly record struct StridedMatrix(double[] Data, int Offset, int Row
     public static StridedMatrix Transposed(double[] data, int offset, int ld) => new(data, offset, 1, ld);
 }
 
+/// <summary>A right-hand factor B (<paramref name="Rows"/>×<paramref name="Columns"/>) packed by <see cref="PackedGemm.PackRight"/>.</summary>
+/// <param name="Data">The packed panels, from <paramref name="Offset"/> (64-byte aligned).</param>
+/// <param name="Offset">Where the panels start.</param>
+/// <param name="Rows">k, the inner dimension.</param>
+/// <param name="Columns">n, the columns of the product.</param>
+internal sealed record PackedRight(double[] Data, int Offset, int Rows, int Columns);
+
 /// <summary>
 /// Dense matrix product C ← β·C + α·A·B in the BLIS style: B is packed into L3-sized blocks of Nr-column panels, A
 /// into L2-sized blocks of Mr-row panels, and a register-tiled FMA micro-kernel does the arithmetic: 12×16 on
@@ -42,10 +49,13 @@ internal static class PackedGemm
     private const long ParallelWork = 1L << 20;
 
     /// <summary>C[m×n] (row-major, leading dimension <paramref name="ldc"/>) ← β·C + α·A[m×k]·B[k×n].</summary>
-    /// <remarks>β must be 0 (C is overwritten, its old contents ignored even if NaN) or 1.</remarks>
+    /// <remarks>
+    /// β must be 0 (C is overwritten, its old contents ignored even if NaN) or 1. <paramref name="allowParallel"/> =
+    /// false keeps the product on the calling thread, for callers that already share their work out between cores.
+    /// </remarks>
     public static void Multiply(
         int m, int n, int k, double alpha, StridedMatrix a, StridedMatrix b,
-        double beta, double[] c, int cOffset, int ldc)
+        double beta, double[] c, int cOffset, int ldc, bool allowParallel = true)
     {
         if (m <= 0 || n <= 0)
         {
@@ -63,11 +73,7 @@ internal static class PackedGemm
             return;
         }
 
-        // Row blocks are dealt out dynamically, so a core that another process holds up only delays its own block;
-        // at least four blocks where possible, so that the two cores finish close together.
-        int rowBlock = Math.Clamp(RoundUp((m + 3) / 4, Mr), Mr, Mc);
-        int rowBlocks = (m + rowBlock - 1) / rowBlock;
-        bool parallel = (long)m * n * k >= ParallelWork && Environment.ProcessorCount > 1 && rowBlocks > 1;
+        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel);
 
         // B is packed once per (jc, pc) block and shared; each thread packs its own blocks of A.
         bool leased = packedBInUse;
@@ -82,29 +88,101 @@ internal static class PackedGemm
                 for (int pc = 0; pc < k; pc += Kc)
                 {
                     int kc = Math.Min(Kc, k - pc);
-                    double blockBeta = pc == 0 ? beta : 1.0;
                     PackB(b, pc, kc, jc, nc, packedB, bOffset);
-                    if (parallel)
-                    {
-                        Parallel.For(0, rowBlocks, block => RowBlock(
-                            block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
-                            packedB, bOffset, blockBeta, c, cOffset, ldc));
-                    }
-                    else
-                    {
-                        for (int block = 0; block < rowBlocks; block++)
-                        {
-                            RowBlock(
-                                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
-                                packedB, bOffset, blockBeta, c, cOffset, ldc);
-                        }
-                    }
+                    RowBlocks(
+                        m, nc, kc, pc, jc, alpha, a, packedB, bOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
+                        parallel, rowBlock, rowBlocks);
                 }
             }
         }
         finally
         {
             packedBInUse = leased;
+        }
+    }
+
+    /// <summary>
+    /// Packs B[k×n] once, in the layout <see cref="Multiply(int, double, StridedMatrix, PackedRight, double, double[], int, int, bool)"/>
+    /// reads, for callers that multiply many matrices A by the same B.
+    /// </summary>
+    public static PackedRight PackRight(int k, int n, StridedMatrix b)
+    {
+        long length = 0;
+        for (int jc = 0; jc < n; jc += Nc)
+        {
+            length += (long)k * RoundUp(Math.Min(Nc, n - jc), Nr);
+        }
+        (double[] data, int offset) = AlignedBuffer(checked((int)length));
+        int blockOffset = offset;
+        for (int jc = 0; jc < n; jc += Nc)
+        {
+            int nc = Math.Min(Nc, n - jc);
+            for (int pc = 0; pc < k; pc += Kc)
+            {
+                int kc = Math.Min(Kc, k - pc);
+                PackB(b, pc, kc, jc, nc, data, blockOffset);
+                blockOffset += kc * RoundUp(nc, Nr);
+            }
+        }
+        return new PackedRight(data, offset, k, n);
+    }
+
+    /// <summary>C[m×b.Columns] ← β·C + α·A[m×b.Rows]·B with B packed beforehand by <see cref="PackRight"/>.</summary>
+    /// <remarks>β must be 0 or 1, as in the other overload.</remarks>
+    public static void Multiply(
+        int m, double alpha, StridedMatrix a, PackedRight b, double beta, double[] c, int cOffset, int ldc, bool allowParallel = true)
+    {
+        int n = b.Columns, k = b.Rows;
+        if (m <= 0 || n <= 0 || k <= 0 || alpha == 0.0)
+        {
+            // Degenerate products go through the general overload, which handles them without B.
+            Multiply(m, n, 0, alpha, a, default, beta, c, cOffset, ldc);
+            return;
+        }
+        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel);
+        int blockOffset = b.Offset;
+        for (int jc = 0; jc < n; jc += Nc)
+        {
+            int nc = Math.Min(Nc, n - jc);
+            for (int pc = 0; pc < k; pc += Kc)
+            {
+                int kc = Math.Min(Kc, k - pc);
+                RowBlocks(
+                    m, nc, kc, pc, jc, alpha, a, b.Data, blockOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
+                    parallel, rowBlock, rowBlocks);
+                blockOffset += kc * RoundUp(nc, Nr);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Row blocks are dealt out dynamically, so a core that another process holds up only delays its own block; at
+    /// least four blocks where possible, so that the two cores finish close together. On one thread the blocks are as
+    /// tall as L2 allows, so that each packed panel of B serves as many rows as possible.
+    /// </summary>
+    private static (bool Parallel, int RowBlock, int RowBlocks) RowBlocking(int m, int n, int k, bool allowParallel)
+    {
+        bool parallel = allowParallel && (long)m * n * k >= ParallelWork && Environment.ProcessorCount > 1 && m > Mr;
+        int rowBlock = parallel ? Math.Clamp(RoundUp((m + 3) / 4, Mr), Mr, Mc) : Mc;
+        return (parallel, rowBlock, (m + rowBlock - 1) / rowBlock);
+    }
+
+    private static void RowBlocks(
+        int m, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a, double[] packedB, int bOffset,
+        double beta, double[] c, int cOffset, int ldc, bool parallel, int rowBlock, int rowBlocks)
+    {
+        if (parallel)
+        {
+            Parallel.For(0, rowBlocks, block => RowBlock(
+                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                packedB, bOffset, beta, c, cOffset, ldc));
+            return;
+        }
+        for (int block = 0; block < rowBlocks; block++)
+        {
+            RowBlock(
+                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                packedB, bOffset, beta, c, cOffset, ldc);
         }
     }
 

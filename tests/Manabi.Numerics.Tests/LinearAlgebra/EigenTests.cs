@@ -125,6 +125,13 @@ public class EigenTests
     [InlineData(64, 5)]
     [InlineData(200, 6)]
     [InlineData(257, 7)]
+    // Around the blocked back-transformation's threshold (160) and its 64-reflector blocks and 96-row chunks: a last
+    // block of one reflector, a single chunk, a short last chunk.
+    [InlineData(159, 8)]
+    [InlineData(160, 9)]
+    [InlineData(195, 10)]
+    [InlineData(193, 11)]
+    [InlineData(289, 12)]
     public void SymmetricRandomMatricesAreDecomposed(int n, int seed)
     {
         AssertValidDecomposition(RandomSymmetric(n, seed));

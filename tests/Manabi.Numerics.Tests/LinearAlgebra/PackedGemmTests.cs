@@ -53,19 +53,31 @@ public class PackedGemmTests
                         }
                     }
 
-                    PackedGemm.Multiply(m, n, k, alpha, a, b, beta, c, cOffset, ldc);
-
-                    for (int i = 0; i < c.Length; i++)
+                    // The general product, and B packed beforehand (as the back-transformation shares it), also on one thread.
+                    var original = (double[])c.Clone();
+                    PackedRight packed = PackedGemm.PackRight(k, n, b);
+                    var variants = new (string Name, Action<double[]> Run)[]
                     {
-                        bool inside = i >= cOffset && (i - cOffset) / ldc < m && (i - cOffset) % ldc < n;
-                        if (!inside)
+                        ("general", target => PackedGemm.Multiply(m, n, k, alpha, a, b, beta, target, cOffset, ldc)),
+                        ("packed B", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc)),
+                        ("packed B, one thread", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc, allowParallel: false)),
+                    };
+                    foreach ((string name, Action<double[]> run) in variants)
+                    {
+                        c = (double[])original.Clone();
+                        run(c);
+                        for (int i = 0; i < c.Length; i++)
                         {
-                            // Padding between rows is left alone.
-                            Assert.True(c[i].Equals(expected[i]), $"padding {i} changed ({transposeA}, {transposeB})");
-                            continue;
+                            bool inside = i >= cOffset && (i - cOffset) / ldc < m && (i - cOffset) % ldc < n;
+                            if (!inside)
+                            {
+                                // Padding between rows is left alone.
+                                Assert.True(c[i].Equals(expected[i]), $"padding {i} changed ({name}, {transposeA}, {transposeB})");
+                                continue;
+                            }
+                            Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * k,
+                                $"{name}: C[{(i - cOffset) / ldc}, {(i - cOffset) % ldc}] = {c[i]:R}, expected {expected[i]:R} (Aᵀ {transposeA}, Bᵀ {transposeB}, α {alpha}, β {beta})");
                         }
-                        Assert.True(Math.Abs(c[i] - expected[i]) <= 1e-12 * k,
-                            $"C[{(i - cOffset) / ldc}, {(i - cOffset) % ldc}] = {c[i]:R}, expected {expected[i]:R} (Aᵀ {transposeA}, Bᵀ {transposeB}, α {alpha}, β {beta})");
                     }
                 }
             }
