@@ -228,9 +228,16 @@ public sealed partial class WordPieceTokenizer
     /// </summary>
     private sealed class PaddedRowEncoder
     {
-        /// <summary>Rows per chunk: small enough that the last chunks balance the threads' finish times, large
-        /// enough that claiming one (an interlocked add) costs nothing next to encoding its rows.</summary>
-        private const int RowsPerChunk = 64;
+        /// <summary>
+        /// The most rows per chunk (about 70 µs of BERT-sized text): small enough that the last chunks even out the
+        /// threads' finish times, large enough that claiming one (an interlocked add) costs nothing next to its rows.
+        /// </summary>
+        private const int MaxRowsPerChunk = 64;
+
+        /// <summary>Smaller batches still get this many chunks per core, so that they are balanced too.</summary>
+        private const int MinChunksPerCore = 16;
+
+        private readonly int _rowsPerChunk;
 
         private readonly WordPieceTokenizer _tokenizer;
         private readonly IReadOnlyList<string> _texts;
@@ -252,7 +259,9 @@ public sealed partial class WordPieceTokenizer
             _rowLength = rowLength;
             _padId = padId;
             _addSpecialTokens = addSpecialTokens;
-            ChunkCount = (texts.Count + RowsPerChunk - 1) / RowsPerChunk;
+            // Independent of the thread count, so that one thread runs exactly the chunks that several share.
+            _rowsPerChunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * MinChunksPerCore), 1, MaxRowsPerChunk);
+            ChunkCount = (texts.Count + _rowsPerChunk - 1) / _rowsPerChunk;
         }
 
         public int ChunkCount { get; }
@@ -267,8 +276,8 @@ public sealed partial class WordPieceTokenizer
             int chunk;
             while ((chunk = Interlocked.Increment(ref _nextChunk)) < ChunkCount)
             {
-                int first = chunk * RowsPerChunk;
-                longest = Math.Max(longest, EncodeRows(first, Math.Min(first + RowsPerChunk, _texts.Count)));
+                int first = chunk * _rowsPerChunk;
+                longest = Math.Max(longest, EncodeRows(first, Math.Min(first + _rowsPerChunk, _texts.Count)));
             }
             int seen;
             while (longest > (seen = Volatile.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, longest, seen) != seen)

@@ -102,12 +102,13 @@ public class BehaviourTests
     }
 
     [Theory]
-    [InlineData(32, 0, true)]
-    [InlineData(128, 7, false)]
-    public void BatchToIdsGivesTheSameMatricesOnOneThreadAndOnEveryCore(int rowLength, int padId, bool addSpecialTokens)
+    [InlineData(3000, 32, 0, true)]
+    [InlineData(3000, 128, 7, false)]
+    [InlineData(37, 16, 0, true)]
+    public void BatchToIdsGivesTheSameMatricesOnOneThreadAndOnEveryCore(int count, int rowLength, int padId, bool addSpecialTokens)
     {
-        // More rows than one chunk per thread, so that every thread claims several chunks.
-        var texts = TrainingCorpus.HeldOut.Take(3000).ToList();
+        // 3,000 rows make many full chunks per thread; 37 make chunks of one row.
+        var texts = TrainingCorpus.HeldOut.Take(count).ToList();
         int[] Run(int threads, out int[] mask, out int longest)
         {
             var ids = Enumerable.Repeat(-5, texts.Count * rowLength).ToArray();
