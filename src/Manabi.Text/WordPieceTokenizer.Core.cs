@@ -237,8 +237,6 @@ public sealed partial class WordPieceTokenizer
         /// <summary>Smaller batches still get this many chunks per core, so that they are balanced too.</summary>
         private const int MinChunksPerCore = 16;
 
-        private readonly int _rowsPerChunk;
-
         private readonly WordPieceTokenizer _tokenizer;
         private readonly IReadOnlyList<string> _texts;
         private readonly int[] _ids;
@@ -246,6 +244,7 @@ public sealed partial class WordPieceTokenizer
         private readonly int _rowLength;
         private readonly int _padId;
         private readonly bool _addSpecialTokens;
+        private readonly int _rowsPerChunk;
         private int _nextChunk = -1;
         private int _longest;
 
@@ -264,6 +263,7 @@ public sealed partial class WordPieceTokenizer
             ChunkCount = (texts.Count + _rowsPerChunk - 1) / _rowsPerChunk;
         }
 
+        /// <summary>How many chunks the rows make; no more threads than this can be busy.</summary>
         public int ChunkCount { get; }
 
         /// <summary>The longest row written so far.</summary>
@@ -279,6 +279,7 @@ public sealed partial class WordPieceTokenizer
                 int first = chunk * _rowsPerChunk;
                 longest = Math.Max(longest, EncodeRows(first, Math.Min(first + _rowsPerChunk, _texts.Count)));
             }
+            // Publish this thread's longest row: retry only while another thread raced in a smaller one.
             int seen;
             while (longest > (seen = Volatile.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, longest, seen) != seen)
             {
