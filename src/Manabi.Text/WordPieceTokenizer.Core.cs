@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Manabi.Text;
 
 public sealed partial class WordPieceTokenizer
@@ -175,45 +173,134 @@ public sealed partial class WordPieceTokenizer
     /// tokens, cut to <paramref name="rowLength"/> (its end dropped) and padded with <paramref name="padId"/>.
     /// Returns the longest row actually used, so that callers can trim.
     /// </summary>
+    /// <param name="texts">The texts, one per row.</param>
+    /// <param name="ids">Receives the token ids, row i at <c>i * rowLength</c>.</param>
+    /// <param name="attentionMask">Receives 1 for each token and 0 for each pad, laid out as <paramref name="ids"/>.</param>
+    /// <param name="rowLength">The row length: longer encodings are cut, shorter ones padded.</param>
+    /// <param name="padId">The id written after each row's tokens.</param>
+    /// <param name="addSpecialTokens">Whether to add [CLS] and [SEP] (when the tokenizer has a post-processor).</param>
+    /// <param name="maxDegreeOfParallelism">
+    /// How many threads may encode at once: -1 (the default) for every core, 1 for the calling thread alone (the
+    /// same code and output, e.g. a single-thread baseline); more than <see cref="Environment.ProcessorCount"/> is
+    /// capped to it.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <paramref name="rowLength"/> has no room for the special tokens, or <paramref name="maxDegreeOfParallelism"/>
+    /// is 0 or below -1.
+    /// </exception>
+    /// <exception cref="ArgumentException">The matrices hold fewer than <c>texts.Count * rowLength</c> entries.</exception>
     public int EncodeBatchToIds(IReadOnlyList<string> texts, int[] ids, int[] attentionMask, int rowLength, int padId = 0,
-        bool addSpecialTokens = true)
+        bool addSpecialTokens = true, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(ids);
         ArgumentNullException.ThrowIfNull(attentionMask);
         ArgumentOutOfRangeException.ThrowIfLessThan(rowLength, addSpecialTokens && PostProcessor is not null ? 2 : 0);
+        if (maxDegreeOfParallelism is 0 or < -1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism,
+                "must be -1 (every core) or a positive number of threads");
+        }
         long needed = (long)texts.Count * rowLength;
         if (ids.Length < needed || attentionMask.Length < needed)
         {
             throw new ArgumentException($"the matrices must hold {needed} entries ({texts.Count} rows of {rowLength})", nameof(ids));
         }
-        int longest = 0;
-        var tokenizer = WithTruncation(new TruncationOptions(rowLength));
-        Parallel.ForEach(Partitioner.Create(0, texts.Count, Math.Max(1, texts.Count / (Environment.ProcessorCount * 8))), () => 0,
-            (range, _, localLongest) =>
+        var rows = new PaddedRowEncoder(WithTruncation(new TruncationOptions(rowLength)), texts, ids, attentionMask, rowLength,
+            padId, addSpecialTokens);
+        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
+        threads = Math.Min(threads, rows.ChunkCount);
+        if (threads <= 1)
+        {
+            rows.Work();
+        }
+        else
+        {
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => rows.Work());
+        }
+        return rows.Longest;
+    }
+
+    /// <summary>
+    /// The shared state of one <see cref="EncodeBatchToIds"/> call. Each thread runs <see cref="Work"/>, which claims
+    /// small chunks of consecutive rows until none is left, so that one thread alone runs exactly the same code as
+    /// several, and threads that start late or are slowed by other load leave no long tail to the others.
+    /// </summary>
+    private sealed class PaddedRowEncoder
+    {
+        /// <summary>
+        /// The most rows per chunk (about 70 µs of BERT-sized text): small enough that the last chunks even out the
+        /// threads' finish times, large enough that claiming one (an interlocked add) costs nothing next to its rows.
+        /// </summary>
+        private const int MaxRowsPerChunk = 64;
+
+        /// <summary>Smaller batches still get this many chunks per core, so that they are balanced too.</summary>
+        private const int MinChunksPerCore = 16;
+
+        private readonly WordPieceTokenizer _tokenizer;
+        private readonly IReadOnlyList<string> _texts;
+        private readonly int[] _ids;
+        private readonly int[] _attentionMask;
+        private readonly int _rowLength;
+        private readonly int _padId;
+        private readonly bool _addSpecialTokens;
+        private readonly int _rowsPerChunk;
+        private int _nextChunk = -1;
+        private int _longest;
+
+        public PaddedRowEncoder(WordPieceTokenizer tokenizer, IReadOnlyList<string> texts, int[] ids, int[] attentionMask,
+            int rowLength, int padId, bool addSpecialTokens)
+        {
+            _tokenizer = tokenizer;
+            _texts = texts;
+            _ids = ids;
+            _attentionMask = attentionMask;
+            _rowLength = rowLength;
+            _padId = padId;
+            _addSpecialTokens = addSpecialTokens;
+            // Independent of the thread count, so that one thread runs exactly the chunks that several share.
+            _rowsPerChunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * MinChunksPerCore), 1, MaxRowsPerChunk);
+            ChunkCount = (texts.Count + _rowsPerChunk - 1) / _rowsPerChunk;
+        }
+
+        /// <summary>How many chunks the rows make; no more threads than this can be busy.</summary>
+        public int ChunkCount { get; }
+
+        /// <summary>The longest row written so far.</summary>
+        public int Longest => Volatile.Read(ref _longest);
+
+        /// <summary>Encodes chunks until every chunk is claimed.</summary>
+        public void Work()
+        {
+            int longest = 0;
+            int chunk;
+            while ((chunk = Interlocked.Increment(ref _nextChunk)) < ChunkCount)
             {
-                for (int i = range.Item1; i < range.Item2; i++)
-                {
-                    var row = ids.AsSpan(i * rowLength, rowLength);
-                    int n = tokenizer.EncodeToIds(texts[i], row, addSpecialTokens);
-                    row[n..].Fill(padId);
-                    var mask = attentionMask.AsSpan(i * rowLength, rowLength);
-                    mask[..n].Fill(1);
-                    mask[n..].Clear();
-                    localLongest = Math.Max(localLongest, n);
-                }
-                return localLongest;
-            },
-            localLongest =>
+                int first = chunk * _rowsPerChunk;
+                longest = Math.Max(longest, EncodeRows(first, Math.Min(first + _rowsPerChunk, _texts.Count)));
+            }
+            // Publish this thread's longest row: retry only while another thread raced in a smaller one.
+            int seen;
+            while (longest > (seen = Volatile.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, longest, seen) != seen)
             {
-                int seen;
-                do
-                {
-                    seen = longest;
-                }
-                while (localLongest > seen && Interlocked.CompareExchange(ref longest, localLongest, seen) != seen);
-            });
-        return longest;
+            }
+        }
+
+        private int EncodeRows(int first, int end)
+        {
+            int longest = 0;
+            for (int i = first; i < end; i++)
+            {
+                var row = _ids.AsSpan(i * _rowLength, _rowLength);
+                int n = _tokenizer.EncodeToIds(_texts[i], row, _addSpecialTokens);
+                row[n..].Fill(_padId);
+                var mask = _attentionMask.AsSpan(i * _rowLength, _rowLength);
+                mask[..n].Fill(1);
+                mask[n..].Clear();
+                longest = Math.Max(longest, n);
+            }
+            return longest;
+        }
     }
 
     /// <summary>

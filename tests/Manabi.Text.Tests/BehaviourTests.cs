@@ -101,6 +101,67 @@ public class BehaviourTests
         Assert.Equal(expected, ids.AsSpan(7 * 64, expected.Count).ToArray());
     }
 
+    [Theory]
+    [InlineData(3000, 32, 0, true)]
+    [InlineData(3000, 128, 7, false)]
+    [InlineData(37, 16, 0, true)]
+    public void BatchToIdsGivesTheSameMatricesOnOneThreadAndOnEveryCore(int count, int rowLength, int padId, bool addSpecialTokens)
+    {
+        // 3,000 rows make many full chunks per thread; 37 make chunks of one row.
+        var texts = TrainingCorpus.HeldOut.Take(count).ToList();
+        int[] Run(int threads, out int[] mask, out int longest)
+        {
+            var ids = Enumerable.Repeat(-5, texts.Count * rowLength).ToArray();
+            mask = Enumerable.Repeat(-5, texts.Count * rowLength).ToArray();
+            longest = Golden.Uncased.EncodeBatchToIds(texts, ids, mask, rowLength, padId, addSpecialTokens, threads);
+            return ids;
+        }
+        var oneIds = Run(1, out var oneMask, out int oneLongest);
+        var allIds = Run(-1, out var allMask, out int allLongest);
+        var fourIds = Run(4, out var fourMask, out int fourLongest);
+        Assert.Equal(oneIds, allIds);
+        Assert.Equal(oneMask, allMask);
+        Assert.Equal(oneIds, fourIds);
+        Assert.Equal(oneMask, fourMask);
+        Assert.Equal(oneLongest, allLongest);
+        Assert.Equal(oneLongest, fourLongest);
+        var truncated = Golden.Uncased.WithTruncation(new TruncationOptions(rowLength));
+        int expectedLongest = 0;
+        for (int i = 0; i < texts.Count; i++)
+        {
+            var expected = truncated.Encode(texts[i], addSpecialTokens).Ids;
+            expectedLongest = Math.Max(expectedLongest, expected.Count);
+            var row = oneIds.AsSpan(i * rowLength, rowLength);
+            Assert.Equal(expected, row[..expected.Count].ToArray());
+            Assert.True(row[expected.Count..].IndexOfAnyExcept(padId) < 0, $"row {i} is not padded with {padId}");
+            var mask = oneMask.AsSpan(i * rowLength, rowLength);
+            Assert.True(mask[..expected.Count].IndexOfAnyExcept(1) < 0 && mask[expected.Count..].IndexOfAnyExcept(0) < 0,
+                $"row {i} has a wrong attention mask");
+        }
+        Assert.Equal(expectedLongest, oneLongest);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2)]
+    [InlineData(int.MinValue)]
+    public void BatchToIdsRejectsAnImpossibleDegreeOfParallelism(int threads)
+    {
+        var ids = new int[16];
+        var mask = new int[16];
+        var error = Assert.ThrowsAny<ArgumentException>(() => Golden.Uncased.EncodeBatchToIds(["a b"], ids, mask, 16,
+            maxDegreeOfParallelism: threads));
+        Assert.Equal("maxDegreeOfParallelism", error.ParamName);
+        Assert.Contains("maxDegreeOfParallelism", error.Message);
+    }
+
+    [Fact]
+    public void BatchToIdsOfNoTextsWritesNothing()
+    {
+        Assert.Equal(0, Golden.Uncased.EncodeBatchToIds([], [], [], 8));
+        Assert.Equal(0, Golden.Uncased.EncodeBatchToIds([], [], [], 8, maxDegreeOfParallelism: 1));
+    }
+
     [Fact]
     public void LikelihoodScoringTrainsAUsableVocabulary()
     {

@@ -106,23 +106,10 @@ public class TokenizerThroughputBenchmarks
 
     private const int RowLength = 128;
 
-    [Benchmark(Description = "Manabi padded rows, 1 thread (batch baseline)")]
-    public int ManabiRowsSingleThread()
-    {
-        var tokenizer = _manabi.WithTruncation(new TruncationOptions(RowLength));
-        int longest = 0;
-        for (int i = 0; i < _lines.Length; i++)
-        {
-            var row = _batchIds.AsSpan(i * RowLength, RowLength);
-            int n = tokenizer.EncodeToIds(_lines[i], row);
-            row[n..].Clear();
-            var mask = _batchMask.AsSpan(i * RowLength, RowLength);
-            mask[..n].Fill(1);
-            mask[n..].Clear();
-            longest = Math.Max(longest, n);
-        }
-        return longest;
-    }
+    // The batch baseline is the batch method itself held to the calling thread: same code, same output.
+    [Benchmark(Description = "Manabi EncodeBatchToIds, padded rows, 1 thread (batch baseline)")]
+    public int ManabiRowsSingleThread() =>
+        _manabi.EncodeBatchToIds(_lines, _batchIds, _batchMask, RowLength, maxDegreeOfParallelism: 1);
 
     [Benchmark(Description = "Manabi EncodeBatchToIds, padded rows, all cores")]
     public int ManabiBatch() => _manabi.EncodeBatchToIds(_lines, _batchIds, _batchMask, RowLength);
