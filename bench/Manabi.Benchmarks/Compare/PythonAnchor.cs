@@ -44,3 +44,68 @@ public static class PythonAnchor
         return JsonDocument.Parse(last).RootElement.Clone();
     }
 }
+
+/// <summary>
+/// A long-lived anchor process in a serving mode (e.g. <c>numerics_anchor.py eigh-serve</c>): each <see cref="RunOnceAsync"/>
+/// asks it for one timed run, so the harness can alternate its own runs with the peer's and let drift in the host's
+/// speed hit both sides alike.
+/// </summary>
+public sealed class PythonAnchorServer : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly string script;
+
+    private PythonAnchorServer(Process process, string script)
+    {
+        this.process = process;
+        this.script = script;
+    }
+
+    public static PythonAnchorServer Start(string script, params string[] arguments)
+    {
+        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var start = new ProcessStartInfo(python)
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
+        };
+        start.ArgumentList.Add(Path.Combine(PythonAnchor.AnchorsFolder, script));
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+        return new PythonAnchorServer(Process.Start(start) ?? throw new InvalidOperationException("could not start " + python), script);
+    }
+
+    /// <summary>One timed run of the peer, in seconds.</summary>
+    public async Task<double> RunOnceAsync()
+    {
+        await process.StandardInput.WriteLineAsync("run");
+        await process.StandardInput.FlushAsync();
+        string? line = await process.StandardOutput.ReadLineAsync();
+        return double.Parse(line ?? throw new InvalidOperationException($"{script} exited early"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Ends the session and returns the anchor's summary line (versions, BLAS, checksum).</summary>
+    public async Task<JsonElement> QuitAsync()
+    {
+        await process.StandardInput.WriteLineAsync("quit");
+        await process.StandardInput.FlushAsync();
+        string stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({process.ExitCode})");
+        }
+        return JsonDocument.Parse(stdout.Trim().Split('\n')[^1]).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+}
