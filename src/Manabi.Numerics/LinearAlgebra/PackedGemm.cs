@@ -18,7 +18,7 @@ internal readonly record struct StridedMatrix(double[] Data, int Offset, int Row
     public static StridedMatrix Transposed(double[] data, int offset, int ld) => new(data, offset, 1, ld);
 }
 
-/// <summary>A right-hand factor B (<paramref name="Rows"/>×<paramref name="Columns"/>) packed by <see cref="PackedGemm.PackRight"/>.</summary>
+/// <summary>A right-hand factor B (<paramref name="Rows"/>×<paramref name="Columns"/>) packed by <see cref="PackedGemm.PackRight(int, int, StridedMatrix)"/>.</summary>
 /// <param name="Data">The packed panels, from <paramref name="Offset"/> (64-byte aligned).</param>
 /// <param name="Offset">Where the panels start.</param>
 /// <param name="Rows">k, the inner dimension.</param>
@@ -107,12 +107,31 @@ internal static class PackedGemm
     /// </summary>
     public static PackedRight PackRight(int k, int n, StridedMatrix b)
     {
+        (double[] data, int offset) = AlignedBuffer(PackedRightLength(k, n));
+        return PackRight(k, n, b, data, offset);
+    }
+
+    /// <summary>
+    /// Doubles that <see cref="PackRight(int, int, StridedMatrix, double[], int)"/> writes for a k×n factor, rounded up
+    /// to a whole number of cache lines so that consecutive packs into one buffer stay 64-byte aligned.
+    /// </summary>
+    public static int PackedRightLength(int k, int n)
+    {
         long length = 0;
         for (int jc = 0; jc < n; jc += Nc)
         {
             length += (long)k * RoundUp(Math.Min(Nc, n - jc), Nr);
         }
-        (double[] data, int offset) = AlignedBuffer(checked((int)length));
+        return checked((int)RoundUp((int)length, AlignDoubles));
+    }
+
+    /// <summary>
+    /// <see cref="PackRight(int, int, StridedMatrix)"/> into <paramref name="destination"/> from
+    /// <paramref name="offset"/> (<see cref="PackedRightLength"/> doubles), for callers that pack many factors into one
+    /// buffer instead of allocating (and page-faulting in) a fresh one for each.
+    /// </summary>
+    public static PackedRight PackRight(int k, int n, StridedMatrix b, double[] destination, int offset)
+    {
         int blockOffset = offset;
         for (int jc = 0; jc < n; jc += Nc)
         {
@@ -120,14 +139,19 @@ internal static class PackedGemm
             for (int pc = 0; pc < k; pc += Kc)
             {
                 int kc = Math.Min(Kc, k - pc);
-                PackB(b, pc, kc, jc, nc, data, blockOffset);
+                PackB(b, pc, kc, jc, nc, destination, blockOffset);
                 blockOffset += kc * RoundUp(nc, Nr);
             }
         }
-        return new PackedRight(data, offset, k, n);
+        return new PackedRight(destination, offset, k, n);
     }
 
-    /// <summary>C[m×b.Columns] ← β·C + α·A[m×b.Rows]·B with B packed beforehand by <see cref="PackRight"/>.</summary>
+    /// <summary>The offset in <paramref name="buffer"/> from which it is 64-byte aligned, while it does not move.</summary>
+    /// <remarks>Arrays of the large-object heap are not moved unless compaction of that heap is asked for; if one
+    /// is, the products stay correct, only slower.</remarks>
+    public static int AlignedStart(double[] buffer) => AlignedOffset(buffer);
+
+    /// <summary>C[m×b.Columns] ← β·C + α·A[m×b.Rows]·B with B packed beforehand by <see cref="PackRight(int, int, StridedMatrix)"/>.</summary>
     /// <remarks>β must be 0 or 1, as in the other overload.</remarks>
     public static void Multiply(
         int m, double alpha, StridedMatrix a, PackedRight b, double beta, double[] c, int cOffset, int ldc, bool allowParallel = true)
@@ -211,7 +235,8 @@ internal static class PackedGemm
         return (cached, AlignedOffset(cached));
     }
 
-    private const int AlignDoubles = 8;
+    /// <summary>Doubles in one 64-byte cache line: the slack a buffer needs to be aligned inside.</summary>
+    public const int AlignDoubles = 8;
 
     private static (double[] Buffer, int Offset) AlignedBuffer(int length)
     {

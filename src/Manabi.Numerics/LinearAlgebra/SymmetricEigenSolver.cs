@@ -607,28 +607,49 @@ internal static class SymmetricEigenSolver
         bool parallel = n >= ParallelThreshold && Environment.ProcessorCount > 1;
 
         // Per block: Yᵀ (row j = reflector first+j on columns first+1.., zero left of its leading 1) and TᵀYᵀ.
+        // All of them are packed into one pooled buffer: fresh arrays for them (16 MB at n = 1000) cost more in
+        // zeroing and page faults than forming T and TᵀYᵀ does.
         var packedY = new PackedRight[blocks];
         var packedFolded = new PackedRight[blocks];
+        var packedStart = new int[blocks + 1];
+        for (int block = 0; block < blocks; block++)
+        {
+            int count = Math.Min(ReflectorBlock, reflectors - block * ReflectorBlock);
+            int length = n - block * ReflectorBlock - 1;
+            packedStart[block + 1] = packedStart[block]
+                + PackedGemm.PackedRightLength(length, count) + PackedGemm.PackedRightLength(count, length);
+        }
+        double[] packed = ArrayPool<double>.Shared.Rent(packedStart[blocks] + PackedGemm.AlignDoubles);
+        int packedOffset = PackedGemm.AlignedStart(packed);
+
         void PrepareBlock(int block)
         {
             int first = block * ReflectorBlock;
             int count = Math.Min(ReflectorBlock, reflectors - first);
             int length = n - first - 1;
-            var yt = new double[count * length];
+            var pool = ArrayPool<double>.Shared;
+            double[] yt = pool.Rent(count * length);
             for (int j = 0; j < count; j++)
             {
                 int k = first + j;
+                Array.Clear(yt, j * length, j);
                 Array.Copy(a, k * n + k + 1, yt, j * length + j, n - k - 1);
             }
-            var t = new double[count * count];
+            double[] t = pool.Rent(count * count);
+            Array.Clear(t, 0, count * count);
             FormTriangularFactor(yt, tau, first, count, length, t);
-            var tyt = new double[count * length];
+            double[] tyt = pool.Rent(count * length);
             PackedGemm.Multiply(
                 count, length, count, 1.0, StridedMatrix.Transposed(t, 0, count), StridedMatrix.RowMajor(yt, 0, length),
                 0.0, tyt, 0, length, allowParallel: false);
             // Packed once here rather than by every chunk's product.
-            packedY[block] = PackedGemm.PackRight(length, count, StridedMatrix.Transposed(yt, 0, length));
-            packedFolded[block] = PackedGemm.PackRight(count, length, StridedMatrix.RowMajor(tyt, 0, length));
+            int offset = packedOffset + packedStart[block];
+            packedY[block] = PackedGemm.PackRight(length, count, StridedMatrix.Transposed(yt, 0, length), packed, offset);
+            offset += PackedGemm.PackedRightLength(length, count);
+            packedFolded[block] = PackedGemm.PackRight(count, length, StridedMatrix.RowMajor(tyt, 0, length), packed, offset);
+            pool.Return(yt);
+            pool.Return(t);
+            pool.Return(tyt);
         }
 
         void TransformChunk(int chunk)
@@ -671,6 +692,7 @@ internal static class SymmetricEigenSolver
                 TransformChunk(chunk);
             }
         }
+        ArrayPool<double>.Shared.Return(packed);
     }
 
     /// <summary>

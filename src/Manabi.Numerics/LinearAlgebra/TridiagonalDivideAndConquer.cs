@@ -250,24 +250,31 @@ internal static class TridiagonalDivideAndConquer
 
         // The large work arrays are pooled: fresh ones would be zeroed and page-faulted in at every merge.
         var pool = ArrayPool<double>.Shared;
+        // The gathers and the final scatter move O(k·size) memory each, serially several milliseconds at the top
+        // merge, where the other core would otherwise wait: large merges share them out by rows.
+        bool parallel = size >= ParallelSplit;
         double[] coefficients = pool.Rent(k * k);
-        for (int i = 0; i < k; i++)
+        ForRows(k, parallel, i =>
         {
             for (int r = 0; r < k; r++)
             {
                 coefficients[i * k + r] = u[i * k + grouped[r]];
             }
-        }
+        });
         double[] top = pool.Rent(topCount * leftSize);
-        for (int r = 0; r < topCount; r++)
-        {
-            Array.Copy(zt, (start + kept[grouped[r]]) * n + start, top, r * leftSize, leftSize);
-        }
         double[] bottom = pool.Rent(bottomCount * rightSize);
-        for (int r = 0; r < bottomCount; r++)
+        ForRows(topCount + bottomCount, parallel, r =>
         {
-            Array.Copy(zt, (start + kept[grouped[bottomBegin + r]]) * n + start + leftSize, bottom, r * rightSize, rightSize);
-        }
+            if (r < topCount)
+            {
+                Array.Copy(zt, (start + kept[grouped[r]]) * n + start, top, r * leftSize, leftSize);
+            }
+            else
+            {
+                r -= topCount;
+                Array.Copy(zt, (start + kept[grouped[bottomBegin + r]]) * n + start + leftSize, bottom, r * rightSize, rightSize);
+            }
+        });
         double[] product = pool.Rent(k * size);
         PackedGemm.Multiply(
             k, leftSize, topCount, 1.0, StridedMatrix.RowMajor(coefficients, 0, k), StridedMatrix.RowMajor(top, 0, leftSize),
@@ -296,9 +303,9 @@ internal static class TridiagonalDivideAndConquer
             source[k + r] = k + r;
         }
         Array.Sort(finalValues, source);
-        for (int p = 0; p < size; p++)
+        Array.Copy(finalValues, 0, d, start, size);
+        ForRows(size, parallel, p =>
         {
-            d[start + p] = finalValues[p];
             int from = source[p];
             if (from < k)
             {
@@ -308,12 +315,34 @@ internal static class TridiagonalDivideAndConquer
             {
                 Array.Copy(saved, (from - k) * size, zt, (start + p) * n + start, size);
             }
-        }
+        });
         pool.Return(coefficients);
         pool.Return(top);
         pool.Return(bottom);
         pool.Return(product);
         pool.Return(saved);
+    }
+
+    /// <summary>body(0..count−1), in chunks of rows shared out between cores when <paramref name="parallel"/>.</summary>
+    private static void ForRows(int count, bool parallel, Action<int> body)
+    {
+        if (!parallel)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+            return;
+        }
+        const int RowsPerChunk = 32;
+        Parallel.For(0, (count + RowsPerChunk - 1) / RowsPerChunk, chunk =>
+        {
+            int end = Math.Min(count, (chunk + 1) * RowsPerChunk);
+            for (int i = chunk * RowsPerChunk; i < end; i++)
+            {
+                body(i);
+            }
+        });
     }
 
     private static void RotateRows(double[] zt, int first, int second, int length, double c, double s)
@@ -371,12 +400,27 @@ internal static class TridiagonalDivideAndConquer
         {
             product[j] = delta[j * k + j];
         }
-        for (int i = 0; i < k; i++)
+        // product[j] gathers a factor from every row i ≠ j: the columns are independent, so large problems share
+        // them out in ranges, each range passing over every row.
+        void ScaleColumns(int from, int to)
         {
-            double pole = poles[i];
-            int row = i * k;
-            ScaleByRatios(product, delta, row, poles, pole, 0, i);
-            ScaleByRatios(product, delta, row, poles, pole, i + 1, k);
+            for (int i = 0; i < k; i++)
+            {
+                double pole = poles[i];
+                int row = i * k;
+                ScaleByRatios(product, delta, row, poles, pole, from, Math.Min(i, to));
+                ScaleByRatios(product, delta, row, poles, pole, Math.Max(i + 1, from), to);
+            }
+        }
+        if (k >= 256)
+        {
+            const int ColumnsPerRange = 128;
+            Parallel.For(0, (k + ColumnsPerRange - 1) / ColumnsPerRange,
+                range => ScaleColumns(range * ColumnsPerRange, Math.Min(k, (range + 1) * ColumnsPerRange)));
+        }
+        else
+        {
+            ScaleColumns(0, k);
         }
         var adjusted = new double[k];
         for (int j = 0; j < k; j++)

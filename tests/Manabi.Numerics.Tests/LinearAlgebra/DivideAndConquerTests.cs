@@ -11,7 +11,8 @@ public class DivideAndConquerTests
 {
     private const double Eps = 2.220446049250313e-16;
 
-    // Around the QL leaf size (25), the blocked back-transformation threshold (400) and its 128-reflector blocks.
+    // Around the QL leaf size (25), the blocked back-transformation threshold (400) and its 128-reflector blocks; from
+    // 300 up the top merges also share their gathers, scatter and Löwner product out between cores (k ≥ 256).
     public static TheoryData<int> RandomSizes() => [1, 2, 3, 25, 26, 27, 51, 100, 300, 399, 400, 401, 700];
 
     [Theory]

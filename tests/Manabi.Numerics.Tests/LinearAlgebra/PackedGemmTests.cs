@@ -84,6 +84,38 @@ public class PackedGemmTests
         }
     }
 
+    [Theory]
+    [InlineData(937, 61, 61, 937)]
+    [InlineData(5, 3, 300, 17)]
+    [InlineData(64, 2100, 33, 7)]
+    public void FactorsPackedBackToBackInOneBufferMatchTheirOwnPacks(int k1, int n1, int k2, int n2)
+    {
+        // As the back-transformation packs every reflector block into one pooled buffer: each pack starts where the
+        // previous one's PackedRightLength ends, and must give the same products as a pack of its own.
+        var random = new Random(k1 + n1 * 7 + k2 * 31 + n2);
+        var b1 = RandomArray(random, k1 * n1);
+        var b2 = RandomArray(random, k2 * n2);
+        int length1 = PackedGemm.PackedRightLength(k1, n1);
+        Assert.Equal(0, length1 % PackedGemm.AlignDoubles);
+        var buffer = new double[length1 + PackedGemm.PackedRightLength(k2, n2) + PackedGemm.AlignDoubles + 3];
+        Array.Fill(buffer, double.NaN);
+        int start = PackedGemm.AlignedStart(buffer);
+        PackedRight first = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1), buffer, start);
+        PackedRight second = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2), buffer, start + length1);
+        PackedRight ownFirst = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1));
+        PackedRight ownSecond = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2));
+        foreach ((PackedRight shared, PackedRight own, int k) in new[] { (first, ownFirst, k1), (second, ownSecond, k2) })
+        {
+            int m = 29;
+            var a = RandomArray(random, m * k);
+            var viaShared = new double[m * shared.Columns];
+            var viaOwn = new double[m * shared.Columns];
+            PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), shared, 0.0, viaShared, 0, shared.Columns);
+            PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), own, 0.0, viaOwn, 0, own.Columns);
+            Assert.Equal(viaOwn, viaShared);
+        }
+    }
+
     [Fact]
     public void ConcurrentProductsDoNotShareBuffers()
     {
