@@ -91,20 +91,13 @@ public static class NumericsComparison
             peer[r] = await numpy.RunOnceAsync();
         }
         JsonElement summary = await numpy.QuitAsync();
-        double perRound = Median([.. peer.Zip(manabi, (p, m) => p / m)]);
+        double[] perRound = [.. peer.Zip(manabi, (p, m) => p / m)];
         return Row(string.Create(CultureInfo.InvariantCulture,
-                $"eigh {n} × {n} (values + vectors), {rounds} interleaved rounds: per-round speed-up median {perRound:0.00}× (min {peer.Zip(manabi, (p, m) => p / m).Min():0.00}×)"),
-            summary, "numpy.linalg.eigh", Median(manabi), ours.Values.Sum(), "≥ 1× numpy");
+                $"eigh {n} × {n} (values + vectors), {rounds} interleaved rounds: per-round speed-up median {Stopwatches.Median(perRound):0.00}× (min {perRound.Min():0.00}×)"),
+            summary, "numpy.linalg.eigh", Stopwatches.Median(manabi), ours.Values.Sum(), "≥ 1× numpy");
     }
 
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(400);
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = [.. values.Order()];
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
 
     private static ComparisonRow Row(string task, JsonElement anchor, string what, double oursSeconds, double oursChecksum, string goal)
     {

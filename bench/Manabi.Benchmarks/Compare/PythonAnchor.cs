@@ -24,15 +24,9 @@ public static class PythonAnchor
 
     public static async Task<JsonElement> RunAsync(string script, params string[] arguments)
     {
-        // Debian's interpreter: it is the one with python3-numpy/scipy; a pyenv shim on PATH may lack them.
-        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AnchorsFolder, script));
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + python);
+        var start = StartInfo(script, arguments);
+        start.RedirectStandardError = true;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName);
         string stdout = await process.StandardOutput.ReadToEndAsync();
         string stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -42,6 +36,20 @@ public static class PythonAnchor
         }
         string last = stdout.Trim().Split('\n')[^1];
         return JsonDocument.Parse(last).RootElement.Clone();
+    }
+
+    /// <summary>Debian's python3 running <paramref name="script"/> of bench/anchors, its output redirected.</summary>
+    internal static ProcessStartInfo StartInfo(string script, IEnumerable<string> arguments)
+    {
+        // Debian's interpreter: it is the one with python3-numpy/scipy; a pyenv shim on PATH may lack them.
+        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true };
+        start.ArgumentList.Add(Path.Combine(AnchorsFolder, script));
+        foreach (string a in arguments)
+        {
+            start.ArgumentList.Add(a);
+        }
+        return start;
     }
 }
 
@@ -63,17 +71,9 @@ public sealed class PythonAnchorServer : IAsyncDisposable
 
     public static PythonAnchorServer Start(string script, params string[] arguments)
     {
-        string python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-        var start = new ProcessStartInfo(python)
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = false,
-        };
-        start.ArgumentList.Add(Path.Combine(PythonAnchor.AnchorsFolder, script));
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-        return new PythonAnchorServer(Process.Start(start) ?? throw new InvalidOperationException("could not start " + python), script);
+        var start = PythonAnchor.StartInfo(script, arguments);
+        start.RedirectStandardInput = true;
+        return new PythonAnchorServer(Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName), script);
     }
 
     /// <summary>One timed run of the peer, in seconds.</summary>

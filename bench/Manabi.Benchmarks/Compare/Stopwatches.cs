@@ -18,7 +18,14 @@ public static class Stopwatches
             action();
             times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        Array.Sort(times);
-        return repeats % 2 == 1 ? times[repeats / 2] : (times[repeats / 2 - 1] + times[repeats / 2]) / 2;
+        return Median(times);
+    }
+
+    /// <summary>The median of samples (the mean of the middle two for an even count).</summary>
+    public static double Median(IEnumerable<double> samples)
+    {
+        double[] sorted = [.. samples.Order()];
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 }

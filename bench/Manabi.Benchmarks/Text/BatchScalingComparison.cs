@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Manabi.Benchmarks.Compare;
 using Manabi.Text;
 
 namespace Manabi.Benchmarks.Text;
@@ -61,17 +62,10 @@ internal static class BatchScalingComparison
         Console.WriteLine(Row("EncodeBatchToIds, all cores (ms)", all));
         Console.WriteLine(Row("speed-up per round (1 thread / all cores)", speedUp));
         Console.WriteLine(Row("machine ceiling per round (2 independent 1-thread passes: 2 × alone / together)", ceiling));
-        Console.WriteLine($"speed-up of the medians: {Median(single) / Median(all):F2}×; of the best times: {single.Min() / all.Min():F2}×");
+        Console.WriteLine($"speed-up of the medians: {Stopwatches.Median(single) / Stopwatches.Median(all):F2}×; of the best times: {single.Min() / all.Min():F2}×");
         return 0;
     }
 
     private static string Row(string name, double[] values) =>
-        $"| {name} | {Median(values):F2} | {values.Min():F2} | {values.Max():F2} |";
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = [.. values.Order()];
-        int mid = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
+        $"| {name} | {Stopwatches.Median(values):F2} | {values.Min():F2} | {values.Max():F2} |";
 }
