@@ -48,25 +48,32 @@ internal static class BlockedTridiagonalization
         // Row q of the panel array is vᵀ of panel column q, row nb + q is wᵀ, row 2nb + q vᵀ again, so that
         // [V W] and [W V]ᵀ are both plain strided views of it for the rank-2·nb update.
         var panel = new double[3 * nb * n];
-        var column = new double[n];
+        // The panel's columns as rows (row q = column k0 + q), copied once per panel: gathering each column from
+        // its stride-n storage cost a cache and TLB miss per element.
+        var columns = new double[nb * n];
         // One accumulator per chunk of the symmetric product; the first receives the sum.
         var accumulators = new double[Math.Max(2, 2 * Environment.ProcessorCount)][];
         for (int q = 0; q < accumulators.Length; q++)
         {
             accumulators[q] = new double[n];
         }
-        var coefficients = new double[2 * nb];
+        // [0, 2nb) for the current column, [2nb, 4nb) for the next column's early correction.
+        var coefficients = new double[4 * nb];
 
+        // Each column's product is a few tens of microseconds, so the thread pool's wake-up per product would cost a
+        // third of it; the team's helpers spin between products instead.
+        using var team = n - nb >= ParallelThreshold ? SpinningTeam.Create() : null;
         int k0 = 0;
         for (; n - (k0 + nb) >= Crossover; k0 += nb)
         {
             Array.Clear(panel, 0, 2 * nb * n);
+            CopyPanelColumns(a, n, k0, columns);
             for (int j = 0; j < nb; j++)
             {
-                ReduceColumn(a, n, k0, j, d, e, tau, panel, column, accumulators, coefficients);
+                ReduceColumn(a, n, k0, j, d, e, tau, panel, columns, accumulators, coefficients, team);
             }
             Array.Copy(panel, 0, panel, 2 * nb * n, nb * n);
-            UpdateTrailing(a, n, k0 + nb, panel);
+            UpdateTrailing(a, n, k0 + nb, panel, team);
         }
         return k0;
     }
@@ -78,28 +85,19 @@ internal static class BlockedTridiagonalization
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReduceColumn(
         double[] a, int n, int k0, int j, double[] d, double[] e, double[] tau,
-        double[] panel, double[] column, double[][] accumulators, double[] coefficients)
+        double[] panel, double[] columns, double[][] accumulators, double[] coefficients, SpinningTeam? team)
     {
         int nb = PanelWidth;
         int c = k0 + j;
         int wRows = nb * n;
 
-        // The column (rows c..n−1), gathered from its strided storage and corrected by the earlier panel columns.
-        for (int i = c; i < n; i++)
-        {
-            column[i] = a[i * n + c];
-        }
+        // The column (rows c..n−1) as the panel began, corrected here by the earlier panel columns.
+        var column = columns.AsSpan(j * n, n);
         if (j > 0)
         {
-            // column −= V·W[c, :]ᵀ + W·V[c, :]ᵀ.
-            for (int q = 0; q < j; q++)
-            {
-                coefficients[q] = panel[wRows + q * n + c];
-                coefficients[nb + q] = panel[q * n + c];
-            }
-            var target = column.AsSpan(c, n - c);
-            SubtractRows(target, panel, c, n, j, coefficients.AsSpan(0, j));
-            SubtractRows(target, panel, wRows + c, n, j, coefficients.AsSpan(nb, j));
+            // column −= V·W[c, :]ᵀ + W·V[c, :]ᵀ; the previous column's product already applied panel columns
+            // 0..j−2 (see below), so only the newest one remains.
+            CorrectColumn(columns, j, panel, n, c, j - 1, j, coefficients);
         }
         d[c] = column[c];
 
@@ -115,10 +113,15 @@ internal static class BlockedTridiagonalization
         var v = panel.AsSpan(j * n + start, length);
         if (sigma2 == 0.0)
         {
-            // Already reduced: H = I, v = w = 0, so the panel rows stay zero.
+            // Already reduced: H = I, v = w = 0, so the panel rows stay zero; the next column still needs the early
+            // correction that the product would have carried.
             tau[c] = 0.0;
             e[c] = alpha;
             Array.Clear(a, c * n + start, length);
+            if (j > 0 && j + 1 < nb)
+            {
+                CorrectColumn(columns, j + 1, panel, n, c + 1, 0, j, coefficients.AsSpan(2 * nb));
+            }
             return;
         }
 
@@ -136,14 +139,28 @@ internal static class BlockedTridiagonalization
         v.CopyTo(a.AsSpan(c * n + start, length));
 
         // y = A₂₂v over the trailing block as it was when the panel began (lower triangle only).
-        SymmetricMultiply(a, n, start, panel, j * n, accumulators);
+        // Work the product does not depend on, done by whichever core is free during it: Wᵀv and Vᵀv for the
+        // correction below, and the next column's correction by panel columns 0..j−1 (all but this one).
+        Action<int> alongside = item =>
+        {
+            if (item == 0)
+            {
+                var vPanel = panel.AsSpan(j * n + start, length);
+                DotRows(vPanel, panel, wRows + start, n, j, coefficients.AsSpan(0, j));
+                DotRows(vPanel, panel, start, n, j, coefficients.AsSpan(nb, j));
+            }
+            else
+            {
+                CorrectColumn(columns, j + 1, panel, n, c + 1, 0, j, coefficients.AsSpan(2 * nb));
+            }
+        };
+        int items = j == 0 ? 0 : j + 1 < nb ? 2 : 1;
+        SymmetricMultiply(a, n, start, panel, j * n, accumulators, team, alongside, items);
         var y = accumulators[0].AsSpan(start, length);
 
         // y −= V(Wᵀv) + W(Vᵀv) for the earlier panel columns.
         if (j > 0)
         {
-            DotRows(v, panel, wRows + start, n, j, coefficients.AsSpan(0, j));
-            DotRows(v, panel, start, n, j, coefficients.AsSpan(nb, j));
             SubtractRows(y, panel, start, n, j, coefficients.AsSpan(0, j));
             SubtractRows(y, panel, wRows + start, n, j, coefficients.AsSpan(nb, j));
         }
@@ -158,6 +175,45 @@ internal static class BlockedTridiagonalization
     }
 
     /// <summary>
+    /// Column c, held as row <paramref name="row"/> of <paramref name="columns"/> (entries c..n−1), −= Σ_{q ∈ [from, to)}
+    /// V_q·W_q[c] + W_q·V_q[c].
+    /// </summary>
+    private static void CorrectColumn(
+        double[] columns, int row, double[] panel, int n, int c, int from, int to, Span<double> coefficients)
+    {
+        int count = to - from;
+        if (count <= 0)
+        {
+            return;
+        }
+        int nb = PanelWidth;
+        int wRows = nb * n;
+        for (int q = 0; q < count; q++)
+        {
+            coefficients[q] = panel[wRows + (from + q) * n + c];
+            coefficients[nb + q] = panel[(from + q) * n + c];
+        }
+        var target = columns.AsSpan(row * n + c, n - c);
+        SubtractRows(target, panel, from * n + c, n, count, coefficients[..count]);
+        SubtractRows(target, panel, wRows + from * n + c, n, count, coefficients.Slice(nb, count));
+    }
+
+    /// <summary>columns[q·n + i] ← a[i, k0 + q] for the panel's columns q and rows i ≥ k0 + q.</summary>
+    private static void CopyPanelColumns(double[] a, int n, int k0, double[] columns)
+    {
+        int nb = PanelWidth;
+        for (int i = k0; i < n; i++)
+        {
+            int width = Math.Min(nb, i - k0 + 1);
+            var row = a.AsSpan(i * n + k0, width);
+            for (int q = 0; q < width; q++)
+            {
+                columns[q * n + i] = row[q];
+            }
+        }
+    }
+
+    /// <summary>
     /// accumulators[0][start..n) ← A·v for the symmetric trailing block A = a[start.., start..] (lower triangle read
     /// once, each element serving both the row's dot product and its column's update), v = panel[vOffset + start..].
     /// </summary>
@@ -165,11 +221,17 @@ internal static class BlockedTridiagonalization
     /// Large blocks are cut into more chunks of equal work than there are cores and dealt out dynamically, so a core
     /// that another process holds up delays one chunk rather than half the product.
     /// </remarks>
-    private static void SymmetricMultiply(double[] a, int n, int start, double[] panel, int vOffset, double[][] accumulators)
+    private static void SymmetricMultiply(
+        double[] a, int n, int start, double[] panel, int vOffset, double[][] accumulators, SpinningTeam? team,
+        Action<int> alongside, int alongsideItems)
     {
         int m = n - start;
-        if (m < ParallelThreshold)
+        if (m < ParallelThreshold || team is null)
         {
+            for (int item = 0; item < alongsideItems; item++)
+            {
+                alongside(item);
+            }
             Array.Clear(accumulators[0], start, m);
             SymmetricRows(a, n, start, start, n, panel, vOffset, accumulators[0]);
             return;
@@ -177,14 +239,21 @@ internal static class BlockedTridiagonalization
 
         // Rows start..r cost ∝ (r − start)²: chunk q ends at start + m·√((q+1)/chunks).
         int chunks = accumulators.Length;
-        Parallel.For(0, chunks, q =>
+        // The chunks are owned (each core keeps the same rows from one column to the next, so at m ≲ 700 they are
+        // read from its own L2); the side work goes to whichever core finishes first.
+        team.Run(chunks + alongsideItems, q =>
         {
+            if (q >= chunks)
+            {
+                alongside(q - chunks);
+                return;
+            }
             int begin = ChunkBoundary(start, m, q, chunks);
             int end = ChunkBoundary(start, m, q + 1, chunks);
             // The first accumulator receives every chunk's sum, so all of it starts from zero.
             Array.Clear(accumulators[q], start, (q == 0 ? n : end) - start);
             SymmetricRows(a, n, start, begin, end, panel, vOffset, accumulators[q]);
-        });
+        }, owned: chunks);
         // Chunk q wrote entries start..end_q only.
         for (int q = 1; q < chunks; q++)
         {
@@ -291,7 +360,7 @@ internal static class BlockedTridiagonalization
     /// its four row slices too thin. The blocks are dealt out from the bottom, the widest first, so that the narrow
     /// ones even out the finish.
     /// </remarks>
-    private static void UpdateTrailing(double[] a, int n, int s, double[] panel)
+    private static void UpdateTrailing(double[] a, int n, int s, double[] panel, SpinningTeam? team)
     {
         int nb = PanelWidth;
         int blocks = (n - s + UpdateRowBlock - 1) / UpdateRowBlock;
@@ -305,9 +374,9 @@ internal static class BlockedTridiagonalization
                 1.0, a, r0 * n + s, n, allowParallel: false);
         }
 
-        if (n - s >= ParallelThreshold && Environment.ProcessorCount > 1)
+        if (n - s >= ParallelThreshold && team is not null)
         {
-            Parallel.For(0, blocks, UpdateBlock);
+            team.Run(blocks, UpdateBlock);
             return;
         }
         for (int block = 0; block < blocks; block++)

@@ -85,6 +85,34 @@ public class BlockedTridiagonalizationTests
     }
 
     [Fact]
+    public void BlockDiagonalMatricesMeetReducedColumnsInsideAPanel()
+    {
+        // Two dense blocks, 100 + 200: columns 98 and 99 need no reflector (nothing below row 99 in the first block),
+        // so the panel of columns 96..127 meets τ = 0 after two real reflectors and before more of them, with the
+        // next column's early correction then made outside the parallel product.
+        int n = 300, split = 100;
+        var a = new double[n, n];
+        var first = RandomSymmetric(split, seed: 11);
+        var second = RandomSymmetric(n - split, seed: 12);
+        for (int i = 0; i < n; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                if (i < split && j < split)
+                {
+                    a[i, j] = first[i, j];
+                }
+                else if (i >= split && j >= split)
+                {
+                    a[i, j] = second[i - split, j - split];
+                }
+            }
+        }
+        AssertSameSpectrumAsUnblocked(a);
+        EigenTests.AssertValidDecomposition(a);
+    }
+
+    [Fact]
     public void ZeroAndDiagonalMatricesOfBlockedSize()
     {
         int n = FirstBlocked + 7;
