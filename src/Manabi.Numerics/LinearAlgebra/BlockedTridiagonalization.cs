@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -102,11 +103,8 @@ internal static class BlockedTridiagonalization
         d[c] = column[c];
 
         double alpha = column[c + 1];
-        double sigma2 = 0.0;
-        for (int i = c + 2; i < n; i++)
-        {
-            sigma2 += column[i] * column[i];
-        }
+        var below = column[(c + 2)..];
+        double sigma2 = Dot(below, below);
 
         int start = c + 1;
         int length = n - start;
@@ -132,10 +130,7 @@ internal static class BlockedTridiagonalization
         e[c] = beta;
         tau[c] = tauC;
         v[0] = 1.0;
-        for (int i = 1; i < length; i++)
-        {
-            v[i] = column[start + i] * scale;
-        }
+        TensorPrimitives.Multiply(column.Slice(start + 1, length - 1), scale, v[1..]);
         v.CopyTo(a.AsSpan(c * n + start, length));
 
         // y = A₂₂v over the trailing block as it was when the panel began (lower triangle only).
@@ -168,10 +163,8 @@ internal static class BlockedTridiagonalization
         // w = τy − (τ/2)(τyᵀv)v, so that the reflector's two-sided effect is A − vwᵀ − wvᵀ.
         double half = 0.5 * tauC * tauC * Dot(y, v);
         var w = panel.AsSpan(wRows + j * n + start, length);
-        for (int i = 0; i < length; i++)
-        {
-            w[i] = tauC * y[i] - half * v[i];
-        }
+        TensorPrimitives.Multiply(v, -half, w);
+        TensorPrimitives.MultiplyAdd(y, tauC, w, w);
     }
 
     /// <summary>
