@@ -1,3 +1,4 @@
+using Manabi.Torch.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -89,11 +90,11 @@ public sealed class AttentionBranchNetwork : nn.Module<Tensor, Tensor>
                 $"ABN over {Backbone.Name} expects images of shape (batch, {Backbone.InChannels}, height, width) but got ({string.Join(", ", input.shape)}).", nameof(input));
         }
         using var scope = NewDisposeScope();
-        var features = layer3.call(layer2.call(layer1.call(maxpool.call(act1.call(bn1.call(conv1.call(input)))))));
+        var features = layer3.call(layer2.call(layer1.call(maxpool.call(act1.call(ConvBatchNorm.Forward(conv1, bn1, input))))));
 
-        var attention = nn.functional.relu(bn_att2.call(att_conv.call(bn_att.call(att_layer4.call(features)))));
+        var attention = nn.functional.relu(ConvBatchNorm.Forward(att_conv, bn_att2, bn_att.call(att_layer4.call(features))));
         var attentionLogits = att_conv2.call(attention).mean([2, 3]);
-        var map = nn.functional.sigmoid(bn_att3.call(att_conv3.call(attention)));
+        var map = nn.functional.sigmoid(ConvBatchNorm.Forward(att_conv3, bn_att3, attention));
 
         var weighted = ResidualAttention ? features * (map + 1) : features * map;
         var perceptionLogits = fc.call(layer4.call(weighted).mean([2, 3]));

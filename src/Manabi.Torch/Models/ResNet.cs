@@ -82,13 +82,13 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = act1.call(bn1.call(conv1.call(input)));
-        x = bn2.call(conv2.call(x));
+        var x = act1.call(ConvBatchNorm.Forward(conv1, bn1, input));
+        x = ConvBatchNorm.Forward(conv2, bn2, x);
         if (se is not null)
         {
             x = se.call(x);
         }
-        var shortcut = downsample is null ? input : downsample.call(input);
+        var shortcut = downsample is null ? input : ConvBatchNorm.Forward(downsample, input);
         return act2.call(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
 }
@@ -133,14 +133,14 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = act1.call(bn1.call(conv1.call(input)));
-        x = act2.call(bn2.call(conv2.call(x)));
-        x = bn3.call(conv3.call(x));
+        var x = act1.call(ConvBatchNorm.Forward(conv1, bn1, input));
+        x = act2.call(ConvBatchNorm.Forward(conv2, bn2, x));
+        x = ConvBatchNorm.Forward(conv3, bn3, x);
         if (se is not null)
         {
             x = se.call(x);
         }
-        var shortcut = downsample is null ? input : downsample.call(input);
+        var shortcut = downsample is null ? input : ConvBatchNorm.Forward(downsample, input);
         return act3.call(x.add_(shortcut)).MoveToOuterDisposeScope();
     }
 }
@@ -257,7 +257,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>The stem: convolution, BatchNorm, ReLU and (for ImageNet inputs) max-pool.</summary>
-    public Tensor ForwardStem(Tensor input) => maxpool.call(act1.call(bn1.call(conv1.call(input))));
+    public Tensor ForwardStem(Tensor input) => maxpool.call(act1.call(ConvBatchNorm.Forward(conv1, bn1, input)));
 
     /// <summary>Stage <paramref name="index"/> (0-based) of the four.</summary>
     public Sequential Stage(int index) => index switch
