@@ -49,6 +49,7 @@ public static class VisionModels
         new("abn-resnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on resnet18-small", 28, 1, 10),
         new("abn-seresnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on seresnet18-small", 28, 1, 10),
         new("vit-small28", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 4, width 192, 6 blocks, 3 heads", 28, 1, 10),
+        new("vit-small28-p7", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 7 (16 tokens, ~3× cheaper), width 192, 6 blocks, 3 heads", 28, 1, 10),
     ];
 
     /// <summary>Every named model: the fixed ones, then each named ViT configuration.</summary>
@@ -99,6 +100,8 @@ public static class VisionModels
                 return new AttentionBranchNetwork(SmallResNet(key[4..], k, c), device: device);
             case "vit-small28":
                 return new VisionTransformer(new VisionTransformerConfig(info.Name, size, 4, c, k, 192, 6, 3), device);
+            case "vit-small28-p7":
+                return new VisionTransformer(new VisionTransformerConfig(info.Name, size, 7, c, k, 192, 6, 3), device);
             default:
                 var vit = VisionTransformerConfig.Parse(info.Name, size, c, k);
                 return new VisionTransformer(vit with { Name = info.Name }, device);
