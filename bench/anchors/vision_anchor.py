@@ -2,8 +2,12 @@
 """Times PyTorch (Debian python3-torch) on the same vision architectures as bench/Manabi.Benchmarks/Vision.
 
 Usage: vision_anchor.py MODEL BATCH THREADS TRAIN_STEPS INFER_STEPS
+       vision_anchor.py serve MODEL BATCH THREADS
   MODEL: seresnet18-small | resnet18-small | vit-small28   (28x28x1 inputs, 10 classes)
 Prints one JSON line: {"model", "params", "train_images_per_s", "infer_images_per_s", "torch", "threads", "blas"}.
+serve: interleaved timing. After a warm-up, each line "train" or "infer" on stdin times one step and prints its
+  seconds; "quit" prints the JSON line (rates from the median step) and exits. The .NET harness alternates these
+  with its own steps, so that drift in the host's speed hits both sides alike.
 The architectures mirror Manabi.Torch's: ResNet-18 layout with a 3x3 stem, no max-pool, widths 32/64/128/256,
 SE (timm SEModule, make_divisible(c/16, 8)) on the residual branch; ViT patch 4, width 192, 6 blocks, 3 heads,
 one qkv Linear, pre-norm, LayerNorm eps 1e-6, class token. Training = forward, cross-entropy (label smoothing
@@ -119,48 +123,90 @@ class SmallViT(nn.Module):
         return self.head(self.norm(self.blocks(x))[:, 0])
 
 
-def main() -> None:
-    name, batch, threads, train_steps, infer_steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    torch.set_num_threads(threads)
+def build(name):
     torch.manual_seed(0)
-    model = {"seresnet18-small": lambda: SmallResNet(True), "resnet18-small": lambda: SmallResNet(False), "vit-small28": SmallViT}[name]()
+    return {"seresnet18-small": lambda: SmallResNet(True), "resnet18-small": lambda: SmallResNet(False), "vit-small28": SmallViT}[name]()
+
+
+def blas_info() -> str:
+    try:
+        import re
+        m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+        return m.group(1) if m else "unknown"
+    except Exception:
+        return "unknown"
+
+
+def stepper(model, batch):
     x = torch.randn(batch, 1, 28, 28)
     y = torch.randint(0, 10, (batch,))
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.05)
 
     def train_step():
+        model.train()
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(x), y, label_smoothing=0.1)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
 
-    model.train()
+    def infer_step():
+        model.eval()
+        with torch.no_grad():
+            model(x)
+
+    return train_step, infer_step
+
+
+def summary(name, model, batch, train_rate, infer_rate):
+    return json.dumps({"model": name, "params": sum(p.numel() for p in model.parameters()), "train_images_per_s": train_rate,
+                       "infer_images_per_s": infer_rate, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                       "blas": blas_info()})
+
+
+def serve(name, batch, threads):
+    import statistics
+    torch.set_num_threads(threads)
+    model = build(name)
+    train_step, infer_step = stepper(model, batch)
+    for _ in range(2):
+        train_step()
+        infer_step()
+    times = {"train": [], "infer": []}
+    for line in sys.stdin:
+        request = line.strip()
+        if request == "quit":
+            break
+        step = train_step if request == "train" else infer_step
+        start = time.perf_counter()
+        step()
+        times["train" if request == "train" else "infer"].append(time.perf_counter() - start)
+        print(times["train" if request == "train" else "infer"][-1], flush=True)
+    rate = lambda key: batch / statistics.median(times[key]) if times[key] else 0.0
+    print(summary(name, model, batch, rate("train"), rate("infer")), flush=True)
+
+
+def main() -> None:
+    if sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+        return
+    name, batch, threads, train_steps, infer_steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    torch.set_num_threads(threads)
+    model = build(name)
+    train_step, infer_step = stepper(model, batch)
     for _ in range(2):
         train_step()
     start = time.perf_counter()
     for _ in range(train_steps):
         train_step()
     train_rate = batch * train_steps / (time.perf_counter() - start)
-
-    model.eval()
-    with torch.no_grad():
-        for _ in range(2):
-            model(x)
-        start = time.perf_counter()
-        for _ in range(infer_steps):
-            model(x)
-        infer_rate = batch * infer_steps / (time.perf_counter() - start)
-    blas = "unknown"
-    try:
-        import re
-        cfg = torch.__config__.show()
-        m = re.search(r"BLAS_INFO=(\w+)", cfg)
-        blas = m.group(1) if m else "unknown"
-    except Exception:
-        pass
-    print(json.dumps({"model": name, "params": sum(p.numel() for p in model.parameters()), "train_images_per_s": train_rate,
-                      "infer_images_per_s": infer_rate, "torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas}))
+    for _ in range(2):
+        infer_step()
+    start = time.perf_counter()
+    for _ in range(infer_steps):
+        infer_step()
+    infer_rate = batch * infer_steps / (time.perf_counter() - start)
+    print(summary(name, model, batch, train_rate, infer_rate))
 
 
 if __name__ == "__main__":

@@ -76,10 +76,10 @@ public sealed class PythonAnchorServer : IAsyncDisposable
         return new PythonAnchorServer(Process.Start(start) ?? throw new InvalidOperationException("could not start " + start.FileName), script);
     }
 
-    /// <summary>One timed run of the peer, in seconds.</summary>
-    public async Task<double> RunOnceAsync()
+    /// <summary>One timed run of the peer, in seconds; <paramref name="request"/> names what to run where the script serves several.</summary>
+    public async Task<double> RunOnceAsync(string request = "run")
     {
-        await process.StandardInput.WriteLineAsync("run");
+        await process.StandardInput.WriteLineAsync(request);
         await process.StandardInput.FlushAsync();
         string? line = await process.StandardOutput.ReadLineAsync();
         return double.Parse(line ?? throw new InvalidOperationException($"{script} exited early"), System.Globalization.CultureInfo.InvariantCulture);
