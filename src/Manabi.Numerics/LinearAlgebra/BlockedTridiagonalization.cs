@@ -27,6 +27,9 @@ internal static class BlockedTridiagonalization
     // Below this trailing size a second thread costs more than it saves in the matrix-vector product.
     private const int ParallelThreshold = 192;
 
+    // Participants in the panel reduction's team.
+    private const int MaxTeamSize = 8;
+
     // Rows of the trailing lower triangle updated by one matrix product: its diagonal block is computed in full, so
     // this bounds the wasted upper half of each diagonal block. A multiple of both micro-tile heights (12 and 6) and
     // widths (16 and 8), so that full blocks have no partial tiles.
@@ -52,18 +55,18 @@ internal static class BlockedTridiagonalization
         // The panel's columns as rows (row q = column k0 + q), copied once per panel: gathering each column from
         // its stride-n storage cost a cache and TLB miss per element.
         var columns = new double[nb * n];
-        // One accumulator per chunk of the symmetric product; the first receives the sum.
-        var accumulators = new double[Math.Max(2, 2 * Environment.ProcessorCount)][];
+        // Each column's product is a few tens of microseconds, so the thread pool's wake-up per product would cost a
+        // third of it; the team's helpers spin between products instead. The product is bound by memory bandwidth,
+        // which a few cores saturate.
+        using var team = n - nb >= ParallelThreshold ? SpinningTeam.Create(MaxTeamSize) : null;
+        // One accumulator per chunk of the symmetric product (two chunks per participant); the first receives the sum.
+        var accumulators = new double[2 * (team?.Size ?? 1)][];
         for (int q = 0; q < accumulators.Length; q++)
         {
             accumulators[q] = new double[n];
         }
         // [0, 2nb) for the current column, [2nb, 4nb) for the next column's early correction.
         var coefficients = new double[4 * nb];
-
-        // Each column's product is a few tens of microseconds, so the thread pool's wake-up per product would cost a
-        // third of it; the team's helpers spin between products instead.
-        using var team = n - nb >= ParallelThreshold ? SpinningTeam.Create() : null;
         int k0 = 0;
         for (; n - (k0 + nb) >= Crossover; k0 += nb)
         {
