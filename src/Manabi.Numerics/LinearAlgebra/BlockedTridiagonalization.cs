@@ -214,8 +214,10 @@ internal static class BlockedTridiagonalization
     /// once, each element serving both the row's dot product and its column's update), v = panel[vOffset + start..].
     /// </summary>
     /// <remarks>
-    /// Large blocks are cut into more chunks of equal work than there are cores and dealt out dynamically, so a core
-    /// that another process holds up delays one chunk rather than half the product.
+    /// Large blocks are cut into two chunks of equal work per team member. Each member runs its own chunks first, so
+    /// that its rows stay in its L2 from one column to the next, then takes any chunk another has not started, so a
+    /// core that another process holds up delays at most one chunk. <paramref name="alongside"/>(0 ..
+    /// <paramref name="alongsideItems"/>−1) is independent work run by whichever core is free.
     /// </remarks>
     private static void SymmetricMultiply(
         double[] a, int n, int start, double[] panel, int vOffset, double[][] accumulators, SpinningTeam? team,
@@ -235,8 +237,7 @@ internal static class BlockedTridiagonalization
 
         // Rows start..r cost ∝ (r − start)²: chunk q ends at start + m·√((q+1)/chunks).
         int chunks = accumulators.Length;
-        // The chunks are owned (each core keeps the same rows from one column to the next, so at m ≲ 700 they are
-        // read from its own L2); the side work goes to whichever core finishes first.
+        // At m ≲ 700 the owned rows of each core fit its own L2.
         team.Run(chunks + alongsideItems, q =>
         {
             if (q >= chunks)
