@@ -194,18 +194,17 @@ def main() -> None:
     torch.set_num_threads(threads)
     model = build(name)
     train_step, infer_step = stepper(model, batch)
-    for _ in range(2):
-        train_step()
-    start = time.perf_counter()
-    for _ in range(train_steps):
-        train_step()
-    train_rate = batch * train_steps / (time.perf_counter() - start)
-    for _ in range(2):
-        infer_step()
-    start = time.perf_counter()
-    for _ in range(infer_steps):
-        infer_step()
-    infer_rate = batch * infer_steps / (time.perf_counter() - start)
+
+    def images_per_second(step, steps):
+        for _ in range(2):
+            step()  # warm-up
+        start = time.perf_counter()
+        for _ in range(steps):
+            step()
+        return batch * steps / (time.perf_counter() - start)
+
+    train_rate = images_per_second(train_step, train_steps)
+    infer_rate = images_per_second(infer_step, infer_steps)
     print(summary(name, model, batch, train_rate, infer_rate))
 
 
