@@ -17,7 +17,6 @@ namespace Manabi.Torch.Layers;
 /// </remarks>
 public static class ConvBatchNorm
 {
-
     /// <summary><paramref name="norm"/>(<paramref name="conv"/>(<paramref name="input"/>)), folded in evaluation mode.</summary>
     public static Tensor Forward(Conv2d conv, BatchNorm2d norm, Tensor input)
     {
