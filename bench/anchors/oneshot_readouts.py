@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Which readout of a CNN trained on Fashion-MNIST classes 0-5 transfers best to the unseen classes 6-9 (issue 7)?
+
+Usage: oneshot_readouts.py [EPOCHS] [FASHION_MNIST_DIR]
+An exploratory probe in PyTorch (Debian python3-torch), not a Manabi result: a ResNet-18-small-shaped network
+(3x3 stem, widths 32-256, no SE) trained with label-smoothed cross-entropy on classes 0-5 (AdamW 2e-3, one-cycle,
+pad-and-crop and flip, batch 128, seed 0), then 4-way 1-shot accuracy (2,000 seeded episodes) and verification
+EER (every pair of 1,000 seeded images) on the test images of classes 6-9 for several readouts of the frozen
+network, each L2-normalised: global-pooled stage 4 (what `--features` reads in Manabi), global-pooled stage 3,
+stage 3 or 4 pooled to a 2x2 grid, and stages 2/3/4 pooled to 4x4/2x2/1x1 and concatenated. Prints one line per
+epoch (and one before training): readout -> (accuracy, EER).
+"""
+import gzip
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from sklearn.metrics import roc_curve
+
+epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+folder = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/datasets/fashion-mnist"
+torch.set_num_threads(2)
+torch.manual_seed(0)
+
+
+def read(name, offset):
+    with gzip.open(f"{folder}/{name}.gz") as f:
+        return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+
+def images(name):
+    return read(name, 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255
+
+
+x_train, y_train = images("train-images-idx3-ubyte"), read("train-labels-idx1-ubyte", 8).astype(np.int64)
+x_test, y_test = images("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte", 8).astype(np.int64)
+seen = np.isin(y_train, range(6))
+x_train, y_train = torch.tensor(x_train[seen]), torch.tensor(y_train[seen])
+unseen = np.isin(y_test, [6, 7, 8, 9])
+x_unseen, y_unseen = torch.tensor(x_test[unseen]), y_test[unseen]
+MEAN, STD = 0.286, 0.353
+
+
+class Block(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.shortcut = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+                         if stride != 1 or cin != cout else nn.Identity())
+
+    def forward(self, x):
+        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + self.shortcut(x))
+
+
+class Net(nn.Module):
+    def __init__(self, width=32, classes=6):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU())
+        widths, stages, cin = [width, 2 * width, 4 * width, 8 * width], [], width
+        for i, cout in enumerate(widths):
+            stages.append(nn.Sequential(Block(cin, cout, 1 if i == 0 else 2), Block(cout, cout, 1)))
+            cin = cout
+        self.stages = nn.ModuleList(stages)
+        self.fc = nn.Linear(cin, classes)
+
+    def maps(self, x):
+        x, out = self.stem((x - MEAN) / STD), []
+        for stage in self.stages:
+            x = stage(x)
+            out.append(x)
+        return out
+
+    def forward(self, x):
+        return self.fc(self.maps(x)[-1].mean((2, 3)))
+
+
+def augment(x):
+    n = x.shape[0]
+    padded = F.pad(x, (2, 2, 2, 2))
+    i, j, idx = torch.randint(0, 5, (n,)), torch.randint(0, 5, (n,)), torch.arange(28)
+    rows, cols = (i[:, None] + idx)[:, :, None], (j[:, None] + idx)[:, None, :]
+    out = padded[torch.arange(n)[:, None, None], 0, rows, cols].unsqueeze(1)
+    flip = torch.rand(n) < 0.5
+    out[flip] = out[flip].flip(3)
+    return out
+
+
+READOUTS = {
+    "pool4": lambda m: m[3].mean((2, 3)),
+    "pool3": lambda m: m[2].mean((2, 3)),
+    "grid3_2x2": lambda m: F.adaptive_avg_pool2d(m[2], 2).flatten(1),
+    "grid4_2x2": lambda m: F.adaptive_avg_pool2d(m[3], 2).flatten(1),
+    "grid234": lambda m: torch.cat([F.normalize(F.adaptive_avg_pool2d(t, g).flatten(1), dim=1)
+                                    for t, g in ((m[1], 4), (m[2], 2), (m[3], 1))], 1),
+}
+
+
+def embed(net):
+    net.eval()
+    parts = {k: [] for k in READOUTS}
+    with torch.no_grad():
+        for k in range(0, len(x_unseen), 500):
+            maps = net.maps(x_unseen[k:k + 500])
+            for name, readout in READOUTS.items():
+                parts[name].append(readout(maps))
+    net.train()
+    return {name: F.normalize(torch.cat(v).double(), dim=1).numpy() for name, v in parts.items()}
+
+
+def evaluate(e, episodes=2000):
+    rng = np.random.default_rng(0)
+    members = [np.where(y_unseen == c)[0] for c in (6, 7, 8, 9)]
+    pick = np.stack([np.stack([rng.choice(m, 2, replace=False) for m in members]) for _ in range(episodes)])
+    support, query = e[pick[:, :, 0]], e[pick[:, :, 1]]
+    accuracy = float((np.einsum("eqd,esd->eqs", query, support).argmax(2) == np.arange(4)).mean())
+    chosen = rng.choice(len(y_unseen), 1000, replace=False)
+    xs, ys = e[chosen], y_unseen[chosen]
+    upper = np.triu_indices(len(ys), 1)
+    fpr, tpr, _ = roc_curve((ys[:, None] == ys[None])[upper], (xs @ xs.T)[upper])
+    i = int(np.argmin(np.abs(1 - tpr - fpr)))
+    return round(accuracy, 4), round(float((fpr[i] + 1 - tpr[i]) / 2), 4)
+
+
+def report(net, tag):
+    print(tag, {name: evaluate(e) for name, e in embed(net).items()}, flush=True)
+
+
+pixels = F.normalize(x_unseen.flatten(1).double(), dim=1).numpy()
+print("pixels", evaluate(pixels), flush=True)
+net = Net()
+optimizer = torch.optim.AdamW(net.parameters(), 2e-3, weight_decay=5e-4)
+steps = epochs * (len(x_train) // 128)
+schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, 2e-3, total_steps=steps, pct_start=0.1)
+report(net, "untrained")
+start = time.time()
+for epoch in range(epochs):
+    order = torch.randperm(len(x_train))
+    for k in range(0, len(x_train) - 127, 128):
+        batch = order[k:k + 128]
+        loss = F.cross_entropy(net(augment(x_train[batch])), y_train[batch], label_smoothing=0.1)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    print(f"epoch {epoch + 1}: loss {loss.item():.3f}, {time.time() - start:.0f} s", flush=True)
+    report(net, f"epoch {epoch + 1}")
