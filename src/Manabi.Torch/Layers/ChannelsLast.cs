@@ -51,7 +51,7 @@ public static class ChannelsLast
             && (shape[0] == 1 || strides[0] == h * w * c);
     }
 
-    /// <summary>A channels-last copy of a 4-D tensor (the tensor itself when it already is).</summary>
+    /// <summary>A channels-last copy of a 4-D tensor (a view of the tensor itself when it already is).</summary>
     public static Tensor Convert(Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
@@ -66,7 +66,9 @@ public static class ChannelsLast
     {
         if (tensor.dim() == 4 && tensor.device_type != DeviceType.META && !Is(tensor))
         {
-            tensor.set_(tensor.detach().permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2));
+            // The temporaries' handles go with the scope; set_ keeps their storage alive in the parameter.
+            using var scope = NewDisposeScope();
+            tensor.set_(Convert(tensor.detach()));
         }
     }
 }
