@@ -117,7 +117,10 @@ public sealed class Optimizer
         return result;
     }
 
-    /// <summary>Restores state saved by <see cref="StateDict"/>.</summary>
+    /// <summary>
+    /// Restores state saved by <see cref="StateDict"/>. Each per-parameter tensor takes its parameter's memory layout
+    /// (checkpoints are written contiguous; a channels-last weight keeps channels-last moments).
+    /// </summary>
     public void LoadStateDict(IReadOnlyDictionary<string, Tensor> saved)
     {
         ArgumentNullException.ThrowIfNull(saved);
@@ -126,16 +129,22 @@ public sealed class Optimizer
             value.Dispose();
         }
         state.Clear();
+        var byName = parameters.ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
         foreach (var (key, value) in saved)
         {
             if (key == "__steps__")
             {
                 Steps = value.item<long>();
+                continue;
             }
-            else
-            {
-                state[key] = value.clone();
-            }
+            // Keys are "<parameter name>.<state name>", as State() writes them.
+            int dot = key.LastIndexOf('.');
+            using var noGrad = no_grad();
+            var copy = dot > 0 && byName.TryGetValue(key[..dot], out var parameter) && parameter.shape.SequenceEqual(value.shape)
+                ? empty_like(parameter).copy_(value)
+                : value.clone();
+            copy.DetachFromDisposeScope();
+            state[key] = copy;
         }
     }
 }

@@ -1,6 +1,7 @@
 using Manabi.Torch.Layers;
 using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
+using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -77,6 +78,28 @@ public sealed class ChannelsLastTests
         reference.eval();
         using var noGrad = no_grad();
         Assert.True(VisionGolden.MaxAbsDifference(model.call(input), reference.call(input)) <= 1e-4);
+    }
+
+    [Fact]
+    public void Resumed_optimizer_moments_take_the_layout_of_their_weights()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var scope = NewDisposeScope();
+        manual_seed(8);
+        var model = VisionModels.Create("resnet18-small");
+        var optimizer = new Optimizer(model, new TrainingOptions());
+        nn.functional.cross_entropy(model.call(randn(4, 1, 28, 28)), randint(0, 10, [4])).backward();
+        optimizer.Step(1e-3);
+        // As a checkpoint holds them: contiguous copies.
+        var saved = optimizer.StateDict().ToDictionary(p => p.Key, p => p.Value.contiguous());
+        var resumed = new Optimizer(model, new TrainingOptions());
+        resumed.LoadStateDict(saved);
+        var state = resumed.StateDict();
+        Assert.Equal(1, state["__steps__"].item<long>());
+        var moment = state["layer2.0.conv1.weight.exp_avg"];
+        Assert.True(ChannelsLast.Is(moment));
+        Assert.True(moment.eq(saved["layer2.0.conv1.weight.exp_avg"]).all().item<bool>());
+        Assert.True(state["fc.bias.exp_avg_sq"].eq(saved["fc.bias.exp_avg_sq"]).all().item<bool>());
     }
 
     [Fact]
