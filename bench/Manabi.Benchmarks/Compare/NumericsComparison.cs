@@ -77,24 +77,17 @@ public static class NumericsComparison
             ours = Eigen.Symmetric(a);
             await numpy.RunOnceAsync();
         }
-        var manabi = new double[rounds];
-        var peer = new double[rounds];
-        for (int r = 0; r < rounds; r++)
+        // The pause (see PythonAnchorServer.AlternateAsync): OpenBLAS's idle workers spin for a while after a call;
+        // .NET's pool threads spin briefly too.
+        var times = await numpy.AlternateAsync(() =>
         {
-            // A pause before each side's run: OpenBLAS's idle workers spin for a while after a call and would
-            // otherwise take a core from the run that follows; .NET's pool threads spin briefly too.
-            await Task.Delay(Pause);
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
             ours = Eigen.Symmetric(a);
-            manabi[r] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-            await Task.Delay(Pause);
-            peer[r] = await numpy.RunOnceAsync();
-        }
+            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }, rounds, Pause);
         JsonElement summary = await numpy.QuitAsync();
-        double[] perRound = [.. peer.Zip(manabi, (p, m) => p / m)];
-        return Row(string.Create(CultureInfo.InvariantCulture,
-                $"eigh {n} × {n} (values + vectors), {rounds} interleaved rounds: per-round speed-up median {Stopwatches.Median(perRound):0.00}× (min {perRound.Min():0.00}×)"),
-            summary, "numpy.linalg.eigh", Stopwatches.Median(manabi), ours.Values.Sum(), "≥ 1× numpy");
+        return Row($"eigh {Str(n)} × {Str(n)} (values + vectors), {times.Summary}",
+            summary, "numpy.linalg.eigh", times.OursMedian, ours.Values.Sum(), "≥ 1× numpy");
     }
 
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(400);

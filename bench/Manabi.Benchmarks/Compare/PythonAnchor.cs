@@ -85,6 +85,27 @@ public sealed class PythonAnchorServer : IAsyncDisposable
         return double.Parse(line ?? throw new InvalidOperationException($"{script} exited early"), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// <paramref name="rounds"/> rounds of one timed Manabi run (<paramref name="ours"/>, returning seconds) and then one
+    /// peer run of <paramref name="request"/>, with <paramref name="pause"/> before each side's run: the other side's
+    /// idle worker threads spin for a while after their last parallel region and would take a core from the run
+    /// that follows.
+    /// </summary>
+    public async Task<InterleavedTimes> AlternateAsync(Func<double> ours, int rounds, TimeSpan pause, string request = "run")
+    {
+        ArgumentNullException.ThrowIfNull(ours);
+        var oursTimes = new double[rounds];
+        var theirTimes = new double[rounds];
+        for (int r = 0; r < rounds; r++)
+        {
+            await Task.Delay(pause);
+            oursTimes[r] = ours();
+            await Task.Delay(pause);
+            theirTimes[r] = await RunOnceAsync(request);
+        }
+        return new InterleavedTimes(oursTimes, theirTimes);
+    }
+
     /// <summary>Ends the session and returns the anchor's summary line (versions, BLAS, checksum).</summary>
     public async Task<JsonElement> QuitAsync()
     {
@@ -107,5 +128,26 @@ public sealed class PythonAnchorServer : IAsyncDisposable
             await process.WaitForExitAsync();
         }
         process.Dispose();
+    }
+}
+
+/// <summary>Seconds per run of both sides from <see cref="PythonAnchorServer.AlternateAsync"/>, round by round.</summary>
+public sealed record InterleavedTimes(double[] Ours, double[] Theirs)
+{
+    /// <summary>Manabi's median seconds.</summary>
+    public double OursMedian => Stopwatches.Median(Ours);
+
+    /// <summary>The peer's median seconds.</summary>
+    public double TheirsMedian => Stopwatches.Median(Theirs);
+
+    /// <summary>"N interleaved rounds: per-round speed-up median X× (min Y×)", the speed-up of each round being peer time / Manabi time.</summary>
+    public string Summary
+    {
+        get
+        {
+            double[] perRound = [.. Theirs.Zip(Ours, (t, o) => t / o)];
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{Ours.Length} interleaved rounds: per-round speed-up median {Stopwatches.Median(perRound):0.00}× (min {perRound.Min():0.00}×)");
+        }
     }
 }

@@ -26,8 +26,7 @@ public static class VisionComparison
     private const int BatchSize = 128;
     private const int Threads = 2;
 
-    // Before each side's step: the other side's idle worker threads spin for a while after their last parallel
-    // region and would take a core from the step that follows.
+    // Before each side's step (see PythonAnchorServer.AlternateAsync).
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(300);
 
     public static async Task<IReadOnlyList<ComparisonRow>> RunAsync(bool quick)
@@ -82,33 +81,19 @@ public static class VisionComparison
             TrainStep();
             InferStep();
         }
-        async Task<(double[] Ours, double[] Theirs)> AlternateAsync(Func<double> ours, string request)
-        {
-            var oursTimes = new double[rounds];
-            var theirTimes = new double[rounds];
-            for (int r = 0; r < rounds; r++)
-            {
-                await Task.Delay(Pause);
-                oursTimes[r] = ours();
-                await Task.Delay(Pause);
-                theirTimes[r] = await peer.RunOnceAsync(request);
-            }
-            return (oursTimes, theirTimes);
-        }
-        var train = await AlternateAsync(TrainStep, "train");
-        var infer = await AlternateAsync(InferStep, "infer");
+        var train = await peer.AlternateAsync(TrainStep, rounds, Pause, "train");
+        var infer = await peer.AlternateAsync(InferStep, rounds, Pause, "infer");
         JsonElement summary = await peer.QuitAsync();
 
         long parameters = StateDicts.ParameterCount(model);
         long peerParameters = summary.GetProperty("params").GetInt64();
         string agreement = peerParameters == parameters ? $"same parameter count ({parameters:N0})" : $"parameters differ: {parameters:N0} vs {peerParameters:N0}";
         string version = $"PyTorch {summary.GetProperty("torch").GetString()} ({summary.GetProperty("blas").GetString()} BLAS)";
-        ComparisonRow Row(string what, (double[] Ours, double[] Theirs) times)
+        ComparisonRow Row(string what, InterleavedTimes times)
         {
-            double ours = Stopwatches.Median(times.Ours), theirs = Stopwatches.Median(times.Theirs);
-            double[] perRound = [.. times.Theirs.Zip(times.Ours, (t, o) => t / o)];
+            double ours = times.OursMedian, theirs = times.TheirsMedian;
             string task = string.Create(CultureInfo.InvariantCulture,
-                $"{name} {what}, batch {BatchSize} ({BatchSize / ours:0} vs {BatchSize / theirs:0} img/s), {rounds} interleaved rounds: per-round speed-up median {Stopwatches.Median(perRound):0.00}× (min {perRound.Min():0.00}×)");
+                $"{name} {what}, batch {BatchSize} ({BatchSize / ours:0} vs {BatchSize / theirs:0} img/s), {times.Summary}");
             return new ComparisonRow(task, version, ours, theirs, agreement, "≥ 1.2×");
         }
         return [Row("training step", train), Row("inference", infer)];
