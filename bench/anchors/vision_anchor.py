@@ -177,11 +177,11 @@ def serve(name, batch, threads):
         request = line.strip()
         if request == "quit":
             break
-        step = train_step if request == "train" else infer_step
+        key = "train" if request == "train" else "infer"
         start = time.perf_counter()
-        step()
-        times["train" if request == "train" else "infer"].append(time.perf_counter() - start)
-        print(times["train" if request == "train" else "infer"][-1], flush=True)
+        (train_step if key == "train" else infer_step)()
+        times[key].append(time.perf_counter() - start)
+        print(times[key][-1], flush=True)
     rate = lambda key: batch / statistics.median(times[key]) if times[key] else 0.0
     print(summary(name, model, batch, rate("train"), rate("infer")), flush=True)
 
