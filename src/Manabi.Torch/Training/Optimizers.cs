@@ -130,6 +130,7 @@ public sealed class Optimizer
         }
         state.Clear();
         var byName = parameters.ToDictionary(p => p.Name, p => p.Parameter, StringComparer.Ordinal);
+        using var noGrad = no_grad();
         foreach (var (key, value) in saved)
         {
             if (key == "__steps__")
@@ -139,7 +140,6 @@ public sealed class Optimizer
             }
             // Keys are "<parameter name>.<state name>", as State() writes them.
             int dot = key.LastIndexOf('.');
-            using var noGrad = no_grad();
             var copy = dot > 0 && byName.TryGetValue(key[..dot], out var parameter) && parameter.shape.SequenceEqual(value.shape)
                 ? empty_like(parameter).copy_(value)
                 : value.clone();
