@@ -75,6 +75,7 @@ public sealed class ModelSpecTests
     [InlineData("resnet18-small")]
     [InlineData("seresnet18-small")]
     [InlineData("abn-seresnet18-small")]
+    [InlineData("seresnet18-tiny")]
     [InlineData("vit-small28")]
     public void Small_models_classify_28x28_single_channel_images(string name)
     {
@@ -100,6 +101,21 @@ public sealed class ModelSpecTests
             expected += 2 * (c * r + r + r * c + c);
         }
         Assert.Equal(expected, se - plain);
+    }
+
+    [Fact]
+    public void Tiny_ResNets_have_quarter_width_stages_and_the_same_keys_as_the_small_ones()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var tiny = VisionModels.Create("seresnet18-tiny", device: META);
+        using var small = VisionModels.Create("seresnet18-small", device: META);
+        var tinyShapes = StateDicts.KeyShapes(tiny);
+        Assert.Equal(StateDicts.KeyShapes(small).Keys.Order(), tinyShapes.Keys.Order());
+        Assert.Equal([16L, 1, 3, 3], tinyShapes["conv1.weight"]);
+        Assert.Equal([16L, 16, 3, 3], tinyShapes["layer1.0.conv1.weight"]);
+        Assert.Equal([128L, 128, 3, 3], tinyShapes["layer4.1.conv2.weight"]);
+        Assert.Equal([8L, 128, 1, 1], tinyShapes["layer4.1.se.fc1.weight"]);
+        Assert.Equal([10L, 128], tinyShapes["fc.weight"]);
     }
 
     [Theory]
