@@ -3,13 +3,13 @@
 
 Usage: vision_anchor.py MODEL BATCH THREADS TRAIN_STEPS INFER_STEPS
        vision_anchor.py serve MODEL BATCH THREADS
-  MODEL: seresnet18-small | resnet18-small | vit-small28   (28x28x1 inputs, 10 classes)
+  MODEL: seresnet18-small | resnet18-small | seresnet18-tiny | resnet18-tiny | vit-small28   (28x28x1 inputs, 10 classes)
 Prints one JSON line: {"model", "params", "train_images_per_s", "infer_images_per_s", "torch", "threads", "blas"}.
 serve: interleaved timing. After a warm-up, each line "train" or "infer" on stdin times one step and prints its
   seconds; "quit" prints the JSON line (rates from the median step) and exits. The .NET harness alternates these
   with its own steps, so that drift in the host's speed hits both sides alike.
-The architectures mirror Manabi.Torch's: ResNet-18 layout with a 3x3 stem, no max-pool, widths 32/64/128/256,
-SE (timm SEModule, make_divisible(c/16, 8)) on the residual branch; ViT patch 4, width 192, 6 blocks, 3 heads,
+The architectures mirror Manabi.Torch's: ResNet-18 layout with a 3x3 stem, no max-pool, widths 32/64/128/256
+(tiny: 16/32/64/128), SE (timm SEModule, make_divisible(c/16, 8)) on the residual branch; ViT patch 4, width 192, 6 blocks, 3 heads,
 one qkv Linear, pre-norm, LayerNorm eps 1e-6, class token. Training = forward, cross-entropy (label smoothing
 0.1), backward, gradient clipping, AdamW step, as Manabi's trainer does.
 """
@@ -125,7 +125,9 @@ class SmallViT(nn.Module):
 
 def build(name):
     torch.manual_seed(0)
-    return {"seresnet18-small": lambda: SmallResNet(True), "resnet18-small": lambda: SmallResNet(False), "vit-small28": SmallViT}[name]()
+    return {"seresnet18-small": lambda: SmallResNet(True), "resnet18-small": lambda: SmallResNet(False),
+            "seresnet18-tiny": lambda: SmallResNet(True, width=16), "resnet18-tiny": lambda: SmallResNet(False, width=16),
+            "vit-small28": SmallViT}[name]()
 
 
 def blas_info() -> str:

@@ -35,7 +35,7 @@ public static class VisionComparison
         torch.set_num_threads(Threads);
         int rounds = quick ? 3 : 12;
         var rows = new List<ComparisonRow>();
-        foreach (string name in new[] { "seresnet18-small", "resnet18-small", "vit-small28" })
+        foreach (string name in new[] { "seresnet18-small", "resnet18-small", "seresnet18-tiny", "resnet18-tiny", "vit-small28" })
         {
             rows.AddRange(await CompareAsync(name, rounds));
         }
