@@ -2,6 +2,7 @@
 """Times PyTorch (Debian python3-torch) on the Siamese workloads of bench/Manabi.Benchmarks/Siamese.
 
 Usage: siamese_anchor.py TASK THREADS STEPS
+       siamese_anchor.py serve THREADS
   TASK: triplet  - SE-ResNet-18-small + linear 128-d head, L2-normalised, batch 6 classes x 20 images, TF-style
                    semi-hard mining on the euclidean distance matrix, triplet margin loss (0.2), backward,
                    gradient clipping (5), AdamW: one step.
@@ -9,6 +10,9 @@ Usage: siamese_anchor.py TASK THREADS STEPS
         episodes - 10,000 4-way 1-shot episodes (1 query per class, nearest prototype, euclidean) on 4,000 x 128
                    random embeddings in 4 classes, vectorised in chunks of 2,000 episodes.
 Prints one JSON line: {"task", "seconds" (median per step, or for all episodes), "torch", "threads", "value"}.
+serve: interleaved timing. Each line naming a TASK on stdin times one step of it (built and warmed up, untimed,
+  on its first request) and prints its seconds; "quit" prints {"torch", "threads", "blas", "values"} and exits.
+  The .NET harness alternates these with its own steps, so that drift in the host's speed hits both sides alike.
 """
 import json
 import os
@@ -58,22 +62,9 @@ def semi_hard(d, labels):
     return a, p, n
 
 
-def time_steps(step, steps):
-    for _ in range(2):
-        step()
-    times = []
-    for _ in range(steps):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def main() -> None:
-    task, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    torch.set_num_threads(threads)
+def build(task):
+    """The task's step (a callable running it once) and a value to report (the episodes' accuracy, else None)."""
     torch.manual_seed(0)
-    value = None
     if task == "triplet":
         model = Encoder(nn.Linear(256, 128))
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
@@ -91,8 +82,8 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
 
-        seconds = time_steps(step, steps)
-    elif task == "ntxent":
+        return step, None
+    if task == "ntxent":
         model = Encoder(nn.Sequential(nn.Linear(256, 256), nn.BatchNorm1d(256), nn.ReLU(), nn.Linear(256, 128)))
         opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-4)
         v1, v2 = torch.randn(128, 1, 28, 28), torch.randn(128, 1, 28, 28)
@@ -107,8 +98,8 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
 
-        seconds = time_steps(step, steps)
-    elif task == "episodes":
+        return step, None
+    if task == "episodes":
         classes, per_class, dim, episodes, chunk = 4, 1000, 128, 10000, 2000
         labels = torch.arange(classes).repeat_interleave(per_class)
         centres = torch.randn(classes, dim) * 0.3
@@ -132,14 +123,48 @@ def main() -> None:
                 correct += (d.argmin(2) == torch.arange(4)).sum().item()
             return correct / (episodes * 4)
 
-        value = run()
-        seconds = time_steps(run, steps)
-    else:
-        raise SystemExit(f"unknown task {task}")
+        return run, run()
+    raise SystemExit(f"unknown task {task}")
+
+
+def blas() -> str:
     # The BLAS actually loaded (Debian picks it through alternatives), not the one named at build time.
     with open("/proc/self/maps") as maps:
-        blas = "openblas" if "openblas" in maps.read() else "reference"
-    print(json.dumps({"task": task, "seconds": seconds, "torch": torch.__version__, "threads": threads, "blas": blas, "value": value}))
+        return "openblas" if "openblas" in maps.read() else "reference"
+
+
+def serve(threads):
+    torch.set_num_threads(threads)
+    steps, values = {}, {}
+    for line in sys.stdin:
+        task = line.strip()
+        if task == "quit":
+            break
+        if task not in steps:
+            steps[task], values[task] = build(task)
+            for _ in range(2):
+                steps[task]()  # warm-up, untimed
+        start = time.perf_counter()
+        steps[task]()
+        print(time.perf_counter() - start, flush=True)
+    print(json.dumps({"torch": torch.__version__, "threads": threads, "blas": blas(), "values": values}), flush=True)
+
+
+def main() -> None:
+    if sys.argv[1] == "serve":
+        serve(int(sys.argv[2]))
+        return
+    task, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(threads)
+    step, value = build(task)
+    for _ in range(2):
+        step()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    print(json.dumps({"task": task, "seconds": statistics.median(times), "torch": torch.__version__, "threads": threads, "blas": blas(), "value": value}))
 
 
 if __name__ == "__main__":

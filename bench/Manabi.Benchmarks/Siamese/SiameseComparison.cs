@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Manabi.Benchmarks.Compare;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Losses;
@@ -15,38 +16,44 @@ namespace Manabi.Benchmarks.Siamese;
 /// triplet step (SE-ResNet-18-small, semi-hard mining), a SimCLR NT-Xent step on two views, and 10,000 4-way
 /// 1-shot episodes. Augmentation is left out of both sides' steps so the rows compare the same work.
 /// </summary>
+/// <remarks>
+/// The two sides alternate run by run (<see cref="PythonAnchorServer.AlternateAsync"/>, the PyTorch process kept
+/// alive), as in the vision and eigh comparisons: timing all of one side and then the other measured the host's
+/// drift as much as the code.
+/// </remarks>
 public static class SiameseComparison
 {
     private const int Threads = 2;
+
+    // Before each side's run (see PythonAnchorServer.AlternateAsync).
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(300);
 
     public static async Task<IReadOnlyList<ComparisonRow>> RunAsync(bool quick)
     {
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(Threads);
-        int steps = quick ? 3 : 10;
-        var rows = new List<ComparisonRow>();
+        int rounds = quick ? 3 : 10;
+        await using var peer = PythonAnchorServer.Start("siamese_anchor.py", "serve", $"{Threads}");
+        var triplet = await TripletStepAsync(peer, rounds);
+        var ntxent = await NTXentStepAsync(peer, rounds);
+        var (episodes, accuracy) = await EpisodesAsync(peer, rounds);
+        var summary = await peer.QuitAsync();
+        string version = $"PyTorch {summary.GetProperty("torch").GetString()} ({summary.GetProperty("blas").GetString()} BLAS)";
+        double peerAccuracy = summary.GetProperty("values").GetProperty("episodes").GetDouble();
 
-        double triplet = TripletStep(steps);
-        var peer = await PythonAnchor.RunAsync("siamese_anchor.py", "triplet", $"{Threads}", $"{steps}");
-        rows.Add(new ComparisonRow($"triplet step, semi-hard, batch 6×20 ({120 / triplet:0} vs {120 / peer.GetProperty("seconds").GetDouble():0} img/s)",
-            Version(peer), triplet, peer.GetProperty("seconds").GetDouble(), "same architecture and mining rule", "faster than PyTorch"));
-
-        double ntxent = NTXentStep(steps);
-        peer = await PythonAnchor.RunAsync("siamese_anchor.py", "ntxent", $"{Threads}", $"{steps}");
-        rows.Add(new ComparisonRow($"SimCLR NT-Xent step, 2 views × 128 ({128 / ntxent:0} vs {128 / peer.GetProperty("seconds").GetDouble():0} img/s)",
-            Version(peer), ntxent, peer.GetProperty("seconds").GetDouble(), "same architecture and loss", "faster than PyTorch"));
-
-        var (episodes, accuracy) = Episodes(steps);
-        peer = await PythonAnchor.RunAsync("siamese_anchor.py", "episodes", $"{Threads}", $"{steps}");
-        rows.Add(new ComparisonRow($"10,000 4-way 1-shot episodes on 4,000×128 ({10000 / episodes:N0} vs {10000 / peer.GetProperty("seconds").GetDouble():N0} episodes/s)",
-            Version(peer), episodes, peer.GetProperty("seconds").GetDouble(),
-            $"accuracy {accuracy:0.000} vs {peer.GetProperty("value").GetDouble():0.000} (same data model, different draws)", "faster than PyTorch"));
-        return rows;
+        ComparisonRow Row(string what, Func<double, string> rate, InterleavedTimes times, string agreement) => new(
+            string.Create(CultureInfo.InvariantCulture, $"{what} ({rate(times.OursMedian)} vs {rate(times.TheirsMedian)}), {times.Summary}"),
+            version, times.OursMedian, times.TheirsMedian, agreement, "faster than PyTorch");
+        return
+        [
+            Row("triplet step, semi-hard, batch 6×20", s => $"{120 / s:0} img/s", triplet, "same architecture and mining rule"),
+            Row("SimCLR NT-Xent step, 2 views × 128", s => $"{128 / s:0} img/s", ntxent, "same architecture and loss"),
+            Row("10,000 4-way 1-shot episodes on 4,000×128", s => $"{10000 / s:N0} episodes/s", episodes,
+                string.Create(CultureInfo.InvariantCulture, $"accuracy {accuracy:0.000} vs {peerAccuracy:0.000} (same data model, different draws)")),
+        ];
     }
 
-    private static string Version(System.Text.Json.JsonElement peer) => $"PyTorch {peer.GetProperty("torch").GetString()} ({peer.GetProperty("blas").GetString()} BLAS)";
-
-    private static double TripletStep(int steps)
+    private static async Task<InterleavedTimes> TripletStepAsync(PythonAnchorServer peer, int rounds)
     {
         manual_seed(0);
         using var network = new EmbeddingNetwork(new EmbeddingNetworkConfig("seresnet18-small", 28, 1, 128, ProjectionHead.Linear));
@@ -55,7 +62,7 @@ public static class SiameseComparison
         using var labels = arange(6, dtype: ScalarType.Int64).repeat_interleave(20);
         var loss = new TripletMarginLoss(0.2);
         network.train();
-        return Median(steps, () =>
+        return await AlternateAsync(peer, rounds, "triplet", () =>
         {
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
@@ -69,7 +76,7 @@ public static class SiameseComparison
         });
     }
 
-    private static double NTXentStep(int steps)
+    private static async Task<InterleavedTimes> NTXentStepAsync(PythonAnchorServer peer, int rounds)
     {
         manual_seed(0);
         using var network = new EmbeddingNetwork(new EmbeddingNetworkConfig("seresnet18-small", 28, 1, 128, ProjectionHead.Mlp));
@@ -78,7 +85,7 @@ public static class SiameseComparison
         using var v2 = randn(128, 1, 28, 28);
         var loss = new NTXentLoss(0.5);
         network.train();
-        return Median(steps, () =>
+        return await AlternateAsync(peer, rounds, "ntxent", () =>
         {
             using var scope = NewDisposeScope();
             optimizer.ZeroGrad();
@@ -89,7 +96,7 @@ public static class SiameseComparison
         });
     }
 
-    private static (double Seconds, double Accuracy) Episodes(int steps)
+    private static async Task<(InterleavedTimes Times, double Accuracy)> EpisodesAsync(PythonAnchorServer peer, int rounds)
     {
         manual_seed(0);
         using var scope = NewDisposeScope();
@@ -97,23 +104,21 @@ public static class SiameseComparison
         var centres = randn(4, 128) * 0.3;
         var embeddings = randn(4000, 128) + centres.index_select(0, tensor(labels.Select(l => (long)l).ToArray()));
         double accuracy = FewShotEvaluator.Evaluate(embeddings, labels, 4, 1, 10000).Accuracy;
-        return (Median(steps, () => FewShotEvaluator.Evaluate(embeddings, labels, 4, 1, 10000)), accuracy);
+        return (await AlternateAsync(peer, rounds, "episodes", () => FewShotEvaluator.Evaluate(embeddings, labels, 4, 1, 10000)), accuracy);
     }
 
-    private static double Median(int steps, Action step)
+    /// <summary>Two untimed warm-up runs of <paramref name="step"/>, then <paramref name="rounds"/> alternating with the peer's <paramref name="task"/>.</summary>
+    private static Task<InterleavedTimes> AlternateAsync(PythonAnchorServer peer, int rounds, string task, Action step)
     {
         for (int i = 0; i < 2; i++)
         {
             step();
         }
-        var times = new double[steps];
-        for (int i = 0; i < steps; i++)
+        return peer.AlternateAsync(() =>
         {
-            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
             step();
-            times[i] = clock.Elapsed.TotalSeconds;
-        }
-        Array.Sort(times);
-        return times[steps / 2];
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }, rounds, Pause, task);
     }
 }
