@@ -121,6 +121,17 @@ public sealed class SiameseCommandTests
         Assert.Contains("not a Siamese run", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_Siamese_run_is_not_a_classifier_checkpoint()
+    {
+        using var folder = new TempFolder();
+        folder.File("state.json", "{\"kind\": \"siamese\", \"network\": {\"encoder\": \"resnet18-small\"}}");
+        var result = CliRunner.Run("vision", "eval", "--checkpoint", folder.Path);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("a Siamese run", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("manabi siamese eval", result.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>Eight classes of 16×16 grey images: a bright 6×6 square at a class-specific place over a noisy background.</summary>
     private static void WriteImageFolder(string root, int perClass)
     {

@@ -84,7 +84,7 @@ public sealed record TrainingState
 
     /// <summary>Reads the state of a run folder.</summary>
     /// <exception cref="FileNotFoundException">The folder has no state; the message names it.</exception>
-    /// <exception cref="InvalidDataException">The state is malformed.</exception>
+    /// <exception cref="InvalidDataException">The state is malformed, or is a Siamese run's.</exception>
     public static TrainingState Load(string runDirectory)
     {
         string path = Path.Combine(runDirectory, FileName);
@@ -94,7 +94,17 @@ public sealed record TrainingState
         }
         try
         {
-            return JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(path), RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            string text = File.ReadAllText(path);
+            using (var document = JsonDocument.Parse(text))
+            {
+                // A Siamese run folder has the same file names; say so instead of listing missing properties.
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
+                    && kind.ValueKind == JsonValueKind.String && kind.GetString() == Siamese.SiameseRunState.RunKind)
+                {
+                    throw new InvalidDataException($"{path}: a Siamese run ('manabi siamese train'), not a classifier run; read it with 'manabi siamese eval' or 'manabi siamese probe'.");
+                }
+            }
+            return JsonSerializer.Deserialize<TrainingState>(text, RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
         }
         catch (JsonException ex)
         {
