@@ -94,17 +94,14 @@ public sealed record TrainingState
         }
         try
         {
-            string text = File.ReadAllText(path);
-            using (var document = JsonDocument.Parse(text))
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            // A Siamese run folder has the same file names; say so instead of listing missing properties.
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
+                && kind.ValueKind == JsonValueKind.String && kind.GetString() == Siamese.SiameseRunState.RunKind)
             {
-                // A Siamese run folder has the same file names; say so instead of listing missing properties.
-                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
-                    && kind.ValueKind == JsonValueKind.String && kind.GetString() == Siamese.SiameseRunState.RunKind)
-                {
-                    throw new InvalidDataException($"{path}: a Siamese run ('manabi siamese train'), not a classifier run; read it with 'manabi siamese eval' or 'manabi siamese probe'.");
-                }
+                throw new InvalidDataException($"{path}: a Siamese run ('manabi siamese train'), not a classifier run; read it with 'manabi siamese eval' or 'manabi siamese probe'.");
             }
-            return JsonSerializer.Deserialize<TrainingState>(text, RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            return document.RootElement.Deserialize<TrainingState>(RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
         }
         catch (JsonException ex)
         {
