@@ -79,12 +79,7 @@ public static class NumericsComparison
         }
         // The pause (see PythonAnchorServer.AlternateAsync): OpenBLAS's idle workers spin for a while after a call;
         // .NET's pool threads spin briefly too.
-        var times = await numpy.AlternateAsync(() =>
-        {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            ours = Eigen.Symmetric(a);
-            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }, rounds, Pause);
+        var times = await numpy.AlternateAsync(() => ours = Eigen.Symmetric(a), rounds, Pause);
         JsonElement summary = await numpy.QuitAsync();
         return Row($"eigh {Str(n)} × {Str(n)} (values + vectors), {times.Summary}",
             summary, "numpy.linalg.eigh", times.OursMedian, ours.Values.Sum(), "≥ 1× numpy");

@@ -86,12 +86,11 @@ public sealed class PythonAnchorServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// <paramref name="rounds"/> rounds of one timed Manabi run (<paramref name="ours"/>, returning seconds) and then one
-    /// peer run of <paramref name="request"/>, with <paramref name="pause"/> before each side's run: the other side's
-    /// idle worker threads spin for a while after their last parallel region and would take a core from the run
-    /// that follows.
+    /// <paramref name="rounds"/> rounds of one timed Manabi run (<paramref name="ours"/>) and then one peer run of
+    /// <paramref name="request"/>, with <paramref name="pause"/> before each side's run: the other side's idle worker
+    /// threads spin for a while after their last parallel region and would take a core from the run that follows.
     /// </summary>
-    public async Task<InterleavedTimes> AlternateAsync(Func<double> ours, int rounds, TimeSpan pause, string request = "run")
+    public async Task<InterleavedTimes> AlternateAsync(Action ours, int rounds, TimeSpan pause, string request = "run")
     {
         ArgumentNullException.ThrowIfNull(ours);
         var oursTimes = new double[rounds];
@@ -99,7 +98,9 @@ public sealed class PythonAnchorServer : IAsyncDisposable
         for (int r = 0; r < rounds; r++)
         {
             await Task.Delay(pause);
-            oursTimes[r] = ours();
+            long start = Stopwatch.GetTimestamp();
+            ours();
+            oursTimes[r] = Stopwatch.GetElapsedTime(start).TotalSeconds;
             await Task.Delay(pause);
             theirTimes[r] = await RunOnceAsync(request);
         }

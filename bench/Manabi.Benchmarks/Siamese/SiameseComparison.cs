@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Manabi.Benchmarks.Compare;
 using Manabi.Torch.Evaluation;
@@ -114,11 +113,6 @@ public static class SiameseComparison
         {
             step();
         }
-        return peer.AlternateAsync(() =>
-        {
-            long start = Stopwatch.GetTimestamp();
-            step();
-            return Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }, rounds, Pause, task);
+        return peer.AlternateAsync(step, rounds, Pause, task);
     }
 }
