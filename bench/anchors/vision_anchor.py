@@ -174,6 +174,7 @@ def serve(name, batch, threads):
     for _ in range(2):
         train_step()
         infer_step()
+    steps = {"train": train_step, "infer": infer_step}
     times = {"train": [], "infer": []}
     for line in sys.stdin:
         request = line.strip()
@@ -181,7 +182,7 @@ def serve(name, batch, threads):
             break
         key = "train" if request == "train" else "infer"
         start = time.perf_counter()
-        (train_step if key == "train" else infer_step)()
+        steps[key]()
         times[key].append(time.perf_counter() - start)
         print(times[key][-1], flush=True)
     rate = lambda key: batch / statistics.median(times[key]) if times[key] else 0.0
