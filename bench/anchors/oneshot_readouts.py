@@ -11,14 +11,17 @@ stage 3 or 4 pooled to a 2x2 grid, and stages 2/3/4 pooled to 4x4/2x2/1x1 and co
 epoch (and one before training): readout -> (accuracy, EER).
 """
 import gzip
+import os
 import sys
 import time
 
 import numpy as np
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.metrics import roc_curve
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from vision_anchor import SmallResNet  # noqa: E402
 
 epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 folder = sys.argv[2] if len(sys.argv) > 2 else "/usr/share/datasets/fashion-mnist"
@@ -44,36 +47,19 @@ x_unseen, y_unseen = torch.tensor(x_test[unseen]), y_test[unseen]
 MEAN, STD = 0.286, 0.353
 
 
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-                         if stride != 1 or cin != cout else nn.Identity())
+class Net(SmallResNet):
+    """vision_anchor's SmallResNet without SE (the architecture of Manabi's resnet18-small) on normalised pixels, six
+    classes, with each stage's output maps exposed for the readouts."""
 
-    def forward(self, x):
-        return F.relu(self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x))))) + self.shortcut(x))
-
-
-class Net(nn.Module):
-    def __init__(self, width=32, classes=6):
-        super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(1, width, 3, 1, 1, bias=False), nn.BatchNorm2d(width), nn.ReLU())
-        widths, stages, cin = [width, 2 * width, 4 * width, 8 * width], [], width
-        for i, cout in enumerate(widths):
-            stages.append(nn.Sequential(Block(cin, cout, 1 if i == 0 else 2), Block(cout, cout, 1)))
-            cin = cout
-        self.stages = nn.ModuleList(stages)
-        self.fc = nn.Linear(cin, classes)
+    def __init__(self):
+        super().__init__(se=False, classes=6)
 
     def maps(self, x):
-        x, out = self.stem((x - MEAN) / STD), []
-        for stage in self.stages:
-            x = stage(x)
-            out.append(x)
+        x, out = F.relu(self.bn1(self.conv1((x - MEAN) / STD))), []
+        for index, block in enumerate(self.layers):
+            x = block(x)
+            if index % 2 == 1:  # the second (last) block of each stage
+                out.append(x)
         return out
 
     def forward(self, x):
