@@ -120,11 +120,11 @@ public sealed partial class WordPieceTokenizer
 
     /// <summary>Encodes one text.</summary>
     /// <exception cref="TruncationException">HF refuses this truncation.</exception>
-    public Encoding Encode(string text, bool addSpecialTokens = true) => Encode(text, null, addSpecialTokens);
+    public TokenEncoding Encode(string text, bool addSpecialTokens = true) => Encode(text, null, addSpecialTokens);
 
     /// <summary>Encodes a text or, with <paramref name="pair"/>, a sentence pair.</summary>
     /// <exception cref="TruncationException">HF refuses this truncation (e.g. only_second without a pair).</exception>
-    public Encoding Encode(string text, string? pair, bool addSpecialTokens = true)
+    public TokenEncoding Encode(string text, string? pair, bool addSpecialTokens = true)
     {
         var encoding = EncodeUnpadded(text, pair, addSpecialTokens);
         if (Padding is { } padding)
@@ -135,22 +135,22 @@ public sealed partial class WordPieceTokenizer
     }
 
     /// <summary>Encodes texts on all cores; results are in input order, padded together when padding is set.</summary>
-    public IReadOnlyList<Encoding> EncodeBatch(IReadOnlyList<string> texts, bool addSpecialTokens = true)
+    public IReadOnlyList<TokenEncoding> EncodeBatch(IReadOnlyList<string> texts, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(texts);
         return EncodeBatch(texts.Count, i => (texts[i], null), addSpecialTokens);
     }
 
     /// <summary>Encodes text pairs on all cores; a null second text encodes the first alone.</summary>
-    public IReadOnlyList<Encoding> EncodeBatch(IReadOnlyList<(string Text, string? Pair)> inputs, bool addSpecialTokens = true)
+    public IReadOnlyList<TokenEncoding> EncodeBatch(IReadOnlyList<(string Text, string? Pair)> inputs, bool addSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         return EncodeBatch(inputs.Count, i => inputs[i], addSpecialTokens);
     }
 
-    private Encoding[] EncodeBatch(int count, Func<int, (string, string?)> input, bool addSpecialTokens)
+    private TokenEncoding[] EncodeBatch(int count, Func<int, (string, string?)> input, bool addSpecialTokens)
     {
-        var results = new Encoding[count];
+        var results = new TokenEncoding[count];
         Parallel.ForEach(Partitioner.Create(0, count, Math.Max(1, count / (Environment.ProcessorCount * 8))), range =>
         {
             for (int i = range.Item1; i < range.Item2; i++)
@@ -166,7 +166,7 @@ public sealed partial class WordPieceTokenizer
         return results;
     }
 
-    private static void PadAll(Encoding[] encodings, PaddingOptions padding)
+    private static void PadAll(TokenEncoding[] encodings, PaddingOptions padding)
     {
         if (encodings.Length == 0)
         {
@@ -183,19 +183,19 @@ public sealed partial class WordPieceTokenizer
         }
     }
 
-    private Encoding EncodeUnpadded(string text, string? pair, bool addSpecialTokens)
+    private TokenEncoding EncodeUnpadded(string text, string? pair, bool addSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
         var scanner = WordScanner.Current;
         int firstLimit = Truncation is { } t && t.Strategy != TruncationStrategy.OnlySecond ? t.MaxLength : int.MaxValue;
         int secondLimit = Truncation?.MaxLength ?? int.MaxValue;
         EncodeSequence(scanner, text, scanner.First, firstLimit);
-        var first = Encoding.FromBuffer(scanner.First, 0, Vocabulary);
-        Encoding? second = null;
+        var first = TokenEncoding.FromBuffer(scanner.First, 0, Vocabulary);
+        TokenEncoding? second = null;
         if (pair is not null)
         {
             EncodeSequence(scanner, pair, scanner.Second, secondLimit);
-            second = Encoding.FromBuffer(scanner.Second, 1, Vocabulary);
+            second = TokenEncoding.FromBuffer(scanner.Second, 1, Vocabulary);
         }
         if (Truncation is { } truncation)
         {
@@ -207,11 +207,11 @@ public sealed partial class WordPieceTokenizer
             first = first.WithSpecialTokens([(processor.ClsId, processor.Cls)], [(processor.SepId, processor.Sep)], 0);
             second = second?.WithSpecialTokens([], [(processor.SepId, processor.Sep)], 1);
         }
-        return second is null ? first : Encoding.Merge(first, second);
+        return second is null ? first : TokenEncoding.Merge(first, second);
     }
 
     /// <summary>HF's <c>truncate_encodings</c>, on lengths that already exclude the special tokens.</summary>
-    private static void TruncateEncodings(Encoding first, Encoding? second, TruncationOptions options)
+    private static void TruncateEncodings(TokenEncoding first, TokenEncoding? second, TruncationOptions options)
     {
         if (options.MaxLength == 0)
         {
@@ -254,7 +254,7 @@ public sealed partial class WordPieceTokenizer
                 break;
             default:
             {
-                Encoding target = options.Strategy == TruncationStrategy.OnlyFirst ? first
+                TokenEncoding target = options.Strategy == TruncationStrategy.OnlyFirst ? first
                     : second ?? throw TruncationException.SecondSequenceNotProvided();
                 if (target.Length <= toRemove)
                 {

@@ -93,7 +93,7 @@ public class TokenizerThroughputBenchmarks
         return tokens;
     }
 
-    [Benchmark(Description = "Manabi Encode (full Encoding, 1 thread)")]
+    [Benchmark(Description = "Manabi Encode (full TokenEncoding, 1 thread)")]
     public long ManabiEncoding()
     {
         long tokens = 0;

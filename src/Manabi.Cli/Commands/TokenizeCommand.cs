@@ -119,7 +119,7 @@ public static class TokenizeCommand
         return written;
     }
 
-    private static IReadOnlyList<Manabi.Text.Encoding> EncodeChunk(WordPieceTokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
+    private static IReadOnlyList<Manabi.Text.TokenEncoding> EncodeChunk(WordPieceTokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
         bool addSpecialTokens)
     {
         try
@@ -144,7 +144,7 @@ public static class TokenizeCommand
         }
     }
 
-    private static void WriteEncoding(Utf8JsonWriter json, Manabi.Text.Encoding encoding)
+    private static void WriteEncoding(Utf8JsonWriter json, Manabi.Text.TokenEncoding encoding)
     {
         json.WriteStartObject();
         WriteNumbers(json, "ids", encoding.Ids);

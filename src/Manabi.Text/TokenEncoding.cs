@@ -4,7 +4,7 @@ namespace Manabi.Text;
 /// One encoded input (a text or a pair), as HF tokenizers' <c>Encoding</c>: ids, tokens, type ids,
 /// offsets, masks, word ids and the windows that truncation cut off.
 /// </summary>
-public sealed class Encoding
+public sealed class TokenEncoding
 {
     private int[] _ids;
     private int[] _typeIds;
@@ -13,10 +13,10 @@ public sealed class Encoding
     private (int Start, int End)[] _offsets;
     private int[] _specialTokensMask;
     private int[] _attentionMask;
-    private List<Encoding> _overflowing;
+    private List<TokenEncoding> _overflowing;
 
-    internal Encoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
-        int[] attentionMask, List<Encoding>? overflowing = null)
+    internal TokenEncoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
+        int[] attentionMask, List<TokenEncoding>? overflowing = null)
     {
         _ids = ids;
         _typeIds = typeIds;
@@ -50,7 +50,7 @@ public sealed class Encoding
     public IReadOnlyList<int> AttentionMask => _attentionMask;
 
     /// <summary>Windows beyond the truncation length (with the configured stride), each a full encoding.</summary>
-    public IReadOnlyList<Encoding> Overflowing => _overflowing;
+    public IReadOnlyList<TokenEncoding> Overflowing => _overflowing;
 
     /// <summary>Number of tokens.</summary>
     public int Length => _ids.Length;
@@ -82,7 +82,7 @@ public sealed class Encoding
         return result;
     }
 
-    internal static Encoding FromBuffer(TokenBuffer buffer, int typeId, WordPieceVocabulary vocabulary)
+    internal static TokenEncoding FromBuffer(TokenBuffer buffer, int typeId, WordPieceVocabulary vocabulary)
     {
         int n = buffer.Count;
         var ids = buffer.Ids.AsSpan(0, n).ToArray();
@@ -100,13 +100,13 @@ public sealed class Encoding
         }
         var attention = new int[n];
         Array.Fill(attention, 1);
-        return new Encoding(ids, typeIds, tokens, buffer.Words.AsSpan(0, n).ToArray(), offsets, new int[n], attention);
+        return new TokenEncoding(ids, typeIds, tokens, buffer.Words.AsSpan(0, n).ToArray(), offsets, new int[n], attention);
     }
 
-    private Encoding Slice(int start, int stop) => new(_ids[start..stop], _typeIds[start..stop], _tokens[start..stop],
+    private TokenEncoding Slice(int start, int stop) => new(_ids[start..stop], _typeIds[start..stop], _tokens[start..stop],
         _wordIds[start..stop], _offsets[start..stop], _specialTokensMask[start..stop], _attentionMask[start..stop]);
 
-    private Encoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
+    private TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
         [.. _overflowing.Select(o => o.Clone())]);
 
     /// <summary>HF's <c>Encoding::truncate</c>: keep the first window, the rest become overflowing windows.</summary>
@@ -119,8 +119,8 @@ public sealed class Encoding
         }
         if (maxLength == 0)
         {
-            var whole = new Encoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing);
-            Assign(new Encoding([], [], [], [], [], [], []));
+            var whole = new TokenEncoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing);
+            Assign(new TokenEncoding([], [], [], [], [], [], []));
             _overflowing.Add(whole);
             return;
         }
@@ -164,7 +164,7 @@ public sealed class Encoding
         Assign(kept);
     }
 
-    private void Assign(Encoding other)
+    private void Assign(TokenEncoding other)
     {
         _ids = other._ids;
         _typeIds = other._typeIds;
@@ -177,9 +177,9 @@ public sealed class Encoding
     }
 
     /// <summary>Wraps this encoding (and each overflowing window) in special tokens: prefix + tokens + suffix.</summary>
-    internal Encoding WithSpecialTokens(ReadOnlySpan<(int Id, string Token)> prefix, ReadOnlySpan<(int Id, string Token)> suffix, int typeId)
+    internal TokenEncoding WithSpecialTokens(ReadOnlySpan<(int Id, string Token)> prefix, ReadOnlySpan<(int Id, string Token)> suffix, int typeId)
     {
-        var overflowing = new List<Encoding>(_overflowing.Count);
+        var overflowing = new List<TokenEncoding>(_overflowing.Count);
         foreach (var o in _overflowing)
         {
             overflowing.Add(o.WithSpecialTokens(prefix, suffix, typeId));
@@ -216,13 +216,13 @@ public sealed class Encoding
             special[k] = 1;
             k++;
         }
-        return new Encoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing);
+        return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing);
     }
 
     /// <summary>HF's <c>Encoding::merge_with</c> (offsets not shifted): also combines the overflowing windows.</summary>
-    internal static Encoding Merge(Encoding first, Encoding second)
+    internal static TokenEncoding Merge(TokenEncoding first, TokenEncoding second)
     {
-        var overflowing = new List<Encoding>();
+        var overflowing = new List<TokenEncoding>();
         foreach (var firstWindow in first._overflowing)
         {
             overflowing.Add(Merge(firstWindow.Clone(), second.Clone()));
@@ -235,7 +235,7 @@ public sealed class Encoding
         {
             overflowing.Add(Merge(first.Clone(), secondWindow.Clone()));
         }
-        return new Encoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
+        return new TokenEncoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
             [.. first._tokens, .. second._tokens], [.. first._wordIds, .. second._wordIds], [.. first._offsets, .. second._offsets],
             [.. first._specialTokensMask, .. second._specialTokensMask], [.. first._attentionMask, .. second._attentionMask],
             overflowing);
