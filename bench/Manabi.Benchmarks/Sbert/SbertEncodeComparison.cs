@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Manabi.Benchmarks.Compare;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using TorchSharp;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,10 +1,11 @@
-using System.Globalization;
 using Manabi.Benchmarks.Compare;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Losses;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Siamese;
 using Manabi.Torch.Training;
+using Manabi.Vision.Siamese;
+using System.Globalization;
 using TorchSharp;
 using static TorchSharp.torch;
 

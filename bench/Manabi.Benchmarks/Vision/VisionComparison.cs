@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Manabi.Benchmarks.Compare;
-using Manabi.Torch.Models;
+using Manabi.Vision.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
 using Manabi.Torch.Weights;

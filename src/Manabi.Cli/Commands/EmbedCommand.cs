@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Manabi.Cli.Data;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Cli.Commands;
 

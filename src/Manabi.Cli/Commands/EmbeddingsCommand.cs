@@ -1,11 +1,12 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Manabi.Cli.Data;
 using Manabi.Cli.Reporting;
 using Manabi.Cli.Siamese;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Siamese;
+using Manabi.Vision.Siamese;
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using TorchSharp;
 
 namespace Manabi.Cli.Commands;

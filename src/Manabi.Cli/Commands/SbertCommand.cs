@@ -1,9 +1,10 @@
+using Manabi.Cli.Output;
+using Manabi.SentenceTransformers.Losses;
+using Manabi.SentenceTransformers.Training;
+using Manabi.SentenceTransformers;
+using Manabi.Torch.Losses;
 using System.CommandLine;
 using System.Globalization;
-using Manabi.Cli.Output;
-using Manabi.Torch.Losses;
-using Manabi.Torch.SentenceTransformers;
-using Manabi.Torch.SentenceTransformers.Training;
 
 namespace Manabi.Cli.Commands;
 

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Manabi.Torch.Search;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.Vectors.Search;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Cli.Commands;
 

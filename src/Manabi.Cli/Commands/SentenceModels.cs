@@ -1,5 +1,5 @@
 using Manabi.Text;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Cli.Commands;
 

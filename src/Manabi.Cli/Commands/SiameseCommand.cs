@@ -1,17 +1,21 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Manabi.Cli.Data;
 using Manabi.Cli.Output;
 using Manabi.Cli.Siamese;
 using Manabi.Cli.Vision;
 using Manabi.Torch.Data;
 using Manabi.Torch.Evaluation;
-using Manabi.Torch.Models;
+using Manabi.Torch.Losses;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Siamese;
 using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Siamese;
+using Manabi.Vision.Training;
 using Spectre.Console;
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using TorchSharp;
 
 namespace Manabi.Cli.Commands;

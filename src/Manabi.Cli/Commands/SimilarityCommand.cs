@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Manabi.Cli.Output;
-using Manabi.Torch.Search;
+using Manabi.Vectors.Search;
 
 namespace Manabi.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Manabi.Torch.SentenceTransformers.Training;
+using Manabi.SentenceTransformers.Training;
 
 namespace Manabi.Cli.Commands;
 

@@ -1,10 +1,12 @@
-using System.CommandLine;
-using System.Text.Json;
 using Manabi.Cli.Siamese;
 using Manabi.Cli.Vision;
 using Manabi.Torch.Data;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Siamese;
+using Manabi.Vision.Data;
+using Manabi.Vision.Siamese;
+using System.CommandLine;
+using System.Text.Json;
 using TorchSharp;
 
 namespace Manabi.Cli.Commands;

@@ -1,14 +1,16 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Manabi.Cli.Data;
 using Manabi.Cli.Output;
 using Manabi.Cli.Vision;
 using Manabi.Torch.Data;
-using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Training;
 using Spectre.Console;
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,13 +1,16 @@
+using Manabi.SentenceTransformers;
+using Manabi.Vision.Data;
+
 namespace Manabi.Cli.Diagnostics;
 
-/// <summary>Where Manabi looks for cached models and the text corpus (Fashion-MNIST: <see cref="Manabi.Torch.Data.FashionMnist"/>).</summary>
+/// <summary>Where Manabi looks for cached models and the text corpus (Fashion-MNIST: <see cref="Manabi.Vision.Data.FashionMnist"/>).</summary>
 public static class DataLocations
 {
     /// <summary>The name of the default sentence-embedding model.</summary>
     public const string DefaultSentenceModel = "all-MiniLM-L6-v2";
 
     /// <summary>Manabi's cache folder: <c>$MANABI_CACHE</c>, else <c>~/.cache/manabi</c> (shared with Manabi.Torch's default model).</summary>
-    public static string CacheRoot => Manabi.Torch.SentenceTransformers.DefaultSentenceModel.CacheRoot;
+    public static string CacheRoot => Manabi.SentenceTransformers.DefaultSentenceModel.CacheRoot;
 
     /// <summary>The cache folder of the default sentence model.</summary>
     public static string DefaultSentenceModelFolder => Path.Combine(CacheRoot, "models", DefaultSentenceModel);

@@ -77,13 +77,13 @@ public static class Doctor
     private static DoctorCheck CheckFashionMnist()
     {
         // The same lookup the trainer uses, so the doctor reports the folder training will read.
-        if (Manabi.Torch.Data.FashionMnist.Locate() is { } folder)
+        if (Manabi.Vision.Data.FashionMnist.Locate() is { } folder)
         {
             return new("Fashion-MNIST", DoctorStatus.Ok, folder);
         }
         return new("Fashion-MNIST", DoctorStatus.Warning,
-            $"not found in {string.Join(", ", Manabi.Torch.Data.FashionMnist.SearchFolders())}",
-            Manabi.Torch.Data.FashionMnist.InstallHint);
+            $"not found in {string.Join(", ", Manabi.Vision.Data.FashionMnist.SearchFolders())}",
+            Manabi.Vision.Data.FashionMnist.InstallHint);
     }
 
     private static IEnumerable<DoctorCheck> CheckSentenceModel()

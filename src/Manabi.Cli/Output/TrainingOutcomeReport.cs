@@ -1,4 +1,5 @@
 using Manabi.Torch.Training;
+using Manabi.Vision.Training;
 using Spectre.Console;
 
 namespace Manabi.Cli.Output;

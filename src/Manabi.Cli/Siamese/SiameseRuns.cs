@@ -1,9 +1,12 @@
-using System.Globalization;
 using Manabi.Cli.Vision;
+using Manabi.Numerics.Metrics;
 using Manabi.Torch.Data;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Siamese;
+using Manabi.Vision.Data;
+using Manabi.Vision.Siamese;
+using System.Globalization;
 using static TorchSharp.torch;
 
 namespace Manabi.Cli.Siamese;

@@ -1,7 +1,7 @@
 using Manabi.Cli.Output;
 using Manabi.Cli.Reporting;
-using Manabi.Torch.Search;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.Vectors.Search;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Cli.Tour;
 

@@ -1,12 +1,16 @@
-using System.Globalization;
 using Manabi.Cli.Commands;
 using Manabi.Cli.Reporting;
 using Manabi.Cli.Siamese;
+using Manabi.Numerics.Metrics;
 using Manabi.Torch.Data;
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Siamese;
 using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using Manabi.Vision.Siamese;
+using Manabi.Vision.Training;
+using System.Globalization;
 using TorchSharp;
 
 namespace Manabi.Cli.Tour;

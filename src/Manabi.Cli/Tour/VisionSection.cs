@@ -1,11 +1,13 @@
-using System.Globalization;
 using Manabi.Cli.Commands;
 using Manabi.Cli.Output;
 using Manabi.Cli.Reporting;
 using Manabi.Torch.Data;
-using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Training;
+using System.Globalization;
 using TorchSharp;
 
 namespace Manabi.Cli.Tour;

@@ -1,4 +1,5 @@
 using Manabi.Torch.Data;
+using Manabi.Vision.Data;
 using SkiaSharp;
 
 namespace Manabi.Cli.Vision;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Manabi.Torch.Training;
 
 /// <summary>
-/// The files of a training run folder, shared by the classifier <see cref="Trainer"/> and the Siamese trainer:
+/// The files of a training run folder, shared by the image classifier and Siamese trainers of Manabi.Vision:
 /// <c>model.safetensors</c>, <c>optimizer.safetensors</c> and a JSON state written last, each through a
 /// temporary file and a rename.
 /// </summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Manabi.TestSupport;
-using Manabi.Torch.Models.Bert;
+using Manabi.SentenceTransformers.Models.Bert;
 using static TorchSharp.torch;
 
 namespace Manabi.Torch.Tests.Bert;

@@ -1,6 +1,7 @@
-using System.Diagnostics;
 using Manabi.Torch.Data;
 using Manabi.Torch.Runtime;
+using Manabi.Vision.Data;
+using System.Diagnostics;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

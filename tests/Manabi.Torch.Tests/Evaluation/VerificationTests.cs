@@ -1,6 +1,7 @@
-using System.Text.Json;
+using Manabi.Numerics.Metrics;
 using Manabi.TestSupport;
 using Manabi.Torch.Evaluation;
+using System.Text.Json;
 
 namespace Manabi.Torch.Tests.Evaluation;
 

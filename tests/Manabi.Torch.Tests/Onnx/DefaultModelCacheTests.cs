@@ -1,4 +1,4 @@
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Torch.Tests.Onnx;
 

@@ -1,7 +1,7 @@
 using Manabi.TestSupport;
-using Manabi.Torch.Models.Bert;
-using Manabi.Torch.Models.Onnx;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers.Models.Bert;
+using Manabi.SentenceTransformers.Models.Onnx;
+using Manabi.SentenceTransformers;
 using Manabi.Torch.Tests.SentenceTransformers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

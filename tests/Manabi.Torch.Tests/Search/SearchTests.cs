@@ -1,4 +1,4 @@
-using Manabi.Torch.Search;
+using Manabi.Vectors.Search;
 
 namespace Manabi.Torch.Tests.Search;
 

@@ -1,5 +1,5 @@
 using Manabi.TestSupport;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 using Microsoft.Extensions.AI;
 
 namespace Manabi.Torch.Tests.SentenceTransformers;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Manabi.TestSupport;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Torch.Tests.SentenceTransformers;
 

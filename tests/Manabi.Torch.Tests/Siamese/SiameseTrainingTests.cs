@@ -1,9 +1,12 @@
 using Manabi.Torch.Data;
-using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Siamese;
 using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Siamese;
+using Manabi.Vision.Training;
 using static TorchSharp.torch;
 
 namespace Manabi.Torch.Tests.Siamese;

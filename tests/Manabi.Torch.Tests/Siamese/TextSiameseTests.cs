@@ -1,7 +1,7 @@
 using Manabi.Torch.Evaluation;
 using Manabi.Torch.Losses;
 using Manabi.Torch.Runtime;
-using Manabi.Torch.SentenceTransformers;
+using Manabi.SentenceTransformers;
 using Manabi.Torch.Tests.SentenceTransformers;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
+using Manabi.SentenceTransformers.Losses;
+using Manabi.SentenceTransformers;
 using Manabi.TestSupport;
 using Manabi.Torch.Losses;
-using Manabi.Torch.SentenceTransformers;
 using Manabi.Torch.Tests.SentenceTransformers;
 using static TorchSharp.torch;
 

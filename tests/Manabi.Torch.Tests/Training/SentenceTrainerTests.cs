@@ -1,6 +1,7 @@
+using Manabi.SentenceTransformers.Losses;
+using Manabi.SentenceTransformers.Training;
+using Manabi.SentenceTransformers;
 using Manabi.Torch.Losses;
-using Manabi.Torch.SentenceTransformers;
-using Manabi.Torch.SentenceTransformers.Training;
 using Manabi.Torch.Tests.SentenceTransformers;
 
 namespace Manabi.Torch.Tests.Training;

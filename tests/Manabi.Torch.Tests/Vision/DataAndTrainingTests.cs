@@ -1,9 +1,12 @@
-using System.IO.Compression;
+using Manabi.Numerics.Datasets;
 using Manabi.Torch.Data;
-using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Training;
+using System.IO.Compression;
 using static TorchSharp.torch;
 
 namespace Manabi.Torch.Tests.Vision;

@@ -1,6 +1,7 @@
-using Manabi.Torch.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Weights;
+using Manabi.Vision.Models;
+using Manabi.Vision.Weights;
 using static TorchSharp.torch;
 
 namespace Manabi.Torch.Tests.Vision;
@@ -153,8 +154,8 @@ public sealed class KeyMapperTests
         var source = VisionGolden.Spec(spec).GetProperty("state_dict").EnumerateArray()
             .ToDictionary(e => e[0].GetString()!, e => empty(e[1].EnumerateArray().Select(d => d.GetInt64()).ToArray(), device: META));
         var mapped = spec.StartsWith("torchvision", StringComparison.Ordinal)
-            ? Weights.VisionTransformerKeys.FromTorchvision(source)
-            : Weights.VisionTransformerKeys.FromTransformers(source);
+            ? VisionTransformerKeys.FromTorchvision(source)
+            : VisionTransformerKeys.FromTransformers(source);
         using var vit = VisionModels.Create(model, device: META);
         var expected = StateDicts.KeyShapes(vit);
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), mapped.Keys.Order(StringComparer.Ordinal));
@@ -175,7 +176,7 @@ public sealed class KeyMapperTests
             ["vit.layers.0.attention.k_proj.weight"] = full(2, 2, 2f),
             ["vit.layers.0.attention.v_proj.weight"] = full(2, 2, 3f),
         };
-        var qkv = Weights.VisionTransformerKeys.FromTransformers(source)["blocks.0.attn.qkv.weight"];
+        var qkv = VisionTransformerKeys.FromTransformers(source)["blocks.0.attn.qkv.weight"];
         Assert.Equal([1f, 1f, 1f, 1f, 2f, 2f, 2f, 2f, 3f, 3f, 3f, 3f], qkv.data<float>().ToArray());
     }
 }

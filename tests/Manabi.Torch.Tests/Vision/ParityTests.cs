@@ -1,5 +1,5 @@
 using Manabi.Torch.Layers;
-using Manabi.Torch.Models;
+using Manabi.Vision.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Weights;
 using Manabi.TestSupport;

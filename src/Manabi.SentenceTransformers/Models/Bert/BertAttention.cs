@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers.Models.Bert;
+
+/// <summary>Self-attention followed by its output block (HF <c>BertAttention</c>).</summary>
+public sealed class BertAttention : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the state_dict keys of HF BertModel.
+    private readonly BertSelfAttention self;
+    private readonly BertSelfOutput output;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a freshly initialised block for <paramref name="config"/>.</summary>
+    public BertAttention(BertConfig config) : base(nameof(BertAttention))
+    {
+        self = new BertSelfAttention(config);
+        output = new BertSelfOutput(config);
+        RegisterComponents();
+    }
+
+    /// <summary>Attends and projects; see <see cref="BertSelfAttention.Forward"/>.</summary>
+    public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
+    {
+        var (context, weights) = self.Forward(hidden, additiveMask, outputWeights);
+        using (context)
+        {
+            return (output.forward(context, hidden), weights);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers.Models.Bert;
+
+/// <summary>One transformer layer: attention, then feed-forward (HF <c>BertLayer</c>).</summary>
+public sealed class BertLayer : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the state_dict keys of HF BertModel.
+    private readonly BertAttention attention;
+    private readonly BertIntermediate intermediate;
+    private readonly BertOutput output;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a freshly initialised layer for <paramref name="config"/>.</summary>
+    public BertLayer(BertConfig config) : base(nameof(BertLayer))
+    {
+        attention = new BertAttention(config);
+        intermediate = new BertIntermediate(config);
+        output = new BertOutput(config);
+        RegisterComponents();
+    }
+
+    /// <summary>Transforms <c>[batch, tokens, hidden]</c> states; see <see cref="BertSelfAttention.Forward"/> for the mask.</summary>
+    public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
+    {
+        var (attended, weights) = attention.Forward(hidden, additiveMask, outputWeights);
+        using (attended)
+        using (var expanded = intermediate.forward(attended))
+        {
+            return (output.forward(expanded, attended), weights);
+        }
+    }
+}

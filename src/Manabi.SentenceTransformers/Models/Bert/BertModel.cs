@@ -1,0 +1,125 @@
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers.Models.Bert;
+
+/// <summary>
+/// The BERT encoder of Hugging Face transformers' <c>BertModel</c>: embeddings, a stack of transformer layers and
+/// an optional pooler. Its <c>state_dict</c> keys are HF's (<c>embeddings.word_embeddings.weight</c>,
+/// <c>encoder.layer.0.attention.self.query.weight</c>, …, <c>pooler.dense.weight</c>), so HF weights load as they are
+/// (see <see cref="BertWeights"/>).
+/// </summary>
+public sealed class BertModel : nn.Module
+{
+#pragma warning disable IDE1006 // Field names are the state_dict keys of HF BertModel.
+    private readonly BertEmbeddings embeddings;
+    private readonly BertEncoder encoder;
+    private readonly BertPooler? pooler;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a freshly initialised model (normal(0, initializer_range) weights, zero biases, unit LayerNorms).</summary>
+    /// <param name="config">The architecture.</param>
+    /// <param name="addPoolingLayer">Whether the model has <c>pooler.dense</c> (sentence encoders often drop it).</param>
+    public BertModel(BertConfig config, bool addPoolingLayer = true) : base(nameof(BertModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+        embeddings = new BertEmbeddings(config);
+        encoder = new BertEncoder(config);
+        pooler = addPoolingLayer ? new BertPooler(config) : null;
+        RegisterComponents();
+        InitializeWeights();
+    }
+
+    /// <summary>The architecture.</summary>
+    public BertConfig Config { get; }
+
+    /// <summary>Whether the model has a pooler.</summary>
+    public bool HasPooler => pooler is not null;
+
+    /// <summary>The transformer layers.</summary>
+    public IReadOnlyList<BertLayer> Layers => encoder.Layers;
+
+    /// <summary>
+    /// Encodes a batch. <paramref name="inputIds"/> and <paramref name="attentionMask"/> are <c>[batch, tokens]</c>
+    /// int64 (mask 1 for real tokens, 0 for padding); <paramref name="tokenTypeIds"/> null means all zeros.
+    /// Attention runs through libtorch's fused scaled-dot-product kernel unless <paramref name="outputAttentions"/>.
+    /// </summary>
+    public BertModelOutput Forward(Tensor inputIds, Tensor? attentionMask = null, Tensor? tokenTypeIds = null,
+        bool outputAttentions = false, bool computePooler = false)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds);
+        if (inputIds.dim() != 2)
+        {
+            throw new ArgumentException($"input ids must be [batch, tokens], got [{string.Join(", ", inputIds.shape)}]", nameof(inputIds));
+        }
+        if (inputIds.shape[1] > Config.MaxPositionEmbeddings)
+        {
+            throw new ArgumentException(
+                $"{inputIds.shape[1]} tokens exceed the model's {Config.MaxPositionEmbeddings} positions; truncate the input", nameof(inputIds));
+        }
+        using var scope = NewDisposeScope();
+        var hidden = embeddings.forward(inputIds, tokenTypeIds);
+        var additiveMask = AdditiveMask(attentionMask, hidden.dtype);
+        var (last, weights) = encoder.Forward(hidden, additiveMask, outputAttentions);
+        var pooled = computePooler && pooler is not null ? pooler.forward(last) : null;
+        last.MoveToOuterDisposeScope();
+        pooled?.MoveToOuterDisposeScope();
+        foreach (var w in weights ?? [])
+        {
+            w.MoveToOuterDisposeScope();
+        }
+        return new BertModelOutput(last, pooled, weights);
+    }
+
+    /// <summary>The pooler's output for given final hidden states.</summary>
+    /// <exception cref="InvalidOperationException">The model has no pooler.</exception>
+    public Tensor Pool(Tensor lastHiddenState) =>
+        (pooler ?? throw new InvalidOperationException("this BERT model has no pooler (pooler.dense)")).forward(lastHiddenState);
+
+    /// <summary>Re-initialises every weight as transformers' <c>BertPreTrainedModel._init_weights</c> does.</summary>
+    public void InitializeWeights()
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith("LayerNorm.weight", StringComparison.Ordinal))
+            {
+                parameter.fill_(1.0);
+            }
+            else if (name.EndsWith(".bias", StringComparison.Ordinal))
+            {
+                parameter.zero_();
+            }
+            else
+            {
+                parameter.normal_(0.0, Config.InitializerRange);
+                if (name == "embeddings.word_embeddings.weight" && Config.PadTokenId >= 0 && Config.PadTokenId < Config.VocabSize)
+                {
+                    parameter[Config.PadTokenId].zero_();
+                }
+            }
+        }
+    }
+
+    // HF's extended attention mask: 0 where attended, the dtype's lowest value where masked; none when nothing is masked,
+    // which lets the fused kernel skip the mask entirely.
+    private static Tensor? AdditiveMask(Tensor? attentionMask, ScalarType dtype)
+    {
+        if (attentionMask is null)
+        {
+            return null;
+        }
+        using (var allOnes = attentionMask.all())
+        {
+            if (allOnes.item<bool>())
+            {
+                return null;
+            }
+        }
+        double lowest = dtype == ScalarType.Float64 ? double.MinValue : float.MinValue;
+        using var masked = attentionMask.eq(0);
+        return zeros(attentionMask.shape, dtype, attentionMask.device).masked_fill_(masked, lowest)
+            .view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
+    }
+}

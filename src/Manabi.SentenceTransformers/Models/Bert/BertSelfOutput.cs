@@ -1,0 +1,31 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers.Models.Bert;
+
+/// <summary>The attention's output projection, residual connection and LayerNorm (HF <c>BertSelfOutput</c>).</summary>
+public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
+{
+#pragma warning disable IDE1006 // Field names are the state_dict keys of HF BertModel.
+    private readonly Linear dense;
+    private readonly LayerNorm LayerNorm;
+    private readonly Dropout dropout;
+#pragma warning restore IDE1006
+
+    /// <summary>Creates a freshly initialised block for <paramref name="config"/>.</summary>
+    public BertSelfOutput(BertConfig config) : base(nameof(BertSelfOutput))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        dense = nn.Linear(config.HiddenSize, config.HiddenSize);
+        LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
+        dropout = nn.Dropout(config.HiddenDropoutProb);
+        RegisterComponents();
+    }
+
+    /// <summary>LayerNorm(dropout(dense(<paramref name="context"/>)) + <paramref name="residual"/>).</summary>
+    public override Tensor forward(Tensor context, Tensor residual)
+    {
+        using var scope = NewDisposeScope();
+        return LayerNorm.forward(dropout.forward(dense.forward(context)).add_(residual)).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,186 @@
+using Manabi.Text;
+using Manabi.SentenceTransformers.Models.Bert;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers;
+
+/// <summary>
+/// A Sentence-BERT encoder, as sentence-transformers' <c>SentenceTransformer</c>: a BERT (the Transformer module)
+/// with its WordPiece tokenizer, a <see cref="Pooling"/>, then optional <see cref="Dense"/> and
+/// <see cref="SentenceTransformers.Normalize"/> modules. Load one with <see cref="Load"/>, embed texts with
+/// <see cref="Encode(IReadOnlyList{string}, int, bool?, PoolingMode?, IProgress{int}?, CancellationToken)"/>, fine-tune it through <see cref="Forward"/>.
+/// It is also a Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/>
+/// of <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c>, whose <see cref="GenerateAsync"/> encodes on the thread pool.
+/// </summary>
+public sealed partial class SentenceEncoder : nn.Module
+{
+#pragma warning disable IDE1006 // Registered submodules; their names only matter inside this library.
+    private readonly BertModel bert;
+    private readonly Pooling pooling;
+    private readonly ModuleList<nn.Module<Tensor, Tensor>> after_pooling;
+#pragma warning restore IDE1006
+    private readonly WordPieceTokenizer _probeTokenizer;
+
+    /// <summary>Assembles an encoder from its parts.</summary>
+    /// <param name="bert">The transformer.</param>
+    /// <param name="tokenizer">Its tokenizer (its own truncation and padding settings are ignored).</param>
+    /// <param name="pooling">How token embeddings become one vector.</param>
+    /// <param name="modules">What follows pooling: <see cref="Dense"/> and <see cref="SentenceTransformers.Normalize"/> modules, in order.</param>
+    /// <param name="maxSeqLength">Longest token sequence, special tokens included; longer texts are cut.</param>
+    /// <param name="doLowerCase">Whether texts are lower-cased before tokenisation (sentence_bert_config's do_lower_case).</param>
+    public SentenceEncoder(BertModel bert, WordPieceTokenizer tokenizer, Pooling pooling, IEnumerable<nn.Module<Tensor, Tensor>> modules,
+        int maxSeqLength, bool doLowerCase = false) : base(nameof(SentenceEncoder))
+    {
+        ArgumentNullException.ThrowIfNull(bert);
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(pooling);
+        ArgumentNullException.ThrowIfNull(modules);
+        if (maxSeqLength < 2 || maxSeqLength > bert.Config.MaxPositionEmbeddings)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxSeqLength),
+                $"max_seq_length {maxSeqLength} must lie in [2, {bert.Config.MaxPositionEmbeddings}] (the model's positions)");
+        }
+        if (pooling.TokenDimension != bert.Config.HiddenSize)
+        {
+            throw new ArgumentException($"pooling expects {pooling.TokenDimension}-wide tokens, the transformer gives {bert.Config.HiddenSize}", nameof(pooling));
+        }
+        this.bert = bert;
+        this.pooling = pooling;
+        this.after_pooling = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
+        Tokenizer = tokenizer.WithTruncation(null).WithPadding(null);
+        // One token beyond the limit tells whether a text was cut.
+        _probeTokenizer = Tokenizer.WithTruncation(new TruncationOptions(maxSeqLength + 1));
+        MaxSeqLength = maxSeqLength;
+        DoLowerCase = doLowerCase;
+        RegisterComponents();
+    }
+
+    /// <summary>The transformer.</summary>
+    public BertModel Bert => bert;
+
+    /// <summary>The tokenizer (without truncation or padding).</summary>
+    public WordPieceTokenizer Tokenizer { get; }
+
+    /// <summary>The pooling module.</summary>
+    public Pooling Pooling => pooling;
+
+    /// <summary>The modules after pooling, in order.</summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> Modules => after_pooling.ToList();
+
+    /// <summary>Longest token sequence, special tokens included.</summary>
+    public int MaxSeqLength { get; }
+
+    /// <summary>Whether texts are lower-cased before tokenisation.</summary>
+    public bool DoLowerCase { get; }
+
+    /// <summary>A name for the model (its folder's name when loaded).</summary>
+    public string ModelId { get; init; } = "sentence-encoder";
+
+    /// <summary>Whether the pipeline ends with a <see cref="SentenceTransformers.Normalize"/> module.</summary>
+    public bool NormalizesEmbeddings => after_pooling.Any(m => m is Normalize);
+
+    /// <summary>The width of the sentence embeddings.</summary>
+    public int Dimension => after_pooling.OfType<Dense>().LastOrDefault()?.OutFeatures ?? pooling.OutputDimension;
+
+    /// <summary>
+    /// Tokenizes texts as sentence-transformers does (strip, optional lower-casing, truncation to
+    /// <see cref="MaxSeqLength"/>) and pads them to the longest one.
+    /// </summary>
+    public TokenBatch Tokenize(IReadOnlyList<string> texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        var ids = TokenizeAll(texts, out int truncated);
+        int longest = ids.Count == 0 ? 0 : ids.Max(r => r.Length);
+        var order = Enumerable.Range(0, texts.Count).ToArray();
+        var (inputIds, mask) = Pad(ids, order, 0, texts.Count, longest);
+        return new TokenBatch(inputIds, mask, truncated);
+    }
+
+    /// <summary>
+    /// Sentence embeddings of a tokenized batch through the whole pipeline, with autograd as the caller's mode allows
+    /// (this is what training calls).
+    /// </summary>
+    public Tensor Forward(TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return Embed(batch.InputIds, batch.AttentionMask, normalize: null, poolingOverride: null);
+    }
+
+    /// <summary>The raw transformer output (<c>token_embeddings</c>) of a tokenized batch.</summary>
+    public Tensor TokenEmbeddings(TokenBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var output = bert.Forward(batch.InputIds, batch.AttentionMask);
+        return output.LastHiddenState.alias();
+    }
+
+    private Tensor Embed(Tensor inputIds, Tensor attentionMask, bool? normalize, Pooling? poolingOverride)
+    {
+        using var scope = NewDisposeScope();
+        using var output = bert.Forward(inputIds, attentionMask);
+        var embedding = (poolingOverride ?? pooling).Forward(output.LastHiddenState, attentionMask);
+        if (poolingOverride is null)
+        {
+            foreach (var module in after_pooling)
+            {
+                if (module is Normalize && normalize == false)
+                {
+                    continue;
+                }
+                embedding = module.forward(embedding);
+            }
+        }
+        if (normalize == true)
+        {
+            embedding = nn.functional.normalize(embedding, 2.0, -1);
+        }
+        return embedding.MoveToOuterDisposeScope();
+    }
+
+    private List<int[]> TokenizeAll(IReadOnlyList<string> texts, out int truncated)
+    {
+        var rows = new int[texts.Count][];
+        int cut = 0;
+        Parallel.For(0, texts.Count, () => new int[MaxSeqLength + 1], (i, _, buffer) =>
+        {
+            string text = texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts));
+            text = text.Trim();
+            if (DoLowerCase)
+            {
+                text = text.ToLowerInvariant();
+            }
+            int n = _probeTokenizer.EncodeToIds(text, buffer);
+            if (n > MaxSeqLength)
+            {
+                Interlocked.Increment(ref cut);
+                if (_probeTokenizer.PostProcessor is { } special)
+                {
+                    buffer[MaxSeqLength - 1] = special.SepId;
+                }
+                n = MaxSeqLength;
+            }
+            rows[i] = buffer.AsSpan(0, n).ToArray();
+            return buffer;
+        }, _ => { });
+        truncated = cut;
+        return [.. rows];
+    }
+
+    private static (Tensor Ids, Tensor Mask) Pad(IReadOnlyList<int[]> rows, int[] order, int start, int count, int length)
+    {
+        var ids = new long[count * length];
+        var mask = new long[count * length];
+        for (int r = 0; r < count; r++)
+        {
+            int[] row = rows[order[start + r]];
+            int offset = r * length;
+            for (int t = 0; t < row.Length; t++)
+            {
+                ids[offset + t] = row[t];
+                mask[offset + t] = 1;
+            }
+        }
+        return (tensor(ids, count, length), tensor(mask, count, length));
+    }
+}

@@ -1,0 +1,246 @@
+using Manabi.SentenceTransformers.Losses;
+using Manabi.SentenceTransformers.Models.Bert;
+using Manabi.Torch.Losses;
+using System.Text.Json.Nodes;
+using static TorchSharp.torch;
+
+namespace Manabi.SentenceTransformers.Training;
+
+/// <summary>
+/// Fine-tunes a <see cref="SentenceEncoder"/> with a <see cref="SentenceLoss"/>: AdamW over the model's and the loss's
+/// parameters, linear warm-up then linear decay, gradient clipping, shuffled batches (seeded, so resumable), an
+/// optional dev evaluation after each epoch, and checkpoints written atomically from which a later run resumes.
+/// </summary>
+public sealed class SentenceTrainer
+{
+    private const string StateFile = "trainer_state.json";
+    private const string WeightsFile = "trainer_weights.safetensors";
+    private const string OptimizerFile = "optimizer.bin";
+    private readonly SentenceEncoder _model;
+    private readonly SentenceLoss _loss;
+    private readonly SentenceTrainerOptions _options;
+    private readonly SimilarityEvaluator? _evaluator;
+
+    /// <summary>Prepares a run.</summary>
+    public SentenceTrainer(SentenceEncoder model, SentenceLoss loss, SentenceTrainerOptions options, SimilarityEvaluator? evaluator = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        _model = model;
+        _loss = loss;
+        _options = options;
+        _evaluator = evaluator;
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="data"/>. When the checkpoint directory holds a checkpoint, the run resumes from the
+    /// newest one (weights, optimizer state and position in the data) instead of starting over.
+    /// </summary>
+    public TrainingResult Train(IReadOnlyList<TrainingExample> data, IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("the training set is empty", nameof(data));
+        }
+        Validate(data);
+        int stepsPerEpoch = (data.Count + _options.BatchSize - 1) / _options.BatchSize;
+        int totalSteps = stepsPerEpoch * _options.Epochs;
+        int warmup = (int)Math.Ceiling(totalSteps * _options.WarmupRatio);
+        var parameters = _model.parameters().Concat(_loss.parameters()).ToList();
+        using var optimizer = optim.AdamW(parameters, _options.LearningRate, 0.9, 0.999, 1e-8, _options.WeightDecay);
+        int step = ResumeIfPossible(optimizer);
+        int resumedFrom = step;
+        var losses = new List<double>();
+        var devScores = new List<double>();
+        _model.train();
+        _loss.train();
+        try
+        {
+            for (int epoch = step / stepsPerEpoch; epoch < _options.Epochs; epoch++)
+            {
+                int[] order = Shuffle(data.Count, _options.Seed + epoch);
+                for (int batch = step - epoch * stepsPerEpoch; batch < stepsPerEpoch; batch++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var rows = order.Skip(batch * _options.BatchSize).Take(_options.BatchSize).Select(i => data[i]).ToList();
+                    double rate = LearningRateAt(step, warmup, totalSteps);
+                    foreach (var group in optimizer.ParamGroups)
+                    {
+                        group.LearningRate = rate;
+                    }
+                    double value = Step(optimizer, parameters, rows);
+                    losses.Add(value);
+                    step++;
+                    progress?.Report(new TrainingProgress(epoch + 1, step, totalSteps, value, rate));
+                    if (_options.CheckpointDirectory is not null && _options.CheckpointEverySteps > 0 && step % _options.CheckpointEverySteps == 0)
+                    {
+                        WriteCheckpoint(optimizer, step);
+                    }
+                }
+                if (_evaluator is not null)
+                {
+                    double score = _evaluator.Evaluate(_model);
+                    _model.train();
+                    devScores.Add(score);
+                    progress?.Report(new TrainingProgress(epoch + 1, step, totalSteps, losses.Count > 0 ? losses[^1] : double.NaN,
+                        LearningRateAt(step - 1, warmup, totalSteps), score));
+                }
+                if (_options.CheckpointDirectory is not null && _options.CheckpointEverySteps <= 0)
+                {
+                    WriteCheckpoint(optimizer, step);
+                }
+            }
+        }
+        finally
+        {
+            _model.eval();
+            _loss.eval();
+        }
+        return new TrainingResult(step, resumedFrom, losses, devScores);
+    }
+
+    /// <summary>Linear warm-up from 0 over <paramref name="warmup"/> steps, then linear decay to 0 at <paramref name="total"/>.</summary>
+    public double LearningRateAt(int step, int warmup, int total)
+    {
+        if (step < warmup)
+        {
+            return _options.LearningRate * step / Math.Max(1, warmup);
+        }
+        return _options.LearningRate * Math.Max(0.0, (double)(total - step) / Math.Max(1, total - warmup));
+    }
+
+    private double Step(optim.Optimizer optimizer, List<TorchSharp.Modules.Parameter> parameters, List<TrainingExample> rows)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        int columns = rows[0].Texts.Count;
+        var texts = Enumerable.Range(0, columns).Select(c => (IReadOnlyList<string>)rows.Select(r => r.Texts[c]).ToList()).ToList();
+        Tensor? labels = _loss.NeedsLabels ? tensor(rows.Select(r => r.Label!.Value).ToArray()) : null;
+        var loss = _loss.Forward(_model, texts, labels);
+        loss.backward();
+        if (_options.MaxGradNorm > 0)
+        {
+            nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm);
+        }
+        optimizer.step();
+        return loss.item<float>();
+    }
+
+    private void Validate(IReadOnlyList<TrainingExample> data)
+    {
+        int columns = data[0].Texts.Count;
+        for (int i = 0; i < data.Count; i++)
+        {
+            if (data[i].Texts.Count != columns)
+            {
+                throw new ArgumentException($"row {i + 1} has {data[i].Texts.Count} texts, the first row {columns}", nameof(data));
+            }
+            if (_loss.NeedsLabels && data[i].Label is null)
+            {
+                throw new ArgumentException($"row {i + 1} has no label, which {_loss.GetName()} needs", nameof(data));
+            }
+        }
+        if (_loss.Columns is { } needed ? columns != needed : columns < 2)
+        {
+            throw new ArgumentException($"{_loss.GetName()} needs {(_loss.Columns?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "2 or more")} text columns, the data has {columns}", nameof(data));
+        }
+    }
+
+    private static int[] Shuffle(int count, int seed)
+    {
+        var random = new Random(seed);
+        int[] order = Enumerable.Range(0, count).ToArray();
+        random.Shuffle(order);
+        return order;
+    }
+
+    private void WriteCheckpoint(optim.Optimizer optimizer, int step)
+    {
+        string root = Path.GetFullPath(_options.CheckpointDirectory!);
+        Directory.CreateDirectory(root);
+        string final = Path.Combine(root, $"checkpoint-{step}");
+        string temp = final + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
+        Directory.CreateDirectory(temp);
+        try
+        {
+            _model.Save(Path.Combine(temp, "model"));
+            var weights = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+            foreach (var (name, p) in _model.named_parameters())
+            {
+                weights["model." + name] = p.detach();
+            }
+            foreach (var (name, p) in _loss.named_parameters())
+            {
+                weights["loss." + name] = p.detach();
+            }
+            BertWeights.WriteSafetensors(weights, Path.Combine(temp, WeightsFile));
+            ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(temp, OptimizerFile));
+            JsonFiles.WriteAtomically(Path.Combine(temp, StateFile), new JsonObject { ["global_step"] = step, ["seed"] = _options.Seed });
+            if (Directory.Exists(final))
+            {
+                Directory.Delete(final, recursive: true);
+            }
+            Directory.Move(temp, final);
+        }
+        catch
+        {
+            if (Directory.Exists(temp))
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+            throw;
+        }
+        foreach (var old in Checkpoints(root).Skip(Math.Max(1, _options.CheckpointsToKeep)))
+        {
+            Directory.Delete(old.Path, recursive: true);
+        }
+    }
+
+    private int ResumeIfPossible(optim.Optimizer optimizer)
+    {
+        if (_options.CheckpointDirectory is null || !Directory.Exists(_options.CheckpointDirectory))
+        {
+            return 0;
+        }
+        var latest = Checkpoints(Path.GetFullPath(_options.CheckpointDirectory)).FirstOrDefault();
+        if (latest.Path is null)
+        {
+            return 0;
+        }
+        string weightsPath = Path.Combine(latest.Path, WeightsFile);
+        var state = BertWeights.ReadStateDict(weightsPath);
+        try
+        {
+            BertWeights.CopyInto(_model, Prefixed(state, "model."), weightsPath);
+            BertWeights.CopyInto(_loss, Prefixed(state, "loss."), weightsPath);
+        }
+        finally
+        {
+            foreach (var t in state.Values)
+            {
+                t.Dispose();
+            }
+        }
+        ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(latest.Path, OptimizerFile));
+        string statePath = Path.Combine(latest.Path, StateFile);
+        return JsonFiles.ReadInt(JsonFiles.ParseObject(statePath), "global_step", statePath)
+            ?? throw new InvalidDataException($"{statePath}: no \"global_step\"");
+    }
+
+    private static Dictionary<string, Tensor> Prefixed(Dictionary<string, Tensor> state, string prefix) =>
+        state.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+
+    // Complete checkpoints (temporary folders are ignored), newest first.
+    private static IEnumerable<(string Path, int Step)> Checkpoints(string root) =>
+        Directory.EnumerateDirectories(root, "checkpoint-*")
+            .Select(d => (Path: d, Name: System.IO.Path.GetFileName(d)))
+            .Where(d => int.TryParse(d.Name["checkpoint-".Length..], System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out _))
+            .Select(d => (d.Path, Step: int.Parse(d.Name["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture)))
+            .OrderByDescending(d => d.Step);
+}

@@ -1,4 +1,0 @@
-namespace Manabi.Torch.Search;
-
-/// <summary>Two corpus entries that paraphrase mining found similar; <see cref="First"/> &lt; <see cref="Second"/>.</summary>
-public readonly record struct ParaphrasePair(float Score, int First, int Second);

@@ -1,0 +1,106 @@
+using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Manabi.Vision.Siamese;
+
+/// <summary>One finished epoch of a Siamese run.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Loss">Mean training loss.</param>
+/// <param name="Seconds">Training seconds.</param>
+/// <param name="ImagesPerSecond">Training images per second (an image counts once however many views it gives).</param>
+/// <param name="LearningRate">The learning rate at the end of the epoch.</param>
+/// <param name="NormalizedStd">Mean per-dimension std of the L2-normalised embeddings (collapse → 0, healthy ≈ 1/√d).</param>
+public sealed record SiameseEpochRecord(int Epoch, double Loss, double Seconds, double ImagesPerSecond, double LearningRate, double NormalizedStd);
+
+/// <summary>
+/// Everything a Siamese run folder's <c>state.json</c> holds: what was trained on what, with which settings,
+/// and how far it got. With <c>model.safetensors</c> and <c>optimizer.safetensors</c> it resumes exactly.
+/// </summary>
+public sealed record SiameseRunState
+{
+    /// <summary>The state file's name.</summary>
+    public const string FileName = "state.json";
+
+    /// <summary>The kind written into every state, to tell Siamese runs from classifier runs.</summary>
+    public const string RunKind = "siamese";
+
+    /// <summary>Always <see cref="RunKind"/>.</summary>
+    public string Kind { get; init; } = RunKind;
+
+    /// <summary>The network's shape.</summary>
+    public required EmbeddingNetworkConfig Network { get; init; }
+
+    /// <summary>The data set name ("fashion-mnist" or a folder).</summary>
+    public required string Data { get; init; }
+
+    /// <summary>The class names of the data set.</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>The classes trained on; null when all images were used (self-supervised runs without --classes).</summary>
+    public IReadOnlyList<int>? TrainClasses { get; init; }
+
+    /// <summary>Per-channel mean of the training pixels in [0, 1].</summary>
+    public required float[] Mean { get; init; }
+
+    /// <summary>Per-channel standard deviation.</summary>
+    public required float[] Std { get; init; }
+
+    /// <summary>The settings.</summary>
+    public required SiameseTrainingOptions Options { get; init; }
+
+    /// <summary>Finished epochs.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>Finished batches of the current epoch.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>Optimiser steps taken.</summary>
+    public long Step { get; init; }
+
+    /// <summary>Running sums of the current epoch: loss·images, images, seconds, normalised-std sum, batches.</summary>
+    public double[] PartialEpoch { get; init; } = [0, 0, 0, 0, 0];
+
+    /// <summary>Training seconds so far over all sessions.</summary>
+    public double ElapsedSeconds { get; init; }
+
+    /// <summary>Whether every epoch is done.</summary>
+    public bool Finished { get; init; }
+
+    /// <summary>The finished epochs.</summary>
+    public IReadOnlyList<SiameseEpochRecord> History { get; init; } = [];
+
+    /// <summary>Writes <c>state.json</c> through a temporary file and a rename.</summary>
+    public void Save(string runDirectory) => RunFolder.WriteState(runDirectory, FileName, this);
+
+    /// <summary>Whether <paramref name="runDirectory"/> holds a Siamese run's state.</summary>
+    public static bool Exists(string runDirectory) => File.Exists(Path.Combine(runDirectory, FileName));
+
+    /// <summary>Reads a run folder's state.</summary>
+    /// <exception cref="FileNotFoundException">No state file; the message names the folder.</exception>
+    /// <exception cref="InvalidDataException">Malformed, or the state of another kind of run.</exception>
+    public static SiameseRunState Load(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{runDirectory}: no {FileName} here; is it a run folder written by 'manabi siamese train'?", path);
+        }
+        SiameseRunState? state;
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            if (!document.RootElement.TryGetProperty("kind", out var kind) || kind.GetString() != RunKind)
+            {
+                throw new InvalidDataException($"{path}: not a Siamese run (no \"kind\": \"{RunKind}\"); 'manabi vision train' runs are classifiers.");
+            }
+            state = document.RootElement.Deserialize<SiameseRunState>(RunFolder.Json);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a valid Siamese run state ({ex.Message}).", ex);
+        }
+        return state ?? throw new InvalidDataException($"{path}: empty state.");
+    }
+}

@@ -1,0 +1,256 @@
+using Manabi.Torch.Data;
+using Manabi.Torch.Losses;
+using Manabi.Torch.Siamese;
+using Manabi.Torch.Training;
+using Manabi.Torch.Weights;
+using Manabi.Vision.Data;
+using Manabi.Vision.Training;
+using System.Diagnostics;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Manabi.Vision.Siamese;
+
+/// <summary>Where a Siamese run stands after a batch.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Epochs">Total epochs.</param>
+/// <param name="Batch">Batches done in this epoch.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Loss">Mean loss so far this epoch.</param>
+/// <param name="ImagesPerSecond">Throughput this epoch.</param>
+/// <param name="NormalizedStd">Mean per-dimension std of the normalised embeddings of the last batch.</param>
+public readonly record struct SiameseProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double ImagesPerSecond, double NormalizedStd);
+
+/// <summary>
+/// Trains an <see cref="EmbeddingNetwork"/> with a supervised pair objective (contrastive, triplet with a
+/// miner, over class-balanced batches) or a self-supervised one (NT-Xent, SimSiam, InfoNCE over two augmented
+/// views), checkpointing into a run folder like the classifier <see cref="Trainer"/>: batches and
+/// augmentations are functions of (seed, epoch, batch), so a stopped run resumes exactly.
+/// </summary>
+public sealed class SiameseTrainer
+{
+    private readonly EmbeddingNetwork network;
+    private readonly string runDirectory;
+    private SiameseRunState state;
+
+    /// <summary>The model file's name in a run folder.</summary>
+    public const string ModelFileName = RunFolder.ModelFileName;
+
+    /// <summary>The optimiser state file's name in a run folder.</summary>
+    public const string OptimizerFileName = RunFolder.OptimizerFileName;
+
+    /// <summary>Creates a trainer for a fresh or resumed run.</summary>
+    public SiameseTrainer(EmbeddingNetwork network, SiameseRunState state, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(runDirectory);
+        if (state.Options.Objective == SiameseObjective.SimSiam && !network.HasPredictor)
+        {
+            throw new ArgumentException("SimSiam needs a network with the SimSiam head (projector and predictor).", nameof(network));
+        }
+        this.network = network;
+        this.state = state;
+        this.runDirectory = runDirectory;
+    }
+
+    /// <summary>The current state.</summary>
+    public SiameseRunState State => state;
+
+    /// <summary>Called after every batch.</summary>
+    public Action<SiameseProgress>? OnProgress { get; set; }
+
+    /// <summary>Called after every epoch.</summary>
+    public Action<SiameseEpochRecord>? OnEpoch { get; set; }
+
+    /// <summary>Loads a run folder's weights into <paramref name="network"/>.</summary>
+    /// <exception cref="FileNotFoundException">No weights in the folder.</exception>
+    /// <exception cref="ArgumentException">The weights do not fit the network (names or shapes differ).</exception>
+    public static void LoadWeights(EmbeddingNetwork network, string runDirectory) => RunFolder.LoadWeights(network, runDirectory);
+
+    /// <summary>Runs (or resumes) training on <paramref name="train"/> until done, out of time or cancelled; saves the state in every case.</summary>
+    public TrainingOutcome Run(ImageDataset train, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        var options = state.Options;
+        var optimizer = new Optimizer(network, options.ToOptimizerOptions());
+        if (state.Step > 0)
+        {
+            RunFolder.Resume(network, optimizer, runDirectory);
+        }
+        var augmentation = new ViewAugmentation(options.Augmentation ?? SiameseTrainingOptions.DefaultAugmentation(options.Objective), state.Mean, state.Std);
+        var batches = BatchPlan.Create(train, state.TrainClasses, options);
+        long totalSteps = (long)batches.BatchesPerEpoch * options.Epochs;
+        var schedule = new CosineSchedule(options.LearningRate, 0, Math.Max(1, (long)(options.WarmupFraction * totalSteps)), totalSteps);
+        var clock = Stopwatch.StartNew();
+        double startElapsed = state.ElapsedSeconds;
+
+        for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
+        {
+            double[] sums = [.. state.PartialEpoch];
+            var epochClock = Stopwatch.StartNew();
+            double rate = schedule.Rate(state.Step);
+            network.train();
+            var plan = batches.Epoch(epoch);
+            for (int b = state.Batch; b < plan.Count; b++)
+            {
+                int[] indices = plan[b];
+                double loss, spread;
+                using (var scope = NewDisposeScope())
+                {
+                    long seed = Seeds.Mix(options.Seed, epoch, b);
+                    manual_seed(seed + 1);
+                    rate = schedule.Rate(state.Step);
+                    optimizer.ZeroGrad();
+                    var images = ViewAugmentation.ToUnitTensor(train, indices);
+                    var (lossTensor, embeddings) = Step(images, indices, train, augmentation, seed);
+                    lossTensor.backward();
+                    if (options.GradientClip > 0)
+                    {
+                        nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClip);
+                    }
+                    optimizer.Step(rate);
+                    loss = lossTensor.item<float>();
+                    spread = NormalizedStd(embeddings);
+                }
+                sums[0] += loss * indices.Length;
+                sums[1] += indices.Length;
+                sums[3] += spread;
+                sums[4] += 1;
+                double seconds = sums[2] + epochClock.Elapsed.TotalSeconds;
+                state = state with
+                {
+                    Batch = b + 1,
+                    Step = state.Step + 1,
+                    PartialEpoch = [sums[0], sums[1], sums[2], sums[3], sums[4]],
+                    ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
+                };
+                OnProgress?.Invoke(new SiameseProgress(epoch + 1, options.Epochs, b + 1, plan.Count, sums[0] / sums[1], sums[1] / Math.Max(seconds, 1e-9), spread));
+                if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && b + 1 < plan.Count)
+                {
+                    state = state with { PartialEpoch = [sums[0], sums[1], seconds, sums[3], sums[4]] };
+                    Save(optimizer);
+                    return stop;
+                }
+            }
+            double trainSeconds = sums[2] + epochClock.Elapsed.TotalSeconds;
+            var record = new SiameseEpochRecord(epoch + 1, sums[0] / Math.Max(sums[1], 1), trainSeconds, sums[1] / Math.Max(trainSeconds, 1e-9), rate, sums[3] / Math.Max(sums[4], 1));
+            state = state with
+            {
+                Epoch = epoch + 1,
+                Batch = 0,
+                PartialEpoch = [0, 0, 0, 0, 0],
+                History = [.. state.History, record],
+                Finished = epoch + 1 == options.Epochs,
+                ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
+            };
+            Save(optimizer);
+            OnEpoch?.Invoke(record);
+            if (state.Finished)
+            {
+                break;
+            }
+            if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stopAfterEpoch)
+            {
+                return stopAfterEpoch;
+            }
+        }
+        return TrainingOutcome.Finished;
+    }
+
+    /// <summary>One batch's loss and the embeddings to monitor.</summary>
+    private (Tensor Loss, Tensor Embeddings) Step(Tensor images, int[] indices, ImageDataset train, ViewAugmentation augmentation, long seed)
+    {
+        var options = state.Options;
+        switch (options.Objective)
+        {
+            case SiameseObjective.Contrastive:
+            case SiameseObjective.Triplet:
+            {
+                var labels = tensor(indices.Select(i => (long)train.Labels[i]).ToArray());
+                var embeddings = network.call(augmentation.Apply(images, seed));
+                if (options.Objective == SiameseObjective.Contrastive)
+                {
+                    return (new PairContrastiveLoss(options.Margin, options.ContrastiveForm, options.Distance).ComputeBatch(embeddings, labels), embeddings);
+                }
+                var distances = PairwiseDistances.Matrix(embeddings, embeddings, options.Distance);
+                using var triplets = TripletMiner.Mine(distances, labels, options.Miner, options.Margin);
+                var anchorRows = distances.index_select(0, triplets.Anchors);
+                var positive = anchorRows.gather(1, triplets.Positives.unsqueeze(1)).squeeze(1);
+                var negative = anchorRows.gather(1, triplets.Negatives.unsqueeze(1)).squeeze(1);
+                return (new TripletMarginLoss(options.Margin).FromDistances(positive, negative), embeddings);
+            }
+            case SiameseObjective.SimSiam:
+            {
+                var (first, second) = augmentation.TwoViews(images, seed);
+                var z = network.Project(network.Features(cat([first, second], 0)));
+                var p = network.Predict(z);
+                var zs = z.chunk(2, 0);
+                var ps = p.chunk(2, 0);
+                return (new SimSiamLoss(options.StopGradient).Compute(ps[0], ps[1], zs[0], zs[1]), zs[0]);
+            }
+            default:
+            {
+                var (first, second) = augmentation.TwoViews(images, seed);
+                var z = network.Project(network.Features(cat([first, second], 0))).chunk(2, 0);
+                var loss = options.Objective == SiameseObjective.NTXent
+                    ? new NTXentLoss(options.Temperature).Compute(z[0], z[1])
+                    : InfoNceLoss.Compute(z[0], z[1], 1.0 / options.Temperature);
+                return (loss, z[0]);
+            }
+        }
+    }
+
+    /// <summary>SimSiam's collapse statistic: the mean over dimensions of the std of the L2-normalised rows.</summary>
+    internal static double NormalizedStd(Tensor embeddings)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var normalised = nn.functional.normalize(embeddings.detach(), p: 2, dim: 1, eps: 1e-12);
+        return normalised.std(0).mean().item<float>();
+    }
+
+    private void Save(Optimizer optimizer) =>
+        RunFolder.Save(runDirectory, network, new Dictionary<string, string> { ["encoder"] = state.Network.Encoder, ["format"] = "pt" }, optimizer, state.Save);
+
+    /// <summary>The batches of a run: class-balanced for supervised objectives, shuffled passes otherwise.</summary>
+    private sealed class BatchPlan
+    {
+        private readonly Func<int, IReadOnlyList<int[]>> epoch;
+
+        private BatchPlan(int batchesPerEpoch, Func<int, IReadOnlyList<int[]>> epoch)
+        {
+            BatchesPerEpoch = batchesPerEpoch;
+            this.epoch = epoch;
+        }
+
+        public int BatchesPerEpoch { get; }
+
+        public IReadOnlyList<int[]> Epoch(int index) => epoch(index);
+
+        public static BatchPlan Create(ImageDataset train, IReadOnlyList<int>? classes, SiameseTrainingOptions options)
+        {
+            var allowed = classes?.ToHashSet();
+            if (options.Objective.IsSupervised())
+            {
+                int available = allowed?.Count ?? train.ClassNames.Count;
+                var sampler = new MPerClassSampler(train.Labels, Math.Min(options.ClassesPerBatch, available), options.ImagesPerClass, options.Seed, allowed);
+                return new BatchPlan(sampler.BatchesPerEpoch, sampler.Epoch);
+            }
+            int[] pool = Enumerable.Range(0, train.Count).Where(i => allowed is null || allowed.Contains(train.Labels[i])).ToArray();
+            if (pool.Length < 2)
+            {
+                throw new ArgumentException($"Only {pool.Length} training images are left after the class filter.", nameof(classes));
+            }
+            int batchSize = Math.Min(options.BatchSize, pool.Length);
+            // Full batches only: BatchNorm and the in-batch negatives want equal batch sizes.
+            int perEpoch = Math.Max(1, pool.Length / batchSize);
+            return new BatchPlan(perEpoch, e =>
+            {
+                int[] order = (int[])pool.Clone();
+                new Random(Seeds.Mix(options.Seed, e, -1)).Shuffle(order);
+                return Enumerable.Range(0, perEpoch).Select(b => order.AsSpan(b * batchSize, batchSize).ToArray()).ToList();
+            });
+        }
+    }
+}

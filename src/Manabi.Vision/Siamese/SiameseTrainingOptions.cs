@@ -1,0 +1,96 @@
+using Manabi.Torch.Data;
+using Manabi.Torch.Evaluation;
+using Manabi.Torch.Losses;
+using Manabi.Torch.Siamese;
+using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+
+namespace Manabi.Vision.Siamese;
+
+/// <summary>The settings of a Siamese or self-supervised run; defaults suit 28×28 Fashion-MNIST and SE-ResNet-small.</summary>
+public sealed record SiameseTrainingOptions
+{
+    /// <summary>The objective.</summary>
+    public SiameseObjective Objective { get; init; } = SiameseObjective.Contrastive;
+
+    /// <summary>Epochs (one epoch ≈ one pass over the training images).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Stop (after saving) when this much training time has passed; 0 for no limit.</summary>
+    public double MaxMinutes { get; init; }
+
+    /// <summary>Images per batch of the self-supervised objectives.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>Classes per batch of the supervised objectives (capped at the classes available).</summary>
+    public int ClassesPerBatch { get; init; } = 6;
+
+    /// <summary>Images per class per batch of the supervised objectives.</summary>
+    public int ImagesPerClass { get; init; } = 20;
+
+    /// <summary>Margin of the contrastive (euclidean, on normalised embeddings) and triplet losses.</summary>
+    public double Margin { get; init; } = 0.5;
+
+    /// <summary>The contrastive loss's form.</summary>
+    public ContrastiveForm ContrastiveForm { get; init; } = ContrastiveForm.Squared;
+
+    /// <summary>The triplet miner.</summary>
+    public TripletMiningStrategy Miner { get; init; } = TripletMiningStrategy.SemiHard;
+
+    /// <summary>The distance of the supervised losses.</summary>
+    public EmbeddingDistance Distance { get; init; } = EmbeddingDistance.Euclidean;
+
+    /// <summary>NT-Xent temperature; InfoNCE uses its inverse as the scale.</summary>
+    public double Temperature { get; init; } = 0.2;
+
+    /// <summary>SimSiam's stop-gradient (switch off only to demonstrate collapse).</summary>
+    public bool StopGradient { get; init; } = true;
+
+    /// <summary>The optimiser.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
+
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>Weight decay (weights only).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>Linear warm-up as a fraction of the run.</summary>
+    public double WarmupFraction { get; init; } = 0.05;
+
+    /// <summary>Gradient-norm clipping; 0 for none.</summary>
+    public double GradientClip { get; init; } = 5;
+
+    /// <summary>Seed of initialisation, batches and augmentation.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>The augmentation of the views; null for the objective's default (<see cref="DefaultAugmentation"/>).</summary>
+    public ViewAugmentationOptions? Augmentation { get; init; }
+
+    /// <summary>
+    /// The default augmentation: the full SimCLR-style recipe for self-supervised objectives; for supervised ones
+    /// a milder one (crops of 60–100% of the area, flips, light affine jitter and erasing), since labels already
+    /// say what must be invariant.
+    /// </summary>
+    public static ViewAugmentationOptions DefaultAugmentation(SiameseObjective objective) => objective.IsSupervised()
+        ? new ViewAugmentationOptions
+        {
+            MinCropScale = 0.6,
+            AffineProbability = 0.3,
+            NoiseProbability = 0,
+            BlurProbability = 0,
+            JitterProbability = 0.3,
+            ErasingProbability = 0.1,
+        }
+        : new ViewAugmentationOptions();
+
+    /// <summary>The equivalent settings of the shared <see cref="Optimizer"/>.</summary>
+    internal TrainingOptions ToOptimizerOptions() => new()
+    {
+        Optimizer = Optimizer,
+        LearningRate = LearningRate,
+        WeightDecay = WeightDecay,
+        GradientClip = GradientClip,
+        Seed = Seed,
+    };
+}

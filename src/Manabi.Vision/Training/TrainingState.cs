@@ -1,0 +1,113 @@
+using Manabi.Torch.Training;
+using Manabi.Vision.Data;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+
+namespace Manabi.Vision.Training;
+
+/// <summary>One finished epoch.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainLoss">Mean training loss.</param>
+/// <param name="TrainAccuracy">Training accuracy (on augmented images).</param>
+/// <param name="TestAccuracy">Test accuracy, or null when not evaluated.</param>
+/// <param name="Seconds">Wall time of the epoch's training.</param>
+/// <param name="ImagesPerSecond">Training throughput.</param>
+/// <param name="LearningRate">The learning rate at the epoch's end.</param>
+public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double? TestAccuracy, double Seconds, double ImagesPerSecond, double LearningRate);
+
+/// <summary>
+/// The JSON state of a training run (<c>state.json</c> beside <c>model.safetensors</c> and
+/// <c>optimizer.safetensors</c>): which model, its shapes and normalisation, where training stands and its history.
+/// </summary>
+public sealed record TrainingState
+{
+    /// <summary>The state file's name in a run folder.</summary>
+    public const string FileName = "state.json";
+
+    /// <summary>The model weights' file name in a run folder.</summary>
+    public const string ModelFileName = RunFolder.ModelFileName;
+
+    /// <summary>The optimiser state's file name in a run folder.</summary>
+    public const string OptimizerFileName = RunFolder.OptimizerFileName;
+
+    /// <summary>The model name (see <c>VisionModels</c>).</summary>
+    public required string Model { get; init; }
+
+    /// <summary>Output classes.</summary>
+    public required int Classes { get; init; }
+
+    /// <summary>Image side.</summary>
+    public required int ImageSize { get; init; }
+
+    /// <summary>Image channels.</summary>
+    public required int Channels { get; init; }
+
+    /// <summary>Class names by label.</summary>
+    public required IReadOnlyList<string> ClassNames { get; init; }
+
+    /// <summary>The data set trained on ("fashion-mnist" or a folder).</summary>
+    public required string Data { get; init; }
+
+    /// <summary>Normalisation mean per channel.</summary>
+    public required float[] Mean { get; init; }
+
+    /// <summary>Normalisation standard deviation per channel.</summary>
+    public required float[] Std { get; init; }
+
+    /// <summary>The training settings.</summary>
+    public required TrainingOptions Options { get; init; }
+
+    /// <summary>Completed epochs.</summary>
+    public int Epoch { get; init; }
+
+    /// <summary>The next batch of the current (incomplete) epoch; 0 at an epoch boundary.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>Optimiser steps taken.</summary>
+    public long Step { get; init; }
+
+    /// <summary>Sums over the current epoch's finished batches: loss·images, correct predictions, images, seconds.</summary>
+    public double[] PartialEpoch { get; init; } = [0, 0, 0, 0];
+
+    /// <summary>Training wall time so far, in seconds.</summary>
+    public double ElapsedSeconds { get; init; }
+
+    /// <summary>True when all epochs are done.</summary>
+    public bool Finished { get; init; }
+
+    /// <summary>The finished epochs.</summary>
+    public IReadOnlyList<EpochRecord> History { get; init; } = [];
+
+    /// <summary>The last test evaluation, if any.</summary>
+    public EvaluationResult? LastEvaluation { get; init; }
+
+    /// <summary>Writes the state to <c>state.json</c> in <paramref name="runDirectory"/> through a temporary file and a rename.</summary>
+    public void Save(string runDirectory) => RunFolder.WriteState(runDirectory, FileName, this);
+
+    /// <summary>Reads the state of a run folder.</summary>
+    /// <exception cref="FileNotFoundException">The folder has no state; the message names it.</exception>
+    /// <exception cref="InvalidDataException">The state is malformed, or is a Siamese run's.</exception>
+    public static TrainingState Load(string runDirectory)
+    {
+        string path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{runDirectory}: no {FileName} here; is it a run folder written by 'manabi vision train'?", path);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            // A Siamese run folder has the same file names; say so instead of listing missing properties.
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
+                && kind.ValueKind == JsonValueKind.String && kind.GetString() == Siamese.SiameseRunState.RunKind)
+            {
+                throw new InvalidDataException($"{path}: a Siamese run ('manabi siamese train'), not a classifier run; read it with 'manabi siamese eval' or 'manabi siamese probe'.");
+            }
+            return document.RootElement.Deserialize<TrainingState>(RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{path}: not a valid training state ({ex.Message}).", ex);
+        }
+    }
+}
