@@ -1,9 +1,8 @@
 using Manabi.Numerics.Metrics;
 using Manabi.TestSupport;
-using Manabi.Torch.Evaluation;
 using System.Text.Json;
 
-namespace Manabi.Torch.Tests.Evaluation;
+namespace Manabi.Numerics.Tests.Metrics;
 
 public sealed class VerificationTests
 {

@@ -1,6 +1,6 @@
 using Manabi.Vectors.Search;
 
-namespace Manabi.Torch.Tests.Search;
+namespace Manabi.Vectors.Tests.Search;
 
 public sealed class SearchTests
 {
