@@ -100,8 +100,8 @@ public static class TorchRuntime
         {
             return $"{libTorchSharpPath} is TorchSharp's unpatched build, which needs {RequiredGlibcxxVersion} (GCC 13's libstdc++), and this host's " +
                 $"libstdc++ ({FindHostLibStdCxx()}) lacks it, so libtorch cannot load. The Manabi.Torch package patches it when the app is built " +
-                "or published on such a host: run 'dotnet build' (or 'dotnet publish') again on this machine, not elsewhere, and check that the build " +
-                $"output says 'Manabi.Torch: ... replaced'. Alternatively install a libstdc++ with {RequiredGlibcxxVersion} (GCC 13 or later). " +
+                "or published on such a host: run 'dotnet build' (or 'dotnet publish') again on this machine rather than copying an output " +
+                $"built elsewhere (a copy made with a newer libstdc++ is left unpatched). Alternatively install a libstdc++ with {RequiredGlibcxxVersion} (GCC 13 or later). " +
                 $"'ldd {libTorchSharpPath}' shows the missing version.";
         }
         return null;
