@@ -104,5 +104,30 @@ else
   echo "== host with GLIBCXX_3.4.32: failed (the build patched anyway)"; failures=$((failures + 1))
 fi
 
+# Another TorchSharp build (faked by recording a different original hash in the restored package): the build hands
+# it to the packaged patch script when its tools are present, and fails with one message when they are not.
+if ! grep -qa GLIBCXX_3.4.32 "${MANABI_HOST_LIBSTDCXX:-/usr/lib/x86_64-linux-gnu/libstdc++.so.6}"; then
+  hash_file="$packages/manabi.torch/$version/buildTransitive/native/linux-x64/libLibTorchSharp.original.sha256"
+  saved="$(cat "$hash_file")"
+  echo 0000 > "$hash_file"
+  rm -rf bin
+  # Outputs are captured first: grep -q on a pipe can SIGPIPE dotnet, which pipefail reports as failure.
+  output="$(dotnet build -nologo -v n 2>&1)" || true
+  if [[ "$output" == *"manabi-native-fix: patched"* ]] &&
+     readelf -d bin/Debug/net10.0/runtimes/linux-x64/native/libLibTorchSharp.so | grep -q libmanabi_ios_init.so; then
+    echo "== other TorchSharp build, tools present: ok (patched by the script)"
+  else
+    echo "== other TorchSharp build, tools present: failed"; failures=$((failures + 1))
+  fi
+  rm -rf bin && mkdir -p tools-less && ln -sf "$(command -v dotnet)" tools-less/dotnet && ln -sf "$(command -v bash)" tools-less/bash
+  output="$(PATH="$PWD/tools-less" dotnet build -nologo -v q 2>&1)" || true
+  if [[ "$output" == *"error : Manabi.Torch: "*"install the tools to patch it here"* ]]; then
+    echo "== other TorchSharp build, no tools: ok (build fails with what to do)"
+  else
+    echo "== other TorchSharp build, no tools: failed"; failures=$((failures + 1))
+  fi
+  echo "$saved" > "$hash_file"
+fi
+
 echo "native-smoke: $failures failure(s); Manabi.Torch $version; python3-torch's libtorch $(ls /usr/lib/x86_64-linux-gnu/libtorch_cpu.so* 2>/dev/null | head -1 || echo absent)"
 [ "$failures" = 0 ]
