@@ -24,53 +24,43 @@ public static class Doctor
 
     private static IEnumerable<DoctorCheck> CheckLibTorch()
     {
-        string libTorchSharp = Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
-        string? loadError = null;
-        try
+        // One source of truth with the library's own load check (and what the package's build step decides).
+        TorchRuntimeDescription native = TorchRuntime.Describe();
+        string library = native.LibTorchSharpPath ?? TorchRuntime.FindLibTorchSharp() ?? Path.Combine(AppContext.BaseDirectory, TorchRuntime.LibTorchSharpFileName);
+        if (!native.Loaded)
         {
-            TorchRuntime.EnsureLoaded();
-        }
-        catch (InvalidOperationException ex)
-        {
-            loadError = ex.Message;
-        }
-        bool loaded = loadError is null;
-        if (!loaded)
-        {
-            yield return new("libtorch", DoctorStatus.Failed, loadError!,
-                $"Run 'ldd {libTorchSharp}' to see which library or symbol version is missing; rebuilding re-applies the native fix (docs/NATIVE.md).");
+            yield return new("libtorch", DoctorStatus.Failed, native.LoadError!,
+                $"Run 'ldd {library}' to see which library or symbol version is missing; rebuilding re-applies the native fix (docs/NATIVE.md).");
         }
         else
         {
             yield return new("libtorch", DoctorStatus.Ok,
-                $"{TorchRuntime.LibTorchVersion} loaded from {Path.GetDirectoryName(TorchRuntime.LoadedLibTorchCpuPath ?? libTorchSharp)}");
+                $"{native.LibTorchVersion} loaded from {Path.GetDirectoryName(native.LibTorchCpuPath ?? library)} ({native.Layout} layout)");
         }
 
-        bool hostHasSymbol = TorchRuntime.IsLinux && TorchRuntime.HostHasRequiredGlibcxx();
-        bool fixActive = TorchRuntime.NativeFixActive;
-        string host = TorchRuntime.FindHostLibStdCxx() ?? "no libstdc++ found";
+        string host = native.HostLibStdCxx ?? "no libstdc++ found";
         if (!TorchRuntime.IsLinux)
         {
             yield return new("GLIBCXX fix", DoctorStatus.Info, "not applicable (not Linux)");
         }
-        else if (hostHasSymbol)
+        else if (!native.HostNeedsFix)
         {
             yield return new("GLIBCXX fix", DoctorStatus.Ok,
-                $"not needed: {host} exports {TorchRuntime.RequiredGlibcxxVersion}{(fixActive ? " (fix active anyway)" : "")}");
+                $"not needed: {host} exports {TorchRuntime.RequiredGlibcxxVersion}{(native.FixActive ? " (fix active anyway)" : "")}");
         }
-        else if (fixActive)
+        else if (native.FixActive)
         {
             yield return new("GLIBCXX fix", DoctorStatus.Ok,
-                $"active: {host} lacks {TorchRuntime.RequiredGlibcxxVersion}, so the patched libLibTorchSharp.so and {TorchRuntime.ShimLibraryName} are used");
+                $"active: {host} lacks {TorchRuntime.RequiredGlibcxxVersion}, so the patched {library} and {TorchRuntime.ShimLibraryName} are used");
         }
         else
         {
-            yield return new("GLIBCXX fix", loaded ? DoctorStatus.Warning : DoctorStatus.Failed,
+            yield return new("GLIBCXX fix", native.Loaded ? DoctorStatus.Warning : DoctorStatus.Failed,
                 $"needed ({host} lacks {TorchRuntime.RequiredGlibcxxVersion}) but not active",
-                $"Rebuild so the build patches {libTorchSharp} (Directory.Build.targets, docs/NATIVE.md), then run 'ldd {libTorchSharp}'.");
+                $"Rebuild on this machine so the build patches {library} (Manabi.Torch's buildTransitive targets, docs/NATIVE.md), then run 'ldd {library}'.");
         }
 
-        string torchThreads = loaded ? TorchRuntime.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "n/a";
+        string torchThreads = native.Loaded ? TorchRuntime.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture) : "n/a";
         yield return new("Threads", DoctorStatus.Info, $"{Environment.ProcessorCount} processors; torch intra-op threads {torchThreads}");
     }
 
