@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Manabi.Numerics;
 using Manabi.Torch.Search;
 using Manabi.Torch.SentenceTransformers;
 
@@ -48,7 +49,7 @@ public static class SearchCommand
             string? modelFolder = parseResult.GetValue(modelOption);
             string fingerprint = Fingerprint(corpusPath, SentenceModels.Describe(modelFolder));
             string indexFolder = parseResult.GetValue(indexOption)
-                ?? Path.Combine(DefaultSentenceModel.CacheRoot, "indexes", fingerprint[..16]);
+                ?? Path.Combine(ManabiCache.Indexes, fingerprint[..16]);
             using var model = SentenceModels.Load(modelFolder);
             var error = parseResult.InvocationConfiguration.Error;
             if (EmbeddingIndex.ReadFingerprint(indexFolder) == fingerprint)
