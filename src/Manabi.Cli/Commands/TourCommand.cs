@@ -102,7 +102,7 @@ public static class TourCommand
                 new Spectre.Console.Text((section.Seconds ?? 0).ToString("0.00", CultureInfo.InvariantCulture)));
         }
         console.Write(table);
-        // Repeated below the table, unwrapped, so that the command to run can be copied whole.
+        // Repeated below the table, where the command to run is easy to find and copy.
         foreach (var section in report.Sections.Where(s => s.Status == ReportSectionStatus.Skipped))
         {
             console.WriteLine($"Not run: {section.Title}. {section.Error}");
