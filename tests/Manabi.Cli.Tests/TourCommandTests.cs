@@ -48,6 +48,27 @@ public sealed class TourCommandTests
     }
 
     [Fact]
+    public async Task ASectionMissingOptionalDataIsNotRunAndSaysHowToGetIt()
+    {
+        using var folder = new TempFolder();
+        var context = new TourContext(folder.Path, Quick: true);
+        ITourSection[] sections = [new SkippingSection(), new InformationTheorySection()];
+        var report = await TourRunner.RunAsync(sections, context, null, CancellationToken.None);
+        Assert.Equal(ReportSectionStatus.Skipped, report.Sections[0].Status);
+        Assert.Contains("sudo apt-get install -y dataset-fashion-mnist", report.Sections[0].Error, StringComparison.Ordinal);
+        Assert.Equal(ReportSectionStatus.Succeeded, report.Sections[1].Status);
+        // Not run is not failed: the tour exits 0, and the report shows the command.
+        Assert.Equal(0, Commands.TourCommand.ExitCode(report));
+        string html = report.Render();
+        Assert.Contains("Not run:", html, StringComparison.Ordinal);
+        Assert.Contains("(not run)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
+
+        var failed = await TourRunner.RunAsync([new SkippingSection(), new ThrowingSection()], context, null, CancellationToken.None);
+        Assert.Equal(1, Commands.TourCommand.ExitCode(failed));
+    }
+
+    [Fact]
     public async Task CancellationStopsTheTour()
     {
         using var folder = new TempFolder();
@@ -55,6 +76,14 @@ public sealed class TourCommandTests
         await cancellation.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             TourRunner.RunAsync(TourSections.All(), new TourContext(folder.Path, true), null, cancellation.Token));
+    }
+
+    private sealed class SkippingSection : ITourSection
+    {
+        public string Title => "Needs data";
+
+        public Task<ReportSection> RunAsync(TourContext context, CancellationToken cancellationToken) =>
+            throw new TourSectionSkippedException("Fashion-MNIST is not installed. To get it, run: sudo apt-get install -y dataset-fashion-mnist");
     }
 
     private sealed class ThrowingSection : ITourSection

@@ -3,7 +3,7 @@ using Manabi.TestSupport;
 namespace Manabi.Text.Tests;
 
 /// <summary>
-/// The 95% training split of shared/corpus: its non-empty lines minus the held-out lines (as a multiset, since
+/// The 95% training split of data/corpus (committed in the repository): its non-empty lines minus the held-out lines (as a multiset, since
 /// heldout.txt repeats some lines), which gives HF's 306,559 training lines.
 /// </summary>
 internal static class TrainingCorpus
@@ -17,19 +17,15 @@ internal static class TrainingCorpus
 
     private static List<string> Load()
     {
-        // MANABI_SHARED points elsewhere for worktrees that do not sit beside shared/.
-        string shared = Environment.GetEnvironmentVariable("MANABI_SHARED") is { Length: > 0 } overridden
-            ? overridden
-            : Path.Combine(Fixtures.RepositoryRoot, "..", "shared");
-        string directory = Path.GetFullPath(Path.Combine(shared, "corpus"));
+        string directory = Path.Combine(Fixtures.RepositoryRoot, "data", "corpus");
         string[] files = ["corpus-pydoc.txt.gz", "corpus-wordnet.txt.gz"];
         foreach (string file in files)
         {
             if (!File.Exists(Path.Combine(directory, file)))
             {
                 throw new FileNotFoundException(
-                    $"The training corpus is missing: expected {Path.Combine(directory, file)} (shared/corpus beside the repository, or $MANABI_SHARED/corpus). " +
-                    "Training-parity tests need it and are not skipped.");
+                    $"The training corpus is missing: expected {Path.Combine(directory, file)}. It is committed under data/corpus/; " +
+                    "restore it with 'git checkout -- data/corpus'. Training-parity tests need it and are not skipped.");
             }
         }
         var remaining = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Manabi.Vectors.Search;
+using Manabi.Numerics;
 using Manabi.SentenceTransformers;
+using Manabi.Vectors.Search;
 
 namespace Manabi.Cli.Commands;
 
@@ -48,7 +49,7 @@ public static class SearchCommand
             string? modelFolder = parseResult.GetValue(modelOption);
             string fingerprint = Fingerprint(corpusPath, SentenceModels.Describe(modelFolder));
             string indexFolder = parseResult.GetValue(indexOption)
-                ?? Path.Combine(DefaultSentenceModel.CacheRoot, "indexes", fingerprint[..16]);
+                ?? Path.Combine(ManabiCache.Indexes, fingerprint[..16]);
             using var model = SentenceModels.Load(modelFolder);
             var error = parseResult.InvocationConfiguration.Error;
             if (EmbeddingIndex.ReadFingerprint(indexFolder) == fingerprint)

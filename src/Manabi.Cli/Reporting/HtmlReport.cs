@@ -27,6 +27,8 @@ public sealed class HtmlReport
         figure img{max-width:100%;border:1px solid #eaeef2}
         figcaption{color:#57606a;font-size:.9em}
         nav li.failed a{color:#b42318}
+        section.skipped h2,nav li.skipped a{color:#9a6700}
+        .not-run{background:#fff8c5;border:1px solid #eed888;padding:.6em 1em;border-radius:6px;white-space:pre-wrap}
         """;
 
     private readonly List<ReportSection> _sections = [];
@@ -71,9 +73,14 @@ public sealed class HtmlReport
         html.Append("<nav><ol>\n");
         for (int i = 0; i < _sections.Count; i++)
         {
-            string css = _sections[i].Status == ReportSectionStatus.Failed ? " class=\"failed\"" : "";
+            var (css, note) = _sections[i].Status switch
+            {
+                ReportSectionStatus.Failed => (" class=\"failed\"", " (failed)"),
+                ReportSectionStatus.Skipped => (" class=\"skipped\"", " (not run)"),
+                _ => ("", ""),
+            };
             html.Append("<li").Append(css).Append("><a href=\"#").Append(Anchor(i)).Append("\">").Append(Html.Escape(_sections[i].Title))
-                .Append("</a>").Append(_sections[i].Status == ReportSectionStatus.Failed ? " (failed)" : "").Append("</li>\n");
+                .Append("</a>").Append(note).Append("</li>\n");
         }
         html.Append("</ol></nav>\n");
         for (int i = 0; i < _sections.Count; i++)

@@ -23,7 +23,10 @@ public sealed class ReportSection
     /// <summary>Whether the section's work succeeded.</summary>
     public ReportSectionStatus Status { get; private set; } = ReportSectionStatus.Succeeded;
 
-    /// <summary>The error message when <see cref="Status"/> is <see cref="ReportSectionStatus.Failed"/>.</summary>
+    /// <summary>
+    /// The error message when <see cref="Status"/> is <see cref="ReportSectionStatus.Failed"/>, or the reason (with how
+    /// to fix it) when it is <see cref="ReportSectionStatus.Skipped"/>.
+    /// </summary>
     public string? Error { get; private set; }
 
     /// <summary>Seconds the section's work took, shown beside the title when set.</summary>
@@ -66,11 +69,25 @@ public sealed class ReportSection
         return this;
     }
 
+    /// <summary>Marks the section not run because of <paramref name="reason"/>, which should say how to get what is missing.</summary>
+    public ReportSection MarkSkipped(string reason)
+    {
+        Status = ReportSectionStatus.Skipped;
+        Error = reason;
+        Headline = "not run: " + reason;
+        return this;
+    }
+
     /// <summary>Appends the section's HTML.</summary>
     public void WriteHtml(StringBuilder html, string anchor)
     {
         ArgumentNullException.ThrowIfNull(html);
-        string statusClass = Status == ReportSectionStatus.Failed ? "failed" : "ok";
+        string statusClass = Status switch
+        {
+            ReportSectionStatus.Failed => "failed",
+            ReportSectionStatus.Skipped => "skipped",
+            _ => "ok",
+        };
         html.Append("<section id=\"").Append(Html.Escape(anchor)).Append("\" class=\"").Append(statusClass).Append("\">\n<h2>")
             .Append(Html.Escape(Title)).Append("</h2>\n");
         if (Seconds is { } seconds)
@@ -81,6 +98,10 @@ public sealed class ReportSection
         if (Status == ReportSectionStatus.Failed)
         {
             html.Append("<div class=\"error\"><strong>Failed:</strong> ").Append(Html.Escape(Error)).Append("</div>\n");
+        }
+        else if (Status == ReportSectionStatus.Skipped)
+        {
+            html.Append("<div class=\"not-run\"><strong>Not run:</strong> ").Append(Html.Escape(Error)).Append("</div>\n");
         }
         foreach (var block in _blocks)
         {

@@ -40,7 +40,7 @@ public sealed class SiameseSection : ITourSection
             "from a single example. Try 'manabi siamese train --data fashion-mnist --classes 0-5 --encoder seresnet18-small --loss triplet --output run', " +
             "'manabi siamese eval --checkpoint run --classes 6-9 --way 4 --shot 1 --episodes 10000', 'manabi embeddings report --checkpoint run --output report' " +
             "and 'manabi verify --checkpoint run a.png b.png'.");
-        string folder = FashionMnist.Locate() ?? throw new InvalidOperationException($"Fashion-MNIST is needed for this section. {FashionMnist.InstallHint}");
+        string folder = FashionMnistLocator.LocateOrInstall(context.Log) ?? throw new TourSectionSkippedException(FashionMnistLocator.MissingMessage);
         var train = ImageEmbedder.FilterClasses(FashionMnist.Load(true, folder), SeenClasses).Subset(context.Quick ? 960 : 3600, context.Seed);
         var test = ImageEmbedder.FilterClasses(FashionMnist.Load(false, folder), UnseenClasses).Subset(context.Quick ? 800 : 2000, context.Seed + 1);
         var (mean, std) = train.ChannelStatistics();

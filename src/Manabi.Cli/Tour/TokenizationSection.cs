@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Manabi.Cli.Data;
-using Manabi.Cli.Diagnostics;
+using System.IO.Compression;
 using Manabi.Cli.Output;
 using Manabi.Cli.Reporting;
 using Manabi.Text;
@@ -10,11 +9,14 @@ namespace Manabi.Cli.Tour;
 
 /// <summary>
 /// Tour section for WordPiece: example texts split by the real bert-base-uncased vocabulary (embedded), and
-/// vocabularies trained on a slice of the text corpus, with their held-out fertility against BERT's.
+/// vocabularies trained on a slice of the text corpus (data/corpus, embedded), with their held-out fertility against BERT's.
 /// </summary>
 public sealed class TokenizationSection : ITourSection
 {
     private const string ResourcePrefix = "Manabi.Cli.Tour.";
+
+    // The corpus files embedded from data/corpus (Python documentation and WordNet glosses).
+    private static readonly string[] CorpusFiles = ["corpus-pydoc.txt.gz", "corpus-wordnet.txt.gz"];
 
     // Every HeldOutEvery-th line of the slice is kept out of training and used to measure fertility.
     private const int HeldOutEvery = 20;
@@ -44,12 +46,12 @@ public sealed class TokenizationSection : ITourSection
         var bert = WordPieceTokenizer.CreateBert(LoadEmbeddedVocabulary());
         CheckKnownAnswer(bert);
 
-        var (train, heldOut, source) = LoadTrainingText(context.Quick);
+        var (train, heldOut, description) = LoadTrainingText(context.Quick);
         cancellationToken.ThrowIfCancellationRequested();
         var stopwatch = Stopwatch.StartNew();
         var trainer = new WordPieceTrainer(new WordPieceTrainerOptions());
         var counts = trainer.CountWords(train);
-        int[] sizes = source.FromCorpus ? [2000, 8000] : [500, 1500];
+        int[] sizes = [2000, 8000];
         var trained = new List<(string Name, WordPieceTokenizer Tokenizer)>();
         foreach (int size in sizes)
         {
@@ -61,7 +63,7 @@ public sealed class TokenizationSection : ITourSection
 
         AddExamples(section, bert, trained[^1]);
         section.AddHeading("Training a vocabulary");
-        section.AddParagraph(source.Description);
+        section.AddParagraph(description);
         var rows = new List<(string Name, int Size, double Fertility, long Unknown)>();
         foreach (var (name, tokenizer) in trained.Append(($"bert-base-uncased {Thousands(bert.Vocabulary.Count)}", bert)))
         {
@@ -128,46 +130,27 @@ public sealed class TokenizationSection : ITourSection
         return (words == 0 ? 0 : (double)tokens / words, unknown);
     }
 
-    private static (List<string> Train, List<string> HeldOut, TrainingSource Source) LoadTrainingText(bool quick)
+    private static (List<string> Train, List<string> HeldOut, string Description) LoadTrainingText(bool quick)
     {
         var train = new List<string>();
         var heldOut = new List<string>();
         int kept = 0;
-        void Add(string line)
+        int perFile = quick ? 15_000 : 50_000;
+        foreach (string file in CorpusFiles)
         {
-            if (line.Trim().Length > 0)
+            using var gzip = new GZipStream(OpenResource(file), CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip);
+            for (int taken = 0; taken < perFile && reader.ReadLine() is { } line; taken++)
             {
-                (++kept % HeldOutEvery == 0 ? heldOut : train).Add(line);
-            }
-        }
-
-        if (DataLocations.FindCorpus() is { } folder)
-        {
-            int perFile = quick ? 15_000 : 50_000;
-            foreach (string file in DataLocations.CorpusFiles)
-            {
-                using var reader = new Utf8LineReader(Path.Combine(folder, file));
-                for (int taken = 0; taken < perFile && reader.ReadLine() is { } line; taken++)
+                if (line.Trim().Length > 0)
                 {
-                    Add(line);
+                    (++kept % HeldOutEvery == 0 ? heldOut : train).Add(line);
                 }
             }
-            return (train, heldOut, new TrainingSource(true,
-                $"Trained on the first {perFile:N0} lines of each of {string.Join(" and ", DataLocations.CorpusFiles)} in {folder} " +
-                $"(Python documentation and WordNet glosses), with one line in {HeldOutEvery} held out for measuring."));
         }
-        string[] documents = ["README.md", "ARCHITECTURE.md", "CLI.md"];
-        foreach (string document in documents)
-        {
-            foreach (string line in ReadResource(document).Split('\n'))
-            {
-                Add(line);
-            }
-        }
-        return (train, heldOut, new TrainingSource(false,
-            "The text corpus (shared/corpus beside the repository, or $MANABI_SHARED/corpus) was not found, so these small vocabularies " +
-            $"are trained on Manabi's own documentation embedded in the program ({string.Join(", ", documents)}), with one line in " +
-            $"{HeldOutEvery} held out. Expect a weaker result than on the corpus."));
+        return (train, heldOut,
+            $"Trained on the first {perFile:N0} lines of each of {string.Join(" and ", CorpusFiles)} (Python documentation and " +
+            $"WordNet glosses, embedded in the program from the repository's data/corpus), with one line in {HeldOutEvery} held out for measuring.");
     }
 
     private static WordPieceVocabulary LoadEmbeddedVocabulary() =>
@@ -175,11 +158,13 @@ public sealed class TokenizationSection : ITourSection
 
     private static string ReadResource(string name)
     {
-        using var stream = typeof(TokenizationSection).Assembly.GetManifestResourceStream(ResourcePrefix + name)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourcePrefix + name} is missing from the manabi assembly.");
-        using var reader = new StreamReader(stream);
+        using var reader = new StreamReader(OpenResource(name));
         return reader.ReadToEnd();
     }
+
+    private static Stream OpenResource(string name) =>
+        typeof(TokenizationSection).Assembly.GetManifestResourceStream(ResourcePrefix + name)
+            ?? throw new InvalidOperationException($"The embedded resource {ResourcePrefix + name} is missing from the manabi assembly.");
 
     private static string Thousands(int size) =>
         size % 1000 == 0 ? $"{size / 1000}k" : size.ToString("N0", CultureInfo.InvariantCulture);

@@ -8,7 +8,8 @@ public static class TourRunner
 {
     /// <summary>
     /// Runs <paramref name="sections"/> and returns the report. A section that throws becomes a failed
-    /// section carrying its error; cancellation stops the whole tour.
+    /// section carrying its error, except that <see cref="TourSectionSkippedException"/> marks it not run (something
+    /// optional is absent); cancellation stops the whole tour.
     /// </summary>
     /// <param name="sections">The sections to run.</param>
     /// <param name="context">The shared tour context.</param>
@@ -39,6 +40,10 @@ public static class TourRunner
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (TourSectionSkippedException ex)
+            {
+                section = new ReportSection(sections[i].Title).MarkSkipped(ex.Message);
             }
 #pragma warning disable CA1031 // A failing section must not stop the others; its error goes into the report.
             catch (Exception ex)

@@ -34,7 +34,7 @@ public sealed class VisionSection : ITourSection
             "weights the features, and a Vision Transformer reads an image as a sequence of patches. Try " +
             "'manabi vision models', 'manabi vision train --model seresnet18-small --data fashion-mnist --output run' and " +
             "'manabi vision explain --checkpoint run --count 16 --output maps.png'.");
-        string? folder = FashionMnist.Locate() ?? throw new InvalidOperationException($"Fashion-MNIST is needed for this section. {FashionMnist.InstallHint}");
+        string folder = FashionMnistLocator.LocateOrInstall(context.Log) ?? throw new TourSectionSkippedException(FashionMnistLocator.MissingMessage);
         var train = FashionMnist.Load(true, folder).Subset(context.Quick ? 256 : 2000, context.Seed);
         var test = FashionMnist.Load(false, folder).Subset(context.Quick ? 128 : 1000, context.Seed + 1);
 

@@ -5,7 +5,7 @@ namespace Manabi.Vision.Data;
 /// <summary>
 /// Fashion-MNIST (Zalando; 60,000 training and 10,000 test 28×28 grey images in 10 classes), read from the IDX
 /// files in the first folder that has them: <c>$MANABI_DATA</c> (or its <c>fashion-mnist</c> subfolder),
-/// <c>~/.cache/manabi/fashion-mnist</c>, <c>/usr/share/datasets/fashion-mnist</c> (Debian's <c>dataset-fashion-mnist</c>).
+/// <c>fashion-mnist</c> under <see cref="Manabi.Numerics.ManabiCache.Data"/>, <c>/usr/share/datasets/fashion-mnist</c> (Debian's <c>dataset-fashion-mnist</c>).
 /// </summary>
 public static class FashionMnist
 {
@@ -15,8 +15,9 @@ public static class FashionMnist
 
     /// <summary>What to do when the data set is absent.</summary>
     public const string InstallHint =
-        "Install it with 'sudo apt-get install dataset-fashion-mnist' (Debian/Ubuntu), or download the four *-ubyte.gz files from " +
-        "https://github.com/zalandoresearch/fashion-mnist into ~/.cache/manabi/fashion-mnist, or set MANABI_DATA to their folder.";
+        "Install it with 'sudo apt-get install -y dataset-fashion-mnist' (Debian/Ubuntu), or download the four *-ubyte.gz files from " +
+        "https://github.com/zalandoresearch/fashion-mnist into ~/.cache/manabi/data/fashion-mnist ($MANABI_CACHE/data/fashion-mnist), " +
+        "or set MANABI_DATA to their folder.";
 
     /// <summary>The folders searched, in order.</summary>
     public static IReadOnlyList<string> SearchFolders()
@@ -28,11 +29,7 @@ public static class FashionMnist
             folders.Add(env);
             folders.Add(Path.Combine(env, "fashion-mnist"));
         }
-        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (!string.IsNullOrEmpty(home))
-        {
-            folders.Add(Path.Combine(home, ".cache", "manabi", "fashion-mnist"));
-        }
+        folders.Add(Path.Combine(Manabi.Numerics.ManabiCache.Data, "fashion-mnist"));
         folders.Add("/usr/share/datasets/fashion-mnist");
         return folders;
     }
