@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Manabi.Text;
 
 namespace Manabi.Cli;
 
 /// <summary>Wraps command bodies so bad input and cancellation become clear messages and exit codes.</summary>
 internal static class CommandActions
 {
-    /// <summary>Runs a synchronous body; <see cref="InputException"/> becomes its message on stderr and exit code 2.</summary>
+    /// <summary>Runs a synchronous body; <see cref="InputException"/> and a file's <see cref="TokenizerFormatException"/> (FILE:LINE) become the message on stderr and exit code 2.</summary>
     public static Func<ParseResult, int> Guard(Func<ParseResult, TextWriter, int> body) => parseResult =>
     {
         TextWriter output = parseResult.InvocationConfiguration.Output;
@@ -14,7 +15,7 @@ internal static class CommandActions
         {
             return body(parseResult, output);
         }
-        catch (InputException ex)
+        catch (Exception ex) when (ex is InputException or TokenizerFormatException)
         {
             error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
@@ -31,7 +32,7 @@ internal static class CommandActions
         {
             return await body(parseResult, output, cancellationToken).ConfigureAwait(false);
         }
-        catch (InputException ex)
+        catch (Exception ex) when (ex is InputException or TokenizerFormatException)
         {
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;

@@ -28,17 +28,79 @@ public sealed class WordPieceTrainer
     /// <summary>The settings.</summary>
     public WordPieceTrainerOptions Options { get; }
 
-    /// <summary>Trains on UTF-8 text files, one text a line (<c>.gz</c> files are decompressed).</summary>
-    /// <exception cref="TokenizerFormatException">A file is not valid UTF-8 (the message names file and line).</exception>
-    public WordPieceVocabulary TrainFromFiles(IEnumerable<string> paths)
+    /// <summary>Lines counted together when training from files; word counts, not lines, are what stays in memory.</summary>
+    public const int FileChunkLines = 65536;
+
+    /// <summary>
+    /// Trains on UTF-8 text files, one text a line (<c>.gz</c> files are decompressed), streaming: lines are
+    /// counted in chunks of <see cref="FileChunkLines"/>, so memory holds word counts, never the corpus. Progress
+    /// reports "Read files" in bytes, then the stages of <see cref="TrainFromWordCounts"/>.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">A file is unreadable or not valid UTF-8 (the message names file and line).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled; nothing is returned.</exception>
+    public WordPieceVocabulary TrainFromFiles(IReadOnlyList<string> paths, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        var lines = new List<string>();
-        foreach (string path in paths)
+        // Counting chunk by chunk must not flood the caller with per-chunk "Count words" stages.
+        var counter = new WordPieceTrainer(Options);
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        var readers = new List<Utf8LineReader>(paths.Count);
+        try
         {
-            lines.AddRange(ReadLines(path));
+            foreach (string path in paths)
+            {
+                readers.Add(new Utf8LineReader(path));
+            }
+            long totalBytes = readers.Sum(reader => reader.Length);
+            long doneBytes = 0;
+            var chunk = new List<string>(FileChunkLines);
+            foreach (var reader in readers)
+            {
+                string? line;
+                do
+                {
+                    line = reader.ReadLine();
+                    if (line is not null)
+                    {
+                        chunk.Add(line);
+                    }
+                    if (chunk.Count == FileChunkLines || (line is null && chunk.Count > 0))
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        foreach (var (word, count) in counter.CountWords(chunk))
+                        {
+                            CollectionsMarshal.GetValueRefOrAddDefault(counts, word, out _) += count;
+                        }
+                        chunk.Clear();
+                        _progress?.Report(new("Read files", doneBytes + reader.Position, totalBytes));
+                    }
+                }
+                while (line is not null);
+                doneBytes += reader.Length;
+            }
+            _progress?.Report(new("Read files", totalBytes, totalBytes));
         }
-        return Train(lines);
+        finally
+        {
+            foreach (var reader in readers)
+            {
+                reader.Dispose();
+            }
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        // The merge loops report progress often; a progress that throws once cancelled is how they stop.
+        var merging = cancellationToken.CanBeCanceled ? new WordPieceTrainer(Options, new CancellingProgress(_progress, cancellationToken)) : this;
+        return merging.TrainFromWordCounts(counts);
+    }
+
+    private sealed class CancellingProgress(IProgress<WordPieceTrainingProgress>? inner, CancellationToken cancellationToken)
+        : IProgress<WordPieceTrainingProgress>
+    {
+        public void Report(WordPieceTrainingProgress value)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            inner?.Report(value);
+        }
     }
 
     /// <summary>Reads a text file's lines strictly as UTF-8 (decompressing <c>.gz</c>).</summary>

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Manabi.Cli.Data;
 using Manabi.Cli.Output;
+using Manabi.Text;
 using Manabi.Vectors;
 using Spectre.Console;
 

@@ -11,9 +11,6 @@ namespace Manabi.Cli.Commands;
 /// <summary><c>manabi wordpiece train</c>: trains a WordPiece vocabulary as Hugging Face's trainer does.</summary>
 public static class WordPieceCommand
 {
-    /// <summary>Lines counted together; word counts, not lines, are what stays in memory.</summary>
-    public const int ChunkSize = 65536;
-
     /// <summary>Builds the <c>wordpiece</c> command with its <c>train</c> sub-command.</summary>
     public static Command Create()
     {
@@ -89,55 +86,18 @@ public static class WordPieceCommand
         return command;
     }
 
-    /// <summary>
-    /// Counts words file by file in chunks (so memory holds word counts, not the corpus), then merges.
-    /// Progress reports stages: "Read files" by bytes, then the trainer's own stages.
-    /// </summary>
+    /// <summary>Trains with <see cref="WordPieceTrainer.TrainFromFiles"/> (streaming, cancellable).</summary>
     /// <exception cref="InputException">A file is unreadable or not UTF-8 (the message names file and line).</exception>
     public static WordPieceVocabulary Train(IReadOnlyList<string> inputs, WordPieceTrainerOptions options,
         IProgress<WordPieceTrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        // The trainer takes no token; throwing from its progress callback is how a merge loop gets cancelled.
-        var cancellable = new CancellingProgress(progress, cancellationToken);
-        var counter = new WordPieceTrainer(options);
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long totalBytes = inputs.Sum(path => new FileInfo(path).Length);
-        long doneBytes = 0;
-        foreach (string path in inputs)
-        {
-            using var reader = new Utf8LineReader(path);
-            var chunk = new List<string>(ChunkSize);
-            string? line;
-            do
-            {
-                line = reader.ReadLine();
-                if (line is not null)
-                {
-                    chunk.Add(line);
-                }
-                if (chunk.Count == ChunkSize || (line is null && chunk.Count > 0))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    foreach (var (word, count) in counter.CountWords(chunk))
-                    {
-                        counts[word] = counts.GetValueOrDefault(word) + count;
-                    }
-                    chunk.Clear();
-                    cancellable.Report(new("Read files", doneBytes + reader.Position, totalBytes));
-                }
-            }
-            while (line is not null);
-            doneBytes += reader.Length;
-        }
-        cancellable.Report(new("Read files", totalBytes, totalBytes));
         try
         {
-            return new WordPieceTrainer(options, cancellable).TrainFromWordCounts(counts);
+            return new WordPieceTrainer(options, progress).TrainFromFiles(inputs, cancellationToken);
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OperationCanceledException))
+        catch (TokenizerFormatException ex)
         {
-            throw new OperationCanceledException(cancellationToken);
+            throw new InputException(ex.Message, ex);
         }
     }
 

@@ -1,7 +1,8 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 
-namespace Manabi.Cli.Data;
+namespace Manabi.Text;
 
 /// <summary>
 /// Streams a file's lines as strict UTF-8 (<c>.gz</c> decompressed). Lines are split on bytes, not after
@@ -21,7 +22,7 @@ public sealed class Utf8LineReader : IDisposable
     private bool _endOfFile;
 
     /// <summary>Opens <paramref name="path"/>.</summary>
-    /// <exception cref="InputException">The file does not exist or cannot be read (the message names it).</exception>
+    /// <exception cref="TokenizerFormatException">The file does not exist or cannot be read (the message names it).</exception>
     public Utf8LineReader(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -32,7 +33,7 @@ public sealed class Utf8LineReader : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"{path}: cannot read the file: {ex.Message}", ex);
+            throw new TokenizerFormatException($"cannot read the file: {ex.Message}", path, 0, ex);
         }
         _stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(_file, CompressionMode.Decompress) : _file;
     }
@@ -79,11 +80,11 @@ public sealed class Utf8LineReader : IDisposable
     }
 
     /// <summary>Reads and decodes the next line; null at the end of the file.</summary>
-    /// <exception cref="InputException">The line is not valid UTF-8 (the message reads <c>FILE:LINE: …</c>).</exception>
+    /// <exception cref="TokenizerFormatException">The line is not valid UTF-8 (the message reads <c>FILE:LINE: …</c>).</exception>
     public string? ReadLine() => TryReadLine(out var bytes) ? Decode(bytes) : null;
 
     /// <summary>Decodes a line returned by <see cref="TryReadLine"/> strictly.</summary>
-    /// <exception cref="InputException">The bytes are not valid UTF-8.</exception>
+    /// <exception cref="TokenizerFormatException">The bytes are not valid UTF-8.</exception>
     public string Decode(ReadOnlySpan<byte> bytes)
     {
         try
@@ -92,7 +93,9 @@ public sealed class Utf8LineReader : IDisposable
         }
         catch (DecoderFallbackException ex)
         {
-            throw new InputException($"{Path}:{LineNumber}: invalid UTF-8 (byte 0x{ex.BytesUnknown?.FirstOrDefault():X2} at byte {ex.Index + 1} of the line).", ex);
+            throw new TokenizerFormatException(
+                string.Create(CultureInfo.InvariantCulture, $"invalid UTF-8 (byte 0x{ex.BytesUnknown?.FirstOrDefault():X2} at byte {ex.Index + 1} of the line)"),
+                Path, LineNumber, ex);
         }
     }
 
@@ -133,7 +136,7 @@ public sealed class Utf8LineReader : IDisposable
         }
         catch (InvalidDataException ex)
         {
-            throw new InputException($"{Path}:{LineNumber + 1}: not a valid gzip stream: {ex.Message}", ex);
+            throw new TokenizerFormatException($"not a valid gzip stream: {ex.Message}", Path, LineNumber + 1, ex);
         }
         if (read == 0)
         {
