@@ -46,4 +46,13 @@ public sealed class ToolPackageTests(PackageFeed feed)
         string output = RunTool("doctor").Output;
         Assert.Contains("libtorch", output, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Tool_runs_without_installing_through_dotnet_tool_exec()
+    {
+        feed.RequirePackage("manabi.linux-x64");
+        ConsumerProject consumer = feed.NewConsumer("ToolExec");
+        CommandResult run = consumer.Dotnet("tool", "exec", $"manabi@{feed.Version}", "--yes", "--", "info", "entropy", "--p", "0.5,0.5", "--base", "2");
+        Assert.Equal("1", ConsumerProject.Lines(run.Output).Last());
+    }
 }
