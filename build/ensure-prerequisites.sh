@@ -34,6 +34,9 @@ need_pkg fonts-dejavu-core
 need_pkg fontconfig
 if [ "$want_tests" = 1 ]; then
   need_pkg dataset-fashion-mnist
+  # The consumer tests publish a NativeAOT program: the ILCompiler links with a C toolchain and zlib.
+  command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(gcc)
+  need_pkg zlib1g-dev
 fi
 for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"
