@@ -39,6 +39,21 @@ public static class VectorStoreConverter
         return Write(source, outputPath, options ?? new VectorConvertOptions(), null, Stopwatch.StartNew());
     }
 
+    /// <summary>
+    /// <see cref="Write(IReadOnlyList{string}, ReadOnlySpan{float}, int, string, VectorConvertOptions?)"/> for callers
+    /// that already hold distinct keys and a row-major array they give up: the array is normalized in place, which
+    /// saves a copy of every vector (the embedding index builds from hundreds of megabytes).
+    /// </summary>
+    internal static ConvertResult WriteOwned(List<string> keys, float[] values, int dimensions, string outputPath, VectorConvertOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
+        if (values.Length != (long)keys.Count * dimensions)
+        {
+            throw new ArgumentException($"{keys.Count} keys x {dimensions} dimensions need {keys.Count * (long)dimensions} values; got {values.Length}.", nameof(values));
+        }
+        return Write(new SourceVectors(keys, values, dimensions, 0), outputPath, options, null, Stopwatch.StartNew());
+    }
+
     private static ConvertResult Write(SourceVectors source, string outputPath, VectorConvertOptions options, IProgress<ConvertProgress>? progress, Stopwatch clock)
     {
         int count = source.Count, dims = source.Dimensions;

@@ -90,6 +90,55 @@ public sealed class SentenceCommandTests
     }
 
     [Fact]
+    public void Search_rebuilds_a_damaged_or_old_format_index_and_answers()
+    {
+        using var folder = new TempFolder();
+        string corpus = folder.File("corpus.txt", "The cat sleeps on the sofa.\nStocks fell sharply today.\nThe train was late.\n");
+        string index = folder.PathOf("index");
+        string[] search = ["search", "--corpus", corpus, "--query", "The train was late.", "--top", "1", "--index", index, "--model", TinyModel];
+        var built = CliRunner.Run(search);
+        Assert.True(built.ExitCode == 0, built.Stderr);
+
+        // Truncated: the fingerprint still matches, so only opening the store can tell.
+        string vectors = Path.Combine(index, "vectors.mvs");
+        using (var stream = new FileStream(vectors, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 100);
+        }
+        var rebuilt = CliRunner.Run(search);
+        Assert.True(rebuilt.ExitCode == 0, rebuilt.Stderr);
+        Assert.Contains("damaged", rebuilt.Stderr);
+        Assert.Contains("vectors.mvs", rebuilt.Stderr);
+        Assert.Contains("Built", rebuilt.Stderr);
+        Assert.Equal(["1.0000", "3", "The train was late."], rebuilt.Stdout.Trim().Split('\t'));
+        Assert.Contains("Reusing", CliRunner.Run(search).Stderr);
+
+        // Flipped bits keep the length; the checksums on reuse catch them. Sections are 64-byte aligned, so 64
+        // consecutive bytes cannot all be padding.
+        byte[] bytes = File.ReadAllBytes(vectors);
+        for (int i = bytes.Length / 2; i < bytes.Length / 2 + 64; i++)
+        {
+            bytes[i] ^= 0x40;
+        }
+        File.WriteAllBytes(vectors, bytes);
+        var reverified = CliRunner.Run(search);
+        Assert.True(reverified.ExitCode == 0, reverified.Stderr);
+        Assert.Contains("damaged", reverified.Stderr);
+        Assert.Equal(["1.0000", "3", "The train was late."], reverified.Stdout.Trim().Split('\t'));
+
+        // An index folder of the first format (vectors.f32) reads as no index at all.
+        File.Delete(vectors);
+        File.WriteAllBytes(Path.Combine(index, "vectors.f32"), [.. "MNBIDX01"u8, 0, 0, 0, 0, 0, 0, 0, 0]);
+        string manifest = Path.Combine(index, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("manabi-embedding-index/2", "manabi-embedding-index/1"));
+        var fromOld = CliRunner.Run(search);
+        Assert.True(fromOld.ExitCode == 0, fromOld.Stderr);
+        Assert.Contains("Built", fromOld.Stderr);
+        Assert.Equal(["1.0000", "3", "The train was late."], fromOld.Stdout.Trim().Split('\t'));
+        Assert.False(File.Exists(Path.Combine(index, "vectors.f32")));
+    }
+
+    [Fact]
     public void Sbert_train_fine_tunes_saves_and_resumes()
     {
         using var folder = new TempFolder();

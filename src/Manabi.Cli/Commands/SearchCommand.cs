@@ -52,18 +52,7 @@ public static class SearchCommand
                 ?? Path.Combine(ManabiCache.Indexes, fingerprint[..16]);
             using var model = SentenceModels.Load(modelFolder);
             var error = parseResult.InvocationConfiguration.Error;
-            if (EmbeddingIndex.ReadFingerprint(indexFolder) == fingerprint)
-            {
-                error.WriteLine($"Reusing the index in {indexFolder}.");
-            }
-            else
-            {
-                var vectors = model.Encode(entries.Select(e => e.Text).ToList()).Vectors;
-                // The stored text keeps its line number so that hits can point back into the corpus.
-                EmbeddingIndex.Build(indexFolder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
-                error.WriteLine($"Built the index of {entries.Count} entries in {indexFolder}.");
-            }
-            using var index = EmbeddingIndex.Open(indexFolder);
+            using var index = OpenOrBuild(indexFolder, fingerprint, entries, model, error);
             float[] query = model.Encode([parseResult.GetValue(queryOption)!]).Vectors[0];
             foreach (var hit in index.Search(query, top))
             {
@@ -72,6 +61,34 @@ public static class SearchCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The index in <paramref name="folder"/> when it was built from this corpus and model and is intact; otherwise a
+    /// freshly built one. A damaged index is rebuilt rather than reported, because it is only a cache of the corpus.
+    /// </summary>
+    private static EmbeddingIndex OpenOrBuild(string folder, string fingerprint, List<(string Text, int Line)> entries, SentenceEncoder model, TextWriter error)
+    {
+        if (EmbeddingIndex.ReadFingerprint(folder) == fingerprint)
+        {
+            try
+            {
+                // Checksums too: one pass over the file costs far less than loading the model did, and a flipped byte
+                // would otherwise give wrong hits without a word.
+                var reused = EmbeddingIndex.Open(folder, verifyChecksums: true);
+                error.WriteLine($"Reusing the index in {folder}.");
+                return reused;
+            }
+            catch (InvalidDataException e)
+            {
+                error.WriteLine($"The index in {folder} is damaged ({e.Message}); rebuilding it.");
+            }
+        }
+        var vectors = model.Encode(entries.Select(e => e.Text).ToList()).Vectors;
+        // The stored text keeps its line number so that hits can point back into the corpus.
+        EmbeddingIndex.Build(folder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
+        error.WriteLine($"Built the index of {entries.Count} entries in {folder}.");
+        return EmbeddingIndex.Open(folder);
     }
 
     private static string Fingerprint(string corpusPath, string model)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Manabi.Vectors.Search;
 
 namespace Manabi.Vectors.Tests.Search;
@@ -89,5 +90,112 @@ public sealed class SearchTests
             Directory.Delete(folder, recursive: true);
         }
         Assert.Null(EmbeddingIndex.ReadFingerprint(folder));
+    }
+
+    [Fact]
+    public void Index_search_equals_a_naive_dot_product_sort_with_ties_by_lowest_id()
+    {
+        using var dir = new TempDirectory();
+        const int count = 4000, dims = 48;
+        var corpus = RandomVectors(count, dims, 11);
+        // Exact copies of earlier rows (and of a query) make equal scores, which must come out lowest id first.
+        for (int i = 3000; i < count; i += 7)
+        {
+            corpus[i] = (float[])corpus[i % 500].Clone();
+        }
+        var queries = RandomVectors(6, dims, 12).Append(corpus[17]).Append(corpus[3000 % 500]).ToArray();
+        string folder = dir.File("index");
+        EmbeddingIndex.Build(folder, corpus.Select((_, i) => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray(), corpus, "f");
+        using var index = EmbeddingIndex.Open(folder);
+        foreach (float[] query in queries)
+        {
+            var unit = new float[dims];
+            TensorPrimitives.Divide(query, TensorPrimitives.Norm(query), unit);
+            // The old index's brute force: every row's dot product with the unit query, sorted best first, then by id.
+            var reference = Enumerable.Range(0, count).Select(i => (Id: i, Score: TensorPrimitives.Dot(unit, index.Vector(i))))
+                .OrderByDescending(h => h.Score).ThenBy(h => h.Id).ToArray();
+            foreach (int k in new[] { 1, 10, 100, count + 5 })
+            {
+                SearchHit[] hits = index.Search(query, k);
+                var expected = reference.Take(k).ToArray();
+                Assert.Equal(expected.Select(h => h.Id), hits.Select(h => h.CorpusId));
+                Assert.All(expected.Zip(hits), p => Assert.Equal(p.First.Score, p.Second.Score, 6));
+            }
+        }
+        var tied = index.Search(corpus[3000 % 500], 3);
+        Assert.Equal(1f, tied[0].Score, 5);
+        Assert.True(tied[0].CorpusId < tied[1].CorpusId && tied[0].Score == tied[1].Score, "duplicates tie, lowest id first");
+    }
+
+    [Fact]
+    public void Index_vectors_are_unit_length_and_bad_arguments_throw()
+    {
+        using var dir = new TempDirectory();
+        string folder = dir.File("index");
+        EmbeddingIndex.Build(folder, ["a", "b"], [[3f, 4f], [0f, 2f]], "f");
+        using var index = EmbeddingIndex.Open(folder);
+        Assert.Equal((2, 2), (index.Count, index.Dimension));
+        Assert.Equal([0.6f, 0.8f], index.Vector(0).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Vector(2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => index.Search([1f, 0f], 0));
+        Assert.Throws<ArgumentException>(() => index.Search([1f, 0f, 0f], 1));
+        Assert.Throws<ArgumentException>(() => EmbeddingIndex.Build(dir.File("empty"), [], [], "f"));
+        Assert.False(Directory.Exists(dir.File("empty")));
+    }
+
+    [Fact]
+    public void A_folder_in_the_old_format_is_no_complete_index()
+    {
+        using var dir = new TempDirectory();
+        string folder = dir.File("old");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, "vectors.f32"), [.. "MNBIDX01"u8, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 128, 63]);
+        File.WriteAllText(Path.Combine(folder, "texts.jsonl"), "\"a\"\n");
+        File.WriteAllText(Path.Combine(folder, "manifest.json"), """{"format": "manabi-embedding-index/1", "count": 1, "dimension": 1, "fingerprint": "f"}""");
+        Assert.Null(EmbeddingIndex.ReadFingerprint(folder));
+        Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Open(folder));
+        // Rebuilding over it replaces the whole folder.
+        EmbeddingIndex.Build(folder, ["a"], [[1f]], "f");
+        Assert.Equal("f", EmbeddingIndex.ReadFingerprint(folder));
+        Assert.False(File.Exists(Path.Combine(folder, "vectors.f32")));
+    }
+
+    [Fact]
+    public void A_damaged_index_with_a_matching_fingerprint_throws_invalid_data_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        string folder = dir.File("index");
+        var corpus = RandomVectors(300, 8, 5);
+        string[] texts = [.. corpus.Select((_, i) => $"t{i}")];
+        string vectors = Path.Combine(folder, "vectors.mvs"), textsFile = Path.Combine(folder, "texts.jsonl");
+
+        EmbeddingIndex.Build(folder, texts, corpus, "f");
+        using (var stream = new FileStream(vectors, FileMode.Open))
+        {
+            stream.SetLength(stream.Length / 2);
+        }
+        Assert.Equal("f", EmbeddingIndex.ReadFingerprint(folder));
+        var truncated = Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Open(folder));
+        Assert.Contains("vectors.mvs", truncated.Message);
+
+        // A flipped byte keeps the length: only the checksums see it.
+        EmbeddingIndex.Build(folder, texts, corpus, "f");
+        long vectorsAt;
+        using (var store = VectorStore.Open(vectors))
+        {
+            vectorsAt = store.Header.SectionOffsets[(int)StoreSection.Vectors];
+        }
+        byte[] bytes = File.ReadAllBytes(vectors);
+        bytes[vectorsAt + 100] ^= 0x40;
+        File.WriteAllBytes(vectors, bytes);
+        EmbeddingIndex.Open(folder).Dispose();
+        var flipped = Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Open(folder, verifyChecksums: true));
+        Assert.Contains("vectors.mvs", flipped.Message);
+
+        EmbeddingIndex.Build(folder, texts, corpus, "f");
+        File.WriteAllLines(textsFile, File.ReadAllLines(textsFile)[..^1]);
+        Assert.Contains("texts.jsonl", Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Open(folder)).Message);
+        File.AppendAllText(textsFile, "not json\n");
+        Assert.Contains("texts.jsonl:300", Assert.Throws<InvalidDataException>(() => EmbeddingIndex.Open(folder)).Message);
     }
 }
