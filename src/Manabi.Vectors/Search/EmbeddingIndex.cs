@@ -92,7 +92,7 @@ public sealed class EmbeddingIndex : IDisposable
             {
                 foreach (string text in texts)
                 {
-                    writer.WriteLine(JsonSerializer.Serialize(text));
+                    writer.WriteLine(JsonSerializer.Serialize(text, IndexJsonContext.Default.String));
                 }
             }
             File.WriteAllText(Path.Combine(temp, ManifestFile), new JsonObject
@@ -218,7 +218,7 @@ public sealed class EmbeddingIndex : IDisposable
             line++;
             try
             {
-                texts.Add(JsonSerializer.Deserialize<string>(text) ?? "");
+                texts.Add(JsonSerializer.Deserialize(text, IndexJsonContext.Default.String) ?? "");
             }
             catch (JsonException e)
             {
