@@ -89,6 +89,21 @@ public sealed class SiameseCommandTests
         Assert.Equal(2, wrongSize.ExitCode);
         Assert.Contains("20x20", wrongSize.Stderr, StringComparison.Ordinal);
 
+        // A truncated PNG is refused, naming the image argument and the file (not --data).
+        string cut = folder.PathOf("cut.png");
+        byte[] whole = File.ReadAllBytes(b);
+        File.WriteAllBytes(cut, whole[..(whole.Length / 2)]);
+        var truncated = CliRunner.Run("verify", "--checkpoint", run, a, cut);
+        Assert.Equal(2, truncated.ExitCode);
+        Assert.Contains($"IMAGE_B: '{cut}'", truncated.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("--data", truncated.Stderr, StringComparison.Ordinal);
+
+        // The triplet run got the library's triplet preset margin.
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            Assert.Equal(0.2, state.RootElement.GetProperty("options").GetProperty("margin").GetDouble());
+        }
+
         // Weights that do not fit the recorded network are refused.
         string statePath = Path.Combine(run, "state.json");
         File.WriteAllText(statePath, File.ReadAllText(statePath).Replace("\"embedding_dimension\": 16", "\"embedding_dimension\": 32", StringComparison.Ordinal));

@@ -24,4 +24,28 @@ internal static class Check
             throw new InputException(ex.Message, ex);
         }
     }
+
+    /// <summary>
+    /// Runs a library check of a run folder or data set, turning its <see cref="InvalidDataException"/> or
+    /// <see cref="IOException"/> into bad input under <paramref name="option"/>.
+    /// </summary>
+    public static void Input(Action check, string option)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        Input(() => { check(); return true; }, option);
+    }
+
+    /// <summary>Runs <paramref name="load"/>, turning its <see cref="InvalidDataException"/> or <see cref="IOException"/> into bad input under <paramref name="option"/>.</summary>
+    public static T Input<T>(Func<T> load, string option)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        try
+        {
+            return load();
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            throw new InputException($"{option}: {ex.Message}", ex);
+        }
+    }
 }

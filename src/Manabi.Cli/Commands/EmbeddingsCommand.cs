@@ -44,7 +44,7 @@ public static class EmbeddingsCommand
                 throw new InputException($"--output: '{folder}' is a file; give a folder.");
             }
             using var run = SiameseRuns.Open(parseResult.GetValue(checkpoint)!);
-            var test = SiameseRuns.TestSplit(run.State);
+            var test = SiameseRuns.TestSplit(run);
             if (parseResult.GetValue(classes) is { } spec)
             {
                 test = ImageEmbedder.FilterClasses(test, SiameseRuns.ParseClasses(spec, test.ClassNames.Count, "--classes"));

@@ -136,14 +136,8 @@ public static class SiameseCommand
                 {
                     throw new InputException($"--output: {ex.Message}", ex);
                 }
-                if (!state.Network.Encoder.Equals(info.Name, StringComparison.OrdinalIgnoreCase) || state.Options.Objective != objective)
-                {
-                    throw new InputException($"--output: '{runDirectory}' holds a {state.Options.Objective.Name()} run of {state.Network.Encoder}, not {objective.Name()} with {info.Name}; choose another folder.");
-                }
-                if (!(state.TrainClasses ?? []).SequenceEqual(trainClasses ?? []))
-                {
-                    throw new InputException($"--classes: the run in '{runDirectory}' trains on classes {Describe(state.TrainClasses)}, not {Describe(trainClasses)}.");
-                }
+                Check.Input(() => state.EnsureResumableAs(info.Name, objective, runDirectory), "--output");
+                Check.Input(() => state.EnsureTrainClasses(trainClasses, runDirectory), "--classes");
                 state = state with { Options = state.Options with { Epochs = epochCount, MaxMinutes = parseResult.GetValue(maxMinutes) } };
             }
             else
@@ -152,35 +146,27 @@ public static class SiameseCommand
                 {
                     throw new InputException($"--data: the images are {train.Width}x{train.Height}; encoders here take square images.");
                 }
-                bool sgd = optimizerKind == OptimizerKind.Sgd;
-                var options = new SiameseTrainingOptions
+                // The library's presets: margin by objective, learning rate and weight decay by optimiser.
+                var preset = SiameseTrainingOptions.ForObjective(objective, optimizerKind);
+                var options = preset with
                 {
-                    Objective = objective,
                     Epochs = epochCount,
                     MaxMinutes = parseResult.GetValue(maxMinutes),
                     BatchSize = parseResult.GetValue(batchSize),
                     ImagesPerClass = parseResult.GetValue(perClass),
-                    Margin = parseResult.GetValue(margin) ?? (objective == SiameseObjective.Triplet ? 0.2 : 0.5),
+                    Margin = parseResult.GetValue(margin) ?? preset.Margin,
                     ContrastiveForm = parseResult.GetValue(hinge) ? Torch.Losses.ContrastiveForm.Hinge : Torch.Losses.ContrastiveForm.Squared,
                     Miner = minerKind,
                     Temperature = parseResult.GetValue(temperature),
                     StopGradient = !parseResult.GetValue(noStopGradient),
-                    Optimizer = optimizerKind,
-                    LearningRate = parseResult.GetValue(learningRate) ?? (sgd ? 0.05 : 1e-3),
-                    WeightDecay = parseResult.GetValue(weightDecay) ?? (sgd ? 5e-4 : 1e-4),
+                    LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
+                    WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
                     Seed = seedValue,
-                };
-                var head = objective switch
-                {
-                    SiameseObjective.SimSiam => ProjectionHead.SimSiam,
-                    SiameseObjective.NTXent or SiameseObjective.InfoNce => ProjectionHead.Mlp,
-                    _ => ProjectionHead.Linear,
                 };
                 var (mean, std) = train.ChannelStatistics();
                 state = new SiameseRunState
                 {
-                    Network = new EmbeddingNetworkConfig(info.Name, train.Height, train.Channels,
-                        parseResult.GetValue(dimension) ?? (objective == SiameseObjective.SimSiam ? 256 : 128), head),
+                    Network = EmbeddingNetworkConfig.ForObjective(info.Name, train.Height, train.Channels, objective, parseResult.GetValue(dimension)),
                     Data = dataName,
                     ClassNames = train.ClassNames,
                     TrainClasses = trainClasses,
@@ -258,7 +244,7 @@ public static class SiameseCommand
                 throw new InputException("--verification-images must be at least 2.");
             }
             using var run = SiameseRuns.Open(parseResult.GetValue(checkpoint)!);
-            var test = SiameseRuns.TestSplit(run.State);
+            var test = SiameseRuns.TestSplit(run);
             int[] chosen = SiameseRuns.ParseClasses(parseResult.GetValue(classes)!, test.ClassNames.Count, "--classes");
             if (chosen.Length < w)
             {
@@ -290,11 +276,10 @@ public static class SiameseCommand
             {
                 throw new InputException($"--classes: {ex.Message}", ex);
             }
-            var (verification, threshold) = SiameseRuns.Verify(embeddings, images.Labels, parseResult.GetValue(pairsFrom), seedValue);
+            var (verification, threshold) = EmbeddingVerification.Evaluate(embeddings, images.Labels, parseResult.GetValue(pairsFrom), seedValue);
             int[] ks = [.. new[] { 1, 2, 4, 8 }.Where(kk => kk < images.Count)];
             var retrieval = RetrievalMetrics.Evaluate(embeddings, images.Labels, ks, EmbeddingDistance.Euclidean);
-            AtomicFile.WriteAllText(Path.Combine(run.Directory, SiameseRuns.ThresholdFileName),
-                JsonSerializer.Serialize(new VerificationThreshold(threshold, verification.Eer, chosen), JsonOptions));
+            run.SaveThreshold(new VerificationThreshold(threshold, verification.Eer, chosen, Math.Min(images.Count, parseResult.GetValue(pairsFrom))));
             var line = new Dictionary<string, object>
             {
                 ["way"] = w,
@@ -338,8 +323,8 @@ public static class SiameseCommand
             Check.Positive(parseResult.GetValue(testSubset), "--test-subset");
             Check.Positive(parseResult.GetValue(epochs), "--epochs");
             using var run = SiameseRuns.Open(parseResult.GetValue(checkpoint)!);
-            var train = SiameseRuns.TrainSplit(run.State);
-            var test = SiameseRuns.TestSplit(run.State);
+            var train = SiameseRuns.TrainSplit(run);
+            var test = SiameseRuns.TestSplit(run);
             if (parseResult.GetValue(subset) is { } s)
             {
                 train = train.Subset(s, 0);
@@ -368,7 +353,5 @@ public static class SiameseCommand
         return command;
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
-
-    private static string Describe(IReadOnlyList<int>? classes) => classes is null ? "all" : string.Join(",", classes.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+    private static string Describe(IReadOnlyList<int>? classes) => SiameseRunState.Describe(classes);
 }

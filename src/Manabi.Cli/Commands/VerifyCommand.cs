@@ -33,7 +33,12 @@ public static class VerifyCommand
             byte[] a = VisionData.ReadImage(parseResult.GetValue(first)!, config.Channels, config.ImageSize, config.ImageSize, "IMAGE_A");
             byte[] b = VisionData.ReadImage(parseResult.GetValue(second)!, config.Channels, config.ImageSize, config.ImageSize, "IMAGE_B");
             var pair = new ImageDataset([.. a, .. b], [0, 0], config.Channels, config.ImageSize, config.ImageSize, ["image"]);
-            var (threshold, source) = Threshold(run);
+            var saved = SiameseRuns.ReadThreshold(run);
+            var operatingPoint = saved ?? SiameseRuns.MeasureThreshold(run);
+            double threshold = operatingPoint.Threshold;
+            string source = saved is not null
+                ? Path.Combine(run.Directory, SiameseRun.ThresholdFileName)
+                : $"measured on {operatingPoint.Images} test images of classes {string.Join(",", operatingPoint.Classes)}";
             using var scope = torch.NewDisposeScope();
             var embeddings = ImageEmbedder.Embed(run.Network, pair, run.State.Mean, run.State.Std);
             double distance = PairwiseDistances.Rows(embeddings[0..1], embeddings[1..2], EmbeddingDistance.Euclidean, eps: 0).item<float>();
@@ -48,34 +53,5 @@ public static class VerifyCommand
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    private static (double Threshold, string Source) Threshold(OpenedRun run)
-    {
-        string path = Path.Combine(run.Directory, SiameseRuns.ThresholdFileName);
-        if (File.Exists(path))
-        {
-            try
-            {
-                var saved = JsonSerializer.Deserialize<VerificationThreshold>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
-                if (saved is not null && double.IsFinite(saved.Threshold))
-                {
-                    return (saved.Threshold, path);
-                }
-            }
-            catch (JsonException ex)
-            {
-                throw new InputException($"--checkpoint: '{path}' is not a valid threshold file ({ex.Message}); delete it or rerun 'manabi siamese eval'.", ex);
-            }
-        }
-        var test = SiameseRuns.TestSplit(run.State);
-        int[] classes = run.State.TrainClasses is { } trained && trained.Count < test.ClassNames.Count
-            ? [.. Enumerable.Range(0, test.ClassNames.Count).Except(trained)]
-            : [.. Enumerable.Range(0, test.ClassNames.Count)];
-        var images = ImageEmbedder.FilterClasses(test, classes).Subset(2000, 0);
-        using var scope = torch.NewDisposeScope();
-        var embeddings = ImageEmbedder.Embed(run.Network, images, run.State.Mean, run.State.Std);
-        var (_, threshold) = SiameseRuns.Verify(embeddings, images.Labels, 2000, 0);
-        return (threshold, $"measured on {images.Count} test images of classes {string.Join(",", classes)}");
     }
 }

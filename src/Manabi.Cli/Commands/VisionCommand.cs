@@ -145,35 +145,26 @@ public static class VisionCommand
             if (File.Exists(Path.Combine(runDirectory, TrainingState.FileName)))
             {
                 state = LoadState(runDirectory, "--output");
-                if (!state.Model.Equals(info.Name, StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new InputException($"--output: '{runDirectory}' holds a run of {state.Model}, not {info.Name}; choose another folder.");
-                }
-                if (state.Channels != train.Channels || state.ImageSize != train.Height || state.Classes != train.ClassNames.Count)
-                {
-                    throw new InputException($"--output: the run in '{runDirectory}' was trained on {state.ImageSize}x{state.ImageSize}x{state.Channels} images in {state.Classes} classes, not this data.");
-                }
+                Check.Input(() => state.EnsureModel(info.Name, runDirectory), "--output");
+                Check.Input(() => state.EnsureFits(train, runDirectory), "--output");
                 state = state with { Options = state.Options with { Epochs = epochCount, MaxMinutes = parseResult.GetValue(maxMinutes) } };
             }
             else
             {
-                bool vit = info.Family == VisionModelFamily.VisionTransformer;
                 var (mean, std) = train.ChannelStatistics();
-                var options = new TrainingOptions
+                // The library's presets: learning rate and weight decay by optimiser (1e-3 for ViTs with AdamW), crop padding by image size.
+                var preset = TrainingPresets.ForModel(info.Name, train.Height, kind);
+                var options = preset with
                 {
                     Epochs = epochCount,
                     BatchSize = batch,
-                    Optimizer = kind,
-                    LearningRate = parseResult.GetValue(learningRate) ?? (kind == OptimizerKind.Sgd ? 0.1 : vit ? 1e-3 : 2e-3),
-                    WeightDecay = parseResult.GetValue(weightDecay) ?? (kind == OptimizerKind.Sgd ? 5e-4 : 0.05),
+                    LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
+                    WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
                     WarmupEpochs = parseResult.GetValue(warmup),
                     LabelSmoothing = parseResult.GetValue(smoothing),
                     GradientClip = parseResult.GetValue(clip),
                     Seed = seedValue,
                     MaxMinutes = parseResult.GetValue(maxMinutes),
-                    // Fashion-MNIST items are left-right symmetric in meaning; flips are a safe augmentation.
-                    HorizontalFlip = true,
-                    CropPadding = Math.Max(1, train.Height / 14),
                 };
                 state = new TrainingState
                 {
@@ -318,45 +309,18 @@ public static class VisionCommand
             throw new InputException($"--checkpoint: '{runDirectory}' is not a folder.");
         }
         var state = LoadState(runDirectory, "--checkpoint");
-        var info = FindModel(state.Model);
         TorchRuntime.EnsureLoaded();
         var (_, test) = VisionData.Load(data ?? state.Data);
-        if (test.Channels != state.Channels || test.Height != state.ImageSize || test.Width != state.ImageSize)
-        {
-            throw new InputException($"--data: the images are {test.Width}x{test.Height}x{test.Channels} but {state.Model} in '{runDirectory}' was trained on {state.ImageSize}x{state.ImageSize}x{state.Channels}.");
-        }
-        if (test.ClassNames.Count != state.Classes)
-        {
-            throw new InputException($"--data: {test.ClassNames.Count} classes, but the checkpoint has {state.Classes}.");
-        }
+        Check.Input(() => state.EnsureFits(test, runDirectory), "--data");
         if (subset is { } s)
         {
             test = test.Subset(s, 1);
         }
-        var model = Check.Input(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
-        try
-        {
-            Trainer.LoadWeights(model, runDirectory);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException)
-        {
-            model.Dispose();
-            throw new InputException($"--checkpoint: '{runDirectory}' does not hold weights for {state.Model}: {ex.Message}", ex);
-        }
+        var model = Check.Input(() => state.LoadModel(runDirectory), "--checkpoint");
         return (state, model, test);
     }
 
-    private static TrainingState LoadState(string runDirectory, string option)
-    {
-        try
-        {
-            return TrainingState.Load(runDirectory);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
-        {
-            throw new InputException($"{option}: {ex.Message}", ex);
-        }
-    }
+    private static TrainingState LoadState(string runDirectory, string option) => Check.Input(() => TrainingState.Load(runDirectory), option);
 
     private static VisionModelInfo FindModel(string name) =>
         VisionModels.Find(name) ?? throw new InputException(

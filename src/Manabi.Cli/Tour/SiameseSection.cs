@@ -121,7 +121,7 @@ public sealed class SiameseSection : ITourSection
     {
         var embeddings = ImageEmbedder.Embed(network, test, mean, std);
         var fewShot = FewShotEvaluator.Evaluate(embeddings, test.Labels, 4, 1, 1000, 1, seed);
-        var (verification, _) = SiameseRuns.Verify(embeddings, test.Labels, test.Count, seed);
+        var (verification, _) = EmbeddingVerification.Evaluate(embeddings, test.Labels, test.Count, seed);
         var quality = EmbeddingQuality.Compute(embeddings, test.Labels, seed: seed);
         return new Evaluation(embeddings, fewShot, verification, quality);
     }

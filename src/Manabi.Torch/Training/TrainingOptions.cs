@@ -10,9 +10,16 @@ public enum OptimizerKind
     Sgd,
 }
 
-/// <summary>The settings of a training run; the defaults suit the small Fashion-MNIST models.</summary>
+/// <summary>
+/// The settings of a training run; the defaults suit the small Fashion-MNIST models. <see cref="LearningRate"/> and
+/// <see cref="WeightDecay"/> follow <see cref="Optimizer"/> unless set.
+/// </summary>
 public sealed record TrainingOptions
 {
+    // Null until set, so the defaults follow the optimiser whichever order an initializer sets them in.
+    private readonly double? learningRate;
+    private readonly double? weightDecay;
+
     /// <summary>Epochs to train.</summary>
     public int Epochs { get; init; } = 10;
 
@@ -22,14 +29,17 @@ public sealed record TrainingOptions
     /// <summary>The optimiser.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
 
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 2e-3;
+    /// <summary>Peak learning rate; unless set, <see cref="DefaultLearningRate"/> of the optimiser (2e-3 AdamW, 0.1 SGD).</summary>
+    public double LearningRate { get => learningRate ?? DefaultLearningRate(Optimizer); init => learningRate = value; }
 
     /// <summary>Final learning rate of the cosine schedule.</summary>
     public double MinLearningRate { get; init; }
 
-    /// <summary>Weight decay, applied to weights only (not norms, biases, position embeddings or class tokens).</summary>
-    public double WeightDecay { get; init; } = 0.05;
+    /// <summary>
+    /// Weight decay, applied to weights only (not norms, biases, position embeddings or class tokens); unless set,
+    /// <see cref="DefaultWeightDecay"/> of the optimiser (0.05 AdamW, 5e-4 SGD).
+    /// </summary>
+    public double WeightDecay { get => weightDecay ?? DefaultWeightDecay(Optimizer); init => weightDecay = value; }
 
     /// <summary>SGD momentum.</summary>
     public double Momentum { get; init; } = 0.9;
@@ -57,4 +67,10 @@ public sealed record TrainingOptions
 
     /// <summary>Evaluate on the test set after each epoch.</summary>
     public bool EvaluateEachEpoch { get; init; } = true;
+
+    /// <summary>The default peak learning rate of an optimiser: 2e-3 for AdamW, 0.1 for SGD with momentum.</summary>
+    public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 0.1 : 2e-3;
+
+    /// <summary>The default weight decay of an optimiser: 0.05 for AdamW (decoupled), 5e-4 for SGD (L2).</summary>
+    public static double DefaultWeightDecay(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 5e-4 : 0.05;
 }

@@ -71,6 +71,45 @@ public sealed record SiameseRunState
     /// <summary>The finished epochs.</summary>
     public IReadOnlyList<SiameseEpochRecord> History { get; init; } = [];
 
+    /// <summary>
+    /// Checks that the run in <paramref name="runDirectory"/> trains <paramref name="encoder"/> with
+    /// <paramref name="objective"/>, so resuming it continues the same run.
+    /// </summary>
+    /// <exception cref="InvalidDataException">It records another encoder or objective; the message names the folder.</exception>
+    public void EnsureResumableAs(string encoder, SiameseObjective objective, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        if (!Network.Encoder.Equals(encoder, StringComparison.OrdinalIgnoreCase) || Options.Objective != objective)
+        {
+            throw new InvalidDataException($"'{runDirectory}' holds a {Options.Objective.Name()} run of {Network.Encoder}, not {objective.Name()} with {encoder}; choose another folder.");
+        }
+    }
+
+    /// <summary>Checks that the run in <paramref name="runDirectory"/> trains on <paramref name="trainClasses"/> (null: all).</summary>
+    /// <exception cref="InvalidDataException">It trains on other classes; the message names the folder and both lists.</exception>
+    public void EnsureTrainClasses(IReadOnlyList<int>? trainClasses, string runDirectory)
+    {
+        if (!(TrainClasses ?? []).SequenceEqual(trainClasses ?? []))
+        {
+            throw new InvalidDataException($"the run in '{runDirectory}' trains on classes {Describe(TrainClasses)}, not {Describe(trainClasses)}.");
+        }
+    }
+
+    /// <summary>Checks that <paramref name="split"/> has the image shape the network was trained on.</summary>
+    /// <exception cref="InvalidDataException">Another size or channel count; the message names both and the data.</exception>
+    public void EnsureFits(ImageDataset split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        if (split.Height != Network.ImageSize || split.Width != Network.ImageSize || split.Channels != Network.Channels)
+        {
+            throw new InvalidDataException($"the run was trained on {Network.ImageSize}x{Network.ImageSize}x{Network.Channels} images but '{Data}' now has {split.Width}x{split.Height}x{split.Channels}.");
+        }
+    }
+
+    /// <summary>A class list as "all" or "0,1,2".</summary>
+    public static string Describe(IReadOnlyList<int>? classes) =>
+        classes is null ? "all" : string.Join(",", classes.Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     /// <summary>Writes <c>state.json</c> through a temporary file and a rename.</summary>
     public void Save(string runDirectory) => RunFolder.WriteState(runDirectory, FileName, this);
 

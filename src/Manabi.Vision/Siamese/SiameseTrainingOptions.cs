@@ -7,9 +7,18 @@ using Manabi.Vision.Data;
 
 namespace Manabi.Vision.Siamese;
 
-/// <summary>The settings of a Siamese or self-supervised run; defaults suit 28×28 Fashion-MNIST and SE-ResNet-small.</summary>
+/// <summary>
+/// The settings of a Siamese or self-supervised run; defaults suit 28×28 Fashion-MNIST and SE-ResNet-small.
+/// <see cref="Margin"/>, <see cref="LearningRate"/> and <see cref="WeightDecay"/> follow <see cref="Objective"/> and
+/// <see cref="Optimizer"/> unless set (the presets <c>manabi siamese train</c> uses).
+/// </summary>
 public sealed record SiameseTrainingOptions
 {
+    // Null until set, so the defaults follow the objective and optimiser whichever order an initializer sets them in.
+    private readonly double? margin;
+    private readonly double? learningRate;
+    private readonly double? weightDecay;
+
     /// <summary>The objective.</summary>
     public SiameseObjective Objective { get; init; } = SiameseObjective.Contrastive;
 
@@ -28,8 +37,11 @@ public sealed record SiameseTrainingOptions
     /// <summary>Images per class per batch of the supervised objectives.</summary>
     public int ImagesPerClass { get; init; } = 20;
 
-    /// <summary>Margin of the contrastive (euclidean, on normalised embeddings) and triplet losses.</summary>
-    public double Margin { get; init; } = 0.5;
+    /// <summary>
+    /// Margin of the contrastive (euclidean, on normalised embeddings) and triplet losses; unless set,
+    /// <see cref="DefaultMargin"/> of the objective (0.2 triplet, 0.5 contrastive).
+    /// </summary>
+    public double Margin { get => margin ?? DefaultMargin(Objective); init => margin = value; }
 
     /// <summary>The contrastive loss's form.</summary>
     public ContrastiveForm ContrastiveForm { get; init; } = ContrastiveForm.Squared;
@@ -49,11 +61,11 @@ public sealed record SiameseTrainingOptions
     /// <summary>The optimiser.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.AdamW;
 
-    /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Peak learning rate; unless set, <see cref="DefaultLearningRate"/> of the optimiser (1e-3 AdamW, 0.05 SGD).</summary>
+    public double LearningRate { get => learningRate ?? DefaultLearningRate(Optimizer); init => learningRate = value; }
 
-    /// <summary>Weight decay (weights only).</summary>
-    public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>Weight decay (weights only); unless set, <see cref="DefaultWeightDecay"/> of the optimiser (1e-4 AdamW, 5e-4 SGD).</summary>
+    public double WeightDecay { get => weightDecay ?? DefaultWeightDecay(Optimizer); init => weightDecay = value; }
 
     /// <summary>Linear warm-up as a fraction of the run.</summary>
     public double WarmupFraction { get; init; } = 0.05;
@@ -66,6 +78,23 @@ public sealed record SiameseTrainingOptions
 
     /// <summary>The augmentation of the views; null for the objective's default (<see cref="DefaultAugmentation"/>).</summary>
     public ViewAugmentationOptions? Augmentation { get; init; }
+
+    /// <summary>
+    /// The default margin of an objective on L2-normalised embeddings (distances in [0, 2]): 0.2 for the triplet loss,
+    /// as FaceNet; 0.5 for the contrastive loss, whose negatives must clear the margin on their own rather than
+    /// relative to a positive. The self-supervised objectives have no margin.
+    /// </summary>
+    public static double DefaultMargin(SiameseObjective objective) => objective == SiameseObjective.Triplet ? 0.2 : 0.5;
+
+    /// <summary>The default peak learning rate of an optimiser: 1e-3 for AdamW, 0.05 for SGD with momentum.</summary>
+    public static double DefaultLearningRate(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 0.05 : 1e-3;
+
+    /// <summary>The default weight decay of an optimiser: 1e-4 for AdamW, 5e-4 for SGD.</summary>
+    public static double DefaultWeightDecay(OptimizerKind optimizer) => optimizer == OptimizerKind.Sgd ? 5e-4 : 1e-4;
+
+    /// <summary>The preset settings of <paramref name="objective"/> trained with <paramref name="optimizer"/>.</summary>
+    public static SiameseTrainingOptions ForObjective(SiameseObjective objective, OptimizerKind optimizer = OptimizerKind.AdamW) =>
+        new() { Objective = objective, Optimizer = optimizer };
 
     /// <summary>
     /// The default augmentation: the full SimCLR-style recipe for self-supervised objectives; for supervised ones

@@ -2,6 +2,7 @@ using Manabi.Torch.Training;
 using Manabi.Vision.Data;
 using System.Text.Json.Serialization;
 using System.Text.Json;
+using static TorchSharp.torch;
 
 namespace Manabi.Vision.Training;
 
@@ -80,6 +81,64 @@ public sealed record TrainingState
 
     /// <summary>The last test evaluation, if any.</summary>
     public EvaluationResult? LastEvaluation { get; init; }
+
+    /// <summary>Checks that the run in <paramref name="runDirectory"/> trains <paramref name="model"/>, so resuming it continues the same run.</summary>
+    /// <exception cref="InvalidDataException">It records another model; the message names the folder and both models.</exception>
+    public void EnsureModel(string model, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!Model.Equals(model, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidDataException($"'{runDirectory}' holds a run of {Model}, not {model}; choose another folder.");
+        }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="data"/> has the image shape and class count the model in
+    /// <paramref name="runDirectory"/> was trained on, before it is trained further or evaluated on it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Another image shape or class count; the message names both.</exception>
+    public void EnsureFits(ImageDataset data, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Channels != Channels || data.Height != ImageSize || data.Width != ImageSize)
+        {
+            throw new InvalidDataException($"the images are {data.Width}x{data.Height}x{data.Channels} but {Model} in '{runDirectory}' was trained on {ImageSize}x{ImageSize}x{Channels}.");
+        }
+        if (data.ClassNames.Count != Classes)
+        {
+            throw new InvalidDataException($"{data.ClassNames.Count} classes, but the checkpoint in '{runDirectory}' has {Classes}.");
+        }
+    }
+
+    /// <summary>Builds the recorded model and loads the run's weights into it; the caller disposes it.</summary>
+    /// <exception cref="InvalidDataException">An unknown model name, or weights that do not fit it; the message names the folder.</exception>
+    public nn.Module<Tensor, Tensor> LoadModel(string runDirectory)
+    {
+        if (Models.VisionModels.Find(Model) is null)
+        {
+            throw new InvalidDataException($"'{runDirectory}' records the unknown model '{Model}'.");
+        }
+        nn.Module<Tensor, Tensor> model;
+        try
+        {
+            model = Models.VisionModels.Create(Model, Classes, ImageSize, Channels);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"the run in '{runDirectory}' names a model that cannot be built: {ex.Message}", ex);
+        }
+        try
+        {
+            Trainer.LoadWeights(model, runDirectory);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException)
+        {
+            model.Dispose();
+            throw new InvalidDataException($"'{runDirectory}' does not hold weights for {Model}: {ex.Message}", ex);
+        }
+        return model;
+    }
 
     /// <summary>Writes the state to <c>state.json</c> in <paramref name="runDirectory"/> through a temporary file and a rename.</summary>
     public void Save(string runDirectory) => RunFolder.WriteState(runDirectory, FileName, this);

@@ -1,0 +1,11 @@
+namespace Manabi.Vision.Siamese;
+
+/// <summary>
+/// An equal-error-rate operating point of a Siamese run, saved in its folder (<see cref="SiameseRun.ThresholdFileName"/>)
+/// by <c>manabi siamese eval</c> or <see cref="SiameseRun.SaveThreshold"/> and used to verify image pairs.
+/// </summary>
+/// <param name="Threshold">Pairs at most this euclidean distance apart are "same".</param>
+/// <param name="Eer">The equal error rate at that threshold.</param>
+/// <param name="Classes">The classes it was measured on.</param>
+/// <param name="Images">How many test images it was measured on (every pair of them); 0 when not recorded.</param>
+public sealed record VerificationThreshold(double Threshold, double Eer, IReadOnlyList<int> Classes, int Images = 0);
