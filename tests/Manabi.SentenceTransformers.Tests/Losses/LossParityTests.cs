@@ -1,11 +1,9 @@
 using Manabi.SentenceTransformers.Losses;
 using Manabi.TestSupport;
 using Manabi.Torch.Losses;
-using Manabi.Torch.Tests.SentenceTransformers;
-using Manabi.Vision.Data;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Losses;
+namespace Manabi.SentenceTransformers.Tests.Losses;
 
 public sealed class LossParityTests
 {

@@ -2,10 +2,9 @@ using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers;
 using Manabi.TestSupport;
 using Manabi.Torch.Losses;
-using Manabi.Torch.Tests.SentenceTransformers;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Training;
+namespace Manabi.SentenceTransformers.Tests.Training;
 
 public sealed class AdamWParityTests
 {

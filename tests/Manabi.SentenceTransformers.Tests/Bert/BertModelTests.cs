@@ -1,16 +1,17 @@
 using System.Text.Json;
 using Manabi.TestSupport;
 using Manabi.SentenceTransformers.Models.Bert;
+using Manabi.Torch.Runtime;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Bert;
+namespace Manabi.SentenceTransformers.Tests.Bert;
 
 public sealed class BertModelTests
 {
     [Fact]
     public void State_dict_keys_are_those_of_hf_bert_model()
     {
-        Runtime.TorchRuntime.EnsureLoaded();
+        TorchRuntime.EnsureLoaded();
         var config = new BertConfig { VocabSize = 50, HiddenSize = 8, NumHiddenLayers = 2, NumAttentionHeads = 2, IntermediateSize = 16, MaxPositionEmbeddings = 12 };
         using var model = new BertModel(config);
         var keys = model.state_dict().Keys.ToHashSet();

@@ -3,9 +3,10 @@ using Manabi.Vision.Models;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Weights;
 using Manabi.TestSupport;
+using Manabi.TorchTestSupport;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Vision.Tests;
 
 public sealed class ParityTests
 {
@@ -19,7 +20,7 @@ public sealed class ParityTests
         StateDicts.LoadStrict(se, SafeTensors.Read(Fixtures.Path("vision", "timm-se64.safetensors")));
         var golden = VisionGolden.Get("timm_SEModule_64_r16");
         var output = se.call(VisionGolden.ToTensor(golden.GetProperty("input")));
-        Assert.True(VisionGolden.MaxAbsDifference(output, VisionGolden.ToTensor(golden.GetProperty("output"))) <= 1e-6);
+        Assert.True(TensorDifference.MaxAbs(output, VisionGolden.ToTensor(golden.GetProperty("output"))) <= 1e-6);
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class ParityTests
         StateDicts.LoadStrict(se, SafeTensors.Read(Fixtures.Path("vision", "torchvision-se64.safetensors")));
         var golden = VisionGolden.Get("torchvision_SqueezeExcitation_64_16");
         var output = se.call(VisionGolden.ToTensor(golden.GetProperty("input")));
-        Assert.True(VisionGolden.MaxAbsDifference(output, VisionGolden.ToTensor(golden.GetProperty("output"))) <= 1e-6);
+        Assert.True(TensorDifference.MaxAbs(output, VisionGolden.ToTensor(golden.GetProperty("output"))) <= 1e-6);
     }
 
     private static VisionTransformer LoadVit28()
@@ -53,8 +54,8 @@ public sealed class ParityTests
         var input = VisionGolden.ToTensor(golden.GetProperty("input"));
         using var noGrad = no_grad();
         var features = model.ForwardFeatures(input);
-        double featureError = VisionGolden.MaxAbsDifference(features[.., 0], VisionGolden.ToTensor(golden.GetProperty("features_cls")));
-        double logitError = VisionGolden.MaxAbsDifference(model.call(input), VisionGolden.ToTensor(golden.GetProperty("logits")));
+        double featureError = TensorDifference.MaxAbs(features[.., 0], VisionGolden.ToTensor(golden.GetProperty("features_cls")));
+        double logitError = TensorDifference.MaxAbs(model.call(input), VisionGolden.ToTensor(golden.GetProperty("logits")));
         Assert.True(featureError <= 1e-5, $"class-token features differ by {featureError}");
         Assert.True(logitError <= 1e-5, $"logits differ by {logitError}");
     }
@@ -68,10 +69,10 @@ public sealed class ParityTests
         var input = VisionGolden.ToTensor(VisionGolden.Get("vit28").GetProperty("input"));
         using var noGrad = no_grad();
         var (tokens, attentions) = model.ForwardFeaturesWithAttention(input);
-        Assert.True(VisionGolden.MaxAbsDifference(tokens, model.ForwardFeatures(input)) <= 1e-5);
+        Assert.True(TensorDifference.MaxAbs(tokens, model.ForwardFeatures(input)) <= 1e-5);
         Assert.Equal(2, attentions.Count);
         Assert.Equal([2L, 4L, 17L, 17L], attentions[0].shape);
-        Assert.True(VisionGolden.MaxAbsDifference(attentions[0].sum(-1), ones(2, 4, 17)) <= 1e-5);
+        Assert.True(TensorDifference.MaxAbs(attentions[0].sum(-1), ones(2, 4, 17)) <= 1e-5);
     }
 
     [Theory]
@@ -85,7 +86,7 @@ public sealed class ParityTests
         var resampled = VisionTransformer.ResamplePositionEmbedding(weights["pos_embed"], 6, 6, 1, antialias);
         var expected = VisionGolden.ToTensor(VisionGolden.Get($"pos_embed_4x4_to_6x6_bicubic_antialias_{(antialias ? "True" : "False")}"));
         Assert.Equal(expected.shape, resampled.shape);
-        double error = VisionGolden.MaxAbsDifference(resampled, expected);
+        double error = TensorDifference.MaxAbs(resampled, expected);
         Assert.True(error <= 1e-6, $"resampled position embedding differs by {error}");
     }
 
@@ -98,7 +99,7 @@ public sealed class ParityTests
         var weights = SafeTensors.Read(Fixtures.Path("vision", "vit28-timm.safetensors"));
         model.LoadTimmStateDict(weights);
         var expected = VisionGolden.ToTensor(VisionGolden.Get("pos_embed_4x4_to_6x6_bicubic_antialias_True"));
-        Assert.True(VisionGolden.MaxAbsDifference(model.PositionEmbedding, expected) <= 1e-6);
+        Assert.True(TensorDifference.MaxAbs(model.PositionEmbedding, expected) <= 1e-6);
     }
 
     [Fact]
@@ -122,7 +123,7 @@ public sealed class ParityTests
         a1 /= a1.sum(-1, keepdim: true);
         var row = a1.matmul(a0)[.., 0, 1..].reshape(2, 4, 4);
         row /= row.amax([1, 2], keepdim: true);
-        Assert.True(VisionGolden.MaxAbsDifference(row, map) <= 1e-6);
+        Assert.True(TensorDifference.MaxAbs(row, map) <= 1e-6);
     }
 
     [Fact]

@@ -4,28 +4,14 @@ using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
 using TorchSharp;
+using Manabi.TorchTestSupport;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Vision.Tests;
 
 /// <summary>The channels-last layout of the convolutional models: same function, same checkpoints, other strides.</summary>
 public sealed class ChannelsLastTests
 {
-    [Fact]
-    public void Layout_is_recognised_and_conversion_keeps_the_values()
-    {
-        TorchRuntime.EnsureLoaded();
-        using var scope = NewDisposeScope();
-        var nchw = randn(2, 3, 4, 5);
-        Assert.False(ChannelsLast.Is(nchw));
-        var nhwc = ChannelsLast.Convert(nchw);
-        Assert.True(ChannelsLast.Is(nhwc));
-        Assert.Equal(new long[] { 60, 1, 15, 3 }, nhwc.stride());
-        Assert.True(nhwc.eq(nchw).all().item<bool>());
-        Assert.True(ChannelsLast.Is(ChannelsLast.Convert(nhwc)));
-        Assert.Throws<ArgumentException>(() => ChannelsLast.Convert(randn(3, 4)));
-    }
-
     [Theory]
     [InlineData("seresnet18-small")]
     [InlineData("abn-resnet18-small")]
@@ -58,7 +44,7 @@ public sealed class ChannelsLastTests
         reference.train();
         var output = model.call(input);
         var expected = reference.call(input);
-        Assert.True(VisionGolden.MaxAbsDifference(output, expected) <= 1e-4);
+        Assert.True(TensorDifference.MaxAbs(output, expected) <= 1e-4);
         output.square().sum().backward();
         expected.square().sum().backward();
         var gradients = reference.named_parameters().ToDictionary(p => p.name, p => p.parameter.grad);
@@ -71,13 +57,13 @@ public sealed class ChannelsLastTests
                 continue;
             }
             double scale = Math.Max(1.0, gradients[key]!.abs().max().item<float>());
-            Assert.True(VisionGolden.MaxAbsDifference(parameter.grad!, gradients[key]!) <= 1e-3 * scale, key);
+            Assert.True(TensorDifference.MaxAbs(parameter.grad!, gradients[key]!) <= 1e-3 * scale, key);
         }
 
         model.eval();
         reference.eval();
         using var noGrad = no_grad();
-        Assert.True(VisionGolden.MaxAbsDifference(model.call(input), reference.call(input)) <= 1e-4);
+        Assert.True(TensorDifference.MaxAbs(model.call(input), reference.call(input)) <= 1e-4);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Manabi.TestSupport;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Vision.Tests;
 
 /// <summary>Reads tests/fixtures/vision: the golden JSON and model specs.</summary>
 internal static class VisionGolden
@@ -45,6 +45,4 @@ internal static class VisionGolden
             values.Add(element.GetSingle());
         }
     }
-
-    public static double MaxAbsDifference(Tensor a, Tensor b) => (a - b).abs().max().item<float>();
 }

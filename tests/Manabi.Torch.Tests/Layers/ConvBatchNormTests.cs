@@ -1,9 +1,10 @@
 using Manabi.Torch.Layers;
 using Manabi.Torch.Runtime;
 using TorchSharp;
+using Manabi.TorchTestSupport;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Torch.Tests.Layers;
 
 /// <summary>The evaluation-mode folding of BatchNorm into the preceding convolution.</summary>
 public sealed class ConvBatchNormTests
@@ -41,8 +42,8 @@ public sealed class ConvBatchNormTests
         var folded = ConvBatchNorm.Forward(conv, norm, input);
         var sequential = ConvBatchNorm.Forward(nn.Sequential(conv, norm), input);
         Assert.Equal(expected.shape, folded.shape);
-        Assert.True(VisionGolden.MaxAbsDifference(folded, expected) <= 1e-5);
-        Assert.True(VisionGolden.MaxAbsDifference(sequential, expected) <= 1e-5);
+        Assert.True(TensorDifference.MaxAbs(folded, expected) <= 1e-5);
+        Assert.True(TensorDifference.MaxAbs(sequential, expected) <= 1e-5);
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class ConvBatchNormTests
         var output = ConvBatchNorm.Forward(conv, norm, input);
         // Batch statistics: every channel of the output has zero mean before the affine map, so mean = β.
         var channelMeans = output.mean([0, 2, 3]);
-        Assert.True(VisionGolden.MaxAbsDifference(channelMeans, norm.bias!) <= 1e-4);
+        Assert.True(TensorDifference.MaxAbs(channelMeans, norm.bias!) <= 1e-4);
         Assert.False(norm.running_mean!.allclose(before));
     }
 
@@ -71,6 +72,6 @@ public sealed class ConvBatchNormTests
         var foldedGradient = input.grad!.clone();
         input.grad!.zero_();
         norm.call(conv.call(input)).sum().backward();
-        Assert.True(VisionGolden.MaxAbsDifference(foldedGradient, input.grad!) <= 1e-4);
+        Assert.True(TensorDifference.MaxAbs(foldedGradient, input.grad!) <= 1e-4);
     }
 }

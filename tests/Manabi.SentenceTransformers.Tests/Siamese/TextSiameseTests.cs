@@ -2,10 +2,9 @@ using Manabi.Torch.Evaluation;
 using Manabi.Torch.Losses;
 using Manabi.Torch.Runtime;
 using Manabi.SentenceTransformers;
-using Manabi.Torch.Tests.SentenceTransformers;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Siamese;
+namespace Manabi.SentenceTransformers.Tests.Siamese;
 
 /// <summary>The metric losses train a BERT text encoder as they train image encoders: one shared encoder, gradients into it.</summary>
 public sealed class TextSiameseTests

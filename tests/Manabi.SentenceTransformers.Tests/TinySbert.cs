@@ -2,7 +2,7 @@ using System.Text.Json;
 using Manabi.TestSupport;
 using Manabi.SentenceTransformers;
 
-namespace Manabi.Torch.Tests.SentenceTransformers;
+namespace Manabi.SentenceTransformers.Tests;
 
 /// <summary>The tiny-sbert fixture model and its golden values, loaded once per test run.</summary>
 internal static class TinySbert

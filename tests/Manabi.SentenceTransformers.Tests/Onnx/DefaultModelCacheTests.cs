@@ -1,6 +1,6 @@
 using Manabi.SentenceTransformers;
 
-namespace Manabi.Torch.Tests.Onnx;
+namespace Manabi.SentenceTransformers.Tests.Onnx;
 
 /// <summary>Runs alone: it points $MANABI_CACHE, which is process-wide, at a temporary folder.</summary>
 [Collection(ProcessEnvironmentCollection.Name)]

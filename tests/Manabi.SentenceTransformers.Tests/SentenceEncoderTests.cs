@@ -2,7 +2,7 @@ using Manabi.TestSupport;
 using Manabi.SentenceTransformers;
 using Microsoft.Extensions.AI;
 
-namespace Manabi.Torch.Tests.SentenceTransformers;
+namespace Manabi.SentenceTransformers.Tests;
 
 public sealed class SentenceEncoderTests
 {

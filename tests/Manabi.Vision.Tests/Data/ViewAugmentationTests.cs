@@ -5,7 +5,7 @@ using System.Diagnostics;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Data;
+namespace Manabi.Vision.Tests.Data;
 
 public sealed class ViewAugmentationTests(ITestOutputHelper output)
 {

@@ -9,7 +9,7 @@ using Manabi.Vision.Training;
 using System.IO.Compression;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Vision.Tests;
 
 public sealed class DataAndTrainingTests
 {

@@ -1,10 +1,11 @@
+using Manabi.Torch.Layers;
 using Manabi.Torch.Runtime;
 using Manabi.Torch.Weights;
 using Manabi.Vision.Models;
 using Manabi.Vision.Weights;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Vision;
+namespace Manabi.Vision.Tests;
 
 public sealed class ModelSpecTests
 {
@@ -98,7 +99,7 @@ public sealed class ModelSpecTests
         long expected = 0;
         foreach (long c in new long[] { 32, 64, 128, 256 })
         {
-            long r = Layers.SqueezeExcitation.MakeDivisible(c / 16.0, 8, roundLimit: 0);
+            long r = SqueezeExcitation.MakeDivisible(c / 16.0, 8, roundLimit: 0);
             expected += 2 * (c * r + r + r * c + c);
         }
         Assert.Equal(expected, se - plain);

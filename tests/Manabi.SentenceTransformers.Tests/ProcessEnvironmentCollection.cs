@@ -1,4 +1,4 @@
-namespace Manabi.Torch.Tests;
+namespace Manabi.SentenceTransformers.Tests;
 
 /// <summary>Tests that change process-wide environment variables; they run with no other test beside them.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -2,11 +2,10 @@ using Manabi.TestSupport;
 using Manabi.SentenceTransformers.Models.Bert;
 using Manabi.SentenceTransformers.Models.Onnx;
 using Manabi.SentenceTransformers;
-using Manabi.Torch.Tests.SentenceTransformers;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Manabi.Torch.Tests.Onnx;
+namespace Manabi.SentenceTransformers.Tests.Onnx;
 
 public sealed class OnnxImportTests
 {

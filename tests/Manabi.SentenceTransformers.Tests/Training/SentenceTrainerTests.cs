@@ -2,9 +2,8 @@ using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers.Training;
 using Manabi.SentenceTransformers;
 using Manabi.Torch.Losses;
-using Manabi.Torch.Tests.SentenceTransformers;
 
-namespace Manabi.Torch.Tests.Training;
+namespace Manabi.SentenceTransformers.Tests.Training;
 
 public sealed class SentenceTrainerTests
 {

@@ -9,7 +9,7 @@ using Manabi.Vision.Siamese;
 using Manabi.Vision.Training;
 using static TorchSharp.torch;
 
-namespace Manabi.Torch.Tests.Siamese;
+namespace Manabi.Vision.Tests.Siamese;
 
 public sealed class SiameseTrainingTests
 {
