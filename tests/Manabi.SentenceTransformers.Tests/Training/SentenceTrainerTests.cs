@@ -1,0 +1,101 @@
+using Manabi.SentenceTransformers.Losses;
+using Manabi.SentenceTransformers.Training;
+using Manabi.SentenceTransformers;
+using Manabi.Torch.Losses;
+
+namespace Manabi.SentenceTransformers.Tests.Training;
+
+public sealed class SentenceTrainerTests
+{
+    private static List<TrainingExample> Pairs() =>
+    [
+        new(["A man is playing a guitar.", "Someone plays the guitar."], 0.9f),
+        new(["A woman is slicing onions.", "Onions are being cut by a woman."], 0.95f),
+        new(["The cat sleeps on the sofa.", "A dog runs in the park."], 0.1f),
+        new(["Stocks fell sharply today.", "The market dropped."], 0.8f),
+        new(["He is reading a book.", "A child eats an apple."], 0.05f),
+        new(["The train was late.", "The train arrived behind schedule."], 0.85f),
+    ];
+
+    private static List<SimilarityExample> Dev() =>
+    [
+        new("A man plays guitar.", "A guitar is being played.", 0.9),
+        new("A cat sleeps.", "Markets fell today.", 0.0),
+        new("Onions are cut.", "Someone slices an onion.", 0.8),
+        new("The train was late.", "A book on the table.", 0.1),
+    ];
+
+    [Fact]
+    public void Spearman_correlation_uses_average_ranks_for_ties()
+    {
+        Assert.Equal(1.0, SpearmanCorrelation.Compute([1, 2, 3, 4], [10, 20, 30, 40]), 12);
+        Assert.Equal(-1.0, SpearmanCorrelation.Compute([1, 2, 3], [3, 2, 1]), 12);
+        Assert.Equal([1.5, 1.5, 3.0], SpearmanCorrelation.Ranks([5, 5, 7]));
+        // scipy.stats.spearmanr([1, 2, 2, 3], [1, 3, 2, 4]).statistic
+        Assert.Equal(0.9486832980505138, SpearmanCorrelation.Compute([1, 2, 2, 3], [1, 3, 2, 4]), 12);
+    }
+
+    [Fact]
+    public void Learning_rate_warms_up_then_decays_linearly()
+    {
+        using var model = SentenceEncoder.Load(TinySbert.Folder);
+        var trainer = new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions { LearningRate = 1.0 });
+        Assert.Equal(0.0, trainer.LearningRateAt(0, 2, 10));
+        Assert.Equal(0.5, trainer.LearningRateAt(1, 2, 10));
+        Assert.Equal(1.0, trainer.LearningRateAt(2, 2, 10));
+        Assert.Equal(0.5, trainer.LearningRateAt(6, 2, 10));
+        Assert.Equal(0.0, trainer.LearningRateAt(10, 2, 10));
+    }
+
+    [Fact]
+    public void Training_lowers_the_loss_evaluates_and_a_resumed_run_ends_where_an_uninterrupted_one_does()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "manabi-train-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new SentenceTrainerOptions { Epochs = 2, BatchSize = 3, LearningRate = 1e-3, WarmupRatio = 0.25 };
+            using var straight = SentenceEncoder.Load(TinySbert.Folder);
+            var straightResult = new SentenceTrainer(straight, new CosineSimilarityLoss(), options, new SimilarityEvaluator(Dev())).Train(Pairs());
+            Assert.Equal(4, straightResult.Steps);
+            Assert.Equal(2, straightResult.DevScores.Count);
+            Assert.True(straightResult.Losses[^1] < straightResult.Losses[0], string.Join(", ", straightResult.Losses));
+
+            // The same run, stopped after epoch 1 (a checkpoint per epoch), then resumed by a new trainer and model.
+            string checkpoints = Path.Combine(root, "checkpoints");
+            using (var first = SentenceEncoder.Load(TinySbert.Folder))
+            {
+                new SentenceTrainer(first, new CosineSimilarityLoss(), options with { Epochs = 1, CheckpointDirectory = checkpoints })
+                    .Train(Pairs());
+            }
+            Assert.True(Directory.Exists(Path.Combine(checkpoints, "checkpoint-2", "model")));
+            using var resumed = SentenceEncoder.Load(TinySbert.Folder);
+            var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints })
+                .Train(Pairs());
+            Assert.Equal(2, resumedResult.ResumedFromStep);
+            Assert.Equal(4, resumedResult.Steps);
+            Assert.Equal(straightResult.Losses.Skip(2).ToList(), resumedResult.Losses.ToList(), (a, b) => Math.Abs(a - b) < 1e-6);
+            string[] probes = ["A man plays guitar.", "The market dropped."];
+            TinySbert.AssertClose(straight.Encode(probes).Vectors.Select(v => v.Select(x => (double)x).ToArray()).ToArray(),
+                resumed.Encode(probes).Vectors, 1e-6, "resumed vs straight");
+            using var fromCheckpoint = SentenceEncoder.Load(Path.Combine(checkpoints, "checkpoint-4", "model"));
+            Assert.Equal(resumed.Encode(probes).Vectors, fromCheckpoint.Encode(probes).Vectors);
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void Bad_training_data_is_rejected_with_the_row_number()
+    {
+        using var model = SentenceEncoder.Load(TinySbert.Folder);
+        var trainer = new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions());
+        var error = Assert.Throws<ArgumentException>(() => trainer.Train([new(["a", "b"], 0.5f), new(["c", "d"])]));
+        Assert.Contains("row 2", error.Message);
+        Assert.Throws<ArgumentException>(() => trainer.Train([]));
+    }
+}

@@ -1,0 +1,170 @@
+using Manabi.Numerics.Datasets;
+using Manabi.Torch.Data;
+using Manabi.Torch.Runtime;
+using Manabi.Torch.Training;
+using Manabi.Torch.Weights;
+using Manabi.Vision.Data;
+using Manabi.Vision.Models;
+using Manabi.Vision.Training;
+using System.IO.Compression;
+using static TorchSharp.torch;
+
+namespace Manabi.Vision.Tests;
+
+public sealed class DataAndTrainingTests
+{
+    private static string TempFolder() => Directory.CreateTempSubdirectory("manabi-vision-").FullName;
+
+    [Fact]
+    public void Idx_reader_reads_gzip_and_plain_unsigned_byte_files()
+    {
+        string folder = TempFolder();
+        try
+        {
+            byte[] idx = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 3, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+            File.WriteAllBytes(Path.Combine(folder, "plain"), idx);
+            using (var gz = new GZipStream(File.Create(Path.Combine(folder, "packed.gz")), CompressionLevel.Fastest))
+            {
+                gz.Write(idx);
+            }
+            foreach (string name in new[] { "plain", "packed.gz" })
+            {
+                var (shape, data) = IdxReader.Read(Path.Combine(folder, name));
+                Assert.Equal([2, 2, 3], shape);
+                Assert.Equal(Enumerable.Range(1, 12).Select(i => (byte)i), data);
+            }
+            File.WriteAllBytes(Path.Combine(folder, "truncated"), idx[..20]);
+            var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(Path.Combine(folder, "truncated")));
+            Assert.Contains("truncated", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    private static ImageDataset RequireFashionMnist(bool train)
+    {
+        string? folder = FashionMnist.Locate();
+        Assert.True(folder is not null, $"Fashion-MNIST is needed by this test but absent. {FashionMnist.InstallHint}");
+        return FashionMnist.Load(train, folder);
+    }
+
+    [Fact]
+    public void Fashion_MNIST_has_60000_training_and_10000_test_images_in_10_classes()
+    {
+        var train = RequireFashionMnist(true);
+        var test = RequireFashionMnist(false);
+        Assert.Equal((60000, 10000, 28, 28, 1), (train.Count, test.Count, train.Height, train.Width, train.Channels));
+        // The data set is balanced: 6000 training images per class.
+        Assert.All(train.Labels.CountBy(l => l), kv => Assert.Equal(6000, kv.Value));
+    }
+
+    [Fact]
+    public void Batches_are_reproducible_from_seed_epoch_and_index()
+    {
+        TorchRuntime.EnsureLoaded();
+        var data = RequireFashionMnist(false).Subset(300, 1);
+        var augmentation = new Augmentation([0.286f], [0.353f], CropPadding: 2, HorizontalFlip: true);
+        var loader = new BatchLoader(data, 64, augmentation, shuffle: true, seed: 7);
+        var all = loader.Epoch(3).ToList();
+        var resumed = loader.Epoch(3, firstBatch: 2).ToList();
+        Assert.Equal(5, all.Count);
+        Assert.Equal(3, resumed.Count);
+        Assert.True(all[2].Images.equal(resumed[0].Images).all().item<bool>());
+        Assert.True(all[4].Labels.eq(resumed[2].Labels).all().item<bool>());
+        var otherEpoch = loader.Epoch(4).First();
+        Assert.False(otherEpoch.Labels.eq(all[0].Labels).all().item<bool>());
+        foreach (var batch in all.Concat(resumed).Append(otherEpoch))
+        {
+            batch.Dispose();
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_run_resumes_to_exactly_the_same_weights()
+    {
+        TorchRuntime.EnsureLoaded();
+        var train = RequireFashionMnist(false).Subset(48, 2);
+        var test = RequireFashionMnist(false).Subset(32, 3);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 1e-3, WarmupEpochs = 0.5, Seed = 5 };
+        string straight = TempFolder(), interrupted = TempFolder();
+        try
+        {
+            Train(straight, options, train, test, stopAfterBatches: null);
+            var outcome = Train(interrupted, options, train, test, stopAfterBatches: 4);
+            Assert.Equal(TrainingOutcome.Cancelled, outcome);
+            var midway = TrainingState.Load(interrupted);
+            Assert.Equal((1, 1, 4L), (midway.Epoch, midway.Batch, midway.Step));
+            Assert.Equal(TrainingOutcome.Finished, Train(interrupted, options, train, test, stopAfterBatches: null));
+
+            var a = SafeTensors.Read(Path.Combine(straight, TrainingState.ModelFileName));
+            var b = SafeTensors.Read(Path.Combine(interrupted, TrainingState.ModelFileName));
+            Assert.Equal(a.Keys.Order(), b.Keys.Order());
+            foreach (var key in a.Keys)
+            {
+                Assert.True(a[key].equal(b[key]).all().item<bool>(), $"{key} differs after resume");
+            }
+            var finalState = TrainingState.Load(interrupted);
+            Assert.True(finalState.Finished);
+            Assert.Equal(2, finalState.History.Count);
+            Assert.Equal(TrainingState.Load(straight).History[1].TrainLoss, finalState.History[1].TrainLoss, 10);
+            Assert.NotNull(finalState.LastEvaluation);
+            Assert.Equal(32, finalState.LastEvaluation!.Confusion.Sum(row => row.Sum()));
+        }
+        finally
+        {
+            Directory.Delete(straight, true);
+            Directory.Delete(interrupted, true);
+        }
+    }
+
+    private static TrainingOutcome Train(string folder, TrainingOptions options, ImageDataset train, ImageDataset test, int? stopAfterBatches)
+    {
+        manual_seed(options.Seed);
+        using var model = VisionModels.Create("abn-seresnet18-small");
+        var state = File.Exists(Path.Combine(folder, TrainingState.FileName))
+            ? TrainingState.Load(folder)
+            : new TrainingState
+            {
+                Model = "abn-seresnet18-small", Classes = 10, ImageSize = 28, Channels = 1, ClassNames = FashionMnist.ClassNames,
+                Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = options,
+            };
+        using var cancel = new CancellationTokenSource();
+        var trainer = new Trainer(model, state, folder);
+        int batches = 0;
+        trainer.OnProgress = _ =>
+        {
+            if (++batches == stopAfterBatches)
+            {
+                cancel.Cancel();
+            }
+        };
+        return trainer.Run(train, test, cancel.Token);
+    }
+
+    [Fact]
+    public void Norms_biases_position_embeddings_and_class_tokens_get_no_weight_decay()
+    {
+        TorchRuntime.EnsureLoaded();
+        using var vit = VisionModels.Create("vit-small28", device: META);
+        var decayed = vit.named_parameters().Where(p => Optimizer.UsesWeightDecay(p.name, p.parameter)).Select(p => p.name).ToHashSet();
+        Assert.Contains("blocks.0.attn.qkv.weight", decayed);
+        Assert.Contains("patch_embed.proj.weight", decayed);
+        Assert.DoesNotContain("pos_embed", decayed);
+        Assert.DoesNotContain("cls_token", decayed);
+        Assert.DoesNotContain("blocks.0.norm1.weight", decayed);
+        Assert.DoesNotContain("blocks.0.attn.qkv.bias", decayed);
+    }
+
+    [Fact]
+    public void The_cosine_schedule_warms_up_linearly_then_decays_to_the_final_rate()
+    {
+        var schedule = new CosineSchedule(1.0, 0.0, 10, 110);
+        Assert.Equal(0.1, schedule.Rate(0), 12);
+        Assert.Equal(1.0, schedule.Rate(9), 12);
+        Assert.Equal(1.0, schedule.Rate(10), 12);
+        Assert.Equal(0.5, schedule.Rate(60), 12);
+        Assert.Equal(0.0, schedule.Rate(110), 12);
+    }
+}
