@@ -3,7 +3,8 @@
 # Usage: build/ensure-prerequisites.sh [--tests] [--packages PKG...]
 #   always: patchelf, a C++ compiler and python3 when the host libstdc++ lacks GLIBCXX_3.4.32
 #           (needed by build/native/fix-libtorchsharp.sh), fonts for the report's charts;
-#   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist);
+#   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist; zlib1g-dev for the
+#            NativeAOT consumer test; python3-torch, the hostile host the Torch consumer tests run on);
 #   --packages PKG...: also these Debian packages (the bench scripts' peers, e.g. python3-scipy).
 # Installs only as root (apt-get); otherwise prints the command to run and fails if something is missing.
 set -euo pipefail
@@ -37,6 +38,9 @@ if [ "$want_tests" = 1 ]; then
   # The consumer tests publish a NativeAOT program: the ILCompiler links with a C toolchain and zlib.
   command -v clang >/dev/null || command -v gcc >/dev/null || missing+=(gcc)
   need_pkg zlib1g-dev
+  # The Torch consumer tests prove that an app loads TorchSharp's libtorch 2.10 even where Debian's python3-torch
+  # has put libtorch 1.13 in the system library folder.
+  need_pkg python3-torch
 fi
 for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"

@@ -10,7 +10,7 @@ public sealed class ConsumerProject
 {
     private readonly PackageFeed _feed;
 
-    internal ConsumerProject(PackageFeed feed, string directory, string name)
+    internal ConsumerProject(PackageFeed feed, string directory, string name, string template = "console")
     {
         _feed = feed;
         Directory = directory;
@@ -41,7 +41,7 @@ public sealed class ConsumerProject
               </packageSourceMapping>
             </configuration>
             """);
-        Dotnet("new", "console", "--name", name, "--output", ".", "--framework", "net10.0");
+        Dotnet("new", template, "--name", name, "--output", ".", "--framework", "net10.0");
     }
 
     public string Directory { get; }

@@ -53,11 +53,11 @@ public sealed class PackageFeed : IDisposable
         }
     }
 
-    /// <summary>A new, empty consumer project folder under <see cref="Root"/>.</summary>
-    public ConsumerProject NewConsumer(string name)
+    /// <summary>A new consumer project under <see cref="Root"/>, from a <c>dotnet new</c> template (console unless told).</summary>
+    public ConsumerProject NewConsumer(string name, string template = "console")
     {
         EnsurePacked();
-        return new ConsumerProject(this, Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]), name);
+        return new ConsumerProject(this, Path.Combine(Root, name + "-" + Guid.NewGuid().ToString("N")[..8]), name, template);
     }
 
     private string Pack()
