@@ -4,10 +4,10 @@ using Manabi.TestSupport;
 namespace Manabi.Packages.Tests;
 
 /// <summary>
-/// Every ```csharp block of README.md and of the package READMEs (src/*/README.md) is either a consumer example,
-/// marked <c>&lt;!-- consumer: Package[, Package] --&gt;</c> on the line before it and compiled and run here
-/// unchanged against those packages, or an API tour marked <c>&lt;!-- fragment --&gt;</c> (it uses names defined
-/// elsewhere). An unmarked block fails, so a new example cannot escape the test.
+/// Every ```csharp block of README.md and of the package READMEs (src/*/README.md) is a consumer example, marked
+/// <c>&lt;!-- consumer: Package[, Package] --&gt;</c> on the line before it and compiled and run here unchanged against
+/// those packages, in a fresh folder (an example writes the small files it reads). There are no fragments: a block
+/// without the marker fails, so a new example, API tours included, cannot escape the test.
 /// </summary>
 [Collection(PackageFeedCollection.Name)]
 public sealed partial class ReadmeExampleTests(PackageFeed feed)
@@ -48,14 +48,14 @@ public sealed partial class ReadmeExampleTests(PackageFeed feed)
     }
 
     [Fact]
-    public void Every_csharp_block_is_marked_as_a_consumer_example_or_a_fragment()
+    public void Every_csharp_block_is_marked_as_a_consumer_example()
     {
         string[] unmarked = Examples()
-            .Where(e => !e.Marker.StartsWith("consumer:", StringComparison.Ordinal) && e.Marker != "fragment")
+            .Where(e => !e.Marker.StartsWith("consumer:", StringComparison.Ordinal))
             .Select(e => e.ToString())
             .ToArray();
         Assert.True(unmarked.Length == 0,
-            "C# blocks without <!-- consumer: Package --> or <!-- fragment --> on the line before:\n" + string.Join('\n', unmarked));
+            "C# blocks without <!-- consumer: Package --> on the line before (every example must compile and run):\n" + string.Join('\n', unmarked));
     }
 
     [Fact]
