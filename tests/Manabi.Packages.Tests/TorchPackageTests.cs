@@ -21,11 +21,11 @@ public sealed class TorchPackageTests(PackageFeed feed)
         Console.WriteLine($"vectors: {vectors.Length}x{vectors[0].Length}");
         Console.WriteLine($"similar: {cosine > 0.5}");
         var runtime = TorchRuntime.Describe();
-        Console.WriteLine($"libtorch: {runtime.LibTorchVersion}");
+        Console.WriteLine($"libtorch: {Version.Parse(runtime.LibTorchVersion ?? "0.0").ToString(2)}");
         Console.WriteLine($"from the app's folder: {runtime.LibTorchCpuPath?.StartsWith(AppContext.BaseDirectory, StringComparison.Ordinal)}");
         """;
 
-    private static readonly string[] SentenceExpected = ["vectors: 2x384", "similar: True", "libtorch: 2.10.0", "from the app's folder: True"];
+    private static readonly string[] SentenceExpected = ["vectors: 2x384", "similar: True", "libtorch: 2.10", "from the app's folder: True"];
 
     private static void RequireSystemLibTorch() =>
         Assert.True(File.Exists(SystemLibTorch),
@@ -97,7 +97,7 @@ public sealed class TorchPackageTests(PackageFeed feed)
                     TorchRuntime.EnsureLoaded();
                     using var x = torch.ones(2, 3);
                     Assert.Equal(6f, x.sum().item<float>());
-                    Assert.Equal("2.10.0", TorchRuntime.Describe().LibTorchVersion);
+                    Assert.StartsWith("2.10.", TorchRuntime.Describe().LibTorchVersion);
                 }
             }
             """);
