@@ -175,6 +175,10 @@ internal static class SourceReader
         var row = new byte[dims * 4];
         int stored = 0, duplicates = 0;
         var utf8 = new UTF8Encoding(false, true);
+        // A text file read as binary can pass every other check (its header parses, each "row" is just the next bytes);
+        // rows that are all number text, or bytes left over after the declared records, give it away.
+        bool rowsLookLikeText = true;
+        string? firstKey = null;
         for (int record = 1; record <= count; record++)
         {
             keyBytes.Clear();
@@ -198,6 +202,8 @@ internal static class SourceReader
             {
                 throw new VectorFormatException($"{path}: record {record}: the key is not valid UTF-8.", e);
             }
+            firstKey ??= key;
+            rowsLookLikeText = rowsLookLikeText && IsNumberText(row);
             if (!seen.Add(key))
             {
                 duplicates++;
@@ -219,12 +225,58 @@ internal static class SourceReader
                 report((double)file.Position / fileLength);
             }
         }
+        if (count > 0 && rowsLookLikeText)
+        {
+            throw new VectorFormatException(path, 1,
+                $"record 1 ('{firstKey}'): where {dims} float32 values ({dims * 4} bytes) should be, every record holds number text; " +
+                "this is a word2vec text file, not a binary one (read it with the word2vec text format).");
+        }
+        long extra = CountTrailingData(stream);
+        if (extra > 0)
+        {
+            throw new VectorFormatException(path, count + 1L,
+                $"{extra} more bytes follow the {count} records of {dims} float32 values the header declares: the records are not " +
+                "laid out as word2vec binary (a text file, or a wrong header).");
+        }
         report(1);
         if (duplicates > 0)
         {
             Array.Resize(ref values, stored * dims);
         }
         return new SourceVectors(keys, values, dims, duplicates);
+    }
+
+    /// <summary>Whether every byte is one that decimal number text is made of (digits, sign, point, exponent, spaces).</summary>
+    private static bool IsNumberText(byte[] bytes)
+    {
+        foreach (byte b in bytes)
+        {
+            if (!(b is (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'-' or (byte)'+' or (byte)'e' or (byte)'E'
+                or (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the stream to its end and counts the bytes that are not whitespace: word2vec's own writer ends each record
+    /// with a newline, so a well-formed file leaves at most that.
+    /// </summary>
+    private static long CountTrailingData(Stream stream)
+    {
+        var buffer = new byte[1 << 16];
+        long extra = 0;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            foreach (byte b in buffer.AsSpan(0, read))
+            {
+                extra += b is (byte)'\n' or (byte)'\r' or (byte)' ' or (byte)'\t' ? 0 : 1;
+            }
+        }
+        return extra;
     }
 
     private static string Truncate(string s) => s.Length > 40 ? s[..40] + "..." : s;

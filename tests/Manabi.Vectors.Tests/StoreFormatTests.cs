@@ -118,6 +118,53 @@ public class StoreFormatTests
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("3 4\nthe 0.1 0.2 0.3 0.4\nand 0.5 0.6 0.7 0.8\nof 1.25 -2.5 3.75 4.12\n")] // rows exactly 16 bytes of text
+    [InlineData("2 3\nthe 0.418 0.24968 -0.41242\nof 0.70853 0.57088 -0.4716\n")] // GloVe-like rows, longer than 12 bytes
+    public void TextFileReadAsWord2VecBinaryIsAFormatErrorNamingFileAndRecord(string text)
+    {
+        using var dir = new TempDirectory();
+        File.WriteAllText(dir.File("v.txt"), text);
+        var e = Assert.Throws<VectorFormatException>(() => VectorStoreConverter.Convert(dir.File("v.txt"), dir.File("out.mwv"),
+            new VectorConvertOptions { Format = VectorFileFormat.Word2VecBinary }));
+        Assert.Equal(dir.File("v.txt"), e.FilePath);
+        Assert.True(e.Line >= 1, e.Message);
+        Assert.StartsWith(dir.File("v.txt") + ":", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(dir.File("out.mwv")));
+    }
+
+    [Fact]
+    public void BinaryWithoutNewlinesAfterRowsStillReads()
+    {
+        // gensim writes no newline after a binary row; the trailing-data check must not mistake that for text.
+        using var dir = new TempDirectory();
+        var (keys, values) = Sample();
+        using (var ms = new MemoryStream())
+        {
+            ms.Write(Encoding.ASCII.GetBytes($"{keys.Length} {Dims}\n"));
+            for (int i = 0; i < keys.Length; i++)
+            {
+                ms.Write(Encoding.UTF8.GetBytes(keys[i] + " "));
+                ms.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan(i * Dims, Dims)));
+            }
+            File.WriteAllBytes(dir.File("v.bin"), ms.ToArray());
+        }
+        Assert.Equal(keys.Length, VectorStoreConverter.Convert(dir.File("v.bin"), dir.File("a.mwv")).Count);
+    }
+
+    [Fact]
+    public void BinaryWithMoreRecordsThanItsHeaderIsAFormatError()
+    {
+        using var dir = new TempDirectory();
+        var (keys, values) = Sample();
+        byte[] bytes = TestVectors.Word2VecBinary(keys, values, Dims);
+        string header = $"{keys.Length} {Dims}\n";
+        byte[] lying = [.. Encoding.ASCII.GetBytes($"{keys.Length - 1} {Dims}\n"), .. bytes.AsSpan(header.Length)];
+        File.WriteAllBytes(dir.File("v.bin"), lying);
+        var e = Assert.Throws<VectorFormatException>(() => VectorStoreConverter.Convert(dir.File("v.bin"), dir.File("out.mwv")));
+        Assert.Equal(keys.Length, e.Line);
+    }
+
     [Fact]
     public void DuplicateKeysKeepTheFirst()
     {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Manabi.Cli.Commands;
 
 /// <summary>Option checks shared by commands; failures are <see cref="InputException"/>s naming the option.</summary>
@@ -48,4 +50,103 @@ internal static class Check
             throw new InputException($"{option}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Throws unless <paramref name="output"/> is a different file from every one of <paramref name="inputs"/>: writing a
+    /// command's output over its own input replaces the input (atomically, so silently) before anyone notices.
+    /// Two paths are the same file when their full paths are equal or, both existing, when they are one file under two
+    /// names (a symbolic or hard link: same device and inode). Absent inputs are skipped; the option that reads them
+    /// reports them. Call before any work is done.
+    /// </summary>
+    /// <param name="output">The output path, or null when the command writes none.</param>
+    /// <param name="outputOption">The option that names <paramref name="output"/>, e.g. <c>--output</c>.</param>
+    /// <param name="inputs">Each input path (null when not given) with the option that names it.</param>
+    /// <exception cref="InputException">The output is one of the inputs.</exception>
+    public static void DistinctFiles(string? output, string outputOption, params (string? Path, string Option)[] inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (string.IsNullOrEmpty(output))
+        {
+            return;
+        }
+        foreach (var (input, inputOption) in inputs)
+        {
+            if (!string.IsNullOrEmpty(input) && SameFile(input, output))
+            {
+                throw new InputException(
+                    $"{outputOption} {output} is the same file as {inputOption} {input}; writing it would replace the input. Give another {outputOption}.");
+            }
+        }
+    }
+
+    /// <summary>Whether two paths name one file: equal full paths, or (both existing) the same device and inode.</summary>
+    internal static bool SameFile(string first, string second)
+    {
+        string a, b;
+        try
+        {
+            a = Path.TrimEndingDirectorySeparator(Path.GetFullPath(first));
+            b = Path.TrimEndingDirectorySeparator(Path.GetFullPath(second));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false; // a path that cannot be resolved is reported by the option that opens it
+        }
+        // Windows and macOS file systems ignore case by default; Linux's do not.
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        if (string.Equals(a, b, comparison))
+        {
+            return true;
+        }
+        return FileIdentity.Of(a) is { } idA && FileIdentity.Of(b) is { } idB && idA == idB;
+    }
+}
+
+/// <summary>
+/// A file's device and inode numbers, which tell two names of one file apart from two files (symbolic links, hard links,
+/// bind mounts). Read with libc's <c>stat</c> on Linux x64, the only platform the command is built for; elsewhere (or
+/// when the call is unavailable) there is no identity and callers fall back to comparing paths.
+/// </summary>
+internal static class FileIdentity
+{
+    /// <summary>The (device, inode) pair of an existing file, or null when it cannot be read cheaply.</summary>
+    public static (ulong Device, ulong Inode)? Of(string path)
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64 || !Path.Exists(path))
+        {
+            return null;
+        }
+        // struct stat on Linux x86_64 is 144 bytes and starts with st_dev and st_ino, both 64-bit.
+        var buffer = new byte[256];
+        try
+        {
+            int rc;
+            try
+            {
+                rc = Stat(path, buffer);
+            }
+            catch (EntryPointNotFoundException)
+            {
+                // glibc before 2.33 exports stat only as __xstat (version 1 is the x86_64 layout).
+                rc = XStat(1, path, buffer);
+            }
+            if (rc != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+        {
+            return null;
+        }
+        return (BitConverter.ToUInt64(buffer, 0), BitConverter.ToUInt64(buffer, 8));
+    }
+
+    [DllImport("libc", EntryPoint = "stat", SetLastError = false)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] buffer);
+
+    [DllImport("libc", EntryPoint = "__xstat", SetLastError = false)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int XStat(int version, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, [Out] byte[] buffer);
 }

@@ -54,7 +54,7 @@ public static class EigCommand
             if (symmetric)
             {
                 CheckSymmetric(table, matrix);
-                var decomposition = Eigen.Symmetric(matrix, computeVectors: vectors);
+                var decomposition = Solve(path, () => Eigen.Symmetric(matrix, computeVectors: vectors));
                 double scale = decomposition.Values.Select(Math.Abs).DefaultIfEmpty(0).Max();
                 foreach (double value in decomposition.Values.Order())
                 {
@@ -71,7 +71,7 @@ public static class EigCommand
             }
             else
             {
-                Complex[] values = Eigen.General(matrix);
+                Complex[] values = Solve(path, () => Eigen.General(matrix));
                 double scale = values.Select(Complex.Abs).DefaultIfEmpty(0).Max();
                 var snapped = values
                     .Select(c => (Re: Snap(c.Real, scale), Im: Snap(c.Imaginary, scale)))
@@ -84,6 +84,22 @@ public static class EigCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Runs the solver; an eigenvalue beyond double's range (entries near ±1.8e308 even after the library's scaling)
+    /// has no answer to print, so it is bad input naming the file rather than an "inf" or a crash.
+    /// </summary>
+    private static T Solve<T>(string path, Func<T> solve)
+    {
+        try
+        {
+            return solve();
+        }
+        catch (OverflowException ex)
+        {
+            throw new InputException($"{path}: cannot compute the eigenvalues: {ex.Message}", ex);
+        }
     }
 
     private static double Snap(double value, double scale) =>

@@ -27,6 +27,7 @@ public static class EmbedCommand
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
+            Check.DistinctFiles(parseResult.GetValue(outputOption), "--output", (parseResult.GetValue(inputOption), "--input"));
             int batchSize = parseResult.GetValue(batchOption);
             if (batchSize <= 0)
             {

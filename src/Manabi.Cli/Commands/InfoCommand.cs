@@ -33,7 +33,7 @@ public static class InfoCommand
         var csvOption = new Option<string?>("--csv") { Description = "CSV file with one p distribution per row (blank lines and # comments skipped); prints one value per row." };
         var baseOption = new Option<string>("--base")
         {
-            Description = "Logarithm base: e (nats, default), 2 (bits) or 10.",
+            Description = "Logarithm base: e (nats, default), 2 (bits) or 10 (hartleys); no other base is accepted.",
             DefaultValueFactory = _ => "e",
         };
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON: {\"value\": x}, or {\"values\": [...]} with --csv; infinities as \"Infinity\"." };
@@ -114,16 +114,18 @@ public static class InfoCommand
         return command;
     }
 
+    /// <summary>
+    /// Reads <c>--base</c>: e, 2 or 10, as documented, or a unit name for one of them (nats, bits, hartleys…).
+    /// The library accepts any positive base, but the command's contract is the three units, so that a typo such as
+    /// "3" for "e" is an error rather than a value in another unit.
+    /// </summary>
     private static LogBase ParseBase(string text)
     {
-        try
+        if (LogBase.TryParse(text, out LogBase logBase) && (logBase.IsNats || logBase == LogBase.Bits || logBase == LogBase.Decimal))
         {
-            return LogBase.Parse(text);
+            return logBase;
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException)
-        {
-            throw new InputException($"--base: '{text}' is not a logarithm base (use e, 2 or 10).", ex);
-        }
+        throw new InputException($"--base: '{text}' is not an allowed logarithm base; use e (nats), 2 (bits) or 10 (hartleys).");
     }
 
     private static DistributionRows ReadDistributions(string? inline, string inlineOption, string? file, string fileOption)

@@ -41,6 +41,7 @@ public static class PcaCommand
             string path = parseResult.GetValue(inputOption)!;
             int components = parseResult.GetValue(componentsOption);
             bool header = parseResult.GetValue(headerOption);
+            Check.DistinctFiles(parseResult.GetValue(transformOption), "--transform", (path, "--input"));
             var table = NumericCsvReader.Read(path, hasHeader: header);
             double[,] data = table.ToMatrix();
             int limit = Math.Min(data.GetLength(0), data.GetLength(1));

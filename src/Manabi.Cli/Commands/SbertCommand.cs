@@ -44,6 +44,9 @@ public static class SbertCommand
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
+            // The output is a folder; a --train or --dev file given as its name would be lost when the model is saved.
+            Check.DistinctFiles(parseResult.GetValue(outputOption), "--output", (parseResult.GetValue(trainOption), "--train"),
+                (parseResult.GetValue(devOption), "--dev"));
             string loss = parseResult.GetValue(lossOption)!;
             int epochs = parseResult.GetValue(epochsOption);
             int batchSize = parseResult.GetValue(batchOption);

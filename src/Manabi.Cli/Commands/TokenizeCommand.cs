@@ -60,6 +60,8 @@ public static class TokenizeCommand
         };
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
         {
+            Check.DistinctFiles(parseResult.GetValue(outputOption), "--output", (parseResult.GetValue(inputOption), "--input"),
+                (parseResult.GetValue(vocabOption), "--vocab"), (parseResult.GetValue(tokenizerOption), "--tokenizer"));
             var tokenizer = LoadTokenizer(parseResult.GetValue(vocabOption), parseResult.GetValue(tokenizerOption), parseResult.GetValue(casedOption));
             var truncationResult = parseResult.GetResult(truncationOption);
             tokenizer = ApplyTruncation(tokenizer, parseResult.GetValue(maxLengthOption), parseResult.GetValue(truncationOption)!,
@@ -232,6 +234,20 @@ public static class TokenizeCommand
         {
             throw new InputException($"--stride: {stride} is negative.");
         }
+        // The tokenizer refuses a window with fewer tokens than the stride once the special tokens are counted; say which
+        // option to change (a --max-length that cannot even hold the special tokens is its own fault, not --stride's).
+        int added = tokenizer.PostProcessor?.AddedTokens(false) ?? 0;
+        int effective = maxLength.Value - added;
+        if (effective < stride)
+        {
+            throw effective < 0 || stride == 0
+                ? new InputException(
+                    $"--max-length: {maxLength} is too short: every encoding gets {added} special tokens" +
+                    (stride > 0 ? $" and --stride is {stride}" : "") + $", so --max-length must be at least {added + stride}.")
+                : new InputException(
+                    $"--stride: {stride} is more than the {effective} tokens --max-length {maxLength} leaves after {added} special tokens; " +
+                    $"give --stride {effective} or less, or a larger --max-length.");
+        }
         var truncationStrategy = strategy switch
         {
             "only_first" => TruncationStrategy.OnlyFirst,
@@ -244,7 +260,7 @@ public static class TokenizeCommand
         }
         catch (ArgumentException ex)
         {
-            throw new InputException($"--stride: {ex.Message}", ex);
+            throw new InputException($"--max-length/--stride: {ex.Message}", ex);
         }
     }
 

@@ -93,6 +93,7 @@ public static class VectorsCommand
             {
                 throw new InputException($"--output: {outputPath} is a folder; give the store's file name.");
             }
+            Check.DistinctFiles(outputPath, "--output", (input, "--input"));
             var options = new VectorConvertOptions
             {
                 Format = ParseFormat(parseResult.GetValue(formatOption)!),
@@ -215,6 +216,7 @@ public static class VectorsCommand
             {
                 throw new InputException($"--input: {inputPath} does not exist.");
             }
+            Check.DistinctFiles(outputPath, "--output", (inputPath, "--input"), (parseResult.GetValue(storeOption), "--store"));
             using var store = OpenStore(parseResult.GetValue(storeOption)!, verify: true);
             int written = 0, oov = 0;
             AtomicFile.Write(outputPath, stream =>

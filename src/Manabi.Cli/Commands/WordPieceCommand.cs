@@ -63,6 +63,11 @@ public static class WordPieceCommand
                 }
             }
             string outDirectory = parseResult.GetValue(outputOption)!;
+            // Inputs inside the output folder are fine, but not the two files the command writes there (nor the folder's own name).
+            var named = inputs.Select(input => ((string?)input, "--input")).ToArray();
+            Check.DistinctFiles(outDirectory, "--output", named);
+            Check.DistinctFiles(Path.Combine(outDirectory, "vocab.txt"), "--output", named);
+            Check.DistinctFiles(Path.Combine(outDirectory, "tokenizer.json"), "--output", named);
             var console = Terminal.CreateConsole(output);
             var stopwatch = Stopwatch.StartNew();
             WordPieceVocabulary vocabulary = Terminal.IsInteractive(output)

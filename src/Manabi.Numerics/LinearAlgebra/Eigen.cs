@@ -18,7 +18,10 @@ public static class Eigen
     /// largest entry; the lower triangle is what the solver reads.</param>
     /// <param name="computeVectors">Whether to compute eigenvectors (values alone are several times faster).</param>
     /// <returns>Eigenvalues ascending; column j of <see cref="SymmetricEigenDecomposition.Vectors"/> belongs to value j.</returns>
+    /// <remarks>A matrix whose largest entry is very large or very small (outside about 1e±146) is solved scaled into
+    /// range and its eigenvalues scaled back, as LAPACK's dsyev does, so that e.g. entries of 1e307 give exact results.</remarks>
     /// <exception cref="ArgumentException">The matrix is empty, not square, not finite or not symmetric.</exception>
+    /// <exception cref="OverflowException">An eigenvalue is beyond the range of double (the matrix's entries are near it).</exception>
     public static SymmetricEigenDecomposition Symmetric(double[,] matrix, bool computeVectors = true)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -26,12 +29,85 @@ public static class Eigen
         // The working copy is made by the symmetry check's own pass over the matrix.
         var work = GC.AllocateUninitializedArray<double>(n * matrix.GetLength(1));
         MatrixGuard.Symmetric(matrix, nameof(matrix), copy: work);
-        if (!computeVectors)
+        // As LAPACK's dsyev: a matrix whose largest entry is outside [√smlnum, √bignum] is solved scaled into that
+        // range, since squares and sums of squares of its entries (Householder norms, the QL shifts) would overflow
+        // to ∞/NaN or underflow to 0. Eigenvectors do not change with the scale; eigenvalues are scaled back.
+        int scale = ScaleExponent(MaxAbs(work), SymmetricScaleMin, SymmetricScaleMax);
+        if (scale != 0)
         {
-            return new SymmetricEigenDecomposition(SymmetricEigenSolver.Solve(work, n, false, out _), null);
+            Scale(work, scale);
         }
-        double[] values = SymmetricEigenSolver.SolveWithColumnVectors(work, n, out double[,] vectors);
+        double[] values;
+        double[,]? vectors = null;
+        if (computeVectors)
+        {
+            values = SymmetricEigenSolver.SolveWithColumnVectors(work, n, out double[,] columnVectors);
+            vectors = columnVectors;
+        }
+        else
+        {
+            values = SymmetricEigenSolver.Solve(work, n, false, out _);
+        }
+        if (scale != 0)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = Unscale(values[i], scale);
+            }
+        }
         return new SymmetricEigenDecomposition(values, vectors);
+    }
+
+    // LAPACK's thresholds (dlamch): safe minimum over precision and its reciprocal, smlnum and bignum. dsyev scales
+    // into [√smlnum, √bignum]; dgeev, whose Hessenberg QR is less sensitive, into [√safmin/eps, eps/√safmin].
+    private const double SafeMinimum = 2.2250738585072014e-308; // dlamch('S'): the smallest normal double
+    private const double Precision = 2.220446049250313e-16; // dlamch('P'): eps × base
+    private static readonly double SymmetricScaleMin = Math.Sqrt(SafeMinimum / Precision);
+    private static readonly double SymmetricScaleMax = Math.Sqrt(Precision / SafeMinimum);
+    private static readonly double GeneralScaleMin = Math.Sqrt(SafeMinimum) / Precision;
+    private static readonly double GeneralScaleMax = Precision / Math.Sqrt(SafeMinimum);
+
+    /// <summary>
+    /// The power of two that brings a largest entry of <paramref name="maxAbs"/> to about [min, max] (within a factor of 2),
+    /// or 0 when it is inside (or the matrix is 0). A power of two, unlike LAPACK's cto/cfrom, scales every normal entry
+    /// exactly, so the scaled problem is the same problem and its eigenvalues scale back without rounding.
+    /// </summary>
+    private static int ScaleExponent(double maxAbs, double min, double max) =>
+        maxAbs > 0 && maxAbs < min ? Math.ILogB(min) - Math.ILogB(maxAbs)
+        : maxAbs > max ? Math.ILogB(max) - Math.ILogB(maxAbs)
+        : 0;
+
+    private static double MaxAbs(ReadOnlySpan<double> values)
+    {
+        double max = 0;
+        foreach (double x in values)
+        {
+            max = Math.Max(max, Math.Abs(x));
+        }
+        return max;
+    }
+
+    private static void Scale(Span<double> values, int exponent)
+    {
+        foreach (ref double x in values)
+        {
+            x = Math.ScaleB(x, exponent);
+        }
+    }
+
+    /// <summary>An eigenvalue of the scaled matrix brought back to the matrix's own scale.</summary>
+    /// <exception cref="OverflowException">It is beyond the range of double: no answer can be printed or used.</exception>
+    private static double Unscale(double value, int exponent)
+    {
+        double result = Math.ScaleB(value, -exponent);
+        if (!double.IsFinite(result))
+        {
+            string magnitude = (Math.Log10(Math.Abs(value)) - exponent * Math.Log10(2)).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            throw new OverflowException(
+                $"an eigenvalue of the matrix is about 1e{magnitude} in magnitude, beyond the range of double (±{double.MaxValue:G3}); " +
+                "scale the matrix down before the decomposition.");
+        }
+        return result;
     }
 
     /// <summary>All eigenvalues of a real square matrix (through MathNet.Numerics' Hessenberg QR).</summary>
@@ -39,18 +115,38 @@ public static class Eigen
     /// <returns>Eigenvalues sorted ascending by real part, then by imaginary part.</returns>
     /// <remarks>For a defective eigenvalue of multiplicity m the computed values carry errors of order ε^(1/m).</remarks>
     /// <exception cref="ArgumentException">The matrix is empty, not square or not finite.</exception>
+    /// <exception cref="OverflowException">An eigenvalue is beyond the range of double (the matrix's entries are near it).</exception>
     public static Complex[] General(double[,] matrix) => GeneralDecomposition(matrix).Values;
 
     /// <summary>Eigenvalues and eigenvectors of a real square matrix (through MathNet.Numerics).</summary>
     /// <param name="matrix">Square real matrix; need not be symmetric.</param>
     /// <returns>Eigenvalues sorted as in <see cref="General"/> and the matching complex eigenvectors.</returns>
+    /// <remarks>A matrix whose largest entry is very large or very small is solved scaled into range and its eigenvalues
+    /// scaled back, as LAPACK's dgeev does.</remarks>
     /// <exception cref="ArgumentException">The matrix is empty, not square or not finite.</exception>
+    /// <exception cref="OverflowException">An eigenvalue is beyond the range of double (the matrix's entries are near it).</exception>
     public static GeneralEigenDecomposition GeneralDecomposition(double[,] matrix)
     {
         MatrixGuard.Square(matrix, nameof(matrix));
         int n = matrix.GetLength(0);
-        Evd<double> evd = Matrix<double>.Build.DenseOfArray(matrix).Evd(Symmetricity.Asymmetric);
+        var dense = Matrix<double>.Build.DenseOfArray(matrix);
+        // As LAPACK's dgeev: solve a matrix scaled into range when its largest entry is not (see Symmetric), so that the
+        // Hessenberg QR's sums of squares neither overflow nor underflow; the eigenvectors are the same.
+        int scale = ScaleExponent(MaxAbs(MemoryMarshal.CreateReadOnlySpan(
+            ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(matrix)), matrix.Length)), GeneralScaleMin, GeneralScaleMax);
+        if (scale != 0)
+        {
+            dense = dense.Map(x => Math.ScaleB(x, scale));
+        }
+        Evd<double> evd = dense.Evd(Symmetricity.Asymmetric);
         Complex[] values = evd.EigenValues.ToArray();
+        if (scale != 0)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                values[j] = new Complex(Unscale(values[j].Real, scale), Unscale(values[j].Imaginary, scale));
+            }
+        }
         double[,] packed = evd.EigenVectors.ToArray();
 
         // MathNet packs a conjugate pair (a ± bi) as real columns j (real part) and j+1 (imaginary part).
