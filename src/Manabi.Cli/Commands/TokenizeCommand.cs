@@ -115,7 +115,7 @@ public static class TokenizeCommand
                 }
             }
             buffered.Flush();
-        });
+        }, "--output");
         return written;
     }
 
