@@ -1,28 +1,39 @@
 using System.CommandLine;
+using Manabi.Cli.Data;
 using Manabi.Text;
 
 namespace Manabi.Cli;
 
-/// <summary>Wraps command bodies so bad input and cancellation become clear messages and exit codes.</summary>
+/// <summary>
+/// The one error and cancellation boundary of every command: bad input, unwritable output and Ctrl-C/SIGTERM become
+/// a one-line message and an exit code (<see cref="ExitCodes"/>), never a stack trace or a half-written file.
+/// </summary>
 internal static class CommandActions
 {
-    /// <summary>Runs a synchronous body; <see cref="InputException"/> and a file's <see cref="TokenizerFormatException"/> (FILE:LINE) become the message on stderr and exit code 2.</summary>
-    public static Func<ParseResult, int> Guard(Func<ParseResult, TextWriter, int> body) => parseResult =>
-    {
-        TextWriter output = parseResult.InvocationConfiguration.Output;
-        TextWriter error = parseResult.InvocationConfiguration.Error;
-        try
+    /// <summary>
+    /// Runs a synchronous body that does not watch for cancellation. On Ctrl-C or SIGTERM the command answers
+    /// "Cancelled." and exit code 130 at once, abandoning the body and removing the files it was writing.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, TextWriter, int> body) =>
+        GuardAsync(async (parseResult, output, cancellationToken) =>
         {
-            return body(parseResult, output);
-        }
-        catch (Exception ex) when (ex is InputException or TokenizerFormatException)
-        {
-            error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.BadInput;
-        }
-    };
+            var work = Task.Run(() => body(parseResult, output), CancellationToken.None);
+            // The body cannot be stopped, so cancellation stops the wait for it instead; the process ends with it.
+            await Task.WhenAny(work, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+            if (!work.IsCompleted)
+            {
+                AtomicFile.AbandonAll();
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+            return await work.ConfigureAwait(false);
+        });
 
-    /// <summary>Runs an asynchronous, cancellable body with the same error handling as <see cref="Guard"/>.</summary>
+    /// <summary>
+    /// Runs a cancellable body. It runs on the thread pool even when it does all its work synchronously, because
+    /// System.CommandLine installs its SIGINT/SIGTERM handler only once the action has returned its task: a body that
+    /// finished its work before returning could not be cancelled, and a signal killed the process with its temporary
+    /// file left behind.
+    /// </summary>
     public static Func<ParseResult, CancellationToken, Task<int>> GuardAsync(
         Func<ParseResult, TextWriter, CancellationToken, Task<int>> body) => async (parseResult, cancellationToken) =>
     {
@@ -30,7 +41,7 @@ internal static class CommandActions
         TextWriter error = parseResult.InvocationConfiguration.Error;
         try
         {
-            return await body(parseResult, output, cancellationToken).ConfigureAwait(false);
+            return await Task.Run(() => body(parseResult, output, cancellationToken), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InputException or TokenizerFormatException)
         {
@@ -41,6 +52,13 @@ internal static class CommandActions
         {
             await error.WriteLineAsync("Cancelled.").ConfigureAwait(false);
             return ExitCodes.Interrupted;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file a command could not read or write is the user's to fix, like any other bad input. Commands name
+            // the option where they can (AtomicFile does for outputs); the framework's messages name the path.
+            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
         }
     };
 }

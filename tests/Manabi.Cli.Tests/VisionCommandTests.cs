@@ -144,7 +144,7 @@ public sealed class VisionCommandTests
         Assert.Contains("12x12", sizeMismatch.Stderr, StringComparison.Ordinal);
     }
 
-    private static void WriteImageFolder(string root, int size, int perClass)
+    internal static void WriteImageFolder(string root, int size, int perClass)
     {
         foreach (string split in new[] { "train", "test" })
         {

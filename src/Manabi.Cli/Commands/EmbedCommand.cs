@@ -63,7 +63,7 @@ public static class EmbedCommand
                     }
                     writer.WriteLine(line.Append("]}"));
                 }
-            });
+            }, "--output");
             if (result.Truncated > 0)
             {
                 parseResult.InvocationConfiguration.Error.WriteLine(

@@ -71,12 +71,12 @@ public static class EmbeddingsCommand
                 ["normalized_std"] = report.NormalizedStd,
             };
             string jsonPath = Path.Combine(folder, "report.json");
-            AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+            AtomicFile.WriteAllText(jsonPath, JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }), "--output");
             string variant = run.State.Options.Objective == SiameseObjective.SimSiam && !run.State.Options.StopGradient ? ", no stop-gradient" : "";
             byte[] spectrum = SpectrumChart(report, $"{run.State.Network.Encoder} ({run.State.Options.Objective.Name()}{variant})");
-            AtomicFile.Write(Path.Combine(folder, "spectrum.png"), s => s.Write(spectrum));
+            AtomicFile.Write(Path.Combine(folder, "spectrum.png"), s => s.Write(spectrum), "--output");
             byte[] scatter = ProjectionChart(report, test.Labels, test.ClassNames);
-            AtomicFile.Write(Path.Combine(folder, "pca.png"), s => s.Write(scatter));
+            AtomicFile.Write(Path.Combine(folder, "pca.png"), s => s.Write(scatter), "--output");
             output.WriteLine(jsonPath);
             return ExitCodes.Success;
         }));

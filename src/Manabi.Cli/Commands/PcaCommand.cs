@@ -62,7 +62,7 @@ public static class PcaCommand
             }
             if (parseResult.GetValue(transformOption) is { } outPath)
             {
-                AtomicFile.WriteAllText(outPath, ToCsv(projected, header));
+                AtomicFile.WriteAllText(outPath, ToCsv(projected, header), "--transform");
             }
             return ExitCodes.Success;
         }));

@@ -52,7 +52,7 @@ public static class SearchCommand
                 ?? Path.Combine(ManabiCache.Indexes, fingerprint[..16]);
             using var model = SentenceModels.Load(modelFolder);
             var error = parseResult.InvocationConfiguration.Error;
-            using var index = OpenOrBuild(indexFolder, fingerprint, entries, model, error);
+            using var index = OpenOrBuildIndex(indexFolder, fingerprint, entries, model, error);
             float[] query = model.Encode([parseResult.GetValue(queryOption)!]).Vectors[0];
             foreach (var hit in index.Search(query, top))
             {
@@ -89,6 +89,19 @@ public static class SearchCommand
         EmbeddingIndex.Build(folder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
         error.WriteLine($"Built the index of {entries.Count} entries in {folder}.");
         return EmbeddingIndex.Open(folder);
+    }
+
+    private static EmbeddingIndex OpenOrBuildIndex(string folder, string fingerprint, List<(string Text, int Line)> entries, SentenceEncoder model, TextWriter error)
+    {
+        try
+        {
+            return OpenOrBuild(folder, fingerprint, entries, model, error);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The corpus and the model were read before this, so a file error here is the index folder's.
+            throw new InputException($"--index: {folder}: cannot write the index: {e.Message}", e);
+        }
     }
 
     private static string Fingerprint(string corpusPath, string model)

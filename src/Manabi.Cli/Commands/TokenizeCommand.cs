@@ -117,7 +117,7 @@ public static class TokenizeCommand
                 }
             }
             buffered.Flush();
-        });
+        }, "--output");
         return written;
     }
 

@@ -254,7 +254,7 @@ public static class VectorsCommand
                     oov += lookup.IsOutOfVocabulary ? 1 : 0;
                 }
                 buffered.Flush();
-            });
+            }, "--output");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{written} vectors ({oov} out of vocabulary) written to {outputPath}"));
             return Task.FromResult(ExitCodes.Success);

@@ -261,7 +261,7 @@ public static class VisionCommand
             {
                 var chosen = test.Subset(n, parseResult.GetValue(seed));
                 byte[] png = RenderExplanations(network, chosen, state.Mean, state.Std, $"{state.Model}: {ExplanationName(network)} (true → predicted)");
-                AtomicFile.Write(path, stream => stream.Write(png));
+                AtomicFile.Write(path, stream => stream.Write(png), "--output");
             }
             output.WriteLine(Path.GetFullPath(path));
             return ExitCodes.Success;
