@@ -1,4 +1,4 @@
-namespace Manabi.Torch.Evaluation;
+namespace Manabi.Numerics.Metrics;
 
 /// <summary>Leave-one-out retrieval quality of an embedding space (see <see cref="RetrievalMetrics.Evaluate"/>).</summary>
 /// <param name="PrecisionAt1">Fraction of queries whose nearest other embedding has the same class.</param>
