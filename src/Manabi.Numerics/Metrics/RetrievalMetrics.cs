@@ -37,7 +37,13 @@ public static class RetrievalMetrics
     /// <exception cref="ArgumentException">Bad shapes, a NaN or infinite value, a k out of range, or no class with
     /// two members.</exception>
     public static RetrievalResult Evaluate(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels,
-        IReadOnlyList<int> ks, RetrievalDistance distance = RetrievalDistance.Cosine)
+        IReadOnlyList<int> ks, RetrievalDistance distance = RetrievalDistance.Cosine) =>
+        Evaluate(embeddings, dimension, labels, ks, distance, ChunkElementBudget);
+
+    /// <summary><see cref="Evaluate(ReadOnlySpan{float}, int, IReadOnlyList{int}, IReadOnlyList{int}, RetrievalDistance)"/>
+    /// with a chosen chunk budget, so that tests can cross chunk boundaries with a few hundred rows.</summary>
+    internal static RetrievalResult Evaluate(ReadOnlySpan<float> embeddings, int dimension, IReadOnlyList<int> labels,
+        IReadOnlyList<int> ks, RetrievalDistance distance, long chunkElementBudget)
     {
         ArgumentNullException.ThrowIfNull(ks);
         if (distance is not (RetrievalDistance.Euclidean or RetrievalDistance.Cosine))
@@ -87,7 +93,7 @@ public static class RetrievalMetrics
         var averagePrecision = new double[n];
         var scoring = new Scoring(keys, squaredNorms, n, dimension, distance, classIndex, relevantCounts,
             firstRelevantRank, averagePrecision);
-        int chunk = (int)Math.Clamp(ChunkElementBudget / n, 1, n);
+        int chunk = (int)Math.Clamp(chunkElementBudget / n, 1, n);
         var similarity = new float[(long)Math.Min(chunk, n) * n];
         for (int start = 0; start < n; start += chunk)
         {
@@ -212,7 +218,7 @@ public static class RetrievalMetrics
         return keys;
     }
 
-    /// <summary>The state shared by the query blocks of <see cref="Evaluate"/>; each block writes only its own rows.</summary>
+    /// <summary>The state shared by the query blocks of one evaluation; each block writes only its own rows.</summary>
     private sealed class Scoring(float[] keys, float[] squaredNorms, int n, int dimension, RetrievalDistance distance,
         int[] classIndex, int[] relevantCounts, int[] firstRelevantRank, double[] averagePrecision)
     {

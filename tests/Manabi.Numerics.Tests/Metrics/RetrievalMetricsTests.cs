@@ -73,17 +73,23 @@ public sealed class RetrievalMetricsTests
         Assert.InRange(result.MapAtR, 0.05, 0.95);
     }
 
-    [Fact]
-    public void Chunked_queries_give_the_same_figures_as_one_block()
+    [Theory]
+    [InlineData(RetrievalDistance.Cosine)]
+    [InlineData(RetrievalDistance.Euclidean)]
+    public void Chunked_queries_give_the_same_figures_as_one_block(RetrievalDistance distance)
     {
-        // 4,500 rows make the similarity block exceed one chunk (16M elements / 4500 ≈ 3728 rows a chunk).
+        // A budget of 3,000 similarities makes chunks of 7 rows out of 400 (the last one short), each cut across
+        // query blocks of 16; the default budget holds all 400 rows in one chunk.
         const int dimension = 8;
-        var (values, labels) = Clusters(4500, dimension, classes: 20, separation: 2f, noise: 1f, seed: 12);
-        RetrievalResult chunked = RetrievalMetrics.Evaluate(values, dimension, labels, [1, 4]);
-        var (precisionAt1, recall, perQuery) = Naive(values, dimension, labels, [1, 4], RetrievalDistance.Cosine);
-        Assert.Equal(precisionAt1, chunked.PrecisionAt1, 1e-3);
-        Assert.Equal(recall[4], chunked.RecallAtK[4], 1e-3);
-        Assert.Equal(perQuery.Average(), chunked.MapAtR, 1e-3);
+        var (values, labels) = Clusters(400, dimension, classes: 9, separation: 2f, noise: 1f, seed: 12);
+        RetrievalResult whole = RetrievalMetrics.Evaluate(values, dimension, labels, [1, 4], distance);
+        RetrievalResult chunked = RetrievalMetrics.Evaluate(values, dimension, labels, [1, 4], distance, chunkElementBudget: 3000);
+        var (precisionAt1, recall, perQuery) = Naive(values, dimension, labels, [1, 4], distance);
+        Assert.Equal(whole, chunked with { RecallAtK = whole.RecallAtK });
+        Assert.Equal(whole.RecallAtK, chunked.RecallAtK);
+        Assert.Equal(precisionAt1, chunked.PrecisionAt1, 1e-12);
+        Assert.Equal(recall[4], chunked.RecallAtK[4], 1e-12);
+        Assert.Equal(perQuery.Average(), chunked.MapAtR, 1e-9);
     }
 
     /// <summary>
@@ -140,7 +146,7 @@ public sealed class RetrievalMetricsTests
 
     /// <summary>
     /// The definitions, one query and one candidate at a time in double precision: candidates sorted by similarity
-    /// (cosine, or negative Euclidean distance; a stable sort, so ties keep the lower index first), lone queries
+    /// (cosine, or negative Euclidean distance; ties put the lower index first), lone queries
     /// skipped. Returns P@1, Recall@k and each query's AP@R (NaN for a lone query).
     /// </summary>
     private static (double PrecisionAt1, Dictionary<int, double> Recall, double[] PerQuery) Naive(
@@ -162,19 +168,26 @@ public sealed class RetrievalMetricsTests
                 continue;
             }
             queries++;
-            var ranked = new List<(double Score, int Index)>();
-            for (int c = 0; c < n; c++)
+            var scores = new double[n];
+            var others = new int[n - 1];
+            for (int c = 0, o = 0; c < n; c++)
             {
+                scores[c] = Similarity(rows[q], rows[c], distance);
                 if (c != q)
                 {
-                    ranked.Add((Similarity(rows[q], rows[c], distance), c));
+                    others[o++] = c;
                 }
             }
-            bool[] match = ranked.OrderByDescending(r => r.Score).Select(r => labels[r.Index] == labels[q]).ToArray();
+            Array.Sort(others, (a, b) => scores[a] != scores[b] ? scores[b].CompareTo(scores[a]) : a.CompareTo(b));
+            var match = new bool[n - 1];
+            for (int i = 0; i < match.Length; i++)
+            {
+                match[i] = labels[others[i]] == labels[q];
+            }
             hits1 += match[0] ? 1 : 0;
             foreach (int k in ks)
             {
-                recallHits[k] += match.Take(k).Any(m => m) ? 1 : 0;
+                recallHits[k] += Array.IndexOf(match, true, 0, k) >= 0 ? 1 : 0;
             }
             double sum = 0;
             int found = 0;
