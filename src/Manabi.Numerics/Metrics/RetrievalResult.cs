@@ -1,6 +1,6 @@
-namespace Manabi.Torch.Evaluation;
+namespace Manabi.Numerics.Metrics;
 
-/// <summary>Leave-one-out retrieval quality of an embedding space (see <see cref="RetrievalMetrics.Evaluate"/>).</summary>
+/// <summary>Leave-one-out retrieval quality of an embedding space (see <see cref="RetrievalMetrics.Evaluate(ReadOnlySpan{float}, int, IReadOnlyList{int}, IReadOnlyList{int}, RetrievalDistance)"/>).</summary>
 /// <param name="PrecisionAt1">Fraction of queries whose nearest other embedding has the same class.</param>
 /// <param name="RecallAtK">For each requested k, the fraction of queries with at least one same-class embedding among
 /// their k nearest others (the metric-learning "Recall@k", not the information-retrieval recall).</param>
