@@ -278,7 +278,7 @@ public static class SiameseCommand
             }
             var (verification, threshold) = EmbeddingVerification.Evaluate(embeddings, images.Labels, parseResult.GetValue(pairsFrom), seedValue);
             int[] ks = [.. new[] { 1, 2, 4, 8 }.Where(kk => kk < images.Count)];
-            var retrieval = RetrievalMetrics.Evaluate(embeddings, images.Labels, ks, EmbeddingDistance.Euclidean);
+            var retrieval = EmbeddingRetrieval.Evaluate(embeddings, images.Labels, ks, EmbeddingDistance.Euclidean);
             run.SaveThreshold(new VerificationThreshold(threshold, verification.Eer, chosen, Math.Min(images.Count, parseResult.GetValue(pairsFrom))));
             var line = new Dictionary<string, object>
             {

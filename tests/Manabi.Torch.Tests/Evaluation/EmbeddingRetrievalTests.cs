@@ -10,9 +10,9 @@ namespace Manabi.Torch.Tests.Evaluation;
 /// The tensor adapter only: the metrics themselves are tested against the pure-managed version in
 /// Manabi.Numerics.Tests (Metrics/RetrievalMetricsTests).
 /// </summary>
-public sealed class RetrievalMetricsTests
+public sealed class EmbeddingRetrievalTests
 {
-    public RetrievalMetricsTests() => TorchRuntime.EnsureLoaded();
+    public EmbeddingRetrievalTests() => TorchRuntime.EnsureLoaded();
 
     [Theory]
     [InlineData(EmbeddingDistance.Cosine, RetrievalDistance.Cosine)]
@@ -30,7 +30,7 @@ public sealed class RetrievalMetricsTests
             Manabi.Numerics.Metrics.RetrievalMetrics.Evaluate(values.Cast<float>().ToArray(), 12, labels, ks, pure);
         foreach (Tensor input in new[] { embeddings, doubles })
         {
-            RetrievalResult result = RetrievalMetrics.Evaluate(input, labels, ks, distance);
+            RetrievalResult result = EmbeddingRetrieval.Evaluate(input, labels, ks, distance);
             Assert.Equal(expected.PrecisionAt1, result.PrecisionAt1, 1e-6);
             foreach (int k in ks)
             {
@@ -44,14 +44,14 @@ public sealed class RetrievalMetricsTests
     public void Bad_input_is_rejected()
     {
         using var embeddings = zeros(4, 2);
-        var k = Assert.Throws<ArgumentException>(() => RetrievalMetrics.Evaluate(embeddings, [0, 0, 1, 1], [1, 4]));
+        var k = Assert.Throws<ArgumentException>(() => EmbeddingRetrieval.Evaluate(embeddings, [0, 0, 1, 1], [1, 4]));
         Assert.Equal("ks", k.ParamName);
         Assert.Contains("ks[1] is 4", k.Message, StringComparison.Ordinal);
-        var lone = Assert.Throws<ArgumentException>(() => RetrievalMetrics.Evaluate(embeddings, [0, 1, 2, 3], [1]));
+        var lone = Assert.Throws<ArgumentException>(() => EmbeddingRetrieval.Evaluate(embeddings, [0, 1, 2, 3], [1]));
         Assert.Equal("labels", lone.ParamName);
-        Assert.Throws<ArgumentException>(() => RetrievalMetrics.Evaluate(embeddings, [0, 0, 1], [1]));
+        Assert.Throws<ArgumentException>(() => EmbeddingRetrieval.Evaluate(embeddings, [0, 0, 1], [1]));
         using var flat = zeros(8);
-        var shape = Assert.Throws<ArgumentException>(() => RetrievalMetrics.Evaluate(flat, [0, 0, 1, 1], [1]));
+        var shape = Assert.Throws<ArgumentException>(() => EmbeddingRetrieval.Evaluate(flat, [0, 0, 1, 1], [1]));
         Assert.Equal("embeddings", shape.ParamName);
     }
 }

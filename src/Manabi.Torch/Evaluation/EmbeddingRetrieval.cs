@@ -8,7 +8,7 @@ namespace Manabi.Torch.Evaluation;
 /// <see cref="Manabi.Numerics.Metrics.RetrievalMetrics"/>, which holds the definitions (lone queries left out, as
 /// pytorch-metric-learning's AccuracyCalculator does).
 /// </summary>
-public static class RetrievalMetrics
+public static class EmbeddingRetrieval
 {
     /// <summary>
     /// Precision@1, Recall@k and MAP@R of leave-one-out retrieval: the tensor is copied to a float32 array on the CPU
