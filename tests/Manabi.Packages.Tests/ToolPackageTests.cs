@@ -22,7 +22,7 @@ public sealed class ToolPackageTests(PackageFeed feed)
     {
         string elsewhere = Path.Combine(feed.Root, "elsewhere");
         Directory.CreateDirectory(elsewhere);
-        return CommandRunner.Run(elsewhere, _tool.Value, arguments, TimeSpan.FromMinutes(5));
+        return CommandRunner.Run(elsewhere, _tool.Value, arguments, TimeSpan.FromMinutes(10));
     }
 
     [Fact]
@@ -54,5 +54,18 @@ public sealed class ToolPackageTests(PackageFeed feed)
         ConsumerProject consumer = feed.NewConsumer("ToolExec");
         CommandResult run = consumer.Dotnet("tool", "exec", $"manabi@{feed.Version}", "--yes", "--", "info", "entropy", "--p", "0.5,0.5", "--base", "2");
         Assert.Equal("1", ConsumerProject.Lines(run.Output).Last());
+    }
+
+    [Fact]
+    public void Installed_tool_runs_the_quick_tour_from_a_folder_without_repository_files()
+    {
+        // Everything the tour reads (corpus, vocabulary, word vectors, the default model) is embedded in the tool's
+        // assemblies or packages; the report must complete with no section failed.
+        string report = Path.Combine(feed.Root, "elsewhere", "tour");
+        CommandResult run = RunTool("tour", "--quick", "--out", report);
+        string html = File.ReadAllText(Path.Combine(report, "report.html"));
+        Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
+        Assert.Contains("Sentence embeddings (Sentence-BERT)", html, StringComparison.Ordinal);
+        Assert.Contains("report.html", run.Output, StringComparison.Ordinal);
     }
 }
