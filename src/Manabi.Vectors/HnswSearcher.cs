@@ -26,13 +26,20 @@ internal static class HnswSearcher
             while (changed)
             {
                 changed = false;
-                ReadOnlySpan<int> links = upper.Slice((int)upperOffsets[current] + (level - 1) * h.HnswM, h.HnswM);
+                // Checked here, not at open: the links are read lazily, and a forged offset must not slice past them.
+                long start = upperOffsets[current] + (long)(level - 1) * h.HnswM;
+                if (upperOffsets[current] < 0 || start + h.HnswM > upper.Length)
+                {
+                    throw store.Corrupt($"section 'HnswUpperOffsets' places node {current}'s layer {level} links at {start}, outside the {upper.Length} links of 'HnswUpper'");
+                }
+                ReadOnlySpan<int> links = upper.Slice((int)start, h.HnswM);
                 foreach (int n in links)
                 {
                     if (n < 0)
                     {
                         break;
                     }
+                    CheckNeighbour(store, n, StoreSection.HnswUpper);
                     float s = Sim(store, query, n);
                     if (s > currentSim)
                     {
@@ -81,6 +88,7 @@ internal static class HnswSearcher
                 {
                     break;
                 }
+                CheckNeighbour(store, n, StoreSection.HnswLayer0);
                 if (visited[n] == stamp)
                 {
                     continue;
@@ -105,6 +113,15 @@ internal static class HnswSearcher
             top.Add(s, id);
         }
         return top.Sorted();
+    }
+
+    /// <summary>Neighbour ids become row pointers (and visited-array indexes), so one past the rows must not get through.</summary>
+    private static void CheckNeighbour(VectorStore store, int n, StoreSection section)
+    {
+        if (n >= store.Count)
+        {
+            throw store.Corrupt($"section '{section}' links to node {n}, but the store holds {store.Count} rows");
+        }
     }
 
     private static float Sim(VectorStore store, float[] query, int row)

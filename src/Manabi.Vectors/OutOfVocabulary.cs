@@ -187,8 +187,18 @@ internal sealed class OutOfVocabulary(VectorStore store, OovMatching matching)
             {
                 continue;
             }
-            foreach (int row in postings[(int)starts[at]..(int)starts[at + 1]])
+            // The postings are read lazily, so their ranges and rows are checked here rather than at open.
+            long from = starts[at], to = starts[at + 1];
+            if (from < 0 || to < from || to > postings.Length)
             {
+                throw store.Corrupt($"section 'NgramStarts' gives n-gram {at} the postings {from}..{to}, outside the {postings.Length} of 'NgramPostings'");
+            }
+            foreach (int row in postings[(int)from..(int)to])
+            {
+                if ((uint)row >= (uint)count)
+                {
+                    throw store.Corrupt($"section 'NgramPostings' names row {row}, but the store holds {count} rows");
+                }
                 if (scores[row]++ == 0)
                 {
                     touched.Add(row);

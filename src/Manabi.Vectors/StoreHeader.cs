@@ -37,24 +37,17 @@ internal sealed class StoreHeader
     public long[] SectionLengths { get; } = new long[SectionCount];
     public ulong[] SectionChecksums { get; } = new ulong[SectionCount];
 
+    /// <summary>The most dimensions a store may declare: bounds every per-row allocation a forged header could ask for.</summary>
+    public const int MaxDimensions = 1 << 20;
+
     public static int StrideFor(int dimensions, VectorDType dtype)
     {
-        int bytes = dimensions * dtype switch { VectorDType.Float32 => 4, VectorDType.Float16 => 2, _ => 1 };
-        return (bytes + Alignment - 1) / Alignment * Alignment;
+        int bytes = checked(dimensions * dtype switch { VectorDType.Float32 => 4, VectorDType.Float16 => 2, _ => 1 });
+        return checked((bytes + Alignment - 1) / Alignment * Alignment);
     }
 
-    public long End
-    {
-        get
-        {
-            long end = Size;
-            for (int s = 0; s < SectionCount; s++)
-            {
-                end = Math.Max(end, SectionOffsets[s] + SectionLengths[s]);
-            }
-            return end;
-        }
-    }
+    /// <summary>Whether a section is absent (the writer leaves both its offset and length zero).</summary>
+    public bool IsAbsent(StoreSection section) => SectionOffsets[(int)section] == 0 && SectionLengths[(int)section] == 0;
 
     public byte[] ToBytes()
     {
@@ -133,15 +126,65 @@ internal sealed class StoreHeader
             h.SectionLengths[i] = BinaryPrimitives.ReadInt64LittleEndian(s[(at + 8)..]);
             h.SectionChecksums[i] = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + 16)..]);
         }
-        if (h.End > fileLength)
-        {
-            throw new VectorFormatException($"{path}: the store is truncated: its header describes {h.End} bytes, the file has {fileLength}.");
-        }
-        if (h.Count < 0 || h.Count > int.MaxValue || h.Dimensions <= 0 || h.RowStride != StrideFor(h.Dimensions, h.DType))
-        {
-            throw new VectorFormatException($"{path}: inconsistent header (count {h.Count}, dimensions {h.Dimensions}, dtype {h.DType}).");
-        }
+        h.CheckShape(path);
+        h.CheckSections(fileLength, path);
         return h;
+    }
+
+    /// <summary>
+    /// The shape fields, before anything is sized from them: a forged count, dimension or dtype must not reach the
+    /// stride arithmetic (which would overflow) or the row allocations.
+    /// </summary>
+    private void CheckShape(string path)
+    {
+        if (Count < 0 || Count >= int.MaxValue || Dimensions <= 0 || Dimensions > MaxDimensions || !Enum.IsDefined(DType)
+            || RowStride != StrideFor(Dimensions, DType))
+        {
+            throw new VectorFormatException($"{path}: inconsistent header (count {Count}, dimensions {Dimensions}, dtype {DType}, row stride {RowStride}).");
+        }
+    }
+
+    /// <summary>
+    /// Every section must lie inside the file after the header and no two may overlap: the readers build spans and
+    /// raw pointers from these numbers, so a forged offset would otherwise read (or fault on) memory outside the map.
+    /// </summary>
+    private void CheckSections(long fileLength, string path)
+    {
+        var present = new List<(long Start, long End, StoreSection Section)>(SectionCount);
+        for (int i = 0; i < SectionCount; i++)
+        {
+            var section = (StoreSection)i;
+            long offset = SectionOffsets[i], length = SectionLengths[i];
+            if (IsAbsent(section))
+            {
+                continue;
+            }
+            if (offset < Size || offset > fileLength)
+            {
+                throw new VectorFormatException($"{path}: section '{section}' offset {offset} is outside the file (size {fileLength}, header {Size} bytes); the store is corrupted.");
+            }
+            if (length < 0)
+            {
+                throw new VectorFormatException($"{path}: section '{section}' length {length} is negative; the store is corrupted.");
+            }
+            // offset <= fileLength here, so the difference cannot overflow where offset + length could.
+            if (length > fileLength - offset)
+            {
+                throw new VectorFormatException($"{path}: section '{section}' (offset {offset}, length {length}) ends past the end of the file (size {fileLength}); the store is truncated or corrupted.");
+            }
+            if (length > 0)
+            {
+                present.Add((offset, offset + length, section));
+            }
+        }
+        present.Sort((a, b) => a.Start.CompareTo(b.Start));
+        for (int i = 1; i < present.Count; i++)
+        {
+            if (present[i].Start < present[i - 1].End)
+            {
+                throw new VectorFormatException($"{path}: sections '{present[i - 1].Section}' and '{present[i].Section}' overlap (bytes {present[i].Start}..{present[i - 1].End}); the store is corrupted.");
+            }
+        }
     }
 
     public override string ToString() =>

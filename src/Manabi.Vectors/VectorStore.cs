@@ -40,8 +40,11 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
             _base = pointer + _view.PointerOffset;
             _header = StoreHeader.Parse(new ReadOnlySpan<byte>(_base, StoreHeader.Size), length, Path);
             FileSize = length;
+            CheckCoreSections();
             CheckScreeningSections();
             CheckSubwordSection();
+            CheckNgramSections();
+            CheckHnswSections();
             if (options.VerifyChecksums)
             {
                 Verify();
@@ -228,11 +231,19 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         Span<float> flat = MemoryMarshal.CreateSpan(ref result[0, 0], result.Length);
         if (keys.Count >= 256)
         {
-            Parallel.For(0, keys.Count, i =>
+            try
             {
-                Span<float> all = MemoryMarshal.CreateSpan(ref result[0, 0], result.Length);
-                LookupInto(keys[i], all.Slice(i * Dimensions, Dimensions), raw);
-            });
+                Parallel.For(0, keys.Count, i =>
+                {
+                    Span<float> all = MemoryMarshal.CreateSpan(ref result[0, 0], result.Length);
+                    LookupInto(keys[i], all.Slice(i * Dimensions, Dimensions), raw);
+                });
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is VectorFormatException) is { } corrupt)
+            {
+                // A corrupted store is reported as itself, as the sequential path does, not wrapped by the parallel loop.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(corrupt);
+            }
             return result;
         }
         for (int i = 0; i < keys.Count; i++)
@@ -418,18 +429,25 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
 
     internal byte* SectionPointer(StoreSection section) => _base + _header.SectionOffsets[(int)section];
 
+    /// <summary>
+    /// A row's UTF-8 key. The offsets are checked here rather than at open (that would read the whole table, and
+    /// opening reads only the header): a forged pair must not make a span outside the key bytes.
+    /// </summary>
     internal ReadOnlySpan<byte> KeyBytes(int row)
     {
         ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
-        long start = offsets[row];
-        return new ReadOnlySpan<byte>(_base + _header.SectionOffsets[(int)StoreSection.KeyBytes] + start, (int)(offsets[row + 1] - start));
+        long start = offsets[row], end = offsets[row + 1];
+        if (start < 0 || end < start || end > _header.SectionLengths[(int)StoreSection.KeyBytes] || end - start > int.MaxValue)
+        {
+            throw Corrupt($"section 'KeyOffsets' gives row {row} the key bytes {start}..{end}, outside the {_header.SectionLengths[(int)StoreSection.KeyBytes]}-byte 'KeyBytes' section");
+        }
+        return new ReadOnlySpan<byte>(_base + _header.SectionOffsets[(int)StoreSection.KeyBytes] + start, (int)(end - start));
     }
 
-    internal int KeyByteLength(int row)
-    {
-        ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
-        return (int)(offsets[row + 1] - offsets[row]);
-    }
+    internal int KeyByteLength(int row) => KeyBytes(row).Length;
+
+    /// <summary>The exception for data inside a section that contradicts the rest of the store.</summary>
+    internal VectorFormatException Corrupt(string what) => new($"{Path}: {what}; the store is corrupted.");
 
     /// <summary>The stored unit vector of a row as float32 (only for <see cref="VectorDType.Float32"/> stores).</summary>
     internal ReadOnlySpan<float> RowFloat32(int row) =>
@@ -476,7 +494,8 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         }
         int mask = table.Length - 1;
         int slot = (int)(KeyTable.Hash(utf8) & (ulong)mask);
-        while (true)
+        // Bounded: a forged table without an empty slot would otherwise loop for ever.
+        for (int probes = 0; probes < table.Length; probes++)
         {
             int entry = table[slot];
             if (entry == 0)
@@ -484,12 +503,102 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
                 return -1;
             }
             int row = entry - 1;
+            if ((uint)row >= (uint)Count)
+            {
+                throw Corrupt($"section '{tableSection}' slot {slot} names row {row}, but the store holds {Count} rows");
+            }
             ReadOnlySpan<byte> stored = KeyBytes(row);
             if (lowerCase ? Encoding.UTF8.GetString(stored).ToLowerInvariant().AsSpan().SequenceEqual(Encoding.UTF8.GetString(utf8)) : stored.SequenceEqual(utf8))
             {
                 return row;
             }
             slot = (slot + 1) & mask;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// The sections every store has, sized from the header: rows are read through raw pointers (row × stride), so
+    /// their sections must hold exactly what the count and shape say before any row is touched.
+    /// </summary>
+    private void CheckCoreSections()
+    {
+        long count = _header.Count;
+        ExpectLength(StoreSection.KeyOffsets, checked((count + 1) * sizeof(long)));
+        ExpectLength(StoreSection.Vectors, checked(count * _header.RowStride));
+        ExpectLength(StoreSection.Norms, checked(count * sizeof(float)));
+        ReadOnlySpan<long> offsets = Section<long>(StoreSection.KeyOffsets);
+        long keyBytes = _header.SectionLengths[(int)StoreSection.KeyBytes];
+        // The two ends are cheap to check here; the offsets between them are checked as rows are read (KeyBytes).
+        if (offsets[0] != 0 || offsets[^1] != keyBytes)
+        {
+            throw Corrupt($"section 'KeyOffsets' spans bytes {offsets[0]}..{offsets[^1]}, but section 'KeyBytes' holds {keyBytes}");
+        }
+        foreach (StoreSection table in (ReadOnlySpan<StoreSection>)[StoreSection.KeyTable, StoreSection.LowerKeyTable])
+        {
+            long length = _header.SectionLengths[(int)table];
+            // Probing masks the hash with (slots - 1), which stays inside the table only for a power of two.
+            if (length % sizeof(int) != 0 || (length != 0 && !long.IsPow2(length / sizeof(int))) || length / sizeof(int) > int.MaxValue)
+            {
+                throw Corrupt($"section '{table}' is {length} bytes, not a power-of-two number of slots");
+            }
+        }
+    }
+
+    /// <summary>The n-gram index's sections must agree with each other; postings are checked as they are read.</summary>
+    private void CheckNgramSections()
+    {
+        if (!HasNgramIndex)
+        {
+            return;
+        }
+        if (_header.NgramMin < 1 || _header.NgramMax < _header.NgramMin || _header.NgramMax > 64)
+        {
+            throw Corrupt($"the n-gram lengths {_header.NgramMin}..{_header.NgramMax} are not a range within 1..64");
+        }
+        long hashes = _header.SectionLengths[(int)StoreSection.NgramHashes];
+        long postings = _header.SectionLengths[(int)StoreSection.NgramPostings];
+        if (hashes % sizeof(ulong) != 0 || postings % sizeof(int) != 0)
+        {
+            throw Corrupt($"the n-gram sections ({hashes} and {postings} bytes) are not whole numbers of entries");
+        }
+        ExpectLength(StoreSection.NgramStarts, checked(hashes + sizeof(long)));
+        ReadOnlySpan<long> starts = Section<long>(StoreSection.NgramStarts);
+        if (starts[0] != 0 || starts[^1] != postings / sizeof(int))
+        {
+            throw Corrupt($"section 'NgramStarts' spans postings {starts[0]}..{starts[^1]}, but section 'NgramPostings' holds {postings / sizeof(int)}");
+        }
+    }
+
+    /// <summary>The graph's parameters and section sizes; neighbour ids are checked as the search reads them.</summary>
+    private void CheckHnswSections()
+    {
+        if (!HasApproximateIndex)
+        {
+            return;
+        }
+        long count = _header.Count;
+        if (_header.HnswM < 1 || _header.HnswM > 1 << 16 || _header.HnswM0 < 1 || _header.HnswM0 > 1 << 17
+            || _header.HnswEntry < -1 || _header.HnswEntry >= count || _header.HnswMaxLevel < 0 || _header.HnswMaxLevel > byte.MaxValue)
+        {
+            throw Corrupt($"inconsistent HNSW parameters (M {_header.HnswM}, M0 {_header.HnswM0}, entry {_header.HnswEntry}, top level {_header.HnswMaxLevel}) for {count} rows");
+        }
+        ExpectLength(StoreSection.HnswLevels, count);
+        ExpectLength(StoreSection.HnswLayer0, checked(count * _header.HnswM0 * sizeof(int)));
+        ExpectLength(StoreSection.HnswUpperOffsets, checked(count * sizeof(long)));
+        long upper = _header.SectionLengths[(int)StoreSection.HnswUpper];
+        if (upper % sizeof(int) != 0 || upper / sizeof(int) > int.MaxValue)
+        {
+            throw Corrupt($"section 'HnswUpper' is {upper} bytes, not a whole number of links");
+        }
+    }
+
+    private void ExpectLength(StoreSection section, long expected)
+    {
+        long length = _header.SectionLengths[(int)section];
+        if (length != expected)
+        {
+            throw Corrupt($"section '{section}' is {length} bytes, but the header's shape ({Count} x {Dimensions} {DType}) needs {expected}");
         }
     }
 
@@ -520,7 +629,7 @@ public sealed unsafe partial class VectorStore : IWordVectors, IDisposable
         }
         long length = _header.SectionLengths[(int)StoreSection.SubwordVectors];
         if (_header.SubwordBuckets <= 0 || _header.SubwordMinN < 1 || _header.SubwordMaxN < _header.SubwordMinN
-            || length != (long)_header.SubwordBuckets * Dimensions * sizeof(float))
+            || length != checked((long)_header.SubwordBuckets * Dimensions * sizeof(float)))
         {
             throw new VectorFormatException($"{Path}: inconsistent fastText subword section ({length} bytes for {_header.SubwordBuckets} buckets x {Dimensions}); the store is corrupted.");
         }
