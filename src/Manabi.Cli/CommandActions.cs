@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Manabi.Cli.Data;
 using Manabi.Text;
+using Manabi.Vectors;
 
 namespace Manabi.Cli;
 
@@ -43,8 +44,10 @@ internal static class CommandActions
         {
             return await Task.Run(() => body(parseResult, output, cancellationToken), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is InputException or TokenizerFormatException)
+        catch (Exception ex) when (ex is InputException or TokenizerFormatException or VectorFormatException)
         {
+            // VectorFormatException: a store's lazily read tables (key offsets, graph links, n-gram postings) are
+            // checked as a query reads them, after OpenStore; the message already names the file and the section.
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }

@@ -243,6 +243,27 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
     }
 
     [Fact]
+    public void ForgedSectionOffsetExits2NamingTheFileWithoutAStackTrace()
+    {
+        using var folder = new TempFolder();
+        byte[] bytes = File.ReadAllBytes(store.ApproxStore);
+        // Section 0 (key offsets) at -8, with the header checksum recomputed so that only the bounds checks stand
+        // between the forged offset and a read outside the mapped file.
+        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(128), -8);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(1024 - 8), HeaderHash(bytes.AsSpan(0, 1024 - 8), 0));
+        string forged = folder.PathOf("forged.mvs");
+        File.WriteAllBytes(forged, bytes);
+        var similar = CliRunner.Run("vectors", "similar", "--store", forged, "--key", "the");
+        Assert.True(similar.ExitCode == 2, similar.ToString());
+        Assert.Contains("forged.mvs: section 'KeyOffsets' offset -8 is outside the file", similar.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", similar.Stderr, StringComparison.Ordinal);
+        AssertUnusable(folder, forged, "offset -8", infoFails: true);
+        var verify = CliRunner.Run("vectors", "info", "--store", forged, "--verify");
+        Assert.Equal(2, verify.ExitCode);
+        Assert.DoesNotContain("   at ", verify.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void StoreOfAnotherVersionExits2()
     {
         using var folder = new TempFolder();
@@ -265,6 +286,13 @@ public sealed class VectorsCommandTests(VectorsStoreFixture store) : IClassFixtu
         Assert.Contains("keys.txt:2", result.Stderr, StringComparison.Ordinal);
         Assert.Equal([input], Directory.GetFileSystemEntries(folder.Path));
     }
+
+    private delegate ulong Hash64(ReadOnlySpan<byte> data, ulong seed);
+
+    /// <summary>The store's own (internal) xxHash64, so a forged header gets past the header checksum.</summary>
+    private static ulong HeaderHash(ReadOnlySpan<byte> data, ulong seed) =>
+        typeof(Manabi.Vectors.VectorStore).Assembly.GetType("Manabi.Vectors.XxHash", throwOnError: true)!
+            .GetMethod("Hash64")!.CreateDelegate<Hash64>()(data, seed);
 
     private static void AssertUnusable(TempFolder folder, string damaged, string message, bool infoFails)
     {
