@@ -181,6 +181,61 @@ public sealed partial class WordPieceTokenizer
         };
     }
 
+    /// <summary>
+    /// Saves <c>vocab.txt</c> and <c>tokenizer.json</c> into the folder <paramref name="path"/> (created if needed)
+    /// as a set: both are written into a temporary sibling folder (<c>.NAME.tmp-PID</c>) first, which then becomes
+    /// the folder when it is new, or whose two files replace the folder's only after both are complete. A failure
+    /// (a full disk) thus never leaves a <c>vocab.txt</c> without its <c>tokenizer.json</c>, nor one file of a new
+    /// set beside one of the old.
+    /// </summary>
+    /// <exception cref="IOException">A write or rename failed; the folder keeps what it held before.</exception>
+    /// <exception cref="UnauthorizedAccessException">The folder or its parent cannot be written.</exception>
+    public void SaveFolder(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' is a root folder; choose a folder inside it.", nameof(path));
+        Directory.CreateDirectory(parent);
+        // A sibling, so the final renames stay on one file system (and are therefore atomic).
+        string temporary = Path.Combine(parent, $".{Path.GetFileName(full)}.tmp-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(temporary);
+            SaveVocab(Path.Combine(temporary, VocabFileName));
+            SaveTokenizerJson(Path.Combine(temporary, TokenizerJsonFileName));
+            if (!Directory.Exists(full))
+            {
+                Directory.Move(temporary, full);
+            }
+            else
+            {
+                // Existing folders may hold other files (a config, a model), so only the two files are replaced.
+                File.Move(Path.Combine(temporary, VocabFileName), Path.Combine(full, VocabFileName), overwrite: true);
+                File.Move(Path.Combine(temporary, TokenizerJsonFileName), Path.Combine(full, TokenizerJsonFileName), overwrite: true);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                try
+                {
+                    Directory.Delete(temporary, recursive: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Leaving a hidden temporary folder behind beats hiding the write's own error.
+                }
+            }
+        }
+    }
+
+    /// <summary>The vocabulary's file name in a tokenizer folder (see <see cref="SaveFolder"/>).</summary>
+    public const string VocabFileName = "vocab.txt";
+
+    /// <summary>The Hugging Face tokenizer file's name in a tokenizer folder (see <see cref="SaveFolder"/>).</summary>
+    public const string TokenizerJsonFileName = "tokenizer.json";
+
     /// <summary>Saves <c>vocab.txt</c> (tokens in id order).</summary>
     public void SaveVocab(string path) => Vocabulary.Save(path);
 

@@ -144,6 +144,40 @@ public sealed class VisionCommandTests
         Assert.Contains("12x12", sizeMismatch.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_truncated_or_corrupt_model_file_is_bad_input_naming_it_without_a_stack_trace()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", run, "--epochs", "1", "--batch-size", "4", "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string weights = Path.Combine(run, "model.safetensors");
+        byte[] whole = File.ReadAllBytes(weights);
+
+        foreach (byte[] corrupt in new[] { whole[..(whole.Length / 2)], whole[..3], [], LyingHeaderLength(whole) })
+        {
+            File.WriteAllBytes(weights, corrupt);
+            foreach (string verb in new[] { "eval", "explain" })
+            {
+                string[] args = verb == "eval"
+                    ? ["vision", "eval", "--checkpoint", run]
+                    : ["vision", "explain", "--checkpoint", run, "--count", "2", "--output", folder.PathOf("maps.png")];
+                var result = CliRunner.Run(args);
+                Assert.True(result.ExitCode == 2, $"{corrupt.Length} bytes, {verb}: {result}");
+                Assert.Contains("model.safetensors", result.Stderr, StringComparison.Ordinal);
+                Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static byte[] LyingHeaderLength(byte[] file)
+    {
+        byte[] copy = (byte[])file.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(copy, file.Length * 2L);
+        return copy;
+    }
+
     internal static void WriteImageFolder(string root, int size, int perClass)
     {
         foreach (string split in new[] { "train", "test" })

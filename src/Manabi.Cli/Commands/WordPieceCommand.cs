@@ -74,16 +74,24 @@ public static class WordPieceCommand
                 ? await TrainWithProgressBarAsync(console, inputs, options, cancellationToken).ConfigureAwait(false)
                 : Train(inputs, options, new PlainProgress(console), cancellationToken);
             var tokenizer = WordPieceTokenizer.CreateBert(vocabulary);
+            if (File.Exists(outDirectory))
+            {
+                throw new InputException($"--output: cannot create folder '{outDirectory}': a file of that name exists.");
+            }
             try
             {
-                Directory.CreateDirectory(outDirectory);
+                string? parent = Path.GetDirectoryName(Path.GetFullPath(outDirectory));
+                if (parent is not null)
+                {
+                    Directory.CreateDirectory(parent);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new InputException($"--output: cannot create folder '{outDirectory}': {ex.Message}", ex);
             }
-            tokenizer.SaveVocab(Path.Combine(outDirectory, "vocab.txt"));
-            tokenizer.SaveTokenizerJson(Path.Combine(outDirectory, "tokenizer.json"));
+            // Both files or neither: a full disk must not leave a vocab.txt without its tokenizer.json.
+            tokenizer.SaveFolder(outDirectory);
             console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{vocabulary.Count} tokens trained in {stopwatch.Elapsed.TotalSeconds:0.00} s; wrote {Path.Combine(outDirectory, "vocab.txt")} and tokenizer.json"));
             return ExitCodes.Success;

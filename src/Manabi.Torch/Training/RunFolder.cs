@@ -23,6 +23,9 @@ public static class RunFolder
     internal static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true,
+        // A hand-edited or corrupt state with null for a non-nullable property (a model name, the class names) must
+        // fail at load with the property's path, not later as a NullReferenceException.
+        RespectNullableAnnotations = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
@@ -30,6 +33,9 @@ public static class RunFolder
     /// <summary>Loads a run folder's weights into <paramref name="model"/>.</summary>
     /// <exception cref="FileNotFoundException">No weights in the folder.</exception>
     /// <exception cref="ArgumentException">The weights do not fit the model (names or shapes differ).</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is not valid safetensors, or a weight holds NaN or infinity; the message names the file and the tensor.
+    /// </exception>
     public static void LoadWeights(nn.Module model, string runDirectory)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -41,6 +47,7 @@ public static class RunFolder
         var weights = SafeTensors.Read(path);
         try
         {
+            EnsureFinite(weights, path);
             StateDicts.LoadStrict(model, weights);
         }
         finally
@@ -48,6 +55,27 @@ public static class RunFolder
             foreach (var tensor in weights.Values)
             {
                 tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Refuses weights with NaN or infinity: a diverged run saves them, and evaluating such a model fails far from
+    /// the cause (or silently predicts one class), so the tensor is named at load instead.
+    /// </summary>
+    private static void EnsureFinite(Dictionary<string, Tensor> weights, string path)
+    {
+        foreach (var (name, tensor) in weights)
+        {
+            if (!tensor.is_floating_point())
+            {
+                continue;
+            }
+            using var finite = isfinite(tensor);
+            using var all = finite.all();
+            if (!all.item<bool>())
+            {
+                throw new InvalidDataException($"{path}: tensor '{name}' holds NaN or infinite values (did training diverge?); retrain or restore the run.");
             }
         }
     }

@@ -25,9 +25,19 @@ public static class SafeTensors
     }
 
     /// <summary>Reads every tensor of a safetensors stream; <paramref name="sourceName"/> appears in error messages.</summary>
+    /// <remarks>The stream must be seekable: each tensor is read from its own byte range.</remarks>
+    /// <exception cref="InvalidDataException">
+    /// A truncated file, a header length or header that lies (wrong JSON types, byte ranges outside the data,
+    /// shapes whose size does not match their bytes); the message names the source and the tensor.
+    /// </exception>
     public static Dictionary<string, Tensor> Read(Stream stream, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        long fileLength = stream.Length;
+        if (fileLength < 8)
+        {
+            throw new InvalidDataException($"{sourceName}: not a safetensors file ({fileLength} bytes: empty or truncated).");
+        }
         Span<byte> lengthBytes = stackalloc byte[8];
         stream.ReadExactly(lengthBytes);
         long headerLength = BinaryPrimitives.ReadInt64LittleEndian(lengthBytes);
@@ -35,49 +45,149 @@ public static class SafeTensors
         {
             throw new InvalidDataException($"{sourceName}: not a safetensors file (header length {headerLength}).");
         }
+        if (headerLength > fileLength - 8)
+        {
+            throw new InvalidDataException($"{sourceName}: truncated safetensors file (the header claims {headerLength} bytes but the file has {fileLength - 8} after the length).");
+        }
         byte[] headerBytes = new byte[headerLength];
         stream.ReadExactly(headerBytes);
-        JsonObject header;
+        long dataStart = 8 + headerLength;
+        long dataLength = fileLength - dataStart;
+        var entries = ParseHeader(headerBytes, sourceName, dataLength);
+
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
-            header = JsonNode.Parse(headerBytes)?.AsObject() ?? throw new InvalidDataException($"{sourceName}: empty safetensors header.");
+            foreach (var entry in entries)
+            {
+                var tensor = empty(entry.Shape, entry.Dtype);
+                result.Add(entry.Name, tensor);
+                if (entry.Bytes > 0)
+                {
+                    stream.Position = dataStart + entry.Begin;
+                    stream.ReadExactly(tensor.bytes);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var tensor in result.Values)
+            {
+                tensor.Dispose();
+            }
+            throw;
+        }
+        return result;
+    }
+
+    private sealed record Entry(string Name, ScalarType Dtype, long[] Shape, long Begin, long Bytes);
+
+    /// <summary>
+    /// Validates the whole header before any tensor is allocated, so a lying header (a 2^50-element shape, a byte
+    /// range past the end) is refused with its tensor's name instead of exhausting memory or reading garbage.
+    /// </summary>
+    private static List<Entry> ParseHeader(byte[] headerBytes, string sourceName, long dataLength)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(headerBytes);
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{sourceName}: the safetensors header is not valid JSON ({ex.Message}).", ex);
         }
-        byte[] data = new byte[stream.Length - 8 - headerLength];
-        stream.ReadExactly(data);
-
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (var (name, node) in header)
+        if (root is not JsonObject header)
         {
-            if (name == "__metadata__" || node is null)
+            throw new InvalidDataException($"{sourceName}: the safetensors header is not a JSON object.");
+        }
+        var entries = new List<Entry>();
+        List<KeyValuePair<string, JsonNode?>> properties;
+        try
+        {
+            properties = [.. header];
+        }
+        catch (ArgumentException ex)
+        {
+            // JsonObject refuses duplicate keys when first enumerated.
+            throw new InvalidDataException($"{sourceName}: the safetensors header is malformed ({ex.Message}).", ex);
+        }
+        foreach (var (name, node) in properties)
+        {
+            if (name == "__metadata__")
             {
                 continue;
             }
-            string dtypeName = node["dtype"]?.GetValue<string>() ?? throw new InvalidDataException($"{sourceName}: tensor '{name}' has no dtype.");
-            long[] shape = node["shape"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray() ?? throw new InvalidDataException($"{sourceName}: tensor '{name}' has no shape.");
-            var offsets = node["data_offsets"]?.AsArray().Select(v => v!.GetValue<long>()).ToArray();
-            if (offsets is not { Length: 2 } || offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > data.Length)
+            if (node is not JsonObject fields)
             {
-                throw new InvalidDataException($"{sourceName}: tensor '{name}' has invalid data_offsets.");
+                throw new InvalidDataException($"{sourceName}: tensor '{name}': the header entry is not a JSON object.");
             }
-            ScalarType dtype = ParseDtype(dtypeName, sourceName, name);
-            var tensor = empty(shape, dtype);
-            long expected = tensor.numel() * tensor.ElementSize;
-            if (expected != offsets[1] - offsets[0])
+            string dtypeName = fields["dtype"] is JsonValue dtypeValue && dtypeValue.GetValueKind() == JsonValueKind.String
+                ? dtypeValue.GetValue<string>()
+                : throw new InvalidDataException($"{sourceName}: tensor '{name}': \"dtype\" is missing or not a string.");
+            var (dtype, elementSize) = ParseDtype(dtypeName, sourceName, name);
+            long[] shape = ReadIntegers(fields["shape"], sourceName, name, "shape");
+            long elements = 1;
+            foreach (long dimension in shape)
             {
-                tensor.Dispose();
-                throw new InvalidDataException($"{sourceName}: tensor '{name}' holds {offsets[1] - offsets[0]} bytes but {dtypeName}{FormatShape(shape)} needs {expected}.");
+                if (dimension < 0)
+                {
+                    throw new InvalidDataException($"{sourceName}: tensor '{name}': negative dimension in shape {FormatShape(shape)}.");
+                }
+                elements = CheckedMultiply(elements, dimension, sourceName, name, shape);
             }
-            if (expected > 0)
+            long bytes = CheckedMultiply(elements, elementSize, sourceName, name, shape);
+            long[] offsets = ReadIntegers(fields["data_offsets"], sourceName, name, "data_offsets");
+            if (offsets.Length != 2)
             {
-                data.AsSpan((int)offsets[0], (int)expected).CopyTo(tensor.bytes);
+                throw new InvalidDataException($"{sourceName}: tensor '{name}': \"data_offsets\" must hold 2 numbers, not {offsets.Length}.");
             }
-            result.Add(name, tensor);
+            if (offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLength)
+            {
+                throw new InvalidDataException($"{sourceName}: tensor '{name}': data_offsets [{offsets[0]},{offsets[1]}] lie outside the {dataLength}-byte data section (truncated file?).");
+            }
+            if (bytes != offsets[1] - offsets[0])
+            {
+                throw new InvalidDataException($"{sourceName}: tensor '{name}' holds {offsets[1] - offsets[0]} bytes but {dtypeName}{FormatShape(shape)} needs {bytes}.");
+            }
+            if (bytes > int.MaxValue)
+            {
+                // A tensor's bytes are copied through one span.
+                throw new InvalidDataException($"{sourceName}: tensor '{name}' has {bytes} bytes; tensors over 2 GiB are not supported.");
+            }
+            entries.Add(new Entry(name, dtype, shape, offsets[0], bytes));
         }
-        return result;
+        return entries;
+    }
+
+    private static long CheckedMultiply(long a, long b, string sourceName, string tensor, long[] shape)
+    {
+        try
+        {
+            return checked(a * b);
+        }
+        catch (OverflowException ex)
+        {
+            throw new InvalidDataException($"{sourceName}: tensor '{tensor}': shape {FormatShape(shape)} is too large.", ex);
+        }
+    }
+
+    private static long[] ReadIntegers(JsonNode? node, string sourceName, string tensor, string field)
+    {
+        if (node is not JsonArray array)
+        {
+            throw new InvalidDataException($"{sourceName}: tensor '{tensor}': \"{field}\" is missing or not an array.");
+        }
+        var values = new long[array.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (array[i] is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue(out long number))
+            {
+                throw new InvalidDataException($"{sourceName}: tensor '{tensor}': \"{field}\" must hold whole numbers; item {i} is {array[i]?.ToJsonString() ?? "null"}.");
+            }
+            values[i] = number;
+        }
+        return values;
     }
 
     /// <summary>
@@ -156,18 +266,18 @@ public static class SafeTensors
         }
     }
 
-    private static ScalarType ParseDtype(string name, string source, string tensor) => name switch
+    private static (ScalarType Type, int Size) ParseDtype(string name, string source, string tensor) => name switch
     {
-        "F32" => ScalarType.Float32,
-        "F64" => ScalarType.Float64,
-        "F16" => ScalarType.Float16,
-        "BF16" => ScalarType.BFloat16,
-        "I64" => ScalarType.Int64,
-        "I32" => ScalarType.Int32,
-        "I16" => ScalarType.Int16,
-        "I8" => ScalarType.Int8,
-        "U8" => ScalarType.Byte,
-        "BOOL" => ScalarType.Bool,
+        "F32" => (ScalarType.Float32, 4),
+        "F64" => (ScalarType.Float64, 8),
+        "F16" => (ScalarType.Float16, 2),
+        "BF16" => (ScalarType.BFloat16, 2),
+        "I64" => (ScalarType.Int64, 8),
+        "I32" => (ScalarType.Int32, 4),
+        "I16" => (ScalarType.Int16, 2),
+        "I8" => (ScalarType.Int8, 1),
+        "U8" => (ScalarType.Byte, 1),
+        "BOOL" => (ScalarType.Bool, 1),
         _ => throw new InvalidDataException($"{source}: tensor '{tensor}' has unsupported dtype '{name}'."),
     };
 

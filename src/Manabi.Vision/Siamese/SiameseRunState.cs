@@ -130,7 +130,13 @@ public sealed record SiameseRunState
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllText(path));
-            if (!document.RootElement.TryGetProperty("kind", out var kind) || kind.GetString() != RunKind)
+            // Check the kinds before reading: TryGetProperty and GetString throw InvalidOperationException on
+            // another JSON type, which would escape as a crash instead of a message naming the file.
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException($"{path}: not a valid Siamese run state (the JSON is a {document.RootElement.ValueKind}, not an object).");
+            }
+            if (!document.RootElement.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String || kind.GetString() != RunKind)
             {
                 throw new InvalidDataException($"{path}: not a Siamese run (no \"kind\": \"{RunKind}\"); 'manabi vision train' runs are classifiers.");
             }
