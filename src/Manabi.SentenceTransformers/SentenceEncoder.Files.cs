@@ -3,6 +3,7 @@ using Manabi.Text;
 using Manabi.Torch.Runtime;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
+using Manabi.Numerics.IO;
 
 namespace Manabi.SentenceTransformers;
 
@@ -110,32 +111,7 @@ public sealed partial class SentenceEncoder
     public void Save(string folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
-        string target = Path.GetFullPath(folder).TrimEnd('/');
-        string temp = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
-        try
-        {
-            WriteFolder(temp);
-            if (Directory.Exists(target))
-            {
-                string old = target + ".old-" + Guid.NewGuid().ToString("N")[..8];
-                Directory.Move(target, old);
-                Directory.Move(temp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.Move(temp, target);
-            }
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-            throw;
-        }
+        AtomicDirectory.Write(folder, WriteFolder);
     }
 
     private void WriteFolder(string folder)

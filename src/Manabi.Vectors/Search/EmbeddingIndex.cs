@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Manabi.Numerics.IO;
 
 namespace Manabi.Vectors.Search;
 
@@ -80,10 +81,7 @@ public sealed class EmbeddingIndex : IDisposable
             // Rows are found by number, never by key: the keys only have to be distinct.
             keys.Add(i.ToString(CultureInfo.InvariantCulture));
         }
-        string target = Path.GetFullPath(folder).TrimEnd('/');
-        string temp = target + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        Directory.CreateDirectory(temp);
-        try
+        AtomicDirectory.Write(folder, temp =>
         {
             // No n-gram index: out-of-vocabulary lookups of row numbers mean nothing here.
             VectorStoreConverter.WriteOwned(keys, values, dimension, Path.Combine(temp, VectorsFile),
@@ -102,27 +100,7 @@ public sealed class EmbeddingIndex : IDisposable
                 ["dimension"] = dimension,
                 ["fingerprint"] = fingerprint,
             }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            if (Directory.Exists(target))
-            {
-                string old = target + ".old-" + Guid.NewGuid().ToString("N")[..8];
-                Directory.Move(target, old);
-                Directory.Move(temp, target);
-                Directory.Delete(old, recursive: true);
-            }
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                Directory.Move(temp, target);
-            }
-        }
-        catch
-        {
-            if (Directory.Exists(temp))
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-            throw;
-        }
+        });
     }
 
     /// <summary>
