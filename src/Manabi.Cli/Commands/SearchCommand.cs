@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Manabi.Cli.Data;
 using Manabi.Numerics;
 using Manabi.SentenceTransformers;
 using Manabi.Vectors.Search;
@@ -40,8 +41,9 @@ public static class SearchCommand
             {
                 throw new InputException($"{corpusPath}: the corpus file does not exist.");
             }
-            string[] lines = File.ReadAllLines(corpusPath);
-            var entries = lines.Select((text, i) => (Text: text, Line: i + 1)).Where(e => !string.IsNullOrWhiteSpace(e.Text)).ToList();
+            // The strict reader, as tokenize uses: invalid UTF-8 used to be indexed as U+FFFD without a word.
+            var entries = TextLines.Read(corpusPath).Where(e => !string.IsNullOrWhiteSpace(e.Line))
+                .Select(e => (Text: e.Line, Line: e.Number)).ToList();
             if (entries.Count == 0)
             {
                 throw new InputException($"{corpusPath}: the corpus has no non-empty lines.");

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Manabi.Cli.Data;
 
 namespace Manabi.Cli.Commands;
 
@@ -6,7 +6,7 @@ namespace Manabi.Cli.Commands;
 internal static class SentenceTexts
 {
     /// <summary>Reads the texts of <paramref name="path"/>, in order.</summary>
-    /// <exception cref="InputException">A missing file, an empty one, or a JSONL line without a "text" string (with its line number).</exception>
+    /// <exception cref="InputException">A missing file, an empty one, invalid UTF-8, or a JSONL line that is not an object with one valid "text" string (with its line number).</exception>
     public static List<string> Read(string path)
     {
         if (!File.Exists(path))
@@ -14,24 +14,18 @@ internal static class SentenceTexts
             throw new InputException($"{path}: the input file does not exist.");
         }
         var texts = new List<string>();
-        if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        bool json = path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+        // The strict reader and JsonRecord, as tokenize uses: invalid UTF-8 used to become U+FFFD here silently.
+        foreach (var (line, number) in TextLines.Read(path))
         {
-            int number = 0;
-            foreach (string line in File.ReadLines(path))
+            if (!json)
             {
-                number++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-                texts.Add(JsonLines.Object(line, path, number).TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String
-                    ? text.GetString()!
-                    : throw new InputException($"{path}:{number}: expected an object with a \"text\" string."));
+                texts.Add(line);
             }
-        }
-        else
-        {
-            texts.AddRange(File.ReadAllLines(path));
+            else if (!string.IsNullOrWhiteSpace(line))
+            {
+                texts.Add(JsonRecord.RequiredString(JsonRecord.Object(line, path, number), "text", path, number));
+            }
         }
         return texts.Count == 0 ? throw new InputException($"{path}: the file holds no texts.") : texts;
     }

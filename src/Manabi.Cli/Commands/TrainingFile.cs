@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Manabi.Cli.Data;
 using Manabi.SentenceTransformers.Training;
 
 namespace Manabi.Cli.Commands;
@@ -61,24 +62,19 @@ internal static class TrainingFile
             throw new InputException($"{path}: the file does not exist.");
         }
         var rows = new List<(JsonElement, int)>();
-        int number = 0;
-        foreach (string line in File.ReadLines(path))
+        // The strict reader and JsonRecord, as tokenize uses: invalid UTF-8 used to become U+FFFD here silently.
+        foreach (var (line, number) in TextLines.Read(path))
         {
-            number++;
             if (!string.IsNullOrWhiteSpace(line))
             {
-                rows.Add((JsonLines.Object(line, path, number), number));
+                rows.Add((JsonRecord.Object(line, path, number), number));
             }
         }
         return rows.Count == 0 ? throw new InputException($"{path}: the file holds no rows.") : rows;
     }
 
     private static string Text(JsonElement row, string column, string path, int number) =>
-        !row.TryGetProperty(column, out var value)
-            ? throw new InputException($"{path}:{number}: missing column \"{column}\".")
-            : value.ValueKind == JsonValueKind.String
-                ? value.GetString()!
-                : throw new InputException($"{path}:{number}: \"{column}\" must be a string, found {value.ValueKind}.");
+        JsonRecord.OptionalString(row, column, path, number) ?? throw new InputException($"{path}:{number}: missing column \"{column}\".");
 
     private static float Number(JsonElement row, string column, bool integer, string path, int number)
     {

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Manabi.Text;
 
 namespace Manabi.Cli.Data;
@@ -85,39 +83,10 @@ public static class TextRecordReader
 
     private static TextRecord ParseJson(string line, string path, int lineNumber)
     {
-        JsonNode? node;
-        try
-        {
-            node = JsonNode.Parse(line);
-        }
-        catch (JsonException ex)
-        {
-            throw new InputException($"{path}:{lineNumber}: malformed JSON: {ex.Message}", ex);
-        }
-        if (node is not JsonObject obj)
-        {
-            throw new InputException($"{path}:{lineNumber}: expected a JSON object such as {{\"text\": \"...\"}}, found {Describe(node)}.");
-        }
-        string text = ReadString(obj, "text", path, lineNumber)
-            ?? throw new InputException($"{path}:{lineNumber}: the object has no \"text\" string.");
-        string? pair = ReadString(obj, "text_pair", path, lineNumber);
+        // The same record rules as embed, search and sbert train (JsonRecord): no duplicate keys, no lone surrogates.
+        var obj = JsonRecord.Object(line, path, lineNumber);
+        string text = JsonRecord.RequiredString(obj, "text", path, lineNumber);
+        string? pair = JsonRecord.OptionalString(obj, "text_pair", path, lineNumber);
         return new TextRecord(lineNumber, text, pair);
     }
-
-    private static string? ReadString(JsonObject obj, string name, string path, int lineNumber) => obj[name] switch
-    {
-        null => null,
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        var other => throw new InputException($"{path}:{lineNumber}: \"{name}\" must be a string, found {Describe(other)}."),
-    };
-
-    private static string Describe(JsonNode? node) => node?.GetValueKind() switch
-    {
-        null or JsonValueKind.Null => "null",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.Object => "an object",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        _ => "a boolean",
-    };
 }
