@@ -114,6 +114,20 @@ public sealed class TrainingOptionChecksTests
         Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Sbert_train_that_diverges_is_exit_2_and_saves_no_model()
+    {
+        using var folder = new TempFolder();
+        string output = folder.PathOf("out");
+        var result = CliRunner.Run("sbert", "train", "--model", TinyModel, "--train", TrainFile(folder), "--loss", "cosine",
+            "--epochs", "5", "--batch-size", "2", "--lr", "1e30", "--output", output);
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("training diverged at step", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("lower --lr", result.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        Assert.False(Path.Exists(output), "a diverged model was saved");
+    }
+
     private static void AssertRefused(CliResult result, string option, string output)
     {
         Assert.True(result.ExitCode == 2, result.ToString());
