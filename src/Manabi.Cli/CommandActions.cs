@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Manabi.Cli.Data;
 using Manabi.Text;
+using Manabi.Torch.Training;
 using Manabi.Vectors;
 
 namespace Manabi.Cli;
@@ -49,6 +50,13 @@ internal static class CommandActions
             // VectorFormatException: a store's lazily read tables (key offsets, graph links, n-gram postings) are
             // checked as a query reads them, after OpenStore; the message already names the file and the section.
             await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (TrainingDivergedException ex)
+        {
+            // A NaN loss is the user's settings (usually the learning rate), not a bug: say so, without a stack trace.
+            string loss = double.IsNaN(ex.Loss) ? "NaN" : "infinite";
+            await error.WriteLineAsync($"error: training diverged at step {ex.Step} (epoch {ex.Epoch}): loss is {loss}; lower --lr").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

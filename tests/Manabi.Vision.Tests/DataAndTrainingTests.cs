@@ -119,6 +119,24 @@ public sealed class DataAndTrainingTests
         }
     }
 
+    [Theory]
+    [InlineData(double.NaN, "options.LearningRate")]
+    [InlineData(-1.0, "options.LearningRate")]
+    public void A_trainer_refuses_options_out_of_range_naming_the_property(double rate, string property)
+    {
+        TorchRuntime.EnsureLoaded();
+        using var model = VisionModels.Create("resnet18-small");
+        var state = new TrainingState
+        {
+            Model = "resnet18-small", Classes = 10, ImageSize = 28, Channels = 1, ClassNames = FashionMnist.ClassNames,
+            Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = new TrainingOptions { LearningRate = rate },
+        };
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, state, Path.GetTempPath()));
+        Assert.Equal(property, ex.ParamName);
+        Assert.Equal("options.LabelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new Trainer(model, state with { Options = new TrainingOptions { LabelSmoothing = double.NaN } }, Path.GetTempPath())).ParamName);
+    }
+
     private static TrainingOutcome Train(string folder, TrainingOptions options, ImageDataset train, ImageDataset test, int? stopAfterBatches)
     {
         manual_seed(options.Seed);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Manabi.Cli.Commands;
@@ -13,6 +14,49 @@ internal static class Check
             throw new InputException($"{option} must be {(allowZero ? "0 or more" : "positive")}, got {v}.");
         }
     }
+
+    /// <summary>Throws unless <paramref name="value"/> is absent or a finite number greater than 0.</summary>
+    public static void Positive(double? value, string option)
+    {
+        if (value is { } v && !(double.IsFinite(v) && v > 0))
+        {
+            throw new InputException($"{option} must be a number greater than 0, got {Show(v)}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is absent or a finite number of 0 or more.</summary>
+    public static void NonNegative(double? value, string option)
+    {
+        if (value is { } v && !(double.IsFinite(v) && v >= 0))
+        {
+            throw new InputException($"{option} must be a number of 0 or more, got {Show(v)}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is absent or a finite number (not NaN or an infinity).</summary>
+    public static void Finite(double? value, string option)
+    {
+        if (value is { } v && !double.IsFinite(v))
+        {
+            throw new InputException($"{option} must be a finite number, got {Show(v)}.");
+        }
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="value"/> is absent or a finite number in [<paramref name="min"/>, <paramref name="max"/>]
+    /// (or [min, max) when <paramref name="maxExclusive"/>).
+    /// </summary>
+    public static void InRange(double? value, string option, double min, double max, bool maxExclusive = false)
+    {
+        if (value is { } v && !(double.IsFinite(v) && v >= min && (maxExclusive ? v < max : v <= max)))
+        {
+            throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                $"{option} must be a number from {min} to {max}{(maxExclusive ? " (exclusive)" : "")}, got {Show(v)}."));
+        }
+    }
+
+    // "NaN" and "-1" rather than the culture's spelling: the message echoes what the user typed.
+    private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Runs <paramref name="create"/>, turning its <see cref="ArgumentException"/> into bad input.</summary>
     public static T Input<T>(Func<T> create)

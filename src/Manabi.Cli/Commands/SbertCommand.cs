@@ -50,15 +50,17 @@ public static class SbertCommand
             string loss = parseResult.GetValue(lossOption)!;
             int epochs = parseResult.GetValue(epochsOption);
             int batchSize = parseResult.GetValue(batchOption);
-            if (epochs <= 0 || batchSize <= 0)
-            {
-                throw new InputException(epochs <= 0 ? $"--epochs {epochs}: must be positive." : $"--batch-size {batchSize}: must be positive.");
-            }
+            Check.Positive(epochs, "--epochs");
+            Check.Positive(batchSize, "--batch-size");
+            // A NaN or negative rate does not fail anywhere: it trains a model of NaN weights, so it is refused here.
+            Check.Positive(parseResult.GetValue(rateOption), "--lr");
+            string outputFolder = parseResult.GetValue(outputOption)!;
+            // Checked before the model is loaded and trained: finding an unusable --output only at the save wasted the run.
+            CheckOutputFolder(outputFolder, parseResult.GetValue(modelOption), parseResult.GetValue(trainOption));
             var rows = TrainingFile.Read(parseResult.GetValue(trainOption)!, loss);
             var dev = parseResult.GetValue(devOption) is { } devPath ? new SimilarityEvaluator(CheckDev(TrainingFile.ReadDev(devPath), devPath)) : null;
             using var model = SentenceModels.Load(parseResult.GetValue(modelOption));
             using var objective = CreateLoss(loss, model, rows);
-            string outputFolder = parseResult.GetValue(outputOption)!;
             var options = new SentenceTrainerOptions
             {
                 Epochs = epochs,
@@ -79,6 +81,37 @@ public static class SbertCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Throws unless the model can be saved to <paramref name="folder"/>: it is not an existing file, it is not the
+    /// --model folder or the --train file, and its parent folder exists (or can be created) and is writable.
+    /// </summary>
+    private static void CheckOutputFolder(string folder, string? model, string? train)
+    {
+        if (File.Exists(folder))
+        {
+            throw new InputException($"--output {folder} is an existing file; the model is saved as a folder. Give a folder path.");
+        }
+        if (!string.IsNullOrEmpty(model) && Directory.Exists(model) && Check.SameFile(model, folder))
+        {
+            throw new InputException($"--output {folder} is the --model folder; saving would replace the model being trained. Give another --output.");
+        }
+        Check.DistinctFiles(folder, "--output", (train, "--train"));
+        string parent = Path.GetDirectoryName(Path.GetFullPath(folder)) ?? Path.GetFullPath(folder);
+        try
+        {
+            Directory.CreateDirectory(parent);
+            // A probe file is the only reliable test of write access (ACLs, read-only mounts, root's bypass of modes).
+            string probe = Path.Combine(parent, $".manabi-write-test-{Guid.NewGuid():N}");
+            using (File.Create(probe, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"--output {folder}: cannot write to {parent}: {ex.Message}", ex);
+        }
     }
 
     private static List<SimilarityExample> CheckDev(List<SimilarityExample> dev, string path) =>

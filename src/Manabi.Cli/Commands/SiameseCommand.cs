@@ -78,14 +78,12 @@ public static class SiameseCommand
             {
                 throw new InputException("--images-per-class must be at least 2 (a positive pair).");
             }
-            if (parseResult.GetValue(maxMinutes) < 0)
-            {
-                throw new InputException("--max-minutes must be 0 (no limit) or positive.");
-            }
-            if (parseResult.GetValue(temperature) <= 0)
-            {
-                throw new InputException("--temperature must be positive.");
-            }
+            // NaN or negative values do not fail anywhere below: they train a model of NaN weights, so they are refused here.
+            Check.NonNegative(parseResult.GetValue(maxMinutes), "--max-minutes");
+            Check.Positive(parseResult.GetValue(temperature), "--temperature");
+            Check.NonNegative(parseResult.GetValue(margin), "--margin");
+            Check.Positive(parseResult.GetValue(learningRate), "--lr");
+            Check.NonNegative(parseResult.GetValue(weightDecay), "--weight-decay");
             var minerKind = parseResult.GetValue(miner)!.ToLowerInvariant() switch
             {
                 "all" => TripletMiningStrategy.All,

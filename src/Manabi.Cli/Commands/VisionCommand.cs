@@ -113,10 +113,13 @@ public static class VisionCommand
             Check.Positive(parseResult.GetValue(threads), "--threads");
             Check.Positive(parseResult.GetValue(subset), "--subset");
             Check.Positive(parseResult.GetValue(testSubset), "--test-subset");
-            if (parseResult.GetValue(maxMinutes) < 0)
-            {
-                throw new InputException("--max-minutes must be 0 (no limit) or positive.");
-            }
+            // NaN or negative values do not fail anywhere below: they train a model of NaN weights, so they are refused here.
+            Check.NonNegative(parseResult.GetValue(maxMinutes), "--max-minutes");
+            Check.Positive(parseResult.GetValue(learningRate), "--lr");
+            Check.NonNegative(parseResult.GetValue(weightDecay), "--weight-decay");
+            Check.NonNegative(parseResult.GetValue(warmup), "--warmup-epochs");
+            Check.InRange(parseResult.GetValue(smoothing), "--label-smoothing", 0, 1);
+            Check.NonNegative(parseResult.GetValue(clip), "--clip");
             var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
             {
                 "adamw" => OptimizerKind.AdamW,

@@ -1,6 +1,7 @@
 using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers.Models.Bert;
 using Manabi.Torch.Losses;
+using Manabi.Torch.Training;
 using System.Text.Json.Nodes;
 using static TorchSharp.torch;
 
@@ -27,8 +28,12 @@ public sealed class SentenceTrainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Epochs);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        TrainingChecks.Positive(options.Epochs);
+        TrainingChecks.Positive(options.BatchSize);
+        TrainingChecks.Positive(options.LearningRate);
+        TrainingChecks.NonNegative(options.WeightDecay);
+        TrainingChecks.InRange(options.WarmupRatio, 0, 1);
+        TrainingChecks.NonNegative(options.MaxGradNorm);
         _model = model;
         _loss = loss;
         _options = options;
@@ -74,8 +79,11 @@ public sealed class SentenceTrainer
                         group.LearningRate = rate;
                     }
                     double value = Step(optimizer, parameters, rows);
-                    losses.Add(value);
                     step++;
+                    // A NaN loss has already made the weights NaN (optimizer.step ran); stop before a checkpoint or
+                    // the caller's save writes them.
+                    TrainingDivergedException.ThrowIfNotFinite(value, step, epoch + 1);
+                    losses.Add(value);
                     progress?.Report(new TrainingProgress(epoch + 1, step, totalSteps, value, rate));
                     if (_options.CheckpointDirectory is not null && _options.CheckpointEverySteps > 0 && step % _options.CheckpointEverySteps == 0)
                     {

@@ -45,6 +45,7 @@ public sealed class SiameseTrainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(runDirectory);
+        Validate(state.Options);
         if (state.Options.Objective == SiameseObjective.SimSiam && !network.HasPredictor)
         {
             throw new ArgumentException("SimSiam needs a network with the SimSiam head (projector and predictor).", nameof(network));
@@ -52,6 +53,22 @@ public sealed class SiameseTrainer
         this.network = network;
         this.state = state;
         this.runDirectory = runDirectory;
+    }
+
+    // Options that are out of range fail here, before a model is trained on them (a NaN rate trains NaN weights).
+    private static void Validate(SiameseTrainingOptions options)
+    {
+        TrainingChecks.Positive(options.Epochs);
+        TrainingChecks.NonNegative(options.MaxMinutes);
+        TrainingChecks.Positive(options.BatchSize);
+        TrainingChecks.Positive(options.ClassesPerBatch);
+        TrainingChecks.Positive(options.ImagesPerClass);
+        TrainingChecks.NonNegative(options.Margin);
+        TrainingChecks.Positive(options.Temperature);
+        TrainingChecks.Positive(options.LearningRate);
+        TrainingChecks.NonNegative(options.WeightDecay);
+        TrainingChecks.InRange(options.WarmupFraction, 0, 1);
+        TrainingChecks.NonNegative(options.GradientClip);
     }
 
     /// <summary>The current state.</summary>
@@ -104,13 +121,15 @@ public sealed class SiameseTrainer
                     optimizer.ZeroGrad();
                     var images = ViewAugmentation.ToUnitTensor(train, indices);
                     var (lossTensor, embeddings) = Step(images, indices, train, augmentation, seed);
+                    // Checked before the step: a NaN loss would make every weight NaN, and the run's next save keep them.
+                    loss = lossTensor.item<float>();
+                    TrainingDivergedException.ThrowIfNotFinite(loss, state.Step + 1, epoch + 1);
                     lossTensor.backward();
                     if (options.GradientClip > 0)
                     {
                         nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClip);
                     }
                     optimizer.Step(rate);
-                    loss = lossTensor.item<float>();
                     spread = NormalizedStd(embeddings);
                 }
                 sums[0] += loss * indices.Length;

@@ -41,6 +41,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(runDirectory);
+        Validate(state.Options);
         this.model = model;
         this.state = state;
         this.runDirectory = runDirectory;
@@ -104,6 +105,9 @@ public sealed class Trainer
                         logits = model.call(batch.Images);
                         loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: options.LabelSmoothing);
                     }
+                    // Checked before the step: a NaN loss would make every weight NaN, and the run's next save keep them.
+                    double lossValue = loss.item<float>();
+                    TrainingDivergedException.ThrowIfNotFinite(lossValue, state.Step + 1, epoch + 1);
                     loss.backward();
                     if (options.GradientClip > 0)
                     {
@@ -111,7 +115,7 @@ public sealed class Trainer
                     }
                     optimizer.Step(rate);
                     long n = batch.Labels.shape[0];
-                    lossSum += loss.item<float>() * n;
+                    lossSum += lossValue * n;
                     correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
                     seen += n;
                 }
@@ -171,6 +175,22 @@ public sealed class Trainer
             Save(optimizer);
         }
         return TrainingOutcome.Finished;
+    }
+
+    // Options that are out of range fail here, before a model is trained on them (a NaN rate trains NaN weights).
+    private static void Validate(TrainingOptions options)
+    {
+        TrainingChecks.Positive(options.Epochs);
+        TrainingChecks.Positive(options.BatchSize);
+        TrainingChecks.Positive(options.LearningRate);
+        TrainingChecks.NonNegative(options.MinLearningRate);
+        TrainingChecks.NonNegative(options.WeightDecay);
+        TrainingChecks.InRange(options.Momentum, 0, 1);
+        TrainingChecks.NonNegative(options.WarmupEpochs);
+        TrainingChecks.InRange(options.LabelSmoothing, 0, 1);
+        TrainingChecks.NonNegative(options.GradientClip);
+        TrainingChecks.NonNegative(options.MaxMinutes);
+        TrainingChecks.NonNegative(options.CropPadding);
     }
 
     private void Save(Optimizer optimizer) =>

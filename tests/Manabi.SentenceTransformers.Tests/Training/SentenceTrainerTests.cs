@@ -89,6 +89,59 @@ public sealed class SentenceTrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(-1.0)]
+    [InlineData(0.0)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_learning_rate_that_is_not_a_positive_number_is_refused_when_the_trainer_is_built(double rate)
+    {
+        using var model = SentenceEncoder.Load(TinySbert.Folder);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions { LearningRate = rate }));
+        Assert.Equal("options.LearningRate", ex.ParamName);
+    }
+
+    [Fact]
+    public void Out_of_range_options_name_the_property()
+    {
+        using var model = SentenceEncoder.Load(TinySbert.Folder);
+        Assert.Equal("options.WeightDecay", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions { WeightDecay = double.NaN })).ParamName);
+        Assert.Equal("options.WarmupRatio", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions { WarmupRatio = 2 })).ParamName);
+        Assert.Equal("options.BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new SentenceTrainer(model, new CosineSimilarityLoss(), new SentenceTrainerOptions { BatchSize = 0 })).ParamName);
+    }
+
+    [Fact]
+    public void A_huge_learning_rate_stops_with_a_divergence_exception_before_NaN_weights_are_checkpointed()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "manabi-diverge-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new SentenceTrainerOptions
+            {
+                Epochs = 5, BatchSize = 3, LearningRate = 1e30, WarmupRatio = 0, CheckpointDirectory = root, CheckpointEverySteps = 1,
+            };
+            using var model = SentenceEncoder.Load(TinySbert.Folder);
+            var ex = Assert.Throws<Manabi.Torch.Training.TrainingDivergedException>(() =>
+                new SentenceTrainer(model, new CosineSimilarityLoss(), options).Train(Pairs()));
+            Assert.True(ex.Step >= 1);
+            Assert.False(double.IsFinite(ex.Loss));
+            Assert.Contains($"step {ex.Step}", ex.Message, StringComparison.Ordinal);
+            // The step whose loss was NaN left NaN weights; no checkpoint of it (or later) may exist.
+            Assert.False(Directory.Exists(Path.Combine(root, $"checkpoint-{ex.Step}")));
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
     [Fact]
     public void Bad_training_data_is_rejected_with_the_row_number()
     {
