@@ -18,19 +18,20 @@ public sealed class NativeFixPackageTests : IDisposable
 
     [Theory]
     // TorchSharp's original: swap the prebuilt copy in, with or without a shim lying around.
-    [InlineData(Original, false, false, NativeFixAction.ReplaceWithPrebuilt)]
-    [InlineData(Original, false, true, NativeFixAction.ReplaceWithPrebuilt)]
+    [InlineData(Original, false, false, nameof(NativeFixAction.ReplaceWithPrebuilt))]
+    [InlineData(Original, false, true, nameof(NativeFixAction.ReplaceWithPrebuilt))]
     // The prebuilt copy already in place: nothing to do, unless its shim is missing.
-    [InlineData(Patched, true, true, NativeFixAction.AlreadyPatched)]
-    [InlineData(Patched, true, false, NativeFixAction.ReplaceWithPrebuilt)]
+    [InlineData(Patched, true, true, nameof(NativeFixAction.AlreadyPatched))]
+    [InlineData(Patched, true, false, nameof(NativeFixAction.ReplaceWithPrebuilt))]
     // Hashes compare without regard to case (GetFileHash writes upper case).
-    [InlineData("AA11", false, false, NativeFixAction.ReplaceWithPrebuilt)]
+    [InlineData("AA11", false, false, nameof(NativeFixAction.ReplaceWithPrebuilt))]
     // Another TorchSharp build: patched by the script here already, or left to the script (or an error).
-    [InlineData("cc33", true, true, NativeFixAction.AlreadyPatched)]
-    [InlineData("cc33", true, false, NativeFixAction.UnknownVersion)]
-    [InlineData("cc33", false, true, NativeFixAction.UnknownVersion)]
-    public void Each_copy_is_matched_by_hash(string hash, bool namesShim, bool shimBeside, NativeFixAction expected) =>
-        Assert.Equal(expected, NativeFix.Decide(hash, namesShim, shimBeside, Original, Patched));
+    [InlineData("cc33", true, true, nameof(NativeFixAction.AlreadyPatched))]
+    [InlineData("cc33", true, false, nameof(NativeFixAction.UnknownVersion))]
+    [InlineData("cc33", false, true, nameof(NativeFixAction.UnknownVersion))]
+    // The action comes by name: NativeFixAction is internal to Manabi.Torch, and a public test method cannot take it.
+    public void Each_copy_is_matched_by_hash(string hash, bool namesShim, bool shimBeside, string expected) =>
+        Assert.Equal(Enum.Parse<NativeFixAction>(expected), NativeFix.Decide(hash, namesShim, shimBeside, Original, Patched));
 
     [Fact]
     public void Without_prebuilt_files_every_unpatched_copy_goes_to_the_script() =>

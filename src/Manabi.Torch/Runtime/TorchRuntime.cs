@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Manabi.Build;
 using TorchSharp;
 
 namespace Manabi.Torch.Runtime;
@@ -10,13 +11,13 @@ namespace Manabi.Torch.Runtime;
 public static class TorchRuntime
 {
     /// <summary>The file name of the shim library that the native fix adds beside LibTorchSharp.</summary>
-    public const string ShimLibraryName = "libmanabi_ios_init.so";
+    public const string ShimLibraryName = NativeFix.ShimLibraryName;
 
     /// <summary>The libstdc++ symbol version that TorchSharp 0.107 requires and Debian 12 lacks.</summary>
-    public const string RequiredGlibcxxVersion = "GLIBCXX_3.4.32";
+    public const string RequiredGlibcxxVersion = NativeFix.RequiredGlibcxxVersion;
 
     /// <summary>TorchSharp's native library on Linux.</summary>
-    public const string LibTorchSharpFileName = "libLibTorchSharp.so";
+    public const string LibTorchSharpFileName = NativeFix.LibraryName;
 
     /// <summary>Set to 1 to skip the check made before TorchSharp loads (for a libtorch loaded by other means).</summary>
     public const string SkipPreflightVariable = "MANABI_SKIP_NATIVE_PREFLIGHT";
@@ -96,7 +97,7 @@ public static class TorchRuntime
             return $"{LibTorchSharpFileName} is not in this app's native library folders ({AppContext.BaseDirectory} or its runtimes/linux-x64/native/). " +
                 "Reference TorchSharp-cpu 0.107.0 (the Manabi.Torch package brings it) and build or publish for linux-x64 or without a runtime identifier.";
         }
-        if (hostNeedsFix && !FileContainsAscii(libTorchSharpPath, ShimLibraryName))
+        if (hostNeedsFix && !NativeFix.FileContainsAscii(libTorchSharpPath, ShimLibraryName))
         {
             return $"{libTorchSharpPath} is TorchSharp's unpatched build, which needs {RequiredGlibcxxVersion} (GCC 13's libstdc++), and this host's " +
                 $"libstdc++ ({FindHostLibStdCxx()}) lacks it, so libtorch cannot load. The Manabi.Torch package patches it when the app is built " +
@@ -203,7 +204,7 @@ public static class TorchRuntime
     public static bool HostHasRequiredGlibcxx()
     {
         string? path = FindHostLibStdCxx();
-        return path is not null && FileContainsAscii(path, RequiredGlibcxxVersion);
+        return path is not null && NativeFix.FileContainsAscii(path, RequiredGlibcxxVersion);
     }
 
     /// <summary>
@@ -218,19 +219,10 @@ public static class TorchRuntime
     /// </summary>
     public static string? FindHostLibStdCxx()
     {
-        if (Environment.GetEnvironmentVariable("MANABI_HOST_LIBSTDCXX") is { Length: > 0 } overridden)
-        {
-            return File.Exists(overridden) ? overridden : null;
-        }
-        string[] candidates =
-        [
-            "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
-            "/lib/x86_64-linux-gnu/libstdc++.so.6",
-            "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
-            "/usr/lib64/libstdc++.so.6",
-            "/usr/lib/libstdc++.so.6",
-        ];
-        return candidates.FirstOrDefault(File.Exists);
+        // The build's own search (buildTransitive/ManabiNativeFix.cs), so the report and the build agree; an override
+        // that names no file finds nothing.
+        string found = NativeFix.FindHostLibStdCxx(Environment.GetEnvironmentVariable("MANABI_HOST_LIBSTDCXX"));
+        return found is not null && File.Exists(found) ? found : null;
     }
 
     /// <summary>
@@ -315,13 +307,6 @@ public static class TorchRuntime
             }
         }
         return false;
-    }
-
-    private static bool FileContainsAscii(string path, string text)
-    {
-        byte[] needle = System.Text.Encoding.ASCII.GetBytes(text);
-        byte[] data = File.ReadAllBytes(path);
-        return data.AsSpan().IndexOf(needle) >= 0;
     }
 
     private static Exception Innermost(Exception ex)

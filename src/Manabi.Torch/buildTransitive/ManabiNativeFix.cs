@@ -1,8 +1,9 @@
 #nullable disable
 // Compiled at build time by MSBuild's RoslynCodeTaskFactory (see Manabi.Torch.targets beside it), so a consumer of
 // the Manabi.Torch package needs no native tools: the patched libLibTorchSharp.so and its shim ship prebuilt in the
-// package, and this code only decides, per output copy, whether to swap them in. The test project compiles this
-// file too (with MANABI_NATIVE_FIX_TESTS, which leaves out the MSBuild task class) to test the decisions.
+// package, and this code only decides, per output copy, whether to swap them in. Manabi.Torch compiles this file
+// too (with MANABI_NATIVE_FIX_EMBEDDED: internal, without the MSBuild task class), so that TorchRuntime reports the
+// host with the very decisions the build makes, and the tests reach them through InternalsVisibleTo.
 // Targets netstandard2.0 (what the task factory compiles against): no File.Move overwrite, no Convert.ToHexString.
 using System;
 using System.Collections.Generic;
@@ -14,7 +15,12 @@ using System.Text;
 namespace Manabi.Build
 {
     /// <summary>What to do with one copy of libLibTorchSharp.so in an output or publish folder.</summary>
-    public enum NativeFixAction
+#if MANABI_NATIVE_FIX_EMBEDDED
+    internal
+#else
+    public
+#endif
+    enum NativeFixAction
     {
         /// <summary>It is the prebuilt patched copy (or a script-patched one) and the shim sits beside it.</summary>
         AlreadyPatched,
@@ -27,7 +33,12 @@ namespace Manabi.Build
     }
 
     /// <summary>The decisions of the native fix, kept free of MSBuild so that they can be unit-tested.</summary>
-    public static class NativeFix
+#if MANABI_NATIVE_FIX_EMBEDDED
+    internal
+#else
+    public
+#endif
+    static class NativeFix
     {
         /// <summary>The libstdc++ symbol version TorchSharp 0.107's LibTorchSharp requires (GCC 13).</summary>
         public const string RequiredGlibcxxVersion = "GLIBCXX_3.4.32";
@@ -41,11 +52,12 @@ namespace Manabi.Build
         /// <summary>The file, beside the prebuilt copy, that holds the SHA-256 of the original it was made from.</summary>
         public const string OriginalHashFileName = "libLibTorchSharp.original.sha256";
 
-        /// <summary>Where Debian, Ubuntu and Fedora keep libstdc++ (the same list TorchRuntime reports).</summary>
+        /// <summary>Where Debian, Ubuntu and Fedora keep libstdc++ (TorchRuntime reports from the same list).</summary>
         public static readonly string[] HostLibStdCxxCandidates =
         {
             "/usr/lib/x86_64-linux-gnu/libstdc++.so.6",
             "/lib/x86_64-linux-gnu/libstdc++.so.6",
+            "/usr/lib/aarch64-linux-gnu/libstdc++.so.6",
             "/usr/lib64/libstdc++.so.6",
             "/usr/lib/libstdc++.so.6",
         };
@@ -179,7 +191,7 @@ namespace Manabi.Build
             !string.IsNullOrEmpty(a) && string.Equals(a.Trim(), b == null ? null : b.Trim(), StringComparison.OrdinalIgnoreCase);
     }
 
-#if !MANABI_NATIVE_FIX_TESTS
+#if !MANABI_NATIVE_FIX_EMBEDDED
     /// <summary>
     /// Swaps the prebuilt patched libLibTorchSharp.so and its shim into each output copy of TorchSharp's original,
     /// when this Linux x64 host's libstdc++ lacks GLIBCXX_3.4.32. Copies it cannot fix come out in
