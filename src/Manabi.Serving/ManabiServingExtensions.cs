@@ -28,7 +28,18 @@ public static class ManabiServingExtensions
         services.AddSingleton<ServerState>();
         services.AddSingleton<ServerRoutes>();
         services.AddHostedService<ModelHost>();
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<RequestShape>().FirstOrDefault() is { } shape)
+            {
+                var schema = await context.GetOrCreateSchemaAsync(shape.Type, null, cancellationToken).ConfigureAwait(false);
+                operation.RequestBody = new Microsoft.OpenApi.OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, Microsoft.OpenApi.OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+            }
+        }));
         return services;
     }
 
@@ -44,6 +55,8 @@ public static class ManabiServingExtensions
         var routes = endpoints.ServiceProvider.GetRequiredService<ServerRoutes>();
         var metrics = endpoints.ServiceProvider.GetRequiredService<ServingMetrics>();
 
+        // No Accepts metadata: it would make routing answer 415 to clients that send no JSON content type (curl -d),
+        // which OpenAI's and TEI's servers accept; the request shapes reach the document through RequestShape metadata instead.
         RouteHandlerBuilder Map(string method, string pattern, ApiFamily family, bool open, Func<HttpContext, RequestTrace, Task> handler)
         {
             // A Delegate (not a RequestDelegate) so that the OpenAPI generator describes the endpoint.
@@ -53,8 +66,7 @@ public static class ManabiServingExtensions
 
         foreach (string pattern in new[] { "/v1/embeddings", "/embeddings" })
         {
-            Map("POST", pattern, ApiFamily.OpenAi, false, routes.OpenAiEmbeddings)
-                .Accepts<EmbeddingsRequest>("application/json")
+            Map("POST", pattern, ApiFamily.OpenAi, false, routes.OpenAiEmbeddings).WithMetadata(new RequestShape(typeof(EmbeddingsRequest)))
                 .Produces<EmbeddingsResponse>()
                 .Produces<OpenAiErrorBody>(StatusCodes.Status400BadRequest)
                 .Produces<OpenAiErrorBody>(StatusCodes.Status401Unauthorized)
@@ -65,18 +77,14 @@ public static class ManabiServingExtensions
                 .WithSummary("OpenAI embeddings");
         }
         Map("GET", "/v1/models", ApiFamily.OpenAi, false, routes.OpenAiModels).WithSummary("OpenAI model list");
-        Map("POST", "/embed", ApiFamily.Tei, false, routes.TeiEmbed)
-            .Accepts<EmbedRequest>("application/json").Produces<float[][]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
+        Map("POST", "/embed", ApiFamily.Tei, false, routes.TeiEmbed).WithMetadata(new RequestShape(typeof(EmbedRequest))).Produces<float[][]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
             .Produces<TeiErrorBody>(StatusCodes.Status413PayloadTooLarge).Produces<TeiErrorBody>(StatusCodes.Status429TooManyRequests)
             .WithSummary("TEI embeddings");
-        Map("POST", "/tokenize", ApiFamily.Tei, false, routes.TeiTokenize)
-            .Accepts<TokenizeRequest>("application/json").Produces<TokenItem[][]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
+        Map("POST", "/tokenize", ApiFamily.Tei, false, routes.TeiTokenize).WithMetadata(new RequestShape(typeof(TokenizeRequest))).Produces<TokenItem[][]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("TEI tokenization");
-        Map("POST", "/decode", ApiFamily.Tei, false, routes.TeiDecode)
-            .Accepts<DecodeRequest>("application/json").Produces<string[]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
+        Map("POST", "/decode", ApiFamily.Tei, false, routes.TeiDecode).WithMetadata(new RequestShape(typeof(DecodeRequest))).Produces<string[]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("TEI decoding");
-        Map("POST", "/similarity", ApiFamily.Tei, false, routes.TeiSimilarity)
-            .Accepts<SimilarityRequest>("application/json").Produces<float[]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
+        Map("POST", "/similarity", ApiFamily.Tei, false, routes.TeiSimilarity).WithMetadata(new RequestShape(typeof(SimilarityRequest))).Produces<float[]>().Produces<TeiErrorBody>(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("TEI sentence similarity");
         Map("GET", "/info", ApiFamily.Tei, false, routes.TeiInfo).WithSummary("Model and limits");
         Map("GET", "/health", ApiFamily.Tei, true, routes.Health).WithSummary("Liveness");
@@ -86,3 +94,6 @@ public static class ManabiServingExtensions
         return endpoints;
     }
 }
+
+/// <summary>The JSON a route reads, for the OpenAPI document.</summary>
+internal sealed record RequestShape(Type Type);
