@@ -34,8 +34,9 @@ internal static class RequestJson
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
+            string kind = Kind(document.RootElement);
             document.Dispose();
-            throw new ApiError(422, $"The body must be a JSON object, not {Kind(document.RootElement)}.", code: "invalid_type");
+            throw new ApiError(422, $"The body must be a JSON object, not {kind}.", code: "invalid_type");
         }
         return document;
     }
