@@ -52,7 +52,7 @@ public sealed class LoadTests
             o.Workers = 1;
             o.RetryAfterSeconds = 2;
         });
-        string body = JsonSerializer.Serialize(new { input = Enumerable.Range(0, 8).Select(i => $"burst input {i} " + string.Join(' ', Enumerable.Repeat("padding", 40))) });
+        string body = JsonSerializer.Serialize(new { inputs = Enumerable.Range(0, 8).Select(i => $"burst input {i} " + string.Join(' ', Enumerable.Repeat("padding", 40))), truncate = true });
         var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
         {
             using var response = await host.Client.PostAsync("embed", Json(body));
@@ -83,7 +83,7 @@ public sealed class LoadTests
             o.Workers = 1;
             o.MaxBatchTokens = 1024;
         });
-        string body = JsonSerializer.Serialize(new { inputs = Enumerable.Range(0, 64).Select(i => $"input {i} " + string.Join(' ', Enumerable.Repeat("long", 100))) });
+        string body = JsonSerializer.Serialize(new { inputs = Enumerable.Range(0, 64).Select(i => $"input {i} " + string.Join(' ', Enumerable.Repeat("long", 100))), truncate = true });
         int cancelled = 0;
         await Task.WhenAll(Enumerable.Range(0, 24).Select(async _ =>
         {
