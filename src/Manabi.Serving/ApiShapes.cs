@@ -9,10 +9,10 @@ namespace Manabi.Serving;
 /// <summary>OpenAI <c>POST /v1/embeddings</c> request.</summary>
 internal sealed record EmbeddingsRequest(
     [property: JsonPropertyName("input")] object Input,
-    [property: JsonPropertyName("model")] string? Model,
-    [property: JsonPropertyName("encoding_format")] string? EncodingFormat,
-    [property: JsonPropertyName("dimensions")] int? Dimensions,
-    [property: JsonPropertyName("user")] string? User);
+    [property: JsonPropertyName("model")] string? Model = null,
+    [property: JsonPropertyName("encoding_format")] string? EncodingFormat = null,
+    [property: JsonPropertyName("dimensions")] int? Dimensions = null,
+    [property: JsonPropertyName("user")] string? User = null);
 
 /// <summary>One OpenAI embedding.</summary>
 internal sealed record EmbeddingItem(
@@ -50,17 +50,17 @@ internal sealed record TeiErrorBody(
 /// <summary>TEI <c>POST /embed</c> request.</summary>
 internal sealed record EmbedRequest(
     [property: JsonPropertyName("inputs")] object Inputs,
-    [property: JsonPropertyName("normalize")] bool? Normalize,
-    [property: JsonPropertyName("truncate")] bool? Truncate,
-    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection,
-    [property: JsonPropertyName("dimensions")] int? Dimensions,
-    [property: JsonPropertyName("prompt_name")] string? PromptName);
+    [property: JsonPropertyName("normalize")] bool? Normalize = null,
+    [property: JsonPropertyName("truncate")] bool? Truncate = null,
+    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection = null,
+    [property: JsonPropertyName("dimensions")] int? Dimensions = null,
+    [property: JsonPropertyName("prompt_name")] string? PromptName = null);
 
 /// <summary>TEI <c>POST /tokenize</c> request.</summary>
 internal sealed record TokenizeRequest(
     [property: JsonPropertyName("inputs")] object Inputs,
-    [property: JsonPropertyName("add_special_tokens")] bool? AddSpecialTokens,
-    [property: JsonPropertyName("prompt_name")] string? PromptName);
+    [property: JsonPropertyName("add_special_tokens")] bool? AddSpecialTokens = null,
+    [property: JsonPropertyName("prompt_name")] string? PromptName = null);
 
 /// <summary>One TEI token.</summary>
 internal sealed record TokenItem(
@@ -73,7 +73,7 @@ internal sealed record TokenItem(
 /// <summary>TEI <c>POST /decode</c> request.</summary>
 internal sealed record DecodeRequest(
     [property: JsonPropertyName("ids")] object Ids,
-    [property: JsonPropertyName("skip_special_tokens")] bool? SkipSpecialTokens);
+    [property: JsonPropertyName("skip_special_tokens")] bool? SkipSpecialTokens = null);
 
 /// <summary>TEI <c>POST /similarity</c> inputs.</summary>
 internal sealed record SimilarityInputs(
@@ -83,7 +83,7 @@ internal sealed record SimilarityInputs(
 /// <summary>TEI <c>POST /similarity</c> request.</summary>
 internal sealed record SimilarityRequest(
     [property: JsonPropertyName("inputs")] SimilarityInputs Inputs,
-    [property: JsonPropertyName("truncate")] bool? Truncate,
-    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection,
-    [property: JsonPropertyName("prompt_name")] string? PromptName);
+    [property: JsonPropertyName("truncate")] bool? Truncate = null,
+    [property: JsonPropertyName("truncation_direction")] string? TruncationDirection = null,
+    [property: JsonPropertyName("prompt_name")] string? PromptName = null);
 #pragma warning restore CA1812

@@ -93,7 +93,8 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
         }
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: messages quote inputs and names ('x'), and the body is JSON, never HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             if (family == ApiFamily.OpenAi)
