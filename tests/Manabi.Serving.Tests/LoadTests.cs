@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Manabi.Serving.Tests;
 
 /// <summary>The server under load: many clients, bursts beyond the limit, disconnects, and memory over many requests.</summary>
-public sealed class LoadTests
+public sealed class LoadTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
@@ -156,6 +156,7 @@ public sealed class LoadTests
         await Run(20000);
         var after = Measure();
         long heap = after.Heap - before.Heap, rss = after.Rss - before.Rss;
+        output.WriteLine($"over 20,000 requests: managed heap {before.Heap >> 10} -> {after.Heap >> 10} KiB, resident set {before.Rss >> 20} -> {after.Rss >> 20} MiB");
         Assert.True(heap < 16L << 20, $"managed heap grew by {heap >> 10} KiB over 20,000 requests");
         Assert.True(rss < 64L << 20, $"resident set grew by {rss >> 10} KiB over 20,000 requests");
         Assert.Equal(0, await host.MetricAsync("manabi_queue_length"));
