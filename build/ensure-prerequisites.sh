@@ -5,6 +5,8 @@
 #           (needed by build/native/fix-libtorchsharp.sh), fonts for the report's charts;
 #   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist; zlib1g-dev for the
 #            NativeAOT consumer test; python3-torch, the hostile host the Torch consumer tests run on);
+#            nodejs and npm, and the openai npm client of the server tests (npm ci into
+#            tests/Manabi.Serving.Tests/node/node_modules, from its package-lock.json);
 #   --packages PKG...: also these Debian packages (the bench scripts' peers, e.g. python3-scipy).
 # Installs only as root (apt-get); otherwise prints the command to run and fails if something is missing.
 set -euo pipefail
@@ -41,12 +43,28 @@ if [ "$want_tests" = 1 ]; then
   # The Torch consumer tests prove that an app loads TorchSharp's libtorch 2.10 even where Debian's python3-torch
   # has put libtorch 1.13 in the system library folder.
   need_pkg python3-torch
+  # The server tests run the official openai npm client, a client from another language.
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
 fi
 for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+# npm packages of the tests, once node and npm are there; reinstalled when the lock file changes.
+install_npm_packages() {
+  [ "$want_tests" = 1 ] || return 0
+  local folder="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/Manabi.Serving.Tests/node"
+  if [ ! -f "$folder/node_modules/.package-lock.json" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
+    echo "manabi: installing the npm packages of $folder" >&2
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_packages
+  exit 0
+fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "manabi: installing ${missing[*]}" >&2
@@ -55,6 +73,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq >/dev/null
     apt-get install -y -qq "${missing[@]}" >/dev/null
   }
+  install_npm_packages
 else
   echo "manabi: missing ${missing[*]}; run: sudo apt-get install -y ${missing[*]}" >&2
   exit 1

@@ -22,6 +22,7 @@ public static class ManabiCommand
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(EmbedCommand.Create());
         root.Subcommands.Add(SimilarityCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
         root.Subcommands.Add(SbertCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
