@@ -40,6 +40,14 @@ public sealed class EmbeddingServerOptions
     /// <summary>How long shutdown waits for in-flight requests before failing what is left.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long the server keeps its listener open after shutdown begins, answering new requests with 503
+    /// <c>shutting_down</c>, <c>Retry-After</c> and <c>Connection: close</c> (and <c>/ready</c> with 503) while the requests
+    /// in flight finish. A client or load balancer thus gets an answer it can act on instead of a reset connection;
+    /// only connections that arrive as the listener closes after this period are closed unanswered.
+    /// </summary>
+    public TimeSpan ShutdownDrainDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Whether one log line is written per request (method, path, status, inputs, tokens and timings).</summary>
     public bool LogRequests { get; set; } = true;
 
@@ -59,6 +67,10 @@ public sealed class EmbeddingServerOptions
         Positive(MaxClientBatchSize, "max-client-batch-size");
         Positive(PayloadLimit, "payload-limit");
         Positive(RetryAfterSeconds, "retry-after");
+        if (ShutdownDrainDelay < TimeSpan.Zero || ShutdownTimeout < TimeSpan.Zero)
+        {
+            throw new ArgumentException($"shutdown-drain-delay {ShutdownDrainDelay} and shutdown-timeout {ShutdownTimeout}: must not be negative.");
+        }
         if (Workers < 0)
         {
             throw new ArgumentException($"workers {Workers}: must be 0 (automatic) or positive.");

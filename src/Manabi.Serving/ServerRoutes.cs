@@ -91,6 +91,11 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        if (error.Code == "shutting_down")
+        {
+            // The connection is not kept for a next request that would meet the closing listener.
+            context.Response.Headers.Connection = "close";
+        }
         context.Response.ContentType = "application/json";
         using var buffer = new MemoryStream();
         // Relaxed escaping: messages quote inputs and names ('x'), and the body is JSON, never HTML.

@@ -90,11 +90,37 @@ internal sealed class ServerState(IOptions<EmbeddingServerOptions> options, Serv
 
 /// <summary>
 /// Loads the models in the background when the host starts (so that <c>/health</c> answers at once), runs one
-/// warm-up batch per model and then marks the server ready; on shutdown lets in-flight requests finish within
-/// <see cref="EmbeddingServerOptions.ShutdownTimeout"/>, then stops the batchers.
+/// warm-up batch per model and then marks the server ready. Shutdown has two phases: before Kestrel stops
+/// (<see cref="StoppingAsync"/>), the server drains: new requests get 503 while the listener stays open for
+/// <see cref="EmbeddingServerOptions.ShutdownDrainDelay"/> and in-flight requests finish; after Kestrel stopped
+/// (<see cref="StopAsync"/>), what is still in flight gets the rest of <see cref="EmbeddingServerOptions.ShutdownTimeout"/>,
+/// then the batchers stop.
 /// </summary>
-internal sealed class ModelHost(ServerState state, ILogger<ModelHost> logger) : IHostedService
+internal sealed class ModelHost(ServerState state, ILogger<ModelHost> logger) : IHostedLifecycleService
 {
+    private readonly Stopwatch _shutdown = new();
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs before any hosted service stops, Kestrel included: its listener still accepts and answers 503.</summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _shutdown.Start();
+        state.MarkStopping();
+        var drain = state.Options.ShutdownDrainDelay < state.Options.ShutdownTimeout ? state.Options.ShutdownDrainDelay : state.Options.ShutdownTimeout;
+        // At least the drain delay (clients and balancers learn of the shutdown from a 503, not a reset), longer while
+        // admitted requests are still running, within the shutdown timeout.
+        while ((_shutdown.Elapsed < drain || state.InFlight > 0) && _shutdown.Elapsed < state.Options.ShutdownTimeout
+            && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private Task _loading = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -136,14 +162,17 @@ internal sealed class ModelHost(ServerState state, ILogger<ModelHost> logger) : 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         state.MarkStopping();
+        if (!_shutdown.IsRunning)
+        {
+            _shutdown.Start();
+        }
         await _loading.ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
         // Kestrel has stopped accepting by now; requests already admitted finish.
-        while (state.InFlight > 0 && clock.Elapsed < state.Options.ShutdownTimeout && !cancellationToken.IsCancellationRequested)
+        while (state.InFlight > 0 && _shutdown.Elapsed < state.Options.ShutdownTimeout && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(10, CancellationToken.None).ConfigureAwait(false);
         }
-        var left = state.Options.ShutdownTimeout - clock.Elapsed;
+        var left = state.Options.ShutdownTimeout - _shutdown.Elapsed;
         foreach (var model in state.Models)
         {
             model.Batcher.Stop(left > TimeSpan.Zero ? left : TimeSpan.Zero);
