@@ -123,6 +123,47 @@ internal static class Check
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="folder"/> can be an output folder: it is not a file, no folder above it is a file,
+    /// and the nearest existing folder above it (or itself) is writable. Nothing is created. Call before long work, so
+    /// that an unwritable output is refused at once rather than after training.
+    /// </summary>
+    /// <exception cref="InputException">The folder cannot be created or written; the message names the option.</exception>
+    public static void OutputFolder(string? folder, string option)
+    {
+        if (string.IsNullOrEmpty(folder))
+        {
+            throw new InputException($"{option}: the path is empty.");
+        }
+        string full = Path.GetFullPath(folder);
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+            {
+                throw new InputException(existing == full
+                    ? $"{option}: {full}: is a file; give a folder."
+                    : $"{option}: {full}: {existing} is a file, so no folder can be made under it.");
+            }
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is null)
+        {
+            return;
+        }
+        try
+        {
+            // A probe file is the only reliable test of write access (ACLs, read-only mounts, root's bypass of modes).
+            using (File.Create(Path.Combine(existing, $".manabi-write-test-{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{option}: {full}: cannot write to {existing}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Whether two paths name one file: equal full paths, or (both existing) the same device and inode.</summary>
     internal static bool SameFile(string first, string second)
     {

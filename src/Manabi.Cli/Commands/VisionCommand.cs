@@ -106,6 +106,7 @@ public static class VisionCommand
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
         {
             var info = FindModel(parseResult.GetValue(model)!);
+            Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
             Check.Positive(epochCount, "--epochs");
