@@ -164,6 +164,31 @@ internal static class Check
         }
     }
 
+    /// <summary>
+    /// Whether an I/O error's <paramref name="message"/> is about writing <paramref name="output"/>: it names the output
+    /// itself, something inside it (a run folder's files), or a temporary file beside it (<c>.NAME.*</c>, <c>NAME.tmp-*</c>,
+    /// <c>NAME.checkpoints</c>), the names every writer here uses. A full or read-only file system shows up only then.
+    /// </summary>
+    internal static bool IsAbout(string message, string? output)
+    {
+        if (string.IsNullOrEmpty(output))
+        {
+            return false;
+        }
+        string full;
+        try
+        {
+            full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+        string? folder = Path.GetDirectoryName(full);
+        return message.Contains(full, StringComparison.Ordinal)
+            || (folder is not null && message.Contains(Path.Combine(folder, "." + Path.GetFileName(full)), StringComparison.Ordinal));
+    }
+
     /// <summary>Whether two paths name one file: equal full paths, or (both existing) the same device and inode.</summary>
     internal static bool SameFile(string first, string second)
     {

@@ -39,6 +39,7 @@ public static class EmbeddingsCommand
                 throw new InputException("--count must be at least 3.");
             }
             Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string folder = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             using var run = SiameseRuns.Open(parseResult.GetValue(checkpoint)!);
             var test = SiameseRuns.TestSplit(run);

@@ -68,6 +68,7 @@ public static class SiameseCommand
             var objective = SiameseObjectives.Parse(parseResult.GetValue(loss)!)
                 ?? throw new InputException($"--loss: '{parseResult.GetValue(loss)}' is not contrastive, triplet, ntxent, simsiam or infonce.");
             Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs);
             Check.Positive(epochCount, "--epochs");

@@ -107,6 +107,7 @@ public static class VisionCommand
         {
             var info = FindModel(parseResult.GetValue(model)!);
             Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
             Check.Positive(epochCount, "--epochs");
