@@ -213,7 +213,7 @@ internal static class SourceReader
         bool compressed = !ReferenceEquals(stream, file);
         if ((long)count * dims > Array.MaxLength || (!compressed && leastBytes > fileLength))
         {
-            throw new VectorFormatException(path, 1, $"the header declares {count} vectors of {dims} dimensions, more than the file's {fileLength} bytes can hold.");
+            throw new VectorFormatException(path, 1, $"the header declares {count} vectors of {dims} dimensions, more than the file's {fileLength} bytes can hold (truncated, or a wrong header).");
         }
         var keys = new List<string>(Math.Min(count, 1 << 20));
         var seen = new HashSet<string>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
