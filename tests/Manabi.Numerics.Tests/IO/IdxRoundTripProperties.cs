@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using CsCheck;
+using Manabi.TestSupport;
 using Manabi.Numerics.Datasets;
 
 namespace Manabi.Numerics.Tests.IO;
@@ -22,7 +23,7 @@ public sealed class IdxRoundTripProperties
             from data in Gen.Byte.Array[shape.Aggregate(1, (a, b) => a * b)]
             from gzip in Gen.Bool
             select (shape, data, gzip);
-        gen.Sample(c =>
+        SeededProperty.Check(gen, c =>
         {
             string path = Path.Combine(Path.GetTempPath(), $"manabi-idx-{Guid.NewGuid():N}.idx");
             try
@@ -48,6 +49,6 @@ public sealed class IdxRoundTripProperties
             {
                 File.Delete(path);
             }
-        }, seed: "0N0XIzNsQ0O2", iter: Iterations, threads: 1);
+        }, Iterations);
     }
 }
