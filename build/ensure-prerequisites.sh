@@ -41,6 +41,8 @@ if [ "$want_tests" = 1 ]; then
   # The Torch consumer tests prove that an app loads TorchSharp's libtorch 2.10 even where Debian's python3-torch
   # has put libtorch 1.13 in the system library folder.
   need_pkg python3-torch
+  # The full-disk tests (SmallDiskTests) mount and unmount a small tmpfs (as root; see docs/RELIABILITY.md).
+  command -v mount >/dev/null && command -v umount >/dev/null || missing+=(mount)
 fi
 for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"
