@@ -46,6 +46,8 @@ if [ "$want_tests" = 1 ]; then
   # The server tests run the official openai npm client, a client from another language.
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # The full-disk tests (SmallDiskTests) mount and unmount a small tmpfs (as root; see docs/RELIABILITY.md).
+  command -v mount >/dev/null && command -v umount >/dev/null || missing+=(mount)
 fi
 for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"

@@ -68,8 +68,29 @@ internal static class CommandActions
         {
             // A file a command could not read or write is the user's to fix, like any other bad input. Commands name
             // the option where they can (AtomicFile does for outputs); the framework's messages name the path.
-            await error.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            string? option = OutputOption(parseResult, ex.Message);
+            await error.WriteLineAsync($"error: {(option is null ? "" : option + ": ")}{ex.Message}").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
     };
+
+    /// <summary>The options that name a command's output file or folder.</summary>
+    private static readonly string[] OutputOptions = ["--output", "--transform", "--index", "--out", "--checkpoints"];
+
+    /// <summary>
+    /// The output option an I/O error is about (a full or read-only file system fails the write, not the open that
+    /// the commands check), or null when it is not about an output.
+    /// </summary>
+    private static string? OutputOption(ParseResult parseResult, string message)
+    {
+        foreach (var option in parseResult.CommandResult.Command.Options)
+        {
+            if (OutputOptions.Contains(option.Name, StringComparer.Ordinal) && option is Option<string> path
+                && Commands.Check.IsAbout(message, parseResult.GetValue(path)))
+            {
+                return option.Name;
+            }
+        }
+        return null;
+    }
 }

@@ -46,7 +46,15 @@ public static class ManabiCommand
             // System.CommandLine reports parse errors with exit code 1; the contract reserves 2 for bad input.
             foreach (var parseError in parseResult.Errors)
             {
-                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+                // "Argument 'f64' not recognized" does not say which option it was given to; prefix the option's name.
+                string? option = parseError.SymbolResult switch
+                {
+                    System.CommandLine.Parsing.OptionResult o => o.Option.Name,
+                    System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult o } => o.Option.Name,
+                    _ => null,
+                };
+                string message = option is null || parseError.Message.Contains(option, StringComparison.Ordinal) ? parseError.Message : $"{option}: {parseError.Message}";
+                await error.WriteLineAsync(message).ConfigureAwait(false);
             }
             string commandPath = string.Join(' ', parseResult.Tokens.Where(t => t.Type == System.CommandLine.Parsing.TokenType.Command).Select(t => t.Value));
             await error.WriteLineAsync($"Run 'manabi {commandPath} --help' for usage.".Replace("  ", " ", StringComparison.Ordinal)).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Manabi.Vectors;
@@ -138,6 +139,42 @@ internal static class SourceReader
         return new SourceVectors(keys, values.ToArray(), dims, duplicates);
     }
 
+    /// <summary>The 1-based number of the first line of <paramref name="path"/> that is not valid UTF-8, or null (a broken gzip stream, say).</summary>
+    private static long? FirstInvalidUtf8Line(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            using Stream stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(file, CompressionMode.Decompress) : file;
+            var line = new List<byte>();
+            long number = 1;
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                foreach (byte b in buffer.AsSpan(0, read))
+                {
+                    if (b != (byte)'\n')
+                    {
+                        line.Add(b);
+                        continue;
+                    }
+                    if (!System.Text.Unicode.Utf8.IsValid(CollectionsMarshal.AsSpan(line)))
+                    {
+                        return number;
+                    }
+                    line.Clear();
+                    number++;
+                }
+            }
+            return System.Text.Unicode.Utf8.IsValid(CollectionsMarshal.AsSpan(line)) ? null : number;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     private static string? ReadLine(StreamReader reader, string path, long line)
     {
         try
@@ -146,7 +183,9 @@ internal static class SourceReader
         }
         catch (DecoderFallbackException e)
         {
-            throw new VectorFormatException($"{path}:{line}: invalid UTF-8 (is this a binary file? use the word2vec-binary format).", e);
+            // The reader decodes a buffer ahead of the line it returns, so the failing line is found again by bytes.
+            long bad = FirstInvalidUtf8Line(path) ?? line;
+            throw new VectorFormatException($"{path}:{bad}: invalid UTF-8 (is this a binary file? use the word2vec-binary format).", e);
         }
         catch (InvalidDataException e)
         {
@@ -168,8 +207,16 @@ internal static class SourceReader
         {
             throw new VectorFormatException(path, 1, $"expected a word2vec binary header 'count dimensions', found '{Truncate(header.ToString())}'.");
         }
-        var keys = new List<string>(count);
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        // Every record is at least a one-byte key, a space and its floats: a header promising more than the file can
+        // hold (or more values than an array can) lies, and believing it would allocate for the lie.
+        long leastBytes = (long)count * ((long)dims * sizeof(float) + 2);
+        bool compressed = !ReferenceEquals(stream, file);
+        if ((long)count * dims > Array.MaxLength || (!compressed && leastBytes > fileLength))
+        {
+            throw new VectorFormatException(path, 1, $"the header declares {count} vectors of {dims} dimensions, more than the file's {fileLength} bytes can hold (truncated, or a wrong header).");
+        }
+        var keys = new List<string>(Math.Min(count, 1 << 20));
+        var seen = new HashSet<string>(Math.Min(count, 1 << 20), StringComparer.Ordinal);
         var values = new float[(long)count * dims];
         var keyBytes = new List<byte>(64);
         var row = new byte[dims * 4];

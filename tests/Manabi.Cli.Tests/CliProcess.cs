@@ -34,6 +34,9 @@ internal sealed class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The CLI's process id (env execs dotnet, so it is the CLI's own).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Sends <paramref name="signal"/> (INT, TERM), the way a shell or a supervisor would.</summary>
     public void Signal(string signal)
     {

@@ -148,7 +148,7 @@ public sealed class SiameseCommandTests
     }
 
     /// <summary>Eight classes of 16×16 grey images: a bright 6×6 square at a class-specific place over a noisy background.</summary>
-    private static void WriteImageFolder(string root, int perClass)
+    internal static void WriteImageFolder(string root, int perClass)
     {
         var random = new Random(5);
         foreach (string split in new[] { "train", "test" })

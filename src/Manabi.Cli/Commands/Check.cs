@@ -123,6 +123,72 @@ internal static class Check
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="folder"/> can be an output folder: it is not a file, no folder above it is a file,
+    /// and the nearest existing folder above it (or itself) is writable. Nothing is created. Call before long work, so
+    /// that an unwritable output is refused at once rather than after training.
+    /// </summary>
+    /// <exception cref="InputException">The folder cannot be created or written; the message names the option.</exception>
+    public static void OutputFolder(string? folder, string option)
+    {
+        if (string.IsNullOrEmpty(folder))
+        {
+            throw new InputException($"{option}: the path is empty.");
+        }
+        string full = Path.GetFullPath(folder);
+        string? existing = full;
+        while (existing is not null && !Directory.Exists(existing))
+        {
+            if (File.Exists(existing))
+            {
+                throw new InputException(existing == full
+                    ? $"{option}: {full}: is a file; give a folder."
+                    : $"{option}: {full}: {existing} is a file, so no folder can be made under it.");
+            }
+            existing = Path.GetDirectoryName(existing);
+        }
+        if (existing is null)
+        {
+            return;
+        }
+        try
+        {
+            // A probe file is the only reliable test of write access (ACLs, read-only mounts, root's bypass of modes).
+            using (File.Create(Path.Combine(existing, $".manabi-write-test-{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{option}: {full}: cannot write to {existing}: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Whether an I/O error's <paramref name="message"/> is about writing <paramref name="output"/>: it names the output
+    /// itself, something inside it (a run folder's files), or a temporary file beside it (<c>.NAME.*</c>, <c>NAME.tmp-*</c>,
+    /// <c>NAME.checkpoints</c>), the names every writer here uses. A full or read-only file system shows up only then.
+    /// </summary>
+    internal static bool IsAbout(string message, string? output)
+    {
+        if (string.IsNullOrEmpty(output))
+        {
+            return false;
+        }
+        string full;
+        try
+        {
+            full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+        string? folder = Path.GetDirectoryName(full);
+        return message.Contains(full, StringComparison.Ordinal)
+            || (folder is not null && message.Contains(Path.Combine(folder, "." + Path.GetFileName(full)), StringComparison.Ordinal));
+    }
+
     /// <summary>Whether two paths name one file: equal full paths, or (both existing) the same device and inode.</summary>
     internal static bool SameFile(string first, string second)
     {

@@ -38,11 +38,9 @@ public static class EmbeddingsCommand
             {
                 throw new InputException("--count must be at least 3.");
             }
+            Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string folder = Path.GetFullPath(parseResult.GetValue(outputDir)!);
-            if (File.Exists(folder))
-            {
-                throw new InputException($"--output: '{folder}' is a file; give a folder.");
-            }
             using var run = SiameseRuns.Open(parseResult.GetValue(checkpoint)!);
             var test = SiameseRuns.TestSplit(run);
             if (parseResult.GetValue(classes) is { } spec)

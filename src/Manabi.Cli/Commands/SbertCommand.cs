@@ -1,3 +1,4 @@
+using Manabi.Cli.Data;
 using Manabi.Cli.Output;
 using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers.Training;
@@ -57,6 +58,8 @@ public static class SbertCommand
             string outputFolder = parseResult.GetValue(outputOption)!;
             // Checked before the model is loaded and trained: finding an unusable --output only at the save wasted the run.
             CheckOutputFolder(outputFolder, parseResult.GetValue(modelOption), parseResult.GetValue(trainOption));
+            string checkpoints = parseResult.GetValue(checkpointsOption) ?? Path.GetFullPath(outputFolder).TrimEnd('/') + ".checkpoints";
+            using var created = new NewFolders(outputFolder, checkpoints);
             var rows = TrainingFile.Read(parseResult.GetValue(trainOption)!, loss);
             var dev = parseResult.GetValue(devOption) is { } devPath ? new SimilarityEvaluator(CheckDev(TrainingFile.ReadDev(devPath), devPath)) : null;
             using var model = SentenceModels.Load(parseResult.GetValue(modelOption));
@@ -66,7 +69,7 @@ public static class SbertCommand
                 Epochs = epochs,
                 BatchSize = batchSize,
                 LearningRate = parseResult.GetValue(rateOption),
-                CheckpointDirectory = parseResult.GetValue(checkpointsOption) ?? Path.GetFullPath(outputFolder).TrimEnd('/') + ".checkpoints",
+                CheckpointDirectory = checkpoints,
             };
             var error = parseResult.InvocationConfiguration.Error;
             var result = new SentenceTrainer(model, objective, options, dev).Train(rows, new SynchronousProgress(error));

@@ -67,6 +67,8 @@ public static class SiameseCommand
         {
             var objective = SiameseObjectives.Parse(parseResult.GetValue(loss)!)
                 ?? throw new InputException($"--loss: '{parseResult.GetValue(loss)}' is not contrastive, triplet, ntxent, simsiam or infonce.");
+            Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs);
             Check.Positive(epochCount, "--epochs");
@@ -195,7 +197,7 @@ public static class SiameseCommand
                 throw new InputException(ex.Message, ex);
             }
             var final = trainer.State;
-            return TrainingOutcomeReport.Write(console, outcome, runDirectory,
+            return TrainingOutcomeReport.Write(console, parseResult.InvocationConfiguration.Error, outcome, runDirectory,
                 finished: $"Finished {final.Epoch} epochs in {final.ElapsedSeconds / 60:0.0} minutes. Evaluate with 'manabi siamese eval --checkpoint {runDirectory} --classes 6-9 --way 4 --shot 1 --episodes 10000'.",
                 timeLimit: $"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)} after {final.ElapsedSeconds / 60:0.0} minutes; state saved in {runDirectory}.");
         }, CancellationToken.None)));

@@ -275,13 +275,13 @@ public static class TokenizeCommand
         {
             options = new PaddingOptions();
         }
-        else if (int.TryParse(padding, NumberStyles.None, CultureInfo.InvariantCulture, out int length))
+        else if (int.TryParse(padding, NumberStyles.None, CultureInfo.InvariantCulture, out int length) && length > 0)
         {
             options = new PaddingOptions(length);
         }
         else
         {
-            throw new InputException($"--padding: '{padding}' is neither 'longest' nor a length N.");
+            throw new InputException($"--padding: '{padding}' is neither 'longest' nor a length N of 1 or more.");
         }
         string padToken = tokenizer.Padding?.PadToken ?? "[PAD]";
         if (!tokenizer.Vocabulary.TryGetId(padToken, out int padId))

@@ -86,6 +86,12 @@ internal static class TrainingFile
         {
             throw new InputException($"{path}:{number}: \"{column}\" must be {(integer ? "an integer" : "a number")}, found {value.GetRawText()}.");
         }
-        return integer ? value.GetInt32() : (float)value.GetDouble();
+        if (integer)
+        {
+            return value.GetInt32();
+        }
+        // 1e999 parses as infinity (and 1e39 overflows float): a score the loss would turn into a diverged training.
+        float parsed = (float)value.GetDouble();
+        return float.IsFinite(parsed) ? parsed : throw new InputException($"{path}:{number}: \"{column}\" must be a finite number, found {value.GetRawText()}.");
     }
 }

@@ -144,7 +144,7 @@ public static class VectorsCommand
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"cannot convert {input} to {output}: {ex.Message}", ex);
+            throw new InputException($"{(Check.IsAbout(ex.Message, output) ? "--output" : "--input")}: cannot convert {input} to {output}: {ex.Message}", ex);
         }
         catch (AggregateException ex) when (ex.Flatten().InnerExceptions.All(e => e is OperationCanceledException))
         {

@@ -106,6 +106,8 @@ public static class VisionCommand
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
         {
             var info = FindModel(parseResult.GetValue(model)!);
+            Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
+            using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
             int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
             Check.Positive(epochCount, "--epochs");
@@ -186,7 +188,7 @@ public static class VisionCommand
                 ? RunWithProgress(console, trainer, train, test, cancellationToken)
                 : trainer.Run(train, test, cancellationToken);
             var final = trainer.State;
-            return TrainingOutcomeReport.Write(console, outcome, runDirectory,
+            return TrainingOutcomeReport.Write(console, parseResult.InvocationConfiguration.Error, outcome, runDirectory,
                 finished: $"Finished: test accuracy {Percent(final.LastEvaluation?.Accuracy)} after {final.Epoch} epochs, {final.ElapsedSeconds / 60:0.0} minutes.",
                 timeLimit: $"Time limit reached at epoch {final.Epoch + (final.Batch > 0 ? 1 : 0)}; state saved in {runDirectory}. Test accuracy {Percent(final.LastEvaluation?.Accuracy)}.");
         }, CancellationToken.None)));

@@ -9,9 +9,10 @@ internal static class TrainingOutcomeReport
 {
     /// <summary>
     /// Prints <paramref name="finished"/> or <paramref name="timeLimit"/> (exit code 0), or that the run was interrupted
-    /// with its state saved in <paramref name="runDirectory"/> for resuming (exit code 130).
+    /// with its state saved in <paramref name="runDirectory"/> for resuming (exit code 130, and "Cancelled." on
+    /// <paramref name="error"/> as every cancelled command says).
     /// </summary>
-    public static int Write(IAnsiConsole console, TrainingOutcome outcome, string runDirectory, string finished, string timeLimit)
+    public static int Write(IAnsiConsole console, TextWriter error, TrainingOutcome outcome, string runDirectory, string finished, string timeLimit)
     {
         switch (outcome)
         {
@@ -23,6 +24,7 @@ internal static class TrainingOutcomeReport
                 return ExitCodes.Success;
             default:
                 console.WriteLine($"Interrupted; state saved in {runDirectory}. Run the same command to resume.");
+                error.WriteLine("Cancelled.");
                 return ExitCodes.Interrupted;
         }
     }

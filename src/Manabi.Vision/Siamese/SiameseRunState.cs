@@ -129,7 +129,14 @@ public sealed record SiameseRunState
         SiameseRunState? state;
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            // Checked as UTF-8 first: ReadAllText would turn an invalid byte into U+FFFD, and System.Text.Json does not
+            // check the names it skips, so a damaged property name loaded as a run with that setting at its default.
+            byte[] bytes = File.ReadAllBytes(path);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                throw new InvalidDataException($"{path}: not valid UTF-8; the file is damaged.");
+            }
+            using var document = JsonDocument.Parse(bytes);
             // Check the kinds before reading: TryGetProperty and GetString throw InvalidOperationException on
             // another JSON type, which would escape as a crash instead of a message naming the file.
             if (document.RootElement.ValueKind != JsonValueKind.Object)

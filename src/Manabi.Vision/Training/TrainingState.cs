@@ -155,7 +155,14 @@ public sealed record TrainingState
         }
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            // Checked as UTF-8 first: ReadAllText would turn an invalid byte into U+FFFD, and System.Text.Json does not
+            // check the names it skips, so a damaged property name loaded as a run with that setting at its default.
+            byte[] bytes = File.ReadAllBytes(path);
+            if (!System.Text.Unicode.Utf8.IsValid(bytes))
+            {
+                throw new InvalidDataException($"{path}: not valid UTF-8; the file is damaged.");
+            }
+            using var document = JsonDocument.Parse(bytes);
             // A Siamese run folder has the same file names; say so instead of listing missing properties.
             if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out var kind)
                 && kind.ValueKind == JsonValueKind.String && kind.GetString() == Siamese.SiameseRunState.RunKind)

@@ -76,7 +76,7 @@ public static class BertWeights
     }
 
     /// <summary>Copies weights by key into a model; every parameter of the model must be present with its shape.</summary>
-    /// <exception cref="InvalidDataException">A missing or misshapen weight, named with <paramref name="source"/>.</exception>
+    /// <exception cref="InvalidDataException">A missing, misshapen or non-finite weight, named with <paramref name="source"/>.</exception>
     public static void CopyInto(nn.Module model, IReadOnlyDictionary<string, Tensor> state, string source)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -98,6 +98,11 @@ public static class BertWeights
             {
                 throw new InvalidDataException(
                     $"{source}: '{name}' has shape [{string.Join(", ", value.shape)}], the model expects [{string.Join(", ", parameter.shape)}]");
+            }
+            // A NaN or infinite weight makes every embedding NaN without failing anywhere: refuse the file instead.
+            if (value.is_floating_point() && !isfinite(value).all().item<bool>())
+            {
+                throw new InvalidDataException($"{source}: '{name}' holds NaN or infinite values; the weights are damaged");
             }
             parameter.copy_(value.to(parameter.dtype));
         }
