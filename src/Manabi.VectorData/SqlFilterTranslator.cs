@@ -133,6 +133,12 @@ internal sealed class SqlFilterTranslator : FilterTranslatorBase
 
     private void VisitCall(MethodCallExpression call)
     {
+        if (TryBind(call, out var boolProperty) && ValueCodec.Underlying(boolProperty.Type) == typeof(bool))
+        {
+            // A dynamic record's bool: (bool)r["Open"].
+            _sql.Append("COALESCE(").Append(_column(boolProperty)).Append(" = 1, 0)");
+            return;
+        }
         if (TryMatchContains(call, out var source, out var item))
         {
             if (TryBind(source, out var listProperty) && TryValue(item, out var element))

@@ -93,7 +93,7 @@ public sealed class CrudTests
             AssertSame(changed, await hotels.GetAsync(3, new() { IncludeVectors = true }), vectors: true);
             var top = await hotels.SearchAsync(changed.Embedding!.Value, 1, ByEmbedding).ToListAsync();
             Assert.Equal(3, top[0].Record.Id);
-            Assert.Equal(1.0, top[0].Score!.Value, 5);
+            Assert.Equal(1.0, top[0].Score!.Value, 1e-5);
             Assert.Equal(10, (await hotels.GetAsync(h => true, 100).ToListAsync()).Count);
         }
     }
