@@ -132,9 +132,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                 foreach (var data in _model.DataProperties)
                 {
                     sql.Append(", ").Append(Quote(data.StorageName)).Append(' ').Append(ValueCodec.SqlType(data.Type));
-                    if (ValueCodec.Underlying(data.Type) == typeof(DateTimeOffset))
+                    if (ValueCodec.HasCompanion(data.Type))
                     {
-                        sql.Append(", ").Append(Quote(data.StorageName + "__offset")).Append(" INTEGER");
+                        sql.Append(", ").Append(Quote(data.StorageName + ValueCodec.CompanionSuffix)).Append(" INTEGER");
                     }
                 }
                 foreach (var vector in _model.VectorProperties)
@@ -399,9 +399,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         foreach (var data in _model.DataProperties)
         {
             columns.Add(Quote(data.StorageName));
-            if (ValueCodec.Underlying(data.Type) == typeof(DateTimeOffset))
+            if (ValueCodec.HasCompanion(data.Type))
             {
-                columns.Add(Quote(data.StorageName + "__offset"));
+                columns.Add(Quote(data.StorageName + ValueCodec.CompanionSuffix));
             }
         }
         columns.AddRange(_model.VectorProperties.Select(v => Quote(v.StorageName)));
@@ -437,9 +437,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             {
                 var value = data.GetValueAsObject(record);
                 Set(parameters[p++], ValueCodec.ToDb(value, data.Type));
-                if (ValueCodec.Underlying(data.Type) == typeof(DateTimeOffset))
+                if (ValueCodec.HasCompanion(data.Type))
                 {
-                    Set(parameters[p++], value is DateTimeOffset dto ? (long)dto.Offset.TotalMinutes : DBNull.Value);
+                    Set(parameters[p++], ValueCodec.CompanionToDb(value));
                 }
             }
             for (int v = 0; v < _model.VectorProperties.Count; v++)
@@ -485,7 +485,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             nextNumber = Convert.ToInt64(max.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
         nextNumber++;
-        return _keyType == typeof(int) ? checked((int)nextNumber.Value) : nextNumber.Value;
+        return _keyType == typeof(int) ? checked((int)nextNumber.Value) : (object)nextNumber.Value;
     }
 
     /// <inheritdoc />
@@ -597,8 +597,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         return includeVectors;
     }
 
-    private string ColumnOf(PropertyModel property) =>
-        property is KeyPropertyModel ? "_key" : ValueCodec.ColumnExpression(Quote(property.StorageName), property.Type);
+    private static string ColumnOf(PropertyModel property) => property is KeyPropertyModel ? "_key" : Quote(property.StorageName);
 
     private object KeyToDb(TKey key) => KeyToDb((object)key);
 
@@ -626,9 +625,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         foreach (var data in _model.DataProperties)
         {
             columns.Add(Quote(data.StorageName));
-            if (ValueCodec.Underlying(data.Type) == typeof(DateTimeOffset))
+            if (ValueCodec.HasCompanion(data.Type))
             {
-                columns.Add(Quote(data.StorageName + "__offset"));
+                columns.Add(Quote(data.StorageName + ValueCodec.CompanionSuffix));
             }
         }
         if (includeVectors)
@@ -649,7 +648,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             foreach (var data in _model.DataProperties)
             {
                 var value = Read(reader, c++);
-                if (ValueCodec.Underlying(data.Type) == typeof(DateTimeOffset))
+                if (ValueCodec.HasCompanion(data.Type))
                 {
                     value = value with { Offset = reader.IsDBNull(c) ? 0 : reader.GetInt64(c) };
                     c++;

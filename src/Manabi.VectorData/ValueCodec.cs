@@ -76,8 +76,8 @@ internal static class ValueCodec
             double d => d,
             string s => s,
             Guid g => g.ToString("D"),
-            // Ticks and Kind in one integer: ordering by the column is ordering by ticks (the kind is the low 2 bits).
-            DateTime dt => (dt.Ticks << 2) | (long)dt.Kind,
+            // Ticks alone (Kind goes in the companion column), so the column orders and compares like DateTime does.
+            DateTime dt => dt.Ticks,
             DateTimeOffset dto => dto.UtcTicks,
             DateOnly d => (long)d.DayNumber,
             TimeOnly t => t.Ticks,
@@ -86,20 +86,26 @@ internal static class ValueCodec
         };
     }
 
-    /// <summary>A filter constant as it compares with the column expression <see cref="ColumnExpression"/>.</summary>
+    /// <summary>A filter constant in the form of its column.</summary>
     public static object ToComparable(object? value)
     {
-        return value switch
-        {
-            null => DBNull.Value,
-            DateTime dt => dt.Ticks,
-            _ => ToDb(value, value.GetType()),
-        };
+        return value is null ? DBNull.Value : ToDb(value, value.GetType());
     }
 
-    /// <summary>The SQL that compares like the CLR value: DateTime columns drop the kind bits (DateTime equality ignores Kind).</summary>
-    public static string ColumnExpression(string quotedColumn, Type type) =>
-        Underlying(type) == typeof(DateTime) ? $"({quotedColumn} >> 2)" : quotedColumn;
+    /// <summary>
+    /// DateTime and DateTimeOffset keep a second column ("name__extra"): the Kind, or the offset in minutes. The main
+    /// column holds ticks (UTC ticks for DateTimeOffset), which is what their equality and ordering look at.
+    /// </summary>
+    public static bool HasCompanion(Type type) => Underlying(type) == typeof(DateTime) || Underlying(type) == typeof(DateTimeOffset);
+
+    public const string CompanionSuffix = "__extra";
+
+    public static object CompanionToDb(object? value) => value switch
+    {
+        DateTime dt => (long)dt.Kind,
+        DateTimeOffset dto => (long)dto.Offset.TotalMinutes,
+        _ => DBNull.Value,
+    };
 
     public static object? FromDb(SqliteValue value, Type type)
     {
@@ -120,7 +126,7 @@ internal static class ValueCodec
         if (t == typeof(double)) return value.Double;
         if (t == typeof(string)) return value.Text;
         if (t == typeof(Guid)) return Guid.Parse(value.Text);
-        if (t == typeof(DateTime)) return new DateTime(value.Int64 >> 2, (DateTimeKind)(value.Int64 & 3));
+        if (t == typeof(DateTime)) return new DateTime(value.Int64, (DateTimeKind)value.Offset);
         if (t == typeof(DateTimeOffset)) return new DateTimeOffset(value.Int64, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(value.Offset));
         if (t == typeof(DateOnly)) return DateOnly.FromDayNumber((int)value.Int64);
         if (t == typeof(TimeOnly)) return new TimeOnly(value.Int64);
