@@ -31,14 +31,37 @@ internal sealed class VectorIndex
                 $"vector property '{property}': distance function '{other}' is not supported by the Manabi vector store " +
                 "(supported: CosineSimilarity, CosineDistance, DotProductSimilarity, EuclideanDistance, EuclideanSquaredDistance)"),
         };
-        if ((indexKind ?? IndexKind.Flat) != IndexKind.Flat)
+        switch (indexKind ?? IndexKind.Flat)
         {
-            throw new NotSupportedException(
-                $"vector property '{property}': index kind '{indexKind}' is not supported by the Manabi vector store (supported: Flat)");
+            case IndexKind.Flat:
+                break;
+            case IndexKind.Hnsw:
+                _graph = new HnswGraph(this);
+                break;
+            default:
+                throw new NotSupportedException(
+                    $"vector property '{property}': index kind '{indexKind}' is not supported by the Manabi vector store (supported: Flat, Hnsw)");
         }
         _values = new float[Math.Max(16, dimensions) * 16];
         _ids = new long[16];
+        _deleted = new bool[16];
     }
+
+    private HnswGraph? _graph;
+    private bool[] _deleted;
+    private int _tombstones;
+
+    /// <summary>HNSW only: rows deleted or replaced but still in the graph.</summary>
+    public int Tombstones => _tombstones;
+
+    /// <summary>Live rows.</summary>
+    public int LiveCount => Count - _tombstones;
+
+    public bool IsHnsw => _graph is not null;
+
+    internal ReadOnlySpan<float> Row(int slot) => _values.AsSpan(slot * Dimensions, Dimensions);
+
+    internal bool IsDeleted(int slot) => _deleted[slot];
 
     public string Property { get; }
 
@@ -55,16 +78,25 @@ internal sealed class VectorIndex
 
     public void Set(long id, ReadOnlySpan<float> vector)
     {
+        // A graph node's vector cannot change in place: the old node becomes a tombstone and a new one is linked.
+        if (_graph is not null && _slots.ContainsKey(id))
+        {
+            Remove(id);
+        }
+        var added = false;
         if (!_slots.TryGetValue(id, out var slot))
         {
             slot = Count++;
             if (slot == _ids.Length)
             {
                 Array.Resize(ref _ids, _ids.Length * 2);
+                Array.Resize(ref _deleted, _ids.Length);
                 Array.Resize(ref _values, _ids.Length * Dimensions);
             }
             _ids[slot] = id;
+            _deleted[slot] = false;
             _slots[id] = slot;
+            added = true;
         }
         var row = _values.AsSpan(slot * Dimensions, Dimensions);
         vector.CopyTo(row);
@@ -76,12 +108,27 @@ internal sealed class VectorIndex
                 TensorPrimitives.Divide(row, norm, row);
             }
         }
+        if (added && _graph is not null)
+        {
+            _graph.Insert(slot);
+        }
     }
 
     public void Remove(long id)
     {
         if (!_slots.Remove(id, out var slot))
         {
+            return;
+        }
+        if (_graph is not null)
+        {
+            _deleted[slot] = true;
+            _tombstones++;
+            // Past a quarter of dead nodes, searches walk too much garbage: rebuild from the live rows.
+            if (_tombstones > 256 && _tombstones * 4 > Count)
+            {
+                Compact();
+            }
             return;
         }
         // The last row fills the hole so that rows stay contiguous for the scan.
@@ -98,6 +145,43 @@ internal sealed class VectorIndex
     {
         _slots.Clear();
         Count = 0;
+        _tombstones = 0;
+        if (_graph is not null)
+        {
+            _graph = new HnswGraph(this);
+        }
+    }
+
+    /// <summary>HNSW: drops the tombstones by relinking the live rows into a new graph (rows are renumbered).</summary>
+    public void Compact()
+    {
+        if (_graph is null || _tombstones == 0)
+        {
+            return;
+        }
+        var live = 0;
+        for (int slot = 0; slot < Count; slot++)
+        {
+            if (_deleted[slot])
+            {
+                continue;
+            }
+            if (live != slot)
+            {
+                _values.AsSpan(slot * Dimensions, Dimensions).CopyTo(_values.AsSpan(live * Dimensions, Dimensions));
+                _ids[live] = _ids[slot];
+            }
+            _deleted[live] = false;
+            _slots[_ids[live]] = live;
+            live++;
+        }
+        Count = live;
+        _tombstones = 0;
+        _graph = new HnswGraph(this);
+        for (int slot = 0; slot < Count; slot++)
+        {
+            _graph.Insert(slot);
+        }
     }
 
     /// <summary>
@@ -116,13 +200,32 @@ internal sealed class VectorIndex
         {
             TensorPrimitives.Divide(q, queryNorm, q);
         }
-        // TopK keeps the largest values; distances are negated so that "smaller is better" ranks the same way.
+        // Ranks are "higher is better": distances are negated so that "smaller is better" ranks the same way.
         var top = new BestK(count);
-        if (candidates is null)
+        if (_graph is not null && (candidates is null || candidates.Count > Math.Max(256, LiveCount / 10)))
+        {
+            // The graph when the filter keeps many rows; a selective filter's few candidates are scanned exactly.
+            HashSet<long>? allowedIds = candidates is null ? null : candidates as HashSet<long> ?? [.. candidates];
+            Func<int, bool>? allowed = allowedIds is null ? null : slot => allowedIds.Contains(_ids[slot]);
+            // A filter that keeps a fraction f of the rows needs about 1/f times more results to fill k.
+            var ef = Math.Max(HnswEf, count);
+            if (allowedIds is not null && LiveCount > 0)
+            {
+                ef = (int)Math.Min(LiveCount, ef * Math.Max(1.0, (double)LiveCount / Math.Max(1, allowedIds.Count)));
+            }
+            foreach (var (slot, rank) in _graph.Search(q, count, ef, allowed))
+            {
+                top.Offer(rank, slot, _ids[slot]);
+            }
+        }
+        else if (candidates is null)
         {
             for (int slot = 0; slot < Count; slot++)
             {
-                top.Offer(Rank(q, slot), slot, _ids[slot]);
+                if (!_deleted[slot])
+                {
+                    top.Offer(Rank(q, slot), slot, _ids[slot]);
+                }
             }
         }
         else
@@ -148,7 +251,10 @@ internal sealed class VectorIndex
         return results;
     }
 
-    private float Rank(ReadOnlySpan<float> q, int slot)
+    /// <summary>HNSW search breadth (results kept while walking the bottom layer).</summary>
+    public const int HnswEf = 128;
+
+    internal float Rank(ReadOnlySpan<float> q, int slot)
     {
         var row = _values.AsSpan(slot * Dimensions, Dimensions);
         return Kind switch

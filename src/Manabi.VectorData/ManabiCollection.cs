@@ -547,6 +547,51 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             : throw new NotSupportedException($"the embedding generator of vector property '{property.ModelName}' returned {generated.GetType().Name}; the store needs Embedding<float>");
     }
 
+    /// <summary>
+    /// Rebuilds the HNSW graphs of the collection without their tombstones (rows deleted or replaced since the
+    /// graph was built). Compaction also runs by itself once a quarter of a graph's nodes are tombstones; Flat
+    /// properties have nothing to compact.
+    /// </summary>
+    public async Task CompactAsync(CancellationToken cancellationToken = default)
+    {
+        var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
+        await _db.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            index.Gate.EnterWriteLock();
+            try
+            {
+                foreach (var vectorIndex in index.Vectors.Values)
+                {
+                    vectorIndex.Compact();
+                }
+            }
+            finally
+            {
+                index.Gate.ExitWriteLock();
+            }
+        }
+        finally
+        {
+            _db.WriteGate.Release();
+        }
+    }
+
+    /// <summary>Tombstones per vector property (HNSW rows deleted or replaced and not yet compacted away); for tests and diagnostics.</summary>
+    internal async Task<IReadOnlyDictionary<string, int>> TombstonesAsync()
+    {
+        var index = await LoadedIndexAsync(CancellationToken.None).ConfigureAwait(false);
+        index.Gate.EnterReadLock();
+        try
+        {
+            return index.Vectors.ToDictionary(v => v.Key, v => v.Value.Tombstones);
+        }
+        finally
+        {
+            index.Gate.ExitReadLock();
+        }
+    }
+
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
