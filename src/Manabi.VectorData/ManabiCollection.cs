@@ -18,7 +18,7 @@ namespace Manabi.VectorData;
 /// </summary>
 /// <typeparam name="TKey">int, long, Guid or string (object for the dynamic collection).</typeparam>
 /// <typeparam name="TRecord">The record type (Dictionary&lt;string, object?&gt; for the dynamic collection).</typeparam>
-public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>
+public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
     where TKey : notnull
     where TRecord : class
 {
@@ -26,6 +26,8 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     private readonly ManabiDatabase _db;
     private readonly CollectionModel _model;
     private readonly string _table;
+    private readonly string _fullTextTable;
+    private readonly DataPropertyModel[] _fullText;
     private readonly string _schema;
     private readonly VectorStoreCollectionMetadata _metadata;
     private readonly Type _keyType;
@@ -50,6 +52,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             }
             Name = name;
             _table = Quote("c_" + name);
+            _fullTextTable = Quote("f_" + name);
             var generator = options?.EmbeddingGenerator ?? storeGenerator;
             var builder = new ManabiModelBuilder();
             if (typeof(TRecord) == typeof(Dictionary<string, object?>))
@@ -65,6 +68,14 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                 _model = builder.Build(typeof(TRecord), typeof(TKey), options?.Definition, generator);
             }
             _keyType = _model.KeyProperty.Type;
+            _fullText = [.. _model.DataProperties.Where(d => d.IsFullTextIndexed)];
+            foreach (var text in _fullText)
+            {
+                if (ValueCodec.Underlying(text.Type) != typeof(string))
+                {
+                    throw new NotSupportedException($"property '{text.ModelName}' is full-text indexed but is {text.Type.Name}; only string properties can be");
+                }
+            }
             foreach (var property in _model.DataProperties.Concat<PropertyModel>(_model.VectorProperties))
             {
                 if (property.StorageName.StartsWith('_') || property.StorageName.Contains("__", StringComparison.Ordinal))
@@ -142,6 +153,12 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                     sql.Append(", ").Append(Quote(vector.StorageName)).Append(" BLOB");
                 }
                 sql.Append(");");
+                if (_fullText.Length > 0)
+                {
+                    // Keyword search for hybrid search: an FTS5 table whose rowid is the record's _id.
+                    sql.Append("CREATE VIRTUAL TABLE ").Append(_fullTextTable).Append(" USING fts5(")
+                        .Append(string.Join(", ", _fullText.Select(t => Quote(t.StorageName)))).Append(");");
+                }
                 foreach (var data in _model.DataProperties.Where(d => d.IsIndexed))
                 {
                     // Indexed properties are filtered by SQLite before any vector is scored.
@@ -186,7 +203,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     {
         using var connection = db.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        using (var drop = Command(connection, $"DROP TABLE IF EXISTS {Quote("c_" + name)}; DELETE FROM _manabi_collections WHERE name = @n", transaction))
+        using (var drop = Command(connection, $"DROP TABLE IF EXISTS {Quote("c_" + name)}; DROP TABLE IF EXISTS {Quote("f_" + name)}; DELETE FROM _manabi_collections WHERE name = @n", transaction))
         {
             drop.Parameters.AddWithValue("@n", name);
             drop.ExecuteNonQuery();
@@ -302,6 +319,16 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                     while (reader.Read())
                     {
                         ids.Add(reader.GetInt64(0));
+                    }
+                }
+                if (_fullText.Length > 0)
+                {
+                    using var fts = Command(connection, $"DELETE FROM {_fullTextTable} WHERE rowid = @id", transaction);
+                    var id = fts.Parameters.Add("@id", SqliteType.Integer);
+                    foreach (var deletedId in ids)
+                    {
+                        id.Value = deletedId;
+                        fts.ExecuteNonQuery();
                     }
                 }
                 transaction.Commit();
@@ -447,6 +474,27 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             }
             ids[r] = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
         }
+        if (_fullText.Length > 0)
+        {
+            using var remove = Command(connection, $"DELETE FROM {_fullTextTable} WHERE rowid = @id", transaction);
+            var removeId = remove.Parameters.Add("@id", SqliteType.Integer);
+            var textNames = _fullText.Select((_, i) => "@t" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            using var insert = Command(connection,
+                $"INSERT INTO {_fullTextTable} (rowid, {string.Join(", ", _fullText.Select(t => Quote(t.StorageName)))}) VALUES (@id, {string.Join(", ", textNames)})", transaction);
+            var insertId = insert.Parameters.Add("@id", SqliteType.Integer);
+            var texts = textNames.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+            for (int r = 0; r < batch.Count; r++)
+            {
+                removeId.Value = ids[r];
+                remove.ExecuteNonQuery();
+                insertId.Value = ids[r];
+                for (int t = 0; t < _fullText.Length; t++)
+                {
+                    texts[t].Value = (object?)(_fullText[t].GetValueAsObject(batch[r]) as string) ?? DBNull.Value;
+                }
+                insert.ExecuteNonQuery();
+            }
+        }
         transaction.Commit();
         return ids;
     }
@@ -545,6 +593,109 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         return generated is Embedding<float> floats
             ? floats.Vector
             : throw new NotSupportedException($"the embedding generator of vector property '{property.ModelName}' returned {generated.GetType().Name}; the store needs Embedding<float>");
+    }
+
+    /// <summary>
+    /// Hybrid search: the vector ranking of <paramref name="searchValue"/> and the SQLite FTS5 (BM25) ranking of
+    /// <paramref name="keywords"/> over a full-text indexed string property, fused by reciprocal rank
+    /// (score = Σ 1 / (60 + rank) over the two lists; higher is better).
+    /// </summary>
+    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(TInput searchValue, ICollection<string> keywords, int top,
+        HybridSearchOptions<TRecord>? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        where TInput : notnull
+    {
+        ArgumentNullException.ThrowIfNull(searchValue);
+        ArgumentNullException.ThrowIfNull(keywords);
+        ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
+        options ??= new();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, "options.Skip");
+        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
+        var vectorProperty = _model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
+        var textProperty = _model.GetFullTextDataPropertyOrSingle(options.AdditionalProperty);
+        var query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
+        // Each list is deeper than the page so that fusion can promote a record ranked lower in one of them.
+        var depth = Math.Max(50, 4 * (top + options.Skip));
+        HashSet<long>? candidates = null;
+        if (options.Filter is { } filter)
+        {
+            var parameters = new List<object>();
+            var where = SqlFilterTranslator.Translate(filter, _model, parameters, ColumnOf);
+            candidates = Run("HybridSearch", () =>
+            {
+                using var connection = _db.OpenConnection();
+                using var command = Command(connection, $"SELECT _id FROM {_table} WHERE {where}");
+                AddParameters(command, parameters);
+                var ids = new HashSet<long>();
+                using var reader = command.ExecuteReader();
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+                return ids;
+            });
+        }
+        var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
+        List<(long Id, double Score)> vectorHits;
+        index.Gate.EnterReadLock();
+        try
+        {
+            vectorHits = index.Vectors[vectorProperty.ModelName].Search(query.Span, depth, candidates, null);
+        }
+        finally
+        {
+            index.Gate.ExitReadLock();
+        }
+        var terms = keywords.Where(k => !string.IsNullOrWhiteSpace(k)).Select(k => "\"" + k.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"").ToList();
+        var keywordHits = terms.Count == 0 ? [] : Run("HybridSearch", () =>
+        {
+            using var connection = _db.OpenConnection();
+            // Column filter: only the chosen property's text; any keyword matches (OR), BM25 orders.
+            using var command = Command(connection,
+                $"SELECT rowid FROM {_fullTextTable} WHERE {_fullTextTable} MATCH @q ORDER BY bm25({_fullTextTable}) LIMIT @limit");
+            command.Parameters.AddWithValue("@q", "{" + textProperty.StorageName + "} : (" + string.Join(" OR ", terms) + ")");
+            command.Parameters.AddWithValue("@limit", candidates is null ? depth : -1);
+            var ids = new List<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read() && ids.Count < depth)
+            {
+                var id = reader.GetInt64(0);
+                if (candidates is null || candidates.Contains(id))
+                {
+                    ids.Add(id);
+                }
+            }
+            return ids;
+        });
+        var fused = new Dictionary<long, double>();
+        for (int i = 0; i < vectorHits.Count; i++)
+        {
+            fused[vectorHits[i].Id] = 1.0 / (60 + i + 1);
+        }
+        for (int i = 0; i < keywordHits.Count; i++)
+        {
+            fused[keywordHits[i]] = fused.GetValueOrDefault(keywordHits[i]) + 1.0 / (60 + i + 1);
+        }
+        var page = fused.Where(f => options.ScoreThreshold is not { } t || f.Value >= t)
+            .OrderByDescending(f => f.Value).ThenBy(f => f.Key)
+            .Skip(options.Skip).Take(top).Select(f => (Id: f.Key, Score: f.Value)).ToList();
+        if (page.Count == 0)
+        {
+            yield break;
+        }
+        var records = Run("HybridSearch", () =>
+        {
+            var names = page.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            return Query($"WHERE _id IN ({string.Join(", ", names)})", includeVectors,
+                command => { for (int i = 0; i < page.Count; i++) command.Parameters.AddWithValue(names[i], page[i].Id); },
+                cancellationToken).ToDictionary(r => r.Id, r => r.Record);
+        });
+        foreach (var (id, score) in page)
+        {
+            if (records.TryGetValue(id, out var record))
+            {
+                yield return new VectorSearchResult<TRecord>(record, score);
+            }
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>
 /// Registers the Manabi vector store and its collections the way MEVD connectors do: the store as
 /// <see cref="VectorStore"/>, a collection as <see cref="VectorStoreCollection{TKey, TRecord}"/> and
-/// <see cref="IVectorSearchable{TRecord}"/>. When the options carry no embedding generator, an
+/// <see cref="IVectorSearchable{TRecord}"/> and <see cref="IKeywordHybridSearchable{TRecord}"/>. When the options carry no embedding generator, an
 /// <see cref="IEmbeddingGenerator"/> registered in the container is used, resolved when the store or collection is.
 /// </summary>
 public static class ManabiServiceCollectionExtensions
@@ -57,6 +57,8 @@ public static class ManabiServiceCollectionExtensions
         services.Add(new ServiceDescriptor(typeof(VectorStoreCollection<TKey, TRecord>), serviceKey,
             (sp, key) => sp.GetRequiredKeyedService<ManabiCollection<TKey, TRecord>>(key), lifetime));
         services.Add(new ServiceDescriptor(typeof(IVectorSearchable<TRecord>), serviceKey,
+            (sp, key) => sp.GetRequiredKeyedService<ManabiCollection<TKey, TRecord>>(key), lifetime));
+        services.Add(new ServiceDescriptor(typeof(IKeywordHybridSearchable<TRecord>), serviceKey,
             (sp, key) => sp.GetRequiredKeyedService<ManabiCollection<TKey, TRecord>>(key), lifetime));
         return services;
     }
