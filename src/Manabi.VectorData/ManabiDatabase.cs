@@ -86,6 +86,40 @@ internal sealed class ManabiDatabase
         }
     }
 
+    /// <summary>Deletes a store's files under the open-directories gate, so neither this process nor another has it open.</summary>
+    public static void DeleteFiles(string full)
+    {
+        lock (OpenGate)
+        {
+            if (Open.ContainsKey(full))
+            {
+                throw new VectorStoreException($"the vector store directory '{full}' is open in this process; dispose its stores and collections first")
+                { VectorStoreSystemName = SystemName, VectorStoreName = full, OperationName = "Delete" };
+            }
+            var lockPath = Path.Combine(full, LockFile);
+            try
+            {
+                using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+                {
+                    foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+                    {
+                        File.Delete(Path.Combine(full, DatabaseFile + suffix));
+                    }
+                }
+            }
+            catch (IOException e)
+            {
+                throw new VectorStoreException($"the vector store directory '{full}' is in use by another process (lock file {LockFile}); it was not deleted", e)
+                { VectorStoreSystemName = SystemName, VectorStoreName = full, OperationName = "Delete" };
+            }
+            File.Delete(lockPath);
+            if (!System.IO.Directory.EnumerateFileSystemEntries(full).Any())
+            {
+                System.IO.Directory.Delete(full);
+            }
+        }
+    }
+
     public void Release()
     {
         lock (OpenGate)

@@ -95,6 +95,53 @@ public sealed class ManabiVectorStore : VectorStore
         }
     }
 
+    /// <summary>Each collection of the store with its record count and stored schema, by name.</summary>
+    public Task<IReadOnlyList<ManabiCollectionInfo>> GetCollectionInfoAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var infos = new List<ManabiCollectionInfo>();
+        using var connection = _db.OpenConnection();
+        var collections = new List<(string Name, string Schema)>();
+        using (var command = ManabiCollection<int, object>.Command(connection, "SELECT name, schema FROM _manabi_collections ORDER BY name"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                collections.Add((reader.GetString(0), reader.GetString(1)));
+            }
+        }
+        foreach (var (name, schema) in collections)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var count = ManabiCollection<int, object>.Command(connection, $"SELECT COUNT(*) FROM {ManabiCollection<int, object>.Quote("c_" + name)}");
+            infos.Add(new ManabiCollectionInfo(name, Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture), schema));
+        }
+        return Task.FromResult<IReadOnlyList<ManabiCollectionInfo>>(infos);
+    }
+
+    /// <summary>True when <paramref name="directory"/> holds a Manabi vector store (its database file).</summary>
+    public static bool Exists(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return File.Exists(Path.Combine(directory, ManabiDatabase.DatabaseFile));
+    }
+
+    /// <summary>
+    /// Deletes the store in <paramref name="directory"/> (its database, WAL and lock files; the directory too when
+    /// nothing else is left in it). Refused while a process, this one included, has the store open.
+    /// </summary>
+    /// <exception cref="VectorStoreException">The store is open.</exception>
+    public static void Delete(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var full = Path.GetFullPath(directory);
+        if (!System.IO.Directory.Exists(full))
+        {
+            return;
+        }
+        ManabiDatabase.DeleteFiles(full);
+    }
+
     /// <inheritdoc />
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
@@ -122,3 +169,9 @@ public sealed class ManabiVectorStore : VectorStore
         ManabiDatabase.Acquire(_db.Directory);
     }
 }
+
+/// <summary>One collection of a <see cref="ManabiVectorStore"/>: its name, record count and stored schema (JSON).</summary>
+/// <param name="Name">The collection name.</param>
+/// <param name="Count">Records stored.</param>
+/// <param name="Schema">The key type, data properties and vector properties the collection was created with, as JSON.</param>
+public sealed record ManabiCollectionInfo(string Name, long Count, string Schema);

@@ -46,6 +46,31 @@ public sealed class CollectionManagementTests
     }
 
     [Fact]
+    public async Task InfoCountsRecordsAndDeleteRemovesTheStoreOnlyWhenClosed()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "store");
+        Assert.False(ManabiVectorStore.Exists(path));
+        using (var store = new ManabiVectorStore(path))
+        {
+            using var hotels = store.GetCollection<int, Hotel>("hotels");
+            await hotels.EnsureCollectionExistsAsync();
+            await hotels.UpsertAsync(Hotel.Make(12));
+            using var points = store.GetCollection<long, SearchTests.Point>("points");
+            await points.EnsureCollectionExistsAsync();
+            var info = await store.GetCollectionInfoAsync();
+            Assert.Equal(["hotels", "points"], info.Select(i => i.Name));
+            Assert.Equal([12L, 0L], info.Select(i => i.Count));
+            Assert.Contains("\"Rating\"", info[0].Schema, StringComparison.Ordinal);
+            Assert.True(ManabiVectorStore.Exists(path));
+            var refused = Assert.Throws<VectorStoreException>(() => ManabiVectorStore.Delete(path));
+            Assert.Contains("open in this process", refused.Message, StringComparison.Ordinal);
+        }
+        ManabiVectorStore.Delete(path);
+        Assert.False(Directory.Exists(path));
+    }
+
+    [Fact]
     public void MetadataAndServices()
     {
         using var dir = new TempDirectory();
