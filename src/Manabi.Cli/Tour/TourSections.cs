@@ -13,5 +13,6 @@ public static class TourSections
         new VisionSection(),
         new SiameseSection(),
         new SentenceEmbeddingSection(),
+        new VectorDataSection(),
     ];
 }
