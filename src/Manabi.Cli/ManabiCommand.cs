@@ -24,6 +24,7 @@ public static class ManabiCommand
         root.Subcommands.Add(SimilarityCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(SearchCommand.Create());
+        root.Subcommands.Add(StoreCommand.Create());
         root.Subcommands.Add(SbertCommand.Create());
         root.Subcommands.Add(TourCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

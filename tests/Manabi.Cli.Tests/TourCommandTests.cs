@@ -22,6 +22,8 @@ public sealed class TourCommandTests
         Assert.Contains("4-way 1-shot accuracy", html, StringComparison.Ordinal);
         Assert.Contains("Sentence embeddings (Sentence-BERT)", html, StringComparison.Ordinal);
         Assert.Contains("Someone is cooking food.", html, StringComparison.Ordinal);
+        Assert.Contains("Vector database (Manabi.VectorData)", html, StringComparison.Ordinal);
+        Assert.Contains("hybrid: &#39;prices keep going up&#39;", html, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", html, StringComparison.Ordinal);
         Assert.DoesNotContain("class=\"failed\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);

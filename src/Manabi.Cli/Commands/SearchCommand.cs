@@ -5,7 +5,9 @@ using System.Text;
 using Manabi.Cli.Data;
 using Manabi.Numerics;
 using Manabi.SentenceTransformers;
+using Manabi.VectorData;
 using Manabi.Vectors.Search;
+using Microsoft.Extensions.VectorData;
 
 namespace Manabi.Cli.Commands;
 
@@ -23,11 +25,16 @@ public static class SearchCommand
             Description = "The index folder: reused when it was built from this corpus and model, (re)built otherwise. " +
                 "Default: a folder under $MANABI_CACHE/indexes named after the corpus and model fingerprint.",
         };
+        var storeOption = new Option<string?>("--store")
+        {
+            Description = "Keep the corpus in a durable vector store directory (Manabi.VectorData, SQLite) instead of an index " +
+                "folder: a collection named after the corpus and model fingerprint, built once and reused; see `manabi store`.",
+        };
         var modelOption = new Option<string?>("--model") { Description = SentenceModels.ModelHelp };
         var command = new Command("search",
             "Finds the corpus lines closest in meaning to a query. Prints one hit per line: score<TAB>line number<TAB>text, best first.")
         {
-            corpusOption, queryOption, topOption, indexOption, modelOption,
+            corpusOption, queryOption, topOption, indexOption, storeOption, modelOption,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -50,6 +57,20 @@ public static class SearchCommand
             }
             string? modelFolder = parseResult.GetValue(modelOption);
             string fingerprint = Fingerprint(corpusPath, SentenceModels.Describe(modelFolder));
+            if (parseResult.GetValue(storeOption) is { } storeDir)
+            {
+                if (parseResult.GetValue(indexOption) is not null)
+                {
+                    throw new InputException("--store and --index: give one of them.");
+                }
+                using var encoder = SentenceModels.Load(modelFolder);
+                var hits = SearchStore(storeDir, fingerprint, entries, encoder, parseResult.GetValue(queryOption)!, top, parseResult.InvocationConfiguration.Error);
+                foreach (var (score, line, text) in hits)
+                {
+                    output.WriteLine($"{score.ToString("F4", CultureInfo.InvariantCulture)}\t{line.ToString(CultureInfo.InvariantCulture)}\t{text}");
+                }
+                return ExitCodes.Success;
+            }
             string indexFolder = parseResult.GetValue(indexOption)
                 ?? Path.Combine(ManabiCache.Indexes, fingerprint[..16]);
             using var model = SentenceModels.Load(modelFolder);
@@ -105,6 +126,46 @@ public static class SearchCommand
             throw new InputException($"--index: {folder}: cannot write the index: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Searches the corpus kept in a vector store: one collection per corpus and model (named after the fingerprint),
+    /// built in batches through the model as the store's generator and reused while it holds every entry.
+    /// </summary>
+    private static List<(double Score, int Line, string Text)> SearchStore(string dir, string fingerprint, List<(string Text, int Line)> entries,
+        SentenceEncoder model, string query, int top, TextWriter error) => StoreCommand.Run(dir, () =>
+    {
+        using var store = new ManabiVectorStore(dir, new ManabiVectorStoreOptions { EmbeddingGenerator = model });
+        string name = "corpus-" + fingerprint[..16];
+        var definition = new VectorStoreCollectionDefinition
+        {
+            Properties =
+            [
+                new VectorStoreKeyProperty("Line", typeof(int)),
+                new VectorStoreDataProperty("Text", typeof(string)) { IsFullTextIndexed = true },
+                new VectorStoreVectorProperty("Embedding", typeof(string), model.Dimension),
+            ],
+        };
+        using var collection = store.GetDynamicCollection(name, definition);
+        var existing = store.GetCollectionInfoAsync().GetAwaiter().GetResult().FirstOrDefault(i => i.Name == name);
+        if (existing is not null && existing.Count == entries.Count)
+        {
+            error.WriteLine($"Reusing the collection {name} in {dir}.");
+        }
+        else
+        {
+            // A build cut short leaves fewer records than entries; it is started over.
+            collection.EnsureCollectionDeletedAsync().GetAwaiter().GetResult();
+            collection.EnsureCollectionExistsAsync().GetAwaiter().GetResult();
+            foreach (var chunk in entries.Chunk(256))
+            {
+                collection.UpsertAsync(chunk.Select(e => new Dictionary<string, object?> { ["Line"] = e.Line, ["Text"] = e.Text, ["Embedding"] = e.Text }))
+                    .GetAwaiter().GetResult();
+            }
+            error.WriteLine($"Built the collection {name} of {entries.Count} entries in {dir}.");
+        }
+        return collection.SearchAsync(query, top).ToBlockingEnumerable()
+            .Select(r => (r.Score ?? 0, (int)r.Record["Line"]!, (string)r.Record["Text"]!)).ToList();
+    });
 
     private static string Fingerprint(string corpusPath, string model)
     {

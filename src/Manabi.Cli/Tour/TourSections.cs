@@ -14,5 +14,6 @@ public static class TourSections
         new SiameseSection(),
         new SentenceEmbeddingSection(),
         new ServeSection(),
+        new VectorDataSection(),
     ];
 }

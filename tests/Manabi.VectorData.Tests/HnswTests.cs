@@ -1,0 +1,120 @@
+using Microsoft.Extensions.VectorData;
+
+namespace Manabi.VectorData.Tests;
+
+/// <summary>IndexKind.Hnsw: recall against the exact answer, deletes as tombstones, compaction, filtered traversal.</summary>
+public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    public sealed class Item
+    {
+        [VectorStoreKey]
+        public int Id { get; set; }
+
+        [VectorStoreData(IsIndexed = true)]
+        public int Bucket { get; set; }
+
+        [VectorStoreVector(32, IndexKind = IndexKind.Hnsw, DistanceFunction = DistanceFunction.CosineSimilarity)]
+        public ReadOnlyMemory<float> Vector { get; set; }
+    }
+
+    // Clustered data (like embeddings): 40 centres, points scattered around them.
+    private static List<Item> Items(int count, int seed)
+    {
+        var random = new Random(seed);
+        var centres = Enumerable.Range(0, 40).Select(_ => Hotel.RandomVector(random, 32)).ToArray();
+        return Enumerable.Range(1, count).Select(i =>
+        {
+            var c = centres[random.Next(centres.Length)];
+            return new Item { Id = i, Bucket = i % 100, Vector = c.Select(x => x + (float)(random.NextDouble() - 0.5) * 0.6f).ToArray() };
+        }).ToList();
+    }
+
+    private static async Task<double> RecallAsync(VectorStoreCollection<int, Item> collection, IReadOnlyList<Item> live, Func<Item, bool>? filter,
+        System.Linq.Expressions.Expression<Func<Item, bool>>? sqlFilter, int queries, int seed)
+    {
+        var random = new Random(seed);
+        double found = 0, wanted = 0;
+        for (int q = 0; q < queries; q++)
+        {
+            var query = live[random.Next(live.Count)].Vector.ToArray().Select(x => x + (float)(random.NextDouble() - 0.5) * 0.2f).ToArray();
+            var exact = live.Where(filter ?? (_ => true)).OrderByDescending(i => FilterTests.Cosine(query, i.Vector.Span)).Take(10).Select(i => i.Id).ToHashSet();
+            var approx = await collection.SearchAsync(query, 10, new() { Filter = sqlFilter }).ToListAsync();
+            if (filter is not null)
+            {
+                Assert.All(approx, r => Assert.True(filter(r.Record), "a result outside the filter"));
+            }
+            found += approx.Count(r => exact.Contains(r.Record.Id));
+            wanted += exact.Count;
+        }
+        return found / wanted;
+    }
+
+    [Fact]
+    public async Task RecallDeletesCompactionAndFilteredTraversal()
+    {
+        using var dir = new TempDirectory();
+        var items = Items(4000, seed: 5);
+        using var store = new ManabiVectorStore(dir.Path);
+        var collection = (ManabiCollection<int, Item>)store.GetCollection<int, Item>("items");
+        await collection.EnsureCollectionExistsAsync();
+        foreach (var batch in items.Chunk(500))
+        {
+            await collection.UpsertAsync(batch);
+        }
+        var recall = await RecallAsync(collection, items, null, null, 50, seed: 1);
+        Assert.True(recall >= 0.95, $"recall@10 {recall:F3} < 0.95");
+
+        // Deletes are tombstones: never returned, and recall holds.
+        var deleted = items.Where(i => i.Id % 5 == 0).Select(i => i.Id).ToList();
+        await collection.DeleteAsync(deleted.Take(200));
+        var tombstones = (await collection.TombstonesAsync())["Vector"];
+        Assert.Equal(200, tombstones);
+        await collection.DeleteAsync(deleted.Skip(200));
+        var live = items.Where(i => i.Id % 5 != 0).ToList();
+        var afterDeletes = await RecallAsync(collection, live, null, null, 50, seed: 2);
+        Assert.True(afterDeletes >= 0.95, $"recall@10 after deletes {afterDeletes:F3}");
+        var liveIds = live.Select(i => i.Id).ToHashSet();
+        var all = await collection.SearchAsync(live[0].Vector, 100).ToListAsync();
+        Assert.All(all, r => Assert.Contains(r.Record.Id, liveIds));
+
+        // Compaction on demand drops the tombstones; results stay as good.
+        await collection.CompactAsync();
+        Assert.Equal(0, (await collection.TombstonesAsync())["Vector"]);
+        var afterCompaction = await RecallAsync(collection, live, null, null, 50, seed: 3);
+        Assert.True(afterCompaction >= 0.95, $"recall@10 after compaction {afterCompaction:F3}");
+
+        // Filters: a broad one (50 %) walks the graph; a selective one (1 %) scans its candidates exactly.
+        var broad = await RecallAsync(collection, live, i => i.Bucket < 50, i => i.Bucket < 50, 50, seed: 4);
+        Assert.True(broad >= 0.95, $"recall@10 with a 50 % filter {broad:F3}");
+        var selective = await RecallAsync(collection, live, i => i.Bucket == 7, i => i.Bucket == 7, 30, seed: 5);
+        output.WriteLine($"recall@10: {recall:F3}, after deletes {afterDeletes:F3}, after compaction {afterCompaction:F3}, 50 % filter {broad:F3}, 1 % filter {selective:F3}");
+        Assert.Equal(1.0, selective);
+
+        // Re-upserting moves a record: the old node becomes a tombstone, the new vector is found.
+        var moved = new Item { Id = live[0].Id, Bucket = live[0].Bucket, Vector = live[1].Vector };
+        await collection.UpsertAsync(moved);
+        var top = await collection.SearchAsync(live[1].Vector, 2).ToListAsync();
+        Assert.Equal(new[] { live[0].Id, live[1].Id }.Order(), top.Select(r => r.Record.Id).Order());
+    }
+
+    [Fact]
+    public async Task TheGraphIsRebuiltFromSqliteOnReopen()
+    {
+        using var dir = new TempDirectory();
+        var items = Items(1500, seed: 9);
+        using (var store = new ManabiVectorStore(dir.Path))
+        using (var collection = store.GetCollection<int, Item>("items"))
+        {
+            await collection.EnsureCollectionExistsAsync();
+            await collection.UpsertAsync(items);
+            await collection.DeleteAsync(Enumerable.Range(1, 100));
+        }
+        using (var store = new ManabiVectorStore(dir.Path))
+        using (var collection = store.GetCollection<int, Item>("items"))
+        {
+            var live = items.Skip(100).ToList();
+            var recall = await RecallAsync(collection, live, null, null, 40, seed: 6);
+            Assert.True(recall >= 0.95, $"recall@10 after reopening {recall:F3}");
+        }
+    }
+}
