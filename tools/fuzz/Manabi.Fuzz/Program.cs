@@ -1,0 +1,59 @@
+using Manabi.Fuzz;
+using SharpFuzz;
+
+// manabi-fuzz list | seeds <repo-root> <out-dir> | run <target> | replay <target> <file>...
+// "run" is what afl-fuzz starts (tools/fuzz/run.sh); "replay" reproduces a finding outside AFL.
+if (args.Length == 0)
+{
+    return Usage();
+}
+switch (args[0])
+{
+    case "list":
+        foreach (var target in Targets.All)
+        {
+            Console.WriteLine($"{target.Name}\t{target.EntryPoint}");
+        }
+        return 0;
+    case "seeds" when args.Length == 3:
+        Seeds.Write(args[1], args[2]);
+        return 0;
+    case "run" when args.Length == 2:
+    {
+        var target = Targets.Find(args[1]);
+        using var input = new InputFile(target.Extension);
+        // Out of process: a crash that takes the runtime down (stack overflow, access violation in a mapped file)
+        // is reported to AFL as a crash instead of killing the fork server.
+        Fuzzer.OutOfProcess.Run(stream => target.Execute(input.Write(stream)));
+        return 0;
+    }
+    case "replay" when args.Length >= 3:
+    {
+        var target = Targets.Find(args[1]);
+        int findings = 0;
+        foreach (string file in args.Skip(2))
+        {
+            using var input = new InputFile(target.Extension);
+            using var stream = File.OpenRead(file);
+            try
+            {
+                string outcome = target.Execute(input.Write(stream));
+                Console.WriteLine($"{file}: {outcome}");
+            }
+            catch (Exception ex)
+            {
+                findings++;
+                Console.WriteLine($"{file}: FINDING {ex}");
+            }
+        }
+        return findings == 0 ? 0 : 1;
+    }
+    default:
+        return Usage();
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: manabi-fuzz list | seeds <repo-root> <out-dir> | run <target> | replay <target> <file>...");
+    return 2;
+}
