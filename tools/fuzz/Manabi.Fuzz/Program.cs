@@ -1,7 +1,7 @@
 using Manabi.Fuzz;
 using SharpFuzz;
 
-// manabi-fuzz list | seeds <repo-root> <out-dir> | run <target> | replay <target> <file>...
+// manabi-fuzz list | seeds <repo-root> <out-dir> | run <target> | replay|triage <target> <file>...
 // "run" is what afl-fuzz starts (tools/fuzz/run.sh); "replay" reproduces a finding outside AFL.
 if (args.Length == 0)
 {
@@ -47,6 +47,40 @@ switch (args[0])
             }
         }
         return findings == 0 ? 0 : 1;
+    }
+    case "triage" when args.Length >= 3:
+    {
+        // One line per distinct finding (exception type + first Manabi frame), with its smallest input: what becomes
+        // a regression file under tests/fixtures/fuzz/<target>/.
+        var target = Targets.Find(args[1]);
+        var smallest = new SortedDictionary<string, (long Size, string File)>(StringComparer.Ordinal);
+        foreach (string file in args.Skip(2))
+        {
+            using var input = new InputFile(target.Extension);
+            using var stream = File.OpenRead(file);
+            try
+            {
+                target.Execute(input.Write(stream));
+            }
+            catch (Exception ex)
+            {
+                var cause = ex is FuzzFindingException ? ex.InnerException! : ex;
+                string frame = cause.StackTrace?.Split('\n').Select(l => l.Trim())
+                    .FirstOrDefault(l => l.StartsWith("at Manabi.", StringComparison.Ordinal) && !l.StartsWith("at Manabi.Fuzz", StringComparison.Ordinal)) ?? "?";
+                frame = frame.Split(" in ")[0];
+                string key = $"{(ex is FuzzFindingException ? "unnamed " : "")}{cause.GetType().Name} {frame}";
+                long size = new FileInfo(file).Length;
+                if (!smallest.TryGetValue(key, out var best) || size < best.Size)
+                {
+                    smallest[key] = (size, file);
+                }
+            }
+        }
+        foreach (var (key, (size, file)) in smallest)
+        {
+            Console.WriteLine($"{key}\t{size}\t{file}");
+        }
+        return 0;
     }
     default:
         return Usage();
