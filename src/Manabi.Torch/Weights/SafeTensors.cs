@@ -88,6 +88,12 @@ public static class SafeTensors
     /// </summary>
     private static List<Entry> ParseHeader(byte[] headerBytes, string sourceName, long dataLength)
     {
+        // System.Text.Json checks the UTF-8 of strings only when it decodes them, which JsonNode does lazily (an
+        // InvalidOperationException at the first key or value read; found by fuzzing): check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            throw new InvalidDataException($"{sourceName}: the safetensors header is not valid UTF-8.");
+        }
         JsonNode? root;
         try
         {

@@ -18,4 +18,13 @@ public sealed class FuzzRegressionTests
                 tensor.Dispose();
             }
         }, typeof(InvalidDataException)));
+
+    [Fact]
+    public void HeaderWithInvalidUtf8IsRefused()
+    {
+        // Found by fuzzing: a byte that is not UTF-8 inside a header string gave an InvalidOperationException.
+        string path = Fixtures.Path("fuzz", "safetensors", "crash-invalid-utf8-header.safetensors");
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
+        Assert.Equal($"{path}: the safetensors header is not valid UTF-8.", ex.Message);
+    }
 }
