@@ -53,4 +53,38 @@ public sealed class FuzzRegressionTests
     [InlineData("fasttext-bin", ".bin", VectorFileFormat.FastTextBinary)]
     public void SourceCorpusConvertsOrIsRefusedWithTheFileNamed(string target, string extension, VectorFileFormat format) =>
         Assert.Empty(FuzzCorpus.Replay(target, extension, Convert(format), typeof(VectorFormatException)));
+
+    [Theory]
+    [InlineData("hang-header-count-reserves-gigabytes.vec", "value 2 ('0.7Z69') is not a finite number")]
+    [InlineData("forged-header-count-overflow.vec", "the header declares 9223372036854775807 vectors")]
+    public void LyingWord2VecHeaderCountsReserveNothing(string file, string expected)
+    {
+        // Found by fuzzing (a hang: a 6666666666666-vector header reserved 4 GB before the first row) and by reading
+        // the same line (2^63 - 1 vectors overflowed the reservation into an ArgumentOutOfRangeException).
+        string path = Fixtures.Path("fuzz", "word2vec", file);
+        string output = Path.Combine(Path.GetTempPath(), $"manabi-fuzz-{Guid.NewGuid():N}.mvs");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<VectorFormatException>(() =>
+            VectorStoreConverter.Convert(path, output, new VectorConvertOptions { Format = VectorFileFormat.Word2Vec }));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 64 << 20, $"reading a {new FileInfo(path).Length}-byte file allocated {allocated} bytes");
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Word2VecBinaryHeaderLargerThanTheFileIsRefusedBeforeAllocating()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"manabi-fuzz-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, [.. "100000000 300\nking "u8, .. new byte[1200]]);
+        try
+        {
+            var ex = Assert.Throws<VectorFormatException>(() => VectorStoreConverter.Convert(path, path + ".mvs"));
+            Assert.Equal($"{path}:1: the header declares 100000000 records of 300 float32 values, more than the 1219-byte file can hold (truncated, or a wrong header).", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
