@@ -41,8 +41,10 @@ bin="$fuzz/.build/bin"           # plain build: seeds and replays
 instrumented="$fuzz/.build/afl"  # what afl-fuzz runs: the same files, Manabi assemblies instrumented
 if [[ $build -eq 1 || ! -x "$instrumented/Manabi.Fuzz" ]]; then
     echo "building the harness..."
-    dotnet build "$fuzz/Manabi.Fuzz/Manabi.Fuzz.csproj" -c Release -nologo -v quiet -o "$bin"
+    # Removed first: its files are hard links into $bin, which the build may overwrite in place. (So never build
+    # while another run.sh is fuzzing.)
     rm -rf "$instrumented"
+    dotnet build "$fuzz/Manabi.Fuzz/Manabi.Fuzz.csproj" -c Release -nologo -v quiet -o "$bin"
     # Hard links keep the 600 MB of libtorch from being copied; the assemblies to instrument are real copies, since
     # sharpfuzz rewrites them in place.
     cp -al "$bin" "$instrumented"
@@ -71,11 +73,16 @@ if [[ ! -f "$results" ]]; then
         echo
         echo "CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1); $(afl-fuzz -h 2>&1 | grep -o 'afl-fuzz++[0-9.a-z]*' | head -1); SharpFuzz 2.3.0; .NET $(dotnet --version)."
         echo "Command: \`tools/fuzz/run.sh --seconds-per-target N [TARGET...]\`, one afl-fuzz instance at a time, nice -n 10."
-        echo
-        echo "| target | run time (s) | execs | execs/s | corpus | crashes | hangs | finished (UTC) |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---|"
+        echo "Columns from each target's fuzzer_stats: run_time, execs_done, execs_per_sec, corpus_count, saved_crashes, saved_hangs."
     } > "$results"
 fi
+{
+    echo
+    echo "## Run started $(date -u +%H:%M) UTC, ${seconds} s per target, commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo ' (src modified)')"
+    echo
+    echo "| target | run time (s) | execs | execs/s | corpus | crashes | hangs | finished (UTC) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
+} >> "$results"
 
 field() { sed -n "s/^$1 *: *//p" "$2" | head -1; }
 for target in "${targets[@]}"; do
@@ -99,9 +106,10 @@ for target in "${targets[@]}"; do
     row="| $target | $(field run_time "$stats") | $(field execs_done "$stats") | $(field execs_per_sec "$stats") | $(field corpus_count "$stats") | $crashes | $hangs | $(date -u +%H:%M) |"
     echo "$row" | tee -a "$results"
     if [[ "${crashes:-0}" != 0 || "${hangs:-0}" != 0 ]]; then
-        mkdir -p "$fuzz/findings/$target"
-        cp "$out"/default/crashes/id* "$out"/default/hangs/id* "$fuzz/findings/$target/" 2>/dev/null || true
-        echo "  findings copied to tools/fuzz/findings/$target/"
+        found="$fuzz/findings/$target/$(date -u +%Y%m%d-%H%M)"
+        mkdir -p "$found"
+        cp "$out"/default/crashes/id* "$out"/default/hangs/id* "$found/" 2>/dev/null || true
+        echo "  findings copied to ${found#"$root/"}/ (distinct ones: $bin/Manabi.Fuzz triage $target FILES)"
     fi
 done
 echo "results: ${results#"$root/"}"
