@@ -87,4 +87,37 @@ public sealed class FuzzRegressionTests
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData("hang-dictionary-size-reserves-gigabytes.bin")]
+    [InlineData("hang-dictionary-size-reserves-gigabytes-2.bin")]
+    public void LyingFastTextDictionarySizesReserveNothing(string file)
+    {
+        // Found by fuzzing (hangs): a dictionary of 754974720 declared words reserved a 6 GB key list before reading one.
+        string path = Fixtures.Path("fuzz", "fasttext-bin", file);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<VectorFormatException>(() => VectorStoreConverter.Convert(path, path + ".mvs",
+            new VectorConvertOptions { Format = VectorFileFormat.FastTextBinary }));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal($"{path}: the fastText model is truncated.", ex.Message);
+        Assert.True(allocated < 64 << 20, $"reading a {new FileInfo(path).Length}-byte file allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void FastTextMatrixLargerThanTheFileIsRefusedBeforeAllocating()
+    {
+        // A valid model cut after the matrix header: 9 x 3 floats declared, none present.
+        byte[] model = File.ReadAllBytes(Fixtures.Path("fuzz", "fasttext-bin", "tiny.bin"));
+        string path = Path.Combine(Path.GetTempPath(), $"manabi-fuzz-{Guid.NewGuid():N}.bin");
+        File.WriteAllBytes(path, model[..^(9 * 3 * 4)]);
+        try
+        {
+            var ex = Assert.Throws<VectorFormatException>(() => VectorStoreConverter.Convert(path, path + ".mvs"));
+            Assert.Equal($"{path}: the fastText model is truncated (its 9 x 3 input matrix needs 108 bytes; 0 remain).", ex.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
