@@ -35,5 +35,14 @@ public sealed class FuzzRegressionTests
             {
                 Assert.NotNull(chunk);
             }
-        }, typeof(InputException)));
+        }, typeof(InputException), typeof(Manabi.Text.TokenizerFormatException)));
+
+    [Fact]
+    public void JsonLinesKeyWithALoneSurrogateIsBadInput()
+    {
+        // Found by fuzzing: the duplicate-key check unescaped "text\ud800_pair" and threw InvalidOperationException.
+        string path = Fixtures.Path("fuzz", "jsonl", "crash-lone-surrogate-key.jsonl");
+        var ex = Assert.Throws<InputException>(() => TextRecordReader.ReadChunks(path, 4).ToList());
+        Assert.StartsWith($"{path}:1: a key is not valid text:", ex.Message, StringComparison.Ordinal);
+    }
 }

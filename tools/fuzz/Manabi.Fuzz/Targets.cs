@@ -70,8 +70,10 @@ internal static class Targets
             [typeof(InvalidDataException)], path => IdxReader.Read(path)),
         new("csv", ".csv", "NumericCsvReader.Read (Manabi.Cli)",
             [typeof(InputException)], ReadCsv),
+        // Invalid UTF-8 comes from Manabi.Text's line reader as a TokenizerFormatException (file:line), which the CLI
+        // maps to exit 2 like an InputException.
         new("jsonl", ".jsonl", "TextRecordReader.ReadChunks (Manabi.Cli)",
-            [typeof(InputException)], ReadJsonLines),
+            [typeof(InputException), typeof(TokenizerFormatException)], ReadJsonLines),
     ];
 
     public static Target Find(string name) =>
