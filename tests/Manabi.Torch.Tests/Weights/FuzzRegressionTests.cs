@@ -27,4 +27,15 @@ public sealed class FuzzRegressionTests
         var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
         Assert.Equal($"{path}: the safetensors header is not valid UTF-8.", ex.Message);
     }
+
+    [Theory]
+    [InlineData("crash-entry-duplicate-key.safetensors", "the safetensors header is not valid JSON")]
+    [InlineData("forged-lone-surrogate-key.safetensors", "the safetensors header holds a key that is not valid text")]
+    public void DuplicateOrUndecodableKeysInATensorEntryAreRefused(string file, string expected)
+    {
+        // Found by fuzzing (after the first fixes): "data_offsets" twice in one entry gave an ArgumentException.
+        string path = Fixtures.Path("fuzz", "safetensors", file);
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(path));
+        Assert.StartsWith($"{path}: {expected}", ex.Message, StringComparison.Ordinal);
+    }
 }
