@@ -110,7 +110,11 @@ public sealed partial class WordPieceTokenizer
             return new WordPieceTokenizer(wordPiece, normalizer, ReadPostProcessor(root["post_processor"], path), added, decoder,
                 ReadTruncation(root["truncation"]), ReadPadding(root["padding"]));
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException && e is not TokenizerFormatException)
+        // The reads above use `!` for required fields and trust each field's JSON type: a missing field (null), a
+        // wrong type (InvalidOperation/Format), a duplicate key or an out-of-range value (Argument) or an empty
+        // array (ArgumentOutOfRange) all mean a malformed file, and fuzzing reached each of them.
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or NullReferenceException
+            or ArgumentException or IndexOutOfRangeException or OverflowException && e is not TokenizerFormatException)
         {
             throw new TokenizerFormatException($"unexpected tokenizer.json content: {e.Message}", path, 0, e);
         }

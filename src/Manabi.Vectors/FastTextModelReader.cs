@@ -72,7 +72,9 @@ internal static class FastTextModelReader
         {
             throw new VectorFormatException($"{path}: inconsistent fastText dictionary ({size} entries, {words} words).");
         }
-        var keys = new List<string>(words);
+        // The declared count is only a hint until the entries are read: a forged 754974720 reserved 6 GB up front,
+        // a hang under fuzzing.
+        var keys = new List<string>(Math.Min(words, 1 << 16));
         var bytes = new List<byte>(32);
         for (int i = 0; i < size; i++)
         {
@@ -109,6 +111,11 @@ internal static class FastTextModelReader
         if (rows * columns > Array.MaxLength)
         {
             throw new VectorFormatException($"{path}: the input matrix ({rows} x {columns}) is too large to convert in one process.");
+        }
+        if (reader.BaseStream.CanSeek && rows * columns * sizeof(float) > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            // An uncompressed file shows its size: refuse before allocating rows the file cannot hold.
+            throw new VectorFormatException($"{path}: the fastText model is truncated (its {rows} x {columns} input matrix needs {rows * columns * sizeof(float)} bytes; {reader.BaseStream.Length - reader.BaseStream.Position} remain).");
         }
         var wordRows = new float[(long)words * dims];
         var bucketRows = new float[(long)bucket * dims];

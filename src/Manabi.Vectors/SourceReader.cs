@@ -90,7 +90,10 @@ internal static class SourceReader
                 }
                 declared = c;
                 dims = d;
-                values.Capacity = (int)Math.Min(int.MaxValue / 2, c * (long)d);
+                // A hint only, so it is capped by what the file could hold (two characters a value): a lying count
+                // of 2^63 overflowed c * d into a negative capacity (an ArgumentOutOfRangeException).
+                long fits = ReferenceEquals(stream, file) ? fileLength / 2 : int.MaxValue;
+                values.Capacity = (int)Math.Min(Math.Min(int.MaxValue / 2, fits), c > int.MaxValue / d ? int.MaxValue : c * d);
                 continue;
             }
             if (parts.Count < 2)
@@ -207,13 +210,15 @@ internal static class SourceReader
         {
             throw new VectorFormatException(path, 1, $"expected a word2vec binary header 'count dimensions', found '{Truncate(header.ToString())}'.");
         }
-        // Every record is at least a one-byte key, a space and its floats: a header promising more than the file can
-        // hold (or more values than an array can) lies, and believing it would allocate for the lie.
-        long leastBytes = (long)count * ((long)dims * sizeof(float) + 2);
-        bool compressed = !ReferenceEquals(stream, file);
-        if ((long)count * dims > Array.MaxLength || (!compressed && leastBytes > fileLength))
+        // Checked before allocating: each record takes at least a space and dims float32s, and DEFLATE expands at most
+        // 1032:1, so a header that claims more records than the file can hold is refused instead of allocating (or
+        // overflowing) count x dims floats, a List of count keys and a row of dims x 4 bytes.
+        long recordBytes = dims * 4L + 1;
+        long capacity = ReferenceEquals(stream, file) ? fileLength : fileLength * 1032;
+        if (dims > Array.MaxLength / 4 || (long)count * dims > Array.MaxLength || count > capacity / recordBytes)
         {
-            throw new VectorFormatException(path, 1, $"the header declares {count} vectors of {dims} dimensions, more than the file's {fileLength} bytes can hold (truncated, or a wrong header).");
+            throw new VectorFormatException(path, 1,
+                $"the header declares {count} records of {dims} float32 values, more than the {fileLength}-byte file can hold (truncated, or a wrong header).");
         }
         var keys = new List<string>(Math.Min(count, 1 << 20));
         var seen = new HashSet<string>(Math.Min(count, 1 << 20), StringComparer.Ordinal);

@@ -29,6 +29,12 @@ internal static class JsonRecord
         {
             throw new InputException($"{Where(path, number)}: malformed JSON ({e.Message})", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // The duplicate-key check unescapes every key, and a key holding a lone surrogate ("\ud800") cannot be
+            // unescaped (found by fuzzing).
+            throw new InputException($"{Where(path, number)}: a key is not valid text: {e.Message}", e);
+        }
     }
 
     /// <summary>The string field <paramref name="name"/>; null when the object has no such field.</summary>

@@ -39,11 +39,17 @@ public static class IdxReader
                 {
                     throw new InvalidDataException($"{path}: negative dimension size {shape[i]}.");
                 }
+                // Checked per dimension: four sizes up to 2^31 would overflow the product (found by fuzzing).
                 total *= shape[i];
+                if (total > Array.MaxLength)
+                {
+                    throw new InvalidDataException($"{path}: dimension sizes {string.Join(" x ", shape[..(i + 1)])} are too many elements.");
+                }
             }
-            if (total > Array.MaxLength)
+            if (!gzip && total > file.Length - 4 - 4L * shape.Length)
             {
-                throw new InvalidDataException($"{path}: {total} elements is too many.");
+                // Refused before allocating: a lying header must not cost gigabytes of memory.
+                throw new InvalidDataException($"{path}: the IDX file ends before its declared size ({total} elements, {file.Length} bytes; truncated download?).");
             }
             byte[] data = new byte[total];
             stream.ReadExactly(data);
@@ -52,6 +58,11 @@ public static class IdxReader
         catch (EndOfStreamException ex)
         {
             throw new InvalidDataException($"{path}: the IDX file ends before its declared size (truncated download?).", ex);
+        }
+        catch (InvalidDataException ex) when (gzip && !ex.Message.StartsWith(path, StringComparison.Ordinal))
+        {
+            // GZipStream's own errors do not say which file (found by fuzzing).
+            throw new InvalidDataException($"{path}: corrupted gzip data ({ex.Message}).", ex);
         }
     }
 }

@@ -88,14 +88,27 @@ public static class SafeTensors
     /// </summary>
     private static List<Entry> ParseHeader(byte[] headerBytes, string sourceName, long dataLength)
     {
+        // System.Text.Json checks the UTF-8 of strings only when it decodes them, which JsonNode does lazily (an
+        // InvalidOperationException at the first key or value read; found by fuzzing): check it all up front.
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            throw new InvalidDataException($"{sourceName}: the safetensors header is not valid UTF-8.");
+        }
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(headerBytes);
+            // Duplicate keys refused while parsing, at every depth: JsonObject otherwise finds them lazily, at the first
+            // field read of a tensor's entry (an ArgumentException; found by fuzzing).
+            root = JsonNode.Parse(headerBytes, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"{sourceName}: the safetensors header is not valid JSON ({ex.Message}).", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The duplicate check unescapes every key, and a key holding a lone surrogate cannot be.
+            throw new InvalidDataException($"{sourceName}: the safetensors header holds a key that is not valid text ({ex.Message}).", ex);
         }
         if (root is not JsonObject header)
         {

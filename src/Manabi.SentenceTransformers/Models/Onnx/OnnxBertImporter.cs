@@ -30,6 +30,7 @@ public static class OnnxBertImporter
             if (name.StartsWith(prefix, StringComparison.Ordinal) && tensor.Floats is { } values
                 && (name.EndsWith(".weight", StringComparison.Ordinal) || name.EndsWith(".bias", StringComparison.Ordinal)))
             {
+                CheckShape(tensor, values, source);
                 weights[name[prefix.Length..]] = values;
                 shapes[name[prefix.Length..]] = tensor.Dims;
             }
@@ -54,6 +55,7 @@ public static class OnnxBertImporter
                 {
                     continue;
                 }
+                CheckShape(transposed, transposed.Floats, source);
                 string key = biasName[prefix.Length..^".bias".Length] + ".weight";
                 long rows = transposed.Dims[0], columns = transposed.Dims[1];
                 weights[key] = Transpose(transposed.Floats, (int)rows, (int)columns);
@@ -108,6 +110,27 @@ public static class OnnxBertImporter
         return model;
     }
 
+    /// <summary>
+    /// Checks that an initializer's dimensions describe its values: every later step (transposes, the configuration's
+    /// sizes) indexes by them, and a forged file gave an IndexOutOfRangeException (found by fuzzing).
+    /// </summary>
+    private static void CheckShape(OnnxTensor tensor, float[] values, string source)
+    {
+        long elements = 1;
+        foreach (long dimension in tensor.Dims)
+        {
+            if (dimension is < 0 or > int.MaxValue)
+            {
+                throw new InvalidDataException($"{source}: initializer '{tensor.Name}' has dimension {dimension}");
+            }
+            elements = dimension == 0 ? 0 : elements > long.MaxValue / dimension ? long.MaxValue : elements * dimension;
+        }
+        if (elements != values.Length)
+        {
+            throw new InvalidDataException($"{source}: initializer '{tensor.Name}' has shape [{string.Join(", ", tensor.Dims)}] but {values.Length} values");
+        }
+    }
+
     private static float[] Transpose(float[] values, int rows, int columns)
     {
         var result = new float[values.Length];
@@ -123,9 +146,11 @@ public static class OnnxBertImporter
 
     private static BertConfig InferConfig(OnnxGraph graph, Dictionary<string, float[]> weights, Dictionary<string, long[]> shapes, string source)
     {
-        long[] Shape(string key) => shapes.TryGetValue(key, out var s) ? s
-            : throw new InvalidDataException($"{source}: the graph has no '{key}' (after removing the export prefix)");
-        long[] word = Shape(WordEmbeddings);
+        long[] Shape(string key, int rank) => !shapes.TryGetValue(key, out var s)
+            ? throw new InvalidDataException($"{source}: the graph has no '{key}' (after removing the export prefix)")
+            : s.Length != rank ? throw new InvalidDataException($"{source}: '{key}' has {s.Length} dimensions, not {rank}")
+            : s;
+        long[] word = Shape(WordEmbeddings, 2);
         int hidden = (int)word[1];
         int layers = 0;
         while (weights.ContainsKey($"encoder.layer.{layers}.attention.self.query.bias"))
@@ -169,10 +194,10 @@ public static class OnnxBertImporter
             HiddenSize = hidden,
             NumHiddenLayers = layers,
             NumAttentionHeads = heads,
-            IntermediateSize = (int)Shape("encoder.layer.0.intermediate.dense.bias")[0],
+            IntermediateSize = (int)Shape("encoder.layer.0.intermediate.dense.bias", 1)[0],
             HiddenAct = erf ? "gelu" : tanh ? "gelu_new" : "gelu",
-            MaxPositionEmbeddings = (int)Shape("embeddings.position_embeddings.weight")[0],
-            TypeVocabSize = (int)Shape("embeddings.token_type_embeddings.weight")[0],
+            MaxPositionEmbeddings = (int)Shape("embeddings.position_embeddings.weight", 2)[0],
+            TypeVocabSize = (int)Shape("embeddings.token_type_embeddings.weight", 2)[0],
             LayerNormEps = Math.Round(eps, 15),
             HiddenDropoutProb = 0.1,
             AttentionProbsDropoutProb = 0.1,
@@ -186,9 +211,11 @@ public static class OnnxBertImporter
         bool Near(double a, double b) => Math.Abs(a - b) <= 1e-4 * Math.Max(1, Math.Abs(b));
         int? best = null;
         int bestScore = -1;
-        for (int heads = 2; heads <= hidden / 2; heads++)
+        // Candidates come from the constants, in ascending order, rather than from 2..hidden/2: a forged hidden size
+        // of 2^31 must not cost a billion iterations.
+        foreach (int heads in integers.Where(v => v >= 2 && v <= hidden / 2).Order().Select(v => (int)v))
         {
-            if (hidden % heads != 0 || !integers.Contains(heads) || !integers.Contains(hidden / heads))
+            if (hidden % heads != 0 || !integers.Contains(hidden / heads))
             {
                 continue;
             }
