@@ -30,7 +30,13 @@ internal sealed class ManabiDatabase
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
         }.ToString();
+        bool existed = File.Exists(Path.Combine(directory, DatabaseFile));
         using var connection = OpenConnection();
+        if (existed && !IsManabiStore(connection))
+        {
+            // Another application's SQLite file (or an empty one) is not taken over: it would gain our tables.
+            throw new InvalidDataException($"'{Path.Combine(directory, DatabaseFile)}' is not a Manabi vector store (no _manabi_collections table)");
+        }
         using var command = connection.CreateCommand();
         // WAL: readers never block the writer; the registry table lists the collections.
         command.CommandText =
@@ -54,6 +60,9 @@ internal sealed class ManabiDatabase
         {
             if (!Open.TryGetValue(full, out var db))
             {
+                // What this call creates, it removes again if the store cannot be opened: a failed open leaves nothing.
+                bool createdDirectory = !System.IO.Directory.Exists(full);
+                bool createdLock = !File.Exists(Path.Combine(full, LockFile));
                 System.IO.Directory.CreateDirectory(full);
                 FileStream lockStream;
                 try
@@ -73,9 +82,18 @@ internal sealed class ManabiDatabase
                 {
                     db = new ManabiDatabase(full, lockStream);
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is SqliteException or InvalidDataException)
                 {
                     lockStream.Dispose();
+                    SqliteConnection.ClearAllPools();
+                    if (createdLock)
+                    {
+                        File.Delete(Path.Combine(full, LockFile));
+                    }
+                    if (createdDirectory && !System.IO.Directory.EnumerateFileSystemEntries(full).Any())
+                    {
+                        System.IO.Directory.Delete(full);
+                    }
                     throw new VectorStoreException($"cannot open the vector store database '{Path.Combine(full, DatabaseFile)}': {e.Message}", e)
                     { VectorStoreSystemName = SystemName, VectorStoreName = full, OperationName = "Open" };
                 }
@@ -97,15 +115,31 @@ internal sealed class ManabiDatabase
                 { VectorStoreSystemName = SystemName, VectorStoreName = full, OperationName = "Delete" };
             }
             var lockPath = Path.Combine(full, LockFile);
+            var databasePath = Path.Combine(full, DatabaseFile);
+            bool createdLock = !File.Exists(lockPath);
             try
             {
                 using (new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
                 {
+                    // Only a Manabi store is deleted: a store.db of another kind is someone's data.
+                    if (File.Exists(databasePath) && !IsManabiStoreFile(databasePath))
+                    {
+                        throw new InvalidDataException($"'{databasePath}' is not a Manabi vector store (not SQLite, or no _manabi_collections table)");
+                    }
                     foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
                     {
                         File.Delete(Path.Combine(full, DatabaseFile + suffix));
                     }
                 }
+            }
+            catch (InvalidDataException e)
+            {
+                if (createdLock)
+                {
+                    File.Delete(lockPath);
+                }
+                throw new VectorStoreException($"{e.Message}; nothing was deleted", e)
+                { VectorStoreSystemName = SystemName, VectorStoreName = full, OperationName = "Delete" };
             }
             catch (IOException e)
             {
@@ -117,6 +151,28 @@ internal sealed class ManabiDatabase
             {
                 System.IO.Directory.Delete(full);
             }
+        }
+    }
+
+    private static bool IsManabiStore(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_manabi_collections'";
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+    }
+
+    /// <summary>Whether the file is a SQLite database holding the store's registry table (read-only look, nothing created).</summary>
+    private static bool IsManabiStoreFile(string path)
+    {
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            return IsManabiStore(connection);
+        }
+        catch (SqliteException)
+        {
+            return false;
         }
     }
 

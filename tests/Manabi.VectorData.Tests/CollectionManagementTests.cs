@@ -70,6 +70,35 @@ public sealed class CollectionManagementTests
         Assert.False(Directory.Exists(path));
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("foreign-sqlite")]
+    public void A_store_db_that_is_not_a_Manabi_store_is_neither_opened_nor_deleted_and_nothing_is_left(string kind)
+    {
+        using var dir = new TempDirectory();
+        string db = System.IO.Path.Combine(dir.Path, "store.db");
+        if (kind == "garbage")
+        {
+            File.WriteAllBytes(db, [.. Enumerable.Range(0, 4096).Select(i => (byte)(i * 37 + 11))]);
+        }
+        else
+        {
+            // Another application's SQLite database: it must not gain the store's tables.
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={db};Pooling=False");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('keep me');";
+            command.ExecuteNonQuery();
+        }
+        byte[] before = File.ReadAllBytes(db);
+        var open = Assert.Throws<VectorStoreException>(() => new ManabiVectorStore(dir.Path));
+        Assert.Contains(db, open.Message, StringComparison.Ordinal);
+        var delete = Assert.Throws<VectorStoreException>(() => ManabiVectorStore.Delete(dir.Path));
+        Assert.Contains("nothing was deleted", delete.Message, StringComparison.Ordinal);
+        Assert.Equal(["store.db"], Directory.GetFiles(dir.Path).Select(System.IO.Path.GetFileName));
+        Assert.Equal(before, File.ReadAllBytes(db));
+    }
+
     [Fact]
     public void MetadataAndServices()
     {

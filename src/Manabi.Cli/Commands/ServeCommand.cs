@@ -166,8 +166,10 @@ public static class ServeCommand
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
+            // The models' warm-up may still run on the encoders the caller disposes next: stop the host first.
+            await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             throw new InputException($"--host {host} --port {port}: cannot listen there ({e.Message}).", e);
         }
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -20,6 +20,7 @@ internal static partial class FaultTable
         Vision(table);
         Sentences(table);
         Tools(table);
+        Services(table);
         return table;
     }
 
