@@ -525,25 +525,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         var includeVectors = CheckIncludeVectors(options.IncludeVectors);
         var property = _model.GetVectorPropertyOrSingle(options);
         var query = await QueryVectorAsync(property, searchValue, cancellationToken).ConfigureAwait(false);
-        List<long>? candidates = null;
-        if (options.Filter is { } filter)
-        {
-            var parameters = new List<object>();
-            var where = SqlFilterTranslator.Translate(filter, _model, parameters, ColumnOf);
-            candidates = Run("Search", () =>
-            {
-                using var connection = _db.OpenConnection();
-                using var command = Command(connection, $"SELECT _id FROM {_table} WHERE {where}");
-                AddParameters(command, parameters);
-                var ids = new List<long>();
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-                return ids;
-            });
-        }
+        var candidates = options.Filter is { } filter ? FilteredIds(filter, "Search") : null;
         var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
         List<(long Id, double Score)> hits;
         index.Gate.EnterReadLock();
@@ -615,25 +597,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         var query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         // Each list is deeper than the page so that fusion can promote a record ranked lower in one of them.
         var depth = Math.Max(50, 4 * (top + options.Skip));
-        HashSet<long>? candidates = null;
-        if (options.Filter is { } filter)
-        {
-            var parameters = new List<object>();
-            var where = SqlFilterTranslator.Translate(filter, _model, parameters, ColumnOf);
-            candidates = Run("HybridSearch", () =>
-            {
-                using var connection = _db.OpenConnection();
-                using var command = Command(connection, $"SELECT _id FROM {_table} WHERE {where}");
-                AddParameters(command, parameters);
-                var ids = new HashSet<long>();
-                using var reader = command.ExecuteReader();
-                while (reader.Read())
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-                return ids;
-            });
-        }
+        var candidates = options.Filter is { } filter ? FilteredIds(filter, "HybridSearch") : null;
         var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
         List<(long Id, double Score)> vectorHits;
         index.Gate.EnterReadLock();
@@ -741,6 +705,26 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         {
             index.Gate.ExitReadLock();
         }
+    }
+
+    /// <summary>The row ids a filter keeps, selected in SQLite (indexed properties use their indexes).</summary>
+    private HashSet<long> FilteredIds(LambdaExpression filter, string operation)
+    {
+        var parameters = new List<object>();
+        var where = SqlFilterTranslator.Translate(filter, _model, parameters, ColumnOf);
+        return Run(operation, () =>
+        {
+            using var connection = _db.OpenConnection();
+            using var command = Command(connection, $"SELECT _id FROM {_table} WHERE {where}");
+            AddParameters(command, parameters);
+            var ids = new HashSet<long>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+            return ids;
+        });
     }
 
     /// <inheritdoc />

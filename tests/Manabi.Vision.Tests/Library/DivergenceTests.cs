@@ -4,6 +4,7 @@ using Manabi.Torch.Weights;
 using Manabi.Vision.Data;
 using Manabi.Vision.Models;
 using Manabi.Vision.Siamese;
+using Manabi.Vision.Tests.Siamese;
 using Manabi.Vision.Training;
 using static TorchSharp.torch;
 
@@ -96,25 +97,6 @@ public sealed class DivergenceTests
         }
     }
 
-    /// <summary>Three classes of 28×28 images: a bright square in a class-specific corner over noise.</summary>
-    private static ImageDataset Synthetic(int perClass)
-    {
-        var random = new Random(7);
-        int count = 3 * perClass;
-        var pixels = new byte[count * 784];
-        var labels = new int[count];
-        for (int i = 0; i < count; i++)
-        {
-            int label = i % 3;
-            labels[i] = label;
-            int top = label == 1 ? 14 : 2, left = label == 2 ? 14 : 2;
-            for (int p = 0; p < 784; p++)
-            {
-                int y = p / 28, x = p % 28;
-                bool inside = y >= top && y < top + 10 && x >= left && x < left + 10;
-                pixels[i * 784 + p] = (byte)Math.Clamp((inside ? 200 : 30) + random.Next(-25, 26), 0, 255);
-            }
-        }
-        return new ImageDataset(pixels, labels, 1, 28, 28, ["a", "b", "c"]);
-    }
+    /// <summary>The Siamese tests' three synthetic classes (a bright square in a class-specific corner over noise).</summary>
+    private static ImageDataset Synthetic(int perClass) => SiameseTrainingTests.Synthetic(perClass, seed: 7);
 }

@@ -16,7 +16,7 @@ public sealed class SiameseTrainingTests
     public SiameseTrainingTests() => TorchRuntime.EnsureLoaded();
 
     /// <summary>Three classes of 28×28 images: a bright square in a class-specific corner over noise.</summary>
-    private static ImageDataset Synthetic(int perClass, int seed)
+    internal static ImageDataset Synthetic(int perClass, int seed)
     {
         var random = new Random(seed);
         int count = 3 * perClass;
