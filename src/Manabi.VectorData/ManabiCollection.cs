@@ -542,20 +542,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         {
             yield break;
         }
-        var records = Run("Search", () =>
+        foreach (var result in PageResults(page, includeVectors, "Search", cancellationToken))
         {
-            var names = page.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            return Query($"WHERE _id IN ({string.Join(", ", names)})", includeVectors,
-                command => { for (int i = 0; i < page.Count; i++) command.Parameters.AddWithValue(names[i], page[i].Id); },
-                cancellationToken).ToDictionary(r => r.Id, r => r.Record);
-        });
-        foreach (var (id, score) in page)
-        {
-            // A record deleted between the scan and the read is left out.
-            if (records.TryGetValue(id, out var record))
-            {
-                yield return new VectorSearchResult<TRecord>(record, score);
-            }
+            yield return result;
         }
     }
 
@@ -646,19 +635,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         {
             yield break;
         }
-        var records = Run("HybridSearch", () =>
+        foreach (var result in PageResults(page, includeVectors, "HybridSearch", cancellationToken))
         {
-            var names = page.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
-            return Query($"WHERE _id IN ({string.Join(", ", names)})", includeVectors,
-                command => { for (int i = 0; i < page.Count; i++) command.Parameters.AddWithValue(names[i], page[i].Id); },
-                cancellationToken).ToDictionary(r => r.Id, r => r.Record);
-        });
-        foreach (var (id, score) in page)
-        {
-            if (records.TryGetValue(id, out var record))
-            {
-                yield return new VectorSearchResult<TRecord>(record, score);
-            }
+            yield return result;
         }
     }
 
@@ -705,6 +684,31 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         {
             index.Gate.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// Reads a page of scored row ids' records in one query and pairs them with their scores, in page order; a record
+    /// deleted between the scan and the read is left out.
+    /// </summary>
+    private List<VectorSearchResult<TRecord>> PageResults(List<(long Id, double Score)> page, bool includeVectors, string operation,
+        CancellationToken cancellationToken)
+    {
+        var records = Run(operation, () =>
+        {
+            var names = page.Select((_, i) => "@i" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
+            return Query($"WHERE _id IN ({string.Join(", ", names)})", includeVectors,
+                command => { for (int i = 0; i < page.Count; i++) command.Parameters.AddWithValue(names[i], page[i].Id); },
+                cancellationToken).ToDictionary(r => r.Id, r => r.Record);
+        });
+        var results = new List<VectorSearchResult<TRecord>>(page.Count);
+        foreach (var (id, score) in page)
+        {
+            if (records.TryGetValue(id, out var record))
+            {
+                results.Add(new VectorSearchResult<TRecord>(record, score));
+            }
+        }
+        return results;
     }
 
     /// <summary>The row ids a filter keeps, selected in SQLite (indexed properties use their indexes).</summary>
