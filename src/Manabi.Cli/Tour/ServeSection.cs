@@ -6,6 +6,7 @@ using Manabi.Cli.Output;
 using Manabi.Cli.Reporting;
 using Manabi.SentenceTransformers;
 using Manabi.Serving;
+using Manabi.Vectors.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public sealed class ServeSection : ITourSection
             for (int i = 0; i < Sentences.Length; i++)
             {
                 float[] vector = served[i].ToFloats().ToArray();
-                double cosine = Cosine(vector, local[i]);
+                double cosine = EmbeddingSimilarity.Score(vector, local[i]);
                 worst = Math.Min(worst, cosine);
                 rows.Add([Sentences[i], vector.Length.ToString(CultureInfo.InvariantCulture), cosine.ToString("F7", CultureInfo.InvariantCulture)]);
             }
@@ -121,18 +122,6 @@ public sealed class ServeSection : ITourSection
             await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         return section;
-    }
-
-    private static double Cosine(float[] a, float[] b)
-    {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            dot += (double)a[i] * b[i];
-            na += (double)a[i] * a[i];
-            nb += (double)b[i] * b[i];
-        }
-        return dot / Math.Sqrt(na * nb);
     }
 
     private static byte[] LatencyHistogram(double[] sorted)
