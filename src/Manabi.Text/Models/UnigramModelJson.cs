@@ -25,7 +25,7 @@ internal static class UnigramModelJson
         foreach (var entry in vocabElement.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Array || entry.GetArrayLength() != 2 || entry[0].ValueKind != JsonValueKind.String
-                || entry[1].ValueKind != JsonValueKind.Number || !entry[1].TryGetDouble(out double score))
+                || entry[1].ValueKind != JsonValueKind.Number || !SerdeFloat.TryParse(entry[1].GetRawText(), out double score))
             {
                 throw new TokenizerFormatException($"{path}.vocab[{index}]: expected [piece, score], not {entry.GetRawText()}");
             }
