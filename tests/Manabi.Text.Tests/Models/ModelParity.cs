@@ -69,13 +69,8 @@ internal static class ModelParity
     public static ITokenizationModel ReadModel(string tokenizerJson)
     {
         using var document = JsonDocument.Parse(tokenizerJson);
-        var model = document.RootElement.GetProperty("model");
-        return model.GetProperty("type").GetString() switch
-        {
-            "BPE" => BpeModelJson.Read(model, "model"),
-            "Unigram" => UnigramModelJson.Read(model, "model"),
-            var other => throw new InvalidOperationException($"not a model of this helper: {other}"),
-        };
+        return ModelJson.Read(document.RootElement.GetProperty("model"), "model")
+            ?? throw new InvalidOperationException("not a model of this helper");
     }
 
     /// <summary>Runs the oracle on a tokenizer.json file or inline JSON.</summary>
