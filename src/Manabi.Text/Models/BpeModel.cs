@@ -21,6 +21,9 @@ public sealed class BpeModel : ITokenizationModel
     private readonly int[] _mergeNewIds;
     private readonly (int Left, int Right)[] _mergePairs;
     private readonly int[] _byteIds = new int[256];
+
+    /// <summary>The id of each one-unit token (BMP character), -1 when absent: most symbols of a word need no hash.</summary>
+    private readonly int[] _charIds = new int[char.MaxValue + 1];
     private readonly int _unknownId;
     private readonly string? _prefix;
     private readonly string? _suffix;
@@ -82,6 +85,15 @@ public sealed class BpeModel : ITokenizationModel
             _tokens[id] = token;
         }
         _lookup = new SpanLookup(items);
+        _charIds.AsSpan().Fill(-1);
+        foreach (var (token, _) in items)
+        {
+            if (token.Length == 1)
+            {
+                // The lookup's answer, so that a token listed twice resolves as it does there (later wins).
+                _charIds[token[0]] = _lookup.Find(token);
+            }
+        }
         for (int b = 0; b < 256; b++)
         {
             _byteIds[b] = _lookup.Find($"<0x{b:X2}>");
@@ -319,7 +331,7 @@ public sealed class BpeModel : ITokenizationModel
                 }
                 symbol = compose[..k];
             }
-            int id = _lookup.Find(symbol);
+            int id = !decorate && width == 1 ? _charIds[c] : _lookup.Find(symbol);
             if (id >= 0)
             {
                 if (pendingUnknown >= 0)
@@ -432,13 +444,13 @@ public sealed class BpeModel : ITokenizationModel
             ids[at] = _mergeNewIds[best];
             bytes[at] += bytes[at + 1];
             units[at] += units[at + 1];
-            int tail = n - at - 2;
-            if (tail > 0)
+            // Close the gap by hand: for the few symbols left, a loop beats four Array.Copy calls.
+            for (int i = at + 1; i + 1 < n; i++)
             {
-                Array.Copy(ids, at + 2, ids, at + 1, tail);
-                Array.Copy(bytes, at + 2, bytes, at + 1, tail);
-                Array.Copy(units, at + 2, units, at + 1, tail);
-                Array.Copy(ranks, at + 2, ranks, at + 1, tail - 1 > 0 ? tail - 1 : 0);
+                ids[i] = ids[i + 1];
+                bytes[i] = bytes[i + 1];
+                units[i] = units[i + 1];
+                ranks[i] = ranks[i + 1];
             }
             n--;
             if (at + 1 < n)

@@ -19,7 +19,7 @@ public sealed class UnigramModelTests(ITestOutputHelper output)
             string piece = string.Concat(Enumerable.Repeat(unit, repeat));
             var tokens = new List<ModelToken>();
             double best = double.MaxValue;
-            for (int round = 0; round < 3; round++)
+            for (int round = 0; round < 7; round++)
             {
                 tokens.Clear();
                 var watch = Stopwatch.StartNew();
@@ -33,7 +33,8 @@ public sealed class UnigramModelTests(ITestOutputHelper output)
         double small = Time(5_000);
         double large = Time(20_000);
         output.WriteLine($"'{unit}': 5,000 in {small:F2} ms, 20,000 in {large:F2} ms");
-        Assert.True(large < 16 * Math.Max(small, 0.05), $"4x the input took {large / small:F1}x the time ({small:F2} ms -> {large:F2} ms)");
+        // The floor absorbs a preempted run on a busy machine; a quadratic merge takes far longer than 8 ms on 20,000 symbols.
+        Assert.True(large < 16 * Math.Max(small, 0.5), $"4x the input took {large / small:F1}x the time ({small:F2} ms -> {large:F2} ms)");
     }
 
     [Fact]
