@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit.Abstractions;
+
+namespace Manabi.Text.Tests.Models;
+
+/// <summary>
+/// BpeModel's settings that no real file combines (continuing_subword_prefix, end_of_word_suffix, unk without fusion,
+/// no unk at all, partial byte fallback, ignore_merges, the legacy "a b" merges) against HF on models trained here,
+/// written through this library's tokenizer.json writer; plus dropout, the reader's errors and the linear worst case.
+/// </summary>
+public sealed class BpeModelTests(ITestOutputHelper output)
+{
+    public enum Config { PrefixSuffixUnk, PrefixFusedUnk, NoUnknown, PartialByteFallback, IgnoreMerges, LegacyMerges, ByteFallbackWithPrefix }
+
+    [Theory]
+    [InlineData(Config.PrefixSuffixUnk)]
+    [InlineData(Config.PrefixFusedUnk)]
+    [InlineData(Config.NoUnknown)]
+    [InlineData(Config.PartialByteFallback)]
+    [InlineData(Config.IgnoreMerges)]
+    [InlineData(Config.LegacyMerges)]
+    public void Trained_models_match_hf_in_every_setting(Config config)
+    {
+        var model = Train(config);
+        string json = TokenizerJson(model, legacyMerges: config == Config.LegacyMerges);
+        var texts = ModelParity.Heldout(1500).Concat(ModelParity.Stress(8)).Concat(ModelParity.Adversarial);
+        var pieces = texts.SelectMany(t => t.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries)).ToList();
+        JsonArray oracle = ModelParity.Oracle(null, json, [], pieces);
+        var reread = (BpeModel)ModelParity.ReadModel(json);
+        Assert.Equal(model.Merges, reread.Merges);
+        int compared = ModelParity.AssertSame(oracle, p => ModelParity.Tokens(reread, p), config.ToString());
+        ModelParity.AssertSame(oracle, p => ModelParity.Tokens(reread, p), config + " (cached)");
+        output.WriteLine($"{config}: {compared} distinct pieces identical to HF");
+        Assert.True(compared > 3000, $"only {compared} pieces compared");
+    }
+
+    [Fact]
+    public void Byte_fallback_with_a_prefix_matches_hf_ids_and_tokens()
+    {
+        // HF spells the prefix's bytes too, so its byte offsets run past the piece (and it reports them unmapped);
+        // ids and tokens must still match, offsets stay inside the piece here.
+        var model = Train(Config.ByteFallbackWithPrefix);
+        JsonArray oracle = ModelParity.Oracle(null, TokenizerJson(model, false), [], ["aé", "x東y", "東", "ab東京cd"]);
+        foreach (var item in oracle)
+        {
+            string piece = item!["piece"]!.GetValue<string>();
+            var tokens = ModelParity.Tokens(model, piece);
+            Assert.Equal(TokenizersOracle.Ints(item["ids"]), tokens.Select(t => t.Id));
+            Assert.Equal(TokenizersOracle.Strings(item["tokens"]), tokens.Select(t => t.Value));
+            Assert.All(tokens, t => Assert.InRange(t.End, t.Start, piece.Length));
+        }
+    }
+
+    [Fact]
+    public void Dropout_is_deterministic_per_seed_and_zero_dropout_is_plain_bpe()
+    {
+        var plain = Train(Config.PrefixFusedUnk);
+        var words = ModelParity.Heldout(300).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        List<int> Run(BpeModel m) => words.SelectMany(w => ModelParity.Tokens(m, w).Select(t => t.Id)).ToList();
+        BpeModel With(float? dropout, int? seed) =>
+            new(plain.Vocabulary, plain.Merges, plain.Options with { Dropout = dropout, DropoutSeed = seed });
+
+        var expected = Run(plain);
+        Assert.Equal(expected, Run(With(0f, 7)));
+        Assert.Equal(expected, Run(With(null, null)));
+        var first = Run(With(0.3f, 42));
+        Assert.Equal(first, Run(With(0.3f, 42)));
+        Assert.NotEqual(first, Run(With(0.3f, 43)));
+        // Skipped merges leave more, shorter tokens; every merge skipped leaves single characters.
+        Assert.True(first.Count > expected.Count, $"dropout 0.3 gave {first.Count} tokens, plain BPE {expected.Count}");
+        var none = With(1f, 1);
+        foreach (string word in words.Take(200))
+        {
+            var tokens = ModelParity.Tokens(none, word);
+            Assert.All(tokens, t => Assert.True(t.End - t.Start <= 2, $"'{word}': dropout 1 merged {t.Value}"));
+        }
+    }
+
+    [Fact]
+    public void Reader_errors_name_the_json_path()
+    {
+        static string Error(string model) => Assert.Throws<TokenizerFormatException>(() => ModelParity.ReadModel($"{{\"model\":{model}}}")).Message;
+
+        Assert.Equal("model: a BPE model needs both 'vocab' and 'merges'", Error("""{"type":"BPE","vocab":{}}"""));
+        Assert.Equal("model.merges[1]: token 'zz' is not in the vocabulary",
+            Error("""{"type":"BPE","vocab":{"a":0,"b":1,"ab":2},"merges":["a b","zz b"]}"""));
+        Assert.Equal("model.merges[0]: 'a b c' is not two tokens separated by one space",
+            Error("""{"type":"BPE","vocab":{"a":0},"merges":["a b c"]}"""));
+        Assert.Equal("model.vocab['a']: the id must be a non-negative integer, not \"x\"", Error("""{"type":"BPE","vocab":{"a":"x"},"merges":[]}"""));
+        Assert.Equal("model.dropout: 1.5 is not a probability between 0 and 1", Error("""{"type":"BPE","vocab":{},"merges":[],"dropout":1.5}"""));
+        Assert.Equal("model.unk_id: 3 is outside the vocabulary of 1 pieces", Error("""{"type":"Unigram","vocab":[["a",-1.0]],"unk_id":3}"""));
+        Assert.Equal("model.vocab[1]: expected [piece, score], not [\"b\"]", Error("""{"type":"Unigram","vocab":[["a",-1.0],["b"]]}"""));
+        // A model without "type" is recognised by its fields, as HF's untagged fallback does.
+        Assert.IsType<BpeModel>(ModelParity.ReadModel("""{"model":{"vocab":{"a":0},"merges":[]}}"""));
+        Assert.IsType<UnigramModel>(ModelParity.ReadModel("""{"model":{"vocab":[["a",-1.0]],"unk_id":0}}"""));
+        // An unknown character with an unk_token missing from the vocabulary fails when met, as in HF.
+        var broken = new BpeModel(new Dictionary<string, int> { ["a"] = 0 }, [], new BpeModelOptions { UnknownToken = "<unk>" });
+        Assert.Single(ModelParity.Tokens(broken, "a"));
+        Assert.Contains("'<unk>' is not in the vocabulary", Assert.Throws<TokenizerFormatException>(() => ModelParity.Tokens(broken, "ab")).Message);
+    }
+
+    [Theory]
+    [InlineData("llama2", "a")]
+    [InlineData("llama2", "😀")]
+    [InlineData("llama2", "ab")]
+    [InlineData("llama3", "a")]
+    public void Long_runs_encode_in_linear_time(string name, string unit)
+    {
+        var model = (BpeModel)ModelParity.ReadModel(File.ReadAllText(TokenizersOracle.RealTokenizer(name)));
+        double Time(int repeat)
+        {
+            string piece = string.Concat(Enumerable.Repeat(unit, repeat));
+            var tokens = new List<ModelToken>();
+            double best = double.MaxValue;
+            for (int round = 0; round < 7; round++)
+            {
+                tokens.Clear();
+                var watch = Stopwatch.StartNew();
+                model.Tokenize(piece, tokens);
+                best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+            }
+            Assert.Equal(piece.Length, tokens[^1].End);
+            return best;
+        }
+        Time(1000);
+        double small = Time(5_000);
+        double large = Time(20_000);
+        output.WriteLine($"{name} '{unit}': 5,000 in {small:F2} ms, 20,000 in {large:F2} ms");
+        // The floor absorbs a preempted run on a busy machine; a quadratic merge takes far longer than 8 ms on 20,000 symbols.
+        Assert.True(large < 16 * Math.Max(small, 0.5), $"4x the input took {large / small:F1}x the time ({small:F2} ms -> {large:F2} ms)");
+    }
+
+    /// <summary>A small BPE trained here on held-out words (most frequent pair first) in the given setting.</summary>
+    internal static BpeModel Train(Config config)
+    {
+        string? prefix = config is Config.PrefixSuffixUnk or Config.PrefixFusedUnk or Config.IgnoreMerges or Config.ByteFallbackWithPrefix ? "##" : null;
+        string? suffix = config == Config.PrefixSuffixUnk ? "</w>" : null;
+        var words = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string line in ModelParity.Heldout(800))
+        {
+            foreach (string word in line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                words[word] = words.GetValueOrDefault(word) + 1;
+            }
+        }
+        var vocab = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Add(string token) => vocab.TryAdd(token, vocab.Count);
+        if (config != Config.NoUnknown)
+        {
+            Add("[UNK]");
+        }
+        if (config is Config.PartialByteFallback or Config.ByteFallbackWithPrefix)
+        {
+            for (int b = 0; b < (config == Config.PartialByteFallback ? 0xE0 : 256); b++)
+            {
+                Add($"<0x{b:X2}>");
+            }
+        }
+        var symbols = new List<(List<string> Symbols, int Count)>();
+        foreach (var (word, count) in words.OrderBy(w => w.Key, StringComparer.Ordinal))
+        {
+            var list = new List<string>();
+            var runes = word.EnumerateRunes().Select(r => r.ToString()).ToList();
+            for (int i = 0; i < runes.Count; i++)
+            {
+                string s = (i > 0 && prefix is not null ? prefix : "") + runes[i] + (i == runes.Count - 1 && suffix is not null ? suffix : "");
+                // Rare characters stay out of the alphabet so that the unknown paths run.
+                if (char.IsAscii(runes[i][0]) || count > 2)
+                {
+                    Add(s);
+                }
+                list.Add(s);
+            }
+            symbols.Add((list, count));
+        }
+        var merges = new List<(string, string)>();
+        for (int round = 0; round < 400; round++)
+        {
+            var pairs = new Dictionary<(string, string), int>();
+            foreach (var (list, count) in symbols)
+            {
+                for (int i = 0; i + 1 < list.Count; i++)
+                {
+                    if (vocab.ContainsKey(list[i]) && vocab.ContainsKey(list[i + 1]))
+                    {
+                        pairs[(list[i], list[i + 1])] = pairs.GetValueOrDefault((list[i], list[i + 1])) + count;
+                    }
+                }
+            }
+            if (pairs.Count == 0)
+            {
+                break;
+            }
+            var best = pairs.OrderByDescending(p => p.Value).ThenBy(p => p.Key.Item1, StringComparer.Ordinal).ThenBy(p => p.Key.Item2, StringComparer.Ordinal).First().Key;
+            string merged = best.Item1 + (prefix is not null && best.Item2.StartsWith(prefix, StringComparison.Ordinal) ? best.Item2[prefix.Length..] : best.Item2);
+            Add(merged);
+            merges.Add(best);
+            foreach (var (list, _) in symbols)
+            {
+                for (int i = 0; i + 1 < list.Count; i++)
+                {
+                    if (list[i] == best.Item1 && list[i + 1] == best.Item2)
+                    {
+                        list[i] = merged;
+                        list.RemoveAt(i + 1);
+                    }
+                }
+            }
+        }
+        var options = new BpeModelOptions
+        {
+            UnknownToken = config == Config.NoUnknown ? null : "[UNK]",
+            ContinuingSubwordPrefix = prefix,
+            EndOfWordSuffix = suffix,
+            FuseUnknown = config is Config.PrefixFusedUnk or Config.PartialByteFallback or Config.IgnoreMerges,
+            ByteFallback = config is Config.PartialByteFallback or Config.ByteFallbackWithPrefix,
+            IgnoreMerges = config == Config.IgnoreMerges,
+        };
+        return new BpeModel(vocab, merges, options);
+    }
+
+    /// <summary>A whole tokenizer.json around the model, its model section written by <see cref="BpeModelJson"/>.</summary>
+    internal static string TokenizerJson(BpeModel model, bool legacyMerges)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("version", "1.0");
+            foreach (string name in new[] { "truncation", "padding", "normalizer", "pre_tokenizer", "post_processor", "decoder" })
+            {
+                writer.WriteNull(name);
+            }
+            writer.WriteStartArray("added_tokens");
+            writer.WriteEndArray();
+            writer.WritePropertyName("model");
+            BpeModelJson.Write(writer, model);
+            writer.WriteEndObject();
+        }
+        string json = Encoding.UTF8.GetString(buffer.ToArray());
+        if (!legacyMerges)
+        {
+            return json;
+        }
+        var node = JsonNode.Parse(json)!;
+        node["model"]!["merges"] = new JsonArray(model.Merges.Select(m => (JsonNode)JsonValue.Create($"{m.Left} {m.Right}")!).ToArray());
+        return node.ToJsonString();
+    }
+}
