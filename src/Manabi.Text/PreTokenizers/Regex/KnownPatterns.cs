@@ -1,0 +1,6 @@
+namespace Manabi.Text.PreTokenizers.Regex;
+
+internal static class KnownPatterns
+{
+    public static ISplitPattern? TryCreate(string pattern) => null;
+}
