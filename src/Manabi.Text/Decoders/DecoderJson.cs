@@ -36,7 +36,8 @@ internal static class DecoderJson
             case "Replace":
             {
                 var (pattern, isRegex) = ComponentJson.ReadPattern(e, jsonPath);
-                return new ReplaceDecoder(pattern, JsonFields.String(e, "content", jsonPath), isRegex);
+                string content = JsonFields.String(e, "content", jsonPath);
+                return ComponentJson.WithPattern(() => new ReplaceDecoder(pattern, content, isRegex), jsonPath);
             }
             case "Fuse":
                 return FuseDecoder.Instance;

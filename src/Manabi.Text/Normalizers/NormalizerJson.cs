@@ -44,7 +44,8 @@ internal static class NormalizerJson
             case "Replace":
             {
                 var (pattern, isRegex) = ComponentJson.ReadPattern(e, jsonPath);
-                return new ReplaceNormalizer(pattern, JsonFields.String(e, "content", jsonPath), isRegex);
+                string content = JsonFields.String(e, "content", jsonPath);
+                return ComponentJson.WithPattern(() => new ReplaceNormalizer(pattern, content, isRegex), jsonPath);
             }
             case "Precompiled":
             {
@@ -183,6 +184,19 @@ internal static class ComponentJson
             return (regex, true);
         }
         throw JsonFields.Error(path, "expected {\"String\": ...} or {\"Regex\": ...}");
+    }
+
+    /// <summary>Creates a component from its pattern, turning a regex the engine rejects into an error at pattern.Regex.</summary>
+    internal static T WithPattern<T>(Func<T> create, string jsonPath)
+    {
+        try
+        {
+            return create();
+        }
+        catch (ArgumentException e)
+        {
+            throw JsonFields.Error(JsonFields.Child(JsonFields.Child(jsonPath, "pattern"), "Regex"), $"invalid regex: {e.Message}");
+        }
     }
 
     /// <summary>Writes the pattern field as HF does.</summary>

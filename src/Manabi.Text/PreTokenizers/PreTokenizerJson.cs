@@ -36,7 +36,8 @@ internal static class PreTokenizerJson
             {
                 var (pattern, isRegex) = ComponentJson.ReadPattern(e, jsonPath);
                 var behavior = ComponentJson.ReadBehavior(JsonFields.Required(e, "behavior", jsonPath), JsonFields.Child(jsonPath, "behavior"));
-                return new SplitPreTokenizer(pattern, behavior, JsonFields.OptionalBool(e, "invert", jsonPath) ?? false, isRegex);
+                bool invert = JsonFields.OptionalBool(e, "invert", jsonPath) ?? false;
+                return ComponentJson.WithPattern(() => new SplitPreTokenizer(pattern, behavior, invert, isRegex), jsonPath);
             }
             case "Punctuation":
                 return new PunctuationPreTokenizer(JsonFields.Optional(e, "behavior", jsonPath) is { } b

@@ -72,6 +72,8 @@ internal static class CharsmapBuilder
             {
                 throw new InvalidOperationException("charsmap too large for the simple offset encoding");
             }
+            // Every base ^ byte must stay inside the array, as darts-clone's 256-unit blocks guarantee (readers do not check).
+            Ensure(b | 0xFF);
             Ensure(position);
             uint label = units[position] & 0xFF;
             units[position] = ((uint)offset << 10) | (node.Value is not null ? 1u << 8 : 0) | label;

@@ -27,7 +27,7 @@ internal static class ComponentCorpus
         "\u30FC\u30FCー 〜", "Ǆ ǈ ǋ ǲ", "\u2160\u2161 \u216B", "\U0001F130\U0001F150 \u24B6\u24D0", "\U000E0001\U000E0020",
         "\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00\uD83D\uDE00", new string('a', 300), new string('1', 100),
         "\u0BA8\u0BBF \u0DC1\u0DCA\u200D\u0DBB\u0DD3", "\u1100\u1100\u1161\u1161\u11A8\u11A8", "\uD7A3\u11A8 \uAC00\u1161",
-        "Ａ\u0301 ｅ\u0301", "\u3099\u309A か\u3099 は\u309A \u304C", "\u0F71\u0F72 \u0F77 \u0F79", "ᄀ ᅡ ᆨ",
+        "Ａ\u0301 ｅ\u0301", "\u3099\u309A か\u3099 は\u309A \u304C", "\u0F71\u0F72 \u0F77 \u0F79", "ᄀ ᅡ ᆨ", "x xy x\u0301 xyz ex\u0301", "ﬁ\u200Bx ① ㍿ ½ \uD83D\uDC4D\uD83C\uDFFD …ß", "\u0041\u030A\u0301 \u212B e\u0301\u0301",
     ];
 
     private static readonly Lazy<string[]> LazyTexts = new(Build);

@@ -26,7 +26,13 @@ public sealed class ComponentParityTests
         """{"type":"BertNormalizer","clean_text":false,"handle_chinese_chars":true,"strip_accents":true,"lowercase":false}""",
         """{"type":"ByteLevel"}""", """{"type":"Nmt"}""", """{"type":"Sequence","normalizers":[{"type":"Nmt"},{"type":"NFKC"}]}""",
         """{"type":"Sequence","normalizers":[{"type":"NFKC"},{"type":"Lowercase"},{"type":"Strip","strip_left":true,"strip_right":true}]}""",
+        PrecompiledJson,
+        $$"""{"type":"Sequence","normalizers":[{{PrecompiledJson}},{"type":"Replace","pattern":{"Regex":" {2,}"},"content":" "}]}""",
     ];
+
+    /// <summary>A Precompiled normalizer over <see cref="CharsmapBuilder.TestRules"/>.</summary>
+    private static string PrecompiledJson =>
+        $$"""{"type":"Precompiled","precompiled_charsmap":"{{Convert.ToBase64String(CharsmapBuilder.Build(CharsmapBuilder.TestRules()))}}"}""";
 
     public static TheoryData<string> PreTokenizers =>
     [

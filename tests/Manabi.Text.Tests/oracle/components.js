@@ -1,11 +1,12 @@
 // The HF tokenizers oracle for single components: builds a tokenizer.json around one normalizer, pre-tokenizer or
 // decoder (model: WordLevel with only [UNK]) and reports what that component does.
 // Usage: node components.js request.json > response.json
-// request: { normalizer?: {...}, preTokenizer?: {...}, decoder?: {...}, texts?: [...], tokenLists?: [[...]] }
+// request: { normalizer?: {...}, preTokenizer?: {...}, decoder?: {...}, texts?: [...], tokenLists?: [[...]], serialize? }
 // response: { normalized?: [...], offsets?: [[[s, e]...]...], splits?: [[[piece, [s, e]]...]...], decoded?: [...] }
 //   normalized: normalizeString of each text; offsets: with a normalizer, the original span of each normalized
 //   character (FixedLength(1) pre-tokenizer + encode); splits: preTokenizeString; decoded: decoder.decode(tokens).
-//   Offsets are code points. A failing item is {error: message}.
+//   saved (with serialize): the components as HF writes them back. Offsets are code points. A failing item is
+//   {error: message}.
 const fs = require('fs');
 const { Tokenizer } = require('tokenizers');
 
@@ -44,6 +45,14 @@ async function main() {
   if (request.decoder) {
     const decoder = build(null, null, request.decoder).getDecoder();
     out.decoded = request.tokenLists.map((tokens) => attempt(() => decoder.decode(tokens)));
+  }
+  if (request.serialize) {
+    // HF's own tokenizer.json form of each component, for comparison with what Manabi writes.
+    const path = require('path').join(require('os').tmpdir(), `manabi-components-${process.pid}.json`);
+    build(request.normalizer, request.preTokenizer, request.decoder).save(path);
+    const saved = JSON.parse(fs.readFileSync(path, 'utf8'));
+    fs.unlinkSync(path);
+    out.saved = { normalizer: saved.normalizer, preTokenizer: saved.pre_tokenizer, decoder: saved.decoder };
   }
   process.stdout.write(JSON.stringify(out));
 }
