@@ -11,8 +11,57 @@ namespace Manabi.Text;
 /// lowercase, applied in that order. Works code point by code point with its own Unicode tables, so it
 /// behaves the same under invariant globalization.
 /// </summary>
-public sealed class BertNormalizer
+public sealed class BertNormalizer : ITextNormalizer
 {
+    /// <summary>
+    /// Normalizes <paramref name="text"/> in place with HF's steps and alignments: clean_text (filter, then map),
+    /// handle_chinese_chars (spaces inserted around each ideograph), NFD then Mn removal, lowercase.
+    /// </summary>
+    public void Normalize(NormalizedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (CleanText)
+        {
+            text.Filter(cp => !(cp == 0 || cp == 0xFFFD
+                || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Other) != 0 && cp is not ('\t' or '\n' or '\r'))));
+            text.Map(cp => cp is '\t' or '\n' or '\r' || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Whitespace) != 0) ? ' ' : cp);
+        }
+        if (HandleChineseChars)
+        {
+            var chars = text.NormalizedSpan;
+            var changes = new List<(int CodePoint, int Change)>(chars.Length);
+            bool any = false;
+            for (int i = 0; i < chars.Length;)
+            {
+                i += NormalizedText.CodePointAt(chars, i, out int cp);
+                if ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Chinese) != 0)
+                {
+                    changes.Add((' ', 0));
+                    changes.Add((cp, 1));
+                    changes.Add((' ', 1));
+                    any = true;
+                }
+                else
+                {
+                    changes.Add((cp, 0));
+                }
+            }
+            if (any)
+            {
+                text.Transform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes));
+            }
+        }
+        if (StripsAccents)
+        {
+            NfdNormalizer.Instance.Normalize(text);
+            text.Filter(cp => (uint)cp > 0x10FFFF || (GetFlags(cp) & CharFlags.NonspacingMark) == 0);
+        }
+        if (Lowercase)
+        {
+            text.Lowercase();
+        }
+    }
+
     internal const byte AsciiDrop = 0, AsciiSpace = 1, AsciiPunctuation = 2, AsciiWord = 3;
 
     private readonly byte[] _asciiClass = new byte[128];

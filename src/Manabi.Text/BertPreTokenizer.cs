@@ -6,8 +6,22 @@ namespace Manabi.Text;
 /// HF tokenizers' BERT pre-tokenizer: split on whitespace (removed), then isolate every punctuation
 /// character (ASCII symbols and Unicode P*). Offsets are UTF-16 indices into the text it is given.
 /// </summary>
-public static class BertPreTokenizer
+public sealed class BertPreTokenizer : IPreTokenizer
 {
+    private static readonly ISplitPattern Spaces = new CharPredicatePattern(IsWhitespace);
+    private static readonly ISplitPattern Punctuation = new CharPredicatePattern(IsPunctuation);
+
+    /// <summary>The shared instance (the pre-tokenizer has no settings).</summary>
+    public static BertPreTokenizer Instance { get; } = new();
+
+    /// <inheritdoc/>
+    public void PreTokenize(PreTokenizedText text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        text.Split((_, piece, output) => piece.Split(Spaces, SplitDelimiterBehavior.Removed, output));
+        text.Split((_, piece, output) => piece.Split(Punctuation, SplitDelimiterBehavior.Isolated, output));
+    }
+
     /// <summary>Rust's <c>char::is_whitespace</c>.</summary>
     public static bool IsWhitespace(int codePoint) =>
         (uint)codePoint <= 0x10FFFF && (GetFlags(codePoint) & CharFlags.Whitespace) != 0;

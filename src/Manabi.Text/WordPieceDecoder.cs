@@ -8,8 +8,28 @@ namespace Manabi.Text;
 /// </summary>
 /// <param name="Prefix">The continuation prefix, e.g. <c>##</c>.</param>
 /// <param name="Cleanup">Whether to undo tokenization artefacts such as " ." and " n't".</param>
-public sealed record WordPieceDecoder(string Prefix = "##", bool Cleanup = true)
+public sealed record WordPieceDecoder(string Prefix = "##", bool Cleanup = true) : ITokenDecoder
 {
+    /// <inheritdoc/>
+    public void DecodeChain(List<string> tokens)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            tokens[i] = DecodeToken(tokens[i], i);
+        }
+    }
+
+    private string DecodeToken(string token, int index)
+    {
+        if (index != 0)
+        {
+            // An empty prefix glues every token, as Rust's strip_prefix("") succeeds.
+            token = token.StartsWith(Prefix, StringComparison.Ordinal) ? token[Prefix.Length..] : " " + token;
+        }
+        return Cleanup ? CleanupArtifacts(token) : token;
+    }
+
     /// <summary>Decodes tokens to text.</summary>
     public string Decode(IReadOnlyList<string> tokens)
     {
@@ -17,21 +37,12 @@ public sealed record WordPieceDecoder(string Prefix = "##", bool Cleanup = true)
         var builder = new StringBuilder();
         for (int i = 0; i < tokens.Count; i++)
         {
-            string token = tokens[i];
-            if (i != 0)
-            {
-                token = Prefix.Length > 0 && token.StartsWith(Prefix, StringComparison.Ordinal) ? token[Prefix.Length..] : " " + token;
-            }
-            if (Cleanup)
-            {
-                token = CleanupArtifacts(token);
-            }
-            builder.Append(token);
+            builder.Append(DecodeToken(tokens[i], i));
         }
         return builder.ToString();
     }
 
-    private static string CleanupArtifacts(string text) => text
+    internal static string CleanupArtifacts(string text) => text
         .Replace(" .", ".", StringComparison.Ordinal)
         .Replace(" ?", "?", StringComparison.Ordinal)
         .Replace(" !", "!", StringComparison.Ordinal)
