@@ -308,38 +308,49 @@ public sealed class BpeTrainer
 
         public int Count { get; private set; } = ids.Length;
 
-        /// <summary>Merges every (left, right) occurrence left to right, recording the pair count changes as HF does.</summary>
+        /// <summary>
+        /// Merges every (left, right) occurrence left to right, recording the pair count changes exactly as HF's
+        /// <c>Word::merge</c> does, in one compacting pass (HF shifts the tail at each occurrence: quadratic on a long
+        /// run of one letter).
+        /// </summary>
         public void Merge(int left, int right, int replacement, long maxLength, int word, List<(long Pair, int Change, int Word)> changes)
         {
-            for (int i = 0; i < Count; i++)
+            int write = 0;
+            int read = 0;
+            while (read < Count)
             {
-                if (Ids[i] != left || i + 1 >= Count || Ids[i + 1] != right)
+                if (Ids[read] != left || read + 1 >= Count || Ids[read + 1] != right)
                 {
+                    Ids[write] = Ids[read];
+                    Lengths[write] = Lengths[read];
+                    write++;
+                    read++;
                     continue;
                 }
-                long length = Lengths[i] + Lengths[i + 1];
-                if (i > 0)
+                long length = (long)Lengths[read] + Lengths[read + 1];
+                if (write > 0)
                 {
-                    changes.Add((Pack(Ids[i - 1], left), -1, word));
-                    if (Lengths[i - 1] + length < maxLength)
+                    // The symbol before is what is already written: a merge just made counts as the neighbour.
+                    changes.Add((Pack(Ids[write - 1], left), -1, word));
+                    if (Lengths[write - 1] + length < maxLength)
                     {
-                        changes.Add((Pack(Ids[i - 1], replacement), 1, word));
+                        changes.Add((Pack(Ids[write - 1], replacement), 1, word));
                     }
                 }
-                Ids[i] = replacement;
-                Lengths[i] = (int)length;
-                Array.Copy(Ids, i + 2, Ids, i + 1, Count - i - 2);
-                Array.Copy(Lengths, i + 2, Lengths, i + 1, Count - i - 2);
-                Count--;
-                if (i < Count - 1)
+                if (read + 2 < Count)
                 {
-                    changes.Add((Pack(right, Ids[i + 1]), -1, word));
-                    if (Lengths[i + 1] + length < maxLength)
+                    changes.Add((Pack(right, Ids[read + 2]), -1, word));
+                    if (Lengths[read + 2] + length < maxLength)
                     {
-                        changes.Add((Pack(replacement, Ids[i + 1]), 1, word));
+                        changes.Add((Pack(replacement, Ids[read + 2]), 1, word));
                     }
                 }
+                Ids[write] = replacement;
+                Lengths[write] = (int)length;
+                write++;
+                read += 2;
             }
+            Count = write;
         }
     }
 }

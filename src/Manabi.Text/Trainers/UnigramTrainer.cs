@@ -125,7 +125,7 @@ public sealed class UnigramTrainer
         return Finish(model, required);
     }
 
-    private SortedSet<int> RequiredCharacters(string[] words)
+    internal SortedSet<int> RequiredCharacters(string[] words)
     {
         var characters = new SortedSet<int>();
         foreach (string word in words)
@@ -144,7 +144,7 @@ public sealed class UnigramTrainer
 
     /// <summary>HF's <c>make_seed_sentence_pieces</c>: characters by weighted count, then substrings by occurrences
     /// (among distinct words) times length, as log probabilities.</summary>
-    private List<(string Piece, double Score)> SeedPieces(string[] words, IReadOnlyDictionary<string, long> wordCounts)
+    internal List<(string Piece, double Score)> SeedPieces(string[] words, IReadOnlyDictionary<string, long> wordCounts)
     {
         var text = new List<int>();
         var characterCounts = new Dictionary<int, long>();
