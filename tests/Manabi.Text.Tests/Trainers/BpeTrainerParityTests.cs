@@ -40,6 +40,29 @@ public class BpeTrainerParityTests(ITestOutputHelper output)
         AssertSameMerges(hfMerges.Take(result.Merges.Count).ToArray(), result.Merges);
     }
 
+    [Fact]
+    public void TrainFromFilesWithAWhitespaceSplitMatchesHfsTrainFromFiles()
+    {
+        // ASCII lines only, where HF's Whitespace pattern \w+|[^\w\s]+ means the same in .NET's Regex.
+        string[] lines = TrainOracle.CorpusLines(0, 8000).Where(line => line.All(char.IsAscii)).ToArray();
+        var hf = TrainOracle.Train(TrainOracle.TokenizerJson(TrainOracle.Whitespace, TrainOracle.EmptyBpe), lines);
+        var (hfVocab, hfMerges) = Read(hf.Trained);
+
+        string corpus = Path.Combine(Path.GetTempPath(), $"manabi-bpe-{Guid.NewGuid():N}.txt");
+        File.WriteAllText(corpus, string.Concat(lines.Select(line => line + "\n")));
+        try
+        {
+            var whitespace = new System.Text.RegularExpressions.Regex(@"\w+|[^\w\s]+", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            var result = new BpeTrainer().TrainFromFiles([corpus], line => whitespace.Matches(line).Select(m => m.Value));
+            AssertSameMerges(hfMerges, result.Merges);
+            AssertSameVocabulary(hfVocab, result.Vocabulary);
+        }
+        finally
+        {
+            File.Delete(corpus);
+        }
+    }
+
     internal static (Dictionary<string, int> Vocab, (string, string)[] Merges) Read(JsonDocument trained)
     {
         var model = trained.RootElement.GetProperty("model");
