@@ -10,7 +10,7 @@ namespace Manabi.Text;
 internal static class WordCounter
 {
     /// <summary>Lines split together; word counts, not lines, are what stays in memory.</summary>
-    public const int ChunkLines = 65536;
+    public const int ChunkLines = WordPieceTrainer.FileChunkLines;
 
     /// <summary>
     /// Splits every line of <paramref name="paths"/> with <paramref name="splitWords"/> and counts the words. Each
@@ -20,8 +20,21 @@ internal static class WordCounter
     public static Dictionary<string, long> CountFiles(IReadOnlyList<string> paths, Func<string, IEnumerable<string>> splitWords,
         IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(splitWords);
+        return CountFiles(paths, chunk => CountTexts(chunk, splitWords, cancellationToken), appendNewline: true,
+            progress is null ? null : (done, total) => progress.Report(new("Read files", done, total)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Streams the lines of <paramref name="paths"/> (strict UTF-8, <c>.gz</c> decompressed) in chunks of
+    /// <see cref="ChunkLines"/> through <paramref name="countChunk"/> and adds up its counts; <paramref name="onBytes"/>
+    /// hears (bytes read, total bytes) after each chunk.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">A file is unreadable or not valid UTF-8 (the message names file and line).</exception>
+    public static Dictionary<string, long> CountFiles(IReadOnlyList<string> paths, Func<IReadOnlyList<string>, Dictionary<string, long>> countChunk,
+        bool appendNewline, Action<long, long>? onBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
         var readers = new List<Utf8LineReader>(paths.Count);
         try
@@ -41,20 +54,20 @@ internal static class WordCounter
                     line = reader.ReadLine();
                     if (line is not null)
                     {
-                        chunk.Add(line + "\n");
+                        chunk.Add(appendNewline ? line + "\n" : line);
                     }
                     if (chunk.Count == ChunkLines || (line is null && chunk.Count > 0))
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        Merge(counts, CountTexts(chunk, splitWords, cancellationToken));
+                        Merge(counts, countChunk(chunk));
                         chunk.Clear();
-                        progress?.Report(new("Read files", doneBytes + reader.Position, totalBytes));
+                        onBytes?.Invoke(doneBytes + reader.Position, totalBytes);
                     }
                 }
                 while (line is not null);
                 doneBytes += reader.Length;
             }
-            progress?.Report(new("Read files", totalBytes, totalBytes));
+            onBytes?.Invoke(totalBytes, totalBytes);
         }
         finally
         {
