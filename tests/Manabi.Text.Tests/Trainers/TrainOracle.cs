@@ -11,6 +11,8 @@ internal static class TrainOracle
 
     public const string ByteLevel = """{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true}""";
 
+    public const string Metaspace = """{"type":"Metaspace","replacement":"\u2581","prepend_scheme":"always","split":true}""";
+
     public const string EmptyBpe = """{"type":"BPE","dropout":null,"unk_token":null,"continuing_subword_prefix":null,"end_of_word_suffix":null,"fuse_unk":false,"byte_fallback":false,"ignore_merges":false,"vocab":{},"merges":[]}""";
 
     public const string EmptyUnigram = """{"type":"Unigram","unk_id":null,"vocab":[],"byte_fallback":false}""";
@@ -22,6 +24,23 @@ internal static class TrainOracle
     /// <summary>The first <paramref name="lines"/> lines of the held-out English text, the training corpus of these tests.</summary>
     public static string[] CorpusLines(int skip, int lines) =>
         File.ReadLines(Fixtures.Path("tokenizer", "heldout.txt")).Skip(skip).Take(lines).ToArray();
+
+    /// <summary>The texts of one kind (ja, fuzz, heldout) of the stress corpus, in file order.</summary>
+    public static string[] StressTexts(string kind)
+    {
+        using var file = File.OpenRead(Fixtures.Path("tokenizer", "wordpiece-stress.jsonl.gz"));
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress));
+        var texts = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            using var item = JsonDocument.Parse(line);
+            if (item.RootElement.GetProperty("kind").GetString() == kind)
+            {
+                texts.Add(item.RootElement.GetProperty("text").GetString()!);
+            }
+        }
+        return [.. texts];
+    }
 
     /// <summary>What HF trained: the saved tokenizer.json, the word counts its trainer was fed, the training time.</summary>
     public sealed record Result(JsonDocument Trained, Dictionary<string, long> WordCounts, double Seconds, int[]? TokenCounts);

@@ -11,15 +11,26 @@ public class UnigramTrainerParityTests(ITestOutputHelper output)
     [Theory]
     [InlineData(6000)]
     [InlineData(12000)]
-    public void SameVocabularySizeAndHeldOutFertilityWithinOnePercentOfHf(int trainingLines)
+    public void SameVocabularySizeAndHeldOutFertilityWithinOnePercentOfHfOnEnglish(int trainingLines) =>
+        AssertParity(TrainOracle.Whitespace, TrainOracle.CorpusLines(0, trainingLines), TrainOracle.CorpusLines(trainingLines, 3000),
+            $"English, Whitespace, {trainingLines} lines");
+
+    [Fact]
+    public void SameVocabularySizeAndHeldOutFertilityWithinOnePercentOfHfOnJapaneseWithMetaspace()
     {
-        string[] corpus = TrainOracle.CorpusLines(0, trainingLines);
+        string[] japanese = TrainOracle.StressTexts("ja").Select(t => t.ReplaceLineEndings(" ")).ToArray();
+        AssertParity(TrainOracle.Metaspace, japanese[..1500], japanese[1500..], "Japanese, Metaspace, 1500 lines");
+    }
+
+    private void AssertParity(string preTokenizer, string[] corpus, string[] heldOutLines, string label)
+    {
         var characters = corpus.SelectMany(line => line.EnumerateRunes()).ToHashSet();
         // Neither vocabulary has an unknown token, so held-out lines must use only characters seen in training.
-        string[] heldOut = TrainOracle.CorpusLines(trainingLines, 3000)
+        string[] heldOut = heldOutLines
             .Where(line => line.Trim().Length > 0 && line.EnumerateRunes().All(characters.Contains))
             .ToArray();
-        var hf = TrainOracle.Train(TrainOracle.TokenizerJson(TrainOracle.Whitespace, TrainOracle.EmptyUnigram), corpus, heldOut);
+        Assert.True(heldOut.Length >= 100, $"only {heldOut.Length} held-out lines use seen characters only");
+        var hf = TrainOracle.Train(TrainOracle.TokenizerJson(preTokenizer, TrainOracle.EmptyUnigram), corpus, heldOut);
         var hfPieces = hf.Trained.RootElement.GetProperty("model").GetProperty("vocab").EnumerateArray()
             .Select(p => p[0].GetString()!).ToArray();
 
@@ -32,7 +43,7 @@ public class UnigramTrainerParityTests(ITestOutputHelper output)
         var model = new JsonObject { ["type"] = "Unigram", ["unk_id"] = null, ["vocab"] = vocab, ["byte_fallback"] = false };
         var encoded = TokenizersOracle.Encode(new JsonObject
         {
-            ["tokenizerJson"] = TrainOracle.TokenizerJson(TrainOracle.Whitespace, model.ToJsonString()),
+            ["tokenizerJson"] = TrainOracle.TokenizerJson(preTokenizer, model.ToJsonString()),
             ["texts"] = new JsonArray(heldOut.Select(t => (JsonNode?)t).ToArray()),
             ["decode"] = false,
         });
@@ -43,7 +54,7 @@ public class UnigramTrainerParityTests(ITestOutputHelper output)
         long mine = encoded.Sum(e => e!["ids"]!.AsArray().Count);
         long theirs = hf.TokenCounts!.Sum();
         int overlap = result.Pieces.Select(p => p.Piece).Intersect(hfPieces).Count();
-        output.WriteLine($"{trainingLines} lines, {hf.WordCounts.Count} distinct words: Manabi {seconds:F2} s, HF {hf.Seconds:F2} s; " +
+        output.WriteLine($"{label}, {hf.WordCounts.Count} distinct words: Manabi {seconds:F2} s, HF {hf.Seconds:F2} s; " +
             $"pieces {result.Pieces.Count} vs HF {hfPieces.Length} (shared {overlap}); held-out {heldOut.Length} lines: " +
             $"{mine} tokens vs HF {theirs} ({((double)mine / theirs - 1) * 100:+0.00;-0.00}%)");
 
