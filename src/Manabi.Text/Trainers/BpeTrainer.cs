@@ -88,17 +88,19 @@ public sealed class BpeTrainer
         _progress?.Report(new("Tokenize words", 0, sortedWords.Length));
         var words = new Word[sortedWords.Length];
         var counts = new long[sortedWords.Length];
+        var runes = new List<int>();
+        var pieceIds = new Dictionary<long, int>();
         for (int w = 0; w < sortedWords.Length; w++)
         {
             counts[w] = wordCounts[sortedWords[w]];
-            words[w] = Tokenize(vocab, sortedWords[w]);
+            words[w] = Tokenize(vocab, sortedWords[w], runes, pieceIds);
         }
         _progress?.Report(new("Tokenize words", sortedWords.Length, sortedWords.Length));
         cancellationToken.ThrowIfCancellationRequested();
 
         _progress?.Report(new("Count pairs", 0, words.Length));
         var pairCounts = new Dictionary<long, long>();
-        var whereToUpdate = new Dictionary<long, HashSet<int>>();
+        var whereToUpdate = new Dictionary<long, List<int>>();
         for (int w = 0; w < words.Length; w++)
         {
             var word = words[w];
@@ -106,7 +108,7 @@ public sealed class BpeTrainer
             {
                 long pair = Pack(word.Ids[i], word.Ids[i + 1]);
                 CollectionsMarshal.GetValueRefOrAddDefault(pairCounts, pair, out _) += counts[w];
-                (CollectionsMarshal.GetValueRefOrAddDefault(whereToUpdate, pair, out _) ??= []).Add(w);
+                AddPosition(whereToUpdate, pair, w);
             }
         }
         var queue = new PriorityQueue<MergeCandidate, (long Count, long Pair)>(PriorityOrder.Instance);
@@ -129,7 +131,7 @@ public sealed class BpeTrainer
     }
 
     private List<long> MergeLoop(Vocabulary vocab, Word[] words, long[] counts, Dictionary<long, long> pairCounts,
-        Dictionary<long, HashSet<int>> whereToUpdate, PriorityQueue<MergeCandidate, (long Count, long Pair)> queue,
+        Dictionary<long, List<int>> whereToUpdate, PriorityQueue<MergeCandidate, (long Count, long Pair)> queue,
         CancellationToken cancellationToken)
     {
         long maxLength = Options.MaxTokenLength ?? long.MaxValue;
@@ -171,7 +173,7 @@ public sealed class BpeTrainer
                 CollectionsMarshal.GetValueRefOrAddDefault(pairCounts, pair, out _) += change * counts[w];
                 if (change > 0)
                 {
-                    (CollectionsMarshal.GetValueRefOrAddDefault(whereToUpdate, pair, out _) ??= []).Add(w);
+                    AddPosition(whereToUpdate, pair, w);
                 }
             }
             FlushCandidates(queue, whereToUpdate, pairCounts);
@@ -186,8 +188,21 @@ public sealed class BpeTrainer
         return merges;
     }
 
+    /// <summary>
+    /// Adds a word to the pair's positions once: words arrive in runs (all of one word's pairs, or changes, come
+    /// together), so comparing with the last one is HF's set semantics without a hash set per pair.
+    /// </summary>
+    private static void AddPosition(Dictionary<long, List<int>> whereToUpdate, long pair, int word)
+    {
+        var positions = CollectionsMarshal.GetValueRefOrAddDefault(whereToUpdate, pair, out _) ??= [];
+        if (positions.Count == 0 || positions[^1] != word)
+        {
+            positions.Add(word);
+        }
+    }
+
     private static void FlushCandidates(PriorityQueue<MergeCandidate, (long Count, long Pair)> queue,
-        Dictionary<long, HashSet<int>> whereToUpdate, Dictionary<long, long> pairCounts)
+        Dictionary<long, List<int>> whereToUpdate, Dictionary<long, long> pairCounts)
     {
         foreach (var (pair, positions) in whereToUpdate)
         {
@@ -231,31 +246,46 @@ public sealed class BpeTrainer
     }
 
     /// <summary>Splits a word into its alphabet characters (others are dropped, as HF does), adding prefix and suffix.</summary>
-    private Word Tokenize(Vocabulary vocab, string word)
+    private Word Tokenize(Vocabulary vocab, string word, List<int> runes, Dictionary<long, int> pieceIds)
     {
-        var ids = new List<int>(word.Length);
-        int runes = 0;
-        foreach (Rune _ in word.EnumerateRunes())
-        {
-            runes++;
-        }
-        int index = 0;
+        runes.Clear();
         foreach (Rune rune in word.EnumerateRunes())
         {
-            string character = rune.ToString();
-            if (vocab.Ids.ContainsKey(character))
+            runes.Add(rune.Value);
+        }
+        var ids = new List<int>(runes.Count);
+        for (int index = 0; index < runes.Count; index++)
+        {
+            bool first = index == 0;
+            bool last = index == runes.Count - 1;
+            // The piece of a character depends on it and on whether it starts or ends the word; ids are handed out
+            // on first sight, so caching them keeps HF's order.
+            long key = ((long)runes[index] << 2) | (first ? 1L : 0) | (last ? 2L : 0);
+            ref int id = ref CollectionsMarshal.GetValueRefOrAddDefault(pieceIds, key, out bool known);
+            if (!known)
             {
-                if (index > 0 && Options.ContinuingSubwordPrefix is { } prefix)
+                string character = char.ConvertFromUtf32(runes[index]);
+                if (!vocab.Ids.ContainsKey(character))
                 {
-                    character = prefix + character;
+                    id = -1;
                 }
-                if (index == runes - 1 && Options.EndOfWordSuffix is { } suffix)
+                else
                 {
-                    character += suffix;
+                    if (!first && Options.ContinuingSubwordPrefix is { } prefix)
+                    {
+                        character = prefix + character;
+                    }
+                    if (last && Options.EndOfWordSuffix is { } suffix)
+                    {
+                        character += suffix;
+                    }
+                    id = vocab.Intern(character);
                 }
-                ids.Add(vocab.Intern(character));
             }
-            index++;
+            if (id >= 0)
+            {
+                ids.Add(id);
+            }
         }
         return new Word([.. ids]);
     }
@@ -281,13 +311,13 @@ public sealed class BpeTrainer
     }
 
     /// <summary>A queued pair with the count it had when queued and the words it was seen in then.</summary>
-    private sealed class MergeCandidate(long pair, long count, HashSet<int> positions)
+    private sealed class MergeCandidate(long pair, long count, List<int> positions)
     {
         public long Pair { get; } = pair;
 
         public long Count { get; set; } = count;
 
-        public HashSet<int> Positions { get; } = positions;
+        public List<int> Positions { get; } = positions;
     }
 
     /// <summary>Highest count first, then the smaller pair of ids (left, then right), as HF's <c>Merge</c> orders them.</summary>
