@@ -43,50 +43,8 @@ public sealed class WordPieceTrainer
         ArgumentNullException.ThrowIfNull(paths);
         // Counting chunk by chunk must not flood the caller with per-chunk "Count words" stages.
         var counter = new WordPieceTrainer(Options);
-        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        var readers = new List<Utf8LineReader>(paths.Count);
-        try
-        {
-            foreach (string path in paths)
-            {
-                readers.Add(new Utf8LineReader(path));
-            }
-            long totalBytes = readers.Sum(reader => reader.Length);
-            long doneBytes = 0;
-            var chunk = new List<string>(FileChunkLines);
-            foreach (var reader in readers)
-            {
-                string? line;
-                do
-                {
-                    line = reader.ReadLine();
-                    if (line is not null)
-                    {
-                        chunk.Add(line);
-                    }
-                    if (chunk.Count == FileChunkLines || (line is null && chunk.Count > 0))
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        foreach (var (word, count) in counter.CountWords(chunk))
-                        {
-                            CollectionsMarshal.GetValueRefOrAddDefault(counts, word, out _) += count;
-                        }
-                        chunk.Clear();
-                        _progress?.Report(new("Read files", doneBytes + reader.Position, totalBytes));
-                    }
-                }
-                while (line is not null);
-                doneBytes += reader.Length;
-            }
-            _progress?.Report(new("Read files", totalBytes, totalBytes));
-        }
-        finally
-        {
-            foreach (var reader in readers)
-            {
-                reader.Dispose();
-            }
-        }
+        var counts = WordCounter.CountFiles(paths, counter.CountWords, appendNewline: false,
+            _progress is null ? null : (done, total) => _progress.Report(new("Read files", done, total)), cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         // The merge loops report progress often; a progress that throws once cancelled is how they stop.
         var merging = cancellationToken.CanBeCanceled ? new WordPieceTrainer(Options, new CancellingProgress(_progress, cancellationToken)) : this;
