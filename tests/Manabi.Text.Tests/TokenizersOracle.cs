@@ -68,7 +68,7 @@ internal static class TokenizersOracle
         }
         finally
         {
-            File.Delete(requestPath);
+            if (Environment.GetEnvironmentVariable("MANABI_KEEP_ORACLE_REQUEST") is null) { File.Delete(requestPath); }
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Manabi.Text;
 
 /// <summary>
@@ -13,12 +11,7 @@ internal static class ComponentPatterns
         literal.Length == 0 ? new EmptyLiteralPattern() : new LiteralPattern(literal);
 
     /// <summary>A pattern for an Oniguruma regex.</summary>
-    internal static ISplitPattern Regex(string pattern)
-    {
-        // TODO(integrator): return SplitPatterns.Regex(pattern) (helper REGEX's Oniguruma-compatible scanner) once
-        // merged; .NET's Regex differs from Oniguruma outside the BMP and on \w, \s and (?i).
-        return new DotNetRegexPattern(pattern);
-    }
+    internal static ISplitPattern Regex(string pattern) => PreTokenizers.Regex.SplitPatterns.Regex(pattern);
 
     /// <summary>Appends HF's find_matches output for a list of (start, end) matches covering the text in order.</summary>
     private static void Emit(int length, IEnumerable<(int Start, int End)> matches, List<(int Start, int End, bool IsMatch)> output)
@@ -57,60 +50,6 @@ internal static class ComponentPatterns
                     continue;
                 }
                 matches.Add((i, i));
-            }
-            Emit(text.Length, matches, output);
-        }
-    }
-
-    /// <summary>
-    /// .NET's Regex over UTF-16 units. It sees a surrogate pair as two Cs units, so each astral code point is shown to
-    /// it as two copies of a BMP stand-in of the same general category: classes such as \p{L}+ then match astral
-    /// letters as Oniguruma does (counted repetitions still count the pair twice, until helper REGEX's scanner lands).
-    /// </summary>
-    private sealed class DotNetRegexPattern(string pattern) : ISplitPattern
-    {
-        private static readonly char[] StandIns = BuildStandIns();
-        private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
-
-        private static char[] BuildStandIns()
-        {
-            var standIns = new char[32];
-            // The highest BMP character of each category: far from the ASCII ranges patterns spell out ([a-z], [0-9]).
-            for (int c = 0x80; c <= 0xFFFF; c++)
-            {
-                if (!char.IsSurrogate((char)c))
-                {
-                    standIns[(int)char.GetUnicodeCategory((char)c)] = (char)c;
-                }
-            }
-            return standIns;
-        }
-
-        public void FindMatches(ReadOnlySpan<char> text, List<(int Start, int End, bool IsMatch)> output)
-        {
-            ReadOnlySpan<char> view = text;
-            if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
-            {
-                var copy = text.ToArray();
-                for (int i = 0; i + 1 < copy.Length; i++)
-                {
-                    if (char.IsHighSurrogate(copy[i]) && char.IsLowSurrogate(copy[i + 1]))
-                    {
-                        var category = System.Text.Rune.GetUnicodeCategory(new System.Text.Rune(copy[i], copy[i + 1]));
-                        char standIn = StandIns[(int)category];
-                        if (standIn != '\0')
-                        {
-                            copy[i] = copy[i + 1] = standIn;
-                        }
-                        i++;
-                    }
-                }
-                view = copy;
-            }
-            var matches = new List<(int, int)>();
-            foreach (ValueMatch m in _regex.EnumerateMatches(view))
-            {
-                matches.Add((m.Index, m.Index + m.Length));
             }
             Emit(text.Length, matches, output);
         }
