@@ -250,3 +250,36 @@ public sealed class BpeModelTests(ITestOutputHelper output)
         return node.ToJsonString();
     }
 }
+
+/// <summary>The models' caches under concurrent encoders: every thread sees what a lone thread sees.</summary>
+public sealed class ModelConcurrencyTests
+{
+    [Fact]
+    public void Concurrent_tokenize_equals_sequential()
+    {
+        var bpe = BpeModelTests.Train(BpeModelTests.Config.PrefixFusedUnk);
+        var unigram = UnigramModelParityTests.Build(UnigramModelParityTests.Variant.ByteFallback);
+        var words = ModelParity.Heldout(2000).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Concat(ModelParity.Stress(10)).ToArray();
+        foreach (ITokenizationModel model in new ITokenizationModel[] { bpe, unigram })
+        {
+            // Expected values from a fresh model of the same kind, so that the shared cache starts empty below.
+            var fresh = model is BpeModel b ? (ITokenizationModel)new BpeModel(b.Vocabulary, b.Merges, b.Options with { CacheCapacity = 0 })
+                : new UnigramModel(((UnigramModel)model).Vocabulary, ((UnigramModel)model).UnknownId, ((UnigramModel)model).ByteFallback);
+            var expected = words.Select(w => ModelParity.Tokens(fresh, w)).ToArray();
+            var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, t =>
+            {
+                for (int i = 0; i < words.Length; i++)
+                {
+                    int k = (i * 7 + t * 131) % words.Length;
+                    if (!ModelParity.Tokens(model, words[k]).SequenceEqual(expected[k]))
+                    {
+                        failures.Add($"{model.GetType().Name}: thread {t}: {ModelParity.Show(words[k])}");
+                    }
+                }
+            });
+            Assert.Empty(failures);
+        }
+    }
+}
