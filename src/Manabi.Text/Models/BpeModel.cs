@@ -44,8 +44,10 @@ public sealed class BpeModel : ITokenizationModel
     {
     }
 
-    internal BpeModel(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges, BpeModelOptions options, string where)
+    internal BpeModel(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges, BpeModelOptions options, string where,
+        Func<int, string, TokenizerFormatException>? mergeError = null)
     {
+        mergeError ??= (rank, problem) => new TokenizerFormatException($"{where}merges[{rank}]: {problem}");
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(merges);
         ArgumentNullException.ThrowIfNull(options);
@@ -106,10 +108,10 @@ public sealed class BpeModel : ITokenizationModel
         int rank = 0;
         foreach (var (left, right) in merges)
         {
-            int leftId = VocabularyId(left, rank, where);
-            int rightId = VocabularyId(right, rank, where);
-            string merged = Concatenate(left, right, rank, where);
-            int newId = VocabularyId(merged, rank, where);
+            int leftId = VocabularyId(left, rank, mergeError);
+            int rightId = VocabularyId(right, rank, mergeError);
+            string merged = Concatenate(left, right, rank, mergeError);
+            int newId = VocabularyId(merged, rank, mergeError);
             // A pair listed twice keeps its last rank, as HF's map does.
             _mergeRanks.Set(Pack(leftId, rightId), rank);
             rankPairs.Add((leftId, rightId));
@@ -122,6 +124,64 @@ public sealed class BpeModel : ITokenizationModel
         {
             _cache = new WordCache(options.CacheCapacity);
         }
+    }
+
+    /// <summary>
+    /// Reads the model from a <c>vocab.json</c> (token to id) and a <c>merges.txt</c> (one "left right" pair per line,
+    /// a leading <c>#version</c> line skipped), as HF's <c>BPE::from_file</c>.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">A file is malformed; the message names the file and line.</exception>
+    public static BpeModel FromFiles(string vocabularyPath, string mergesPath, BpeModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabularyPath);
+        ArgumentNullException.ThrowIfNull(mergesPath);
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            using var stream = File.OpenRead(vocabularyPath);
+            using var document = System.Text.Json.JsonDocument.Parse(stream);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new TokenizerFormatException("the vocabulary must be a JSON object of token to id", vocabularyPath, 0);
+            }
+            foreach (var entry in document.RootElement.EnumerateObject())
+            {
+                // HF skips entries whose value is not a number.
+                if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Number)
+                {
+                    continue;
+                }
+                if (!entry.Value.TryGetInt32(out int id) || id < 0)
+                {
+                    throw new TokenizerFormatException($"token '{entry.Name}': the id must be a non-negative integer, not {entry.Value.GetRawText()}", vocabularyPath, 0);
+                }
+                vocabulary[entry.Name] = id;
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new TokenizerFormatException($"not valid JSON: {e.Message}", vocabularyPath, (int)(e.LineNumber ?? -1) + 1, e);
+        }
+        var merges = new List<(string, string)>();
+        var lines = new List<int>();
+        int lineNumber = 0;
+        foreach (string line in File.ReadLines(mergesPath))
+        {
+            lineNumber++;
+            if (line.StartsWith("#version", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || line.IndexOf(' ', space + 1) >= 0)
+            {
+                throw new TokenizerFormatException($"'{line}' is not two tokens separated by one space", mergesPath, lineNumber);
+            }
+            merges.Add((line[..space], line[(space + 1)..]));
+            lines.Add(lineNumber);
+        }
+        return new BpeModel(vocabulary, merges, options ?? new BpeModelOptions(), "",
+            (rank, problem) => new TokenizerFormatException(problem, mergesPath, lines[rank]));
     }
 
     /// <summary>The settings this model was created with.</summary>
@@ -216,13 +276,13 @@ public sealed class BpeModel : ITokenizationModel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Rank(int left, int right) => _mergeRanks.Get(Pack(left, right));
 
-    private int VocabularyId(string token, int rank, string where) =>
+    private int VocabularyId(string token, int rank, Func<int, string, TokenizerFormatException> mergeError) =>
         _vocabulary.TryGetValue(token, out int id)
             ? id
-            : throw new TokenizerFormatException($"{where}merges[{rank}]: token '{token}' is not in the vocabulary");
+            : throw mergeError(rank, $"token '{token}' is not in the vocabulary");
 
     /// <summary>The token a merge makes: HF drops the prefix's length in UTF-8 bytes from the right part, whatever it starts with.</summary>
-    private string Concatenate(string left, string right, int rank, string where)
+    private string Concatenate(string left, string right, int rank, Func<int, string, TokenizerFormatException> mergeError)
     {
         if (_prefix is null)
         {
@@ -235,8 +295,7 @@ public sealed class BpeModel : ITokenizationModel
         byte[] bytes = Encoding.UTF8.GetBytes(right);
         if (_prefixBytes > bytes.Length || (_prefixBytes < bytes.Length && (bytes[_prefixBytes] & 0xC0) == 0x80))
         {
-            throw new TokenizerFormatException(
-                $"{where}merges[{rank}]: '{right}' cannot lose the continuing_subword_prefix's {_prefixBytes} bytes");
+            throw mergeError(rank, $"'{right}' cannot lose the continuing_subword_prefix's {_prefixBytes} bytes");
         }
         return left + Encoding.UTF8.GetString(bytes, _prefixBytes, bytes.Length - _prefixBytes);
     }

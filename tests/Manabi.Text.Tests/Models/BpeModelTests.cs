@@ -102,6 +102,41 @@ public sealed class BpeModelTests(ITestOutputHelper output)
         Assert.Contains("'<unk>' is not in the vocabulary", Assert.Throws<TokenizerFormatException>(() => ModelParity.Tokens(broken, "ab")).Message);
     }
 
+    [Fact]
+    public void Vocab_json_and_merges_txt_load_as_the_tokenizer_json_does()
+    {
+        var model = Train(Config.PrefixSuffixUnk);
+        var folder = Directory.CreateTempSubdirectory("manabi-bpe-");
+        try
+        {
+            string vocabPath = Path.Combine(folder.FullName, "vocab.json");
+            string mergesPath = Path.Combine(folder.FullName, "merges.txt");
+            File.WriteAllText(vocabPath, JsonSerializer.Serialize(model.Vocabulary));
+            File.WriteAllLines(mergesPath, ["#version: 0.2", .. model.Merges.Select(m => $"{m.Left} {m.Right}")]);
+            var loaded = BpeModel.FromFiles(vocabPath, mergesPath, model.Options);
+            Assert.Equal(model.Merges, loaded.Merges);
+            foreach (string word in ModelParity.Heldout(200).SelectMany(l => l.Split(' ')).Concat(ModelParity.Adversarial))
+            {
+                Assert.Equal(ModelParity.Tokens(model, word), ModelParity.Tokens(loaded, word));
+            }
+
+            File.WriteAllLines(mergesPath, ["#version: 0.2", $"{model.Merges[0].Left} {model.Merges[0].Right}", "a b c"]);
+            var error = Assert.Throws<TokenizerFormatException>(() => BpeModel.FromFiles(vocabPath, mergesPath, model.Options));
+            Assert.Equal((mergesPath, 3), (error.FilePath, error.LineNumber));
+            Assert.Equal($"{mergesPath}:3: 'a b c' is not two tokens separated by one space", error.Message);
+            File.WriteAllLines(mergesPath, ["#version: 0.2", "qé zz"]);
+            error = Assert.Throws<TokenizerFormatException>(() => BpeModel.FromFiles(vocabPath, mergesPath, model.Options));
+            Assert.Equal($"{mergesPath}:2: token 'qé' is not in the vocabulary", error.Message);
+            File.WriteAllText(vocabPath, "{\"a\": 1,");
+            error = Assert.Throws<TokenizerFormatException>(() => BpeModel.FromFiles(vocabPath, mergesPath, model.Options));
+            Assert.Equal(vocabPath, error.FilePath);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("llama2", "a")]
     [InlineData("llama2", "😀")]
