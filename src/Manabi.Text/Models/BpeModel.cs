@@ -15,6 +15,7 @@ public sealed class BpeModel : ITokenizationModel
     private const int ScanLimit = 48;
 
     private readonly Dictionary<string, int> _vocabulary;
+    private IReadOnlyDictionary<string, int>? _vocabularyView;
     private readonly SpanLookup _lookup;
     private readonly string?[] _tokens;
     private readonly LongIntMap _mergeRanks;
@@ -188,7 +189,7 @@ public sealed class BpeModel : ITokenizationModel
     public BpeModelOptions Options { get; }
 
     /// <summary>The vocabulary: token to id.</summary>
-    public IReadOnlyDictionary<string, int> Vocabulary => _vocabulary;
+    public IReadOnlyDictionary<string, int> Vocabulary => _vocabularyView ??= _vocabulary.AsReadOnly();
 
     /// <inheritdoc/>
     public int VocabularySize => _vocabulary.Count;

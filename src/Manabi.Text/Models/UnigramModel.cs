@@ -99,7 +99,7 @@ public sealed class UnigramModel : ITokenizationModel
     }
 
     /// <summary>The pieces and their scores, in id order.</summary>
-    public IReadOnlyList<(string Piece, double Score)> Vocabulary => _vocabulary;
+    public IReadOnlyList<(string Piece, double Score)> Vocabulary => Array.AsReadOnly(_vocabulary);
 
     /// <summary>The id of the unknown piece, or null when the model has none (an uncovered character is then an error).</summary>
     public int? UnknownId { get; }
