@@ -79,6 +79,27 @@ public sealed class BpeModelTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData(0.1f)]
+    [InlineData(0.4f)]
+    public void Dropout_splits_words_as_often_as_hf(float dropout)
+    {
+        // No equality is possible with random draws; the token counts of the same words must agree in distribution.
+        var plain = Train(Config.PrefixFusedUnk);
+        var model = new BpeModel(plain.Vocabulary, plain.Merges, plain.Options with { Dropout = dropout, DropoutSeed = 3 });
+        var words = ModelParity.Heldout(1500).SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(w => w.Length >= 4).Distinct().Take(3000).ToList();
+        // Each word twice, so that HF's draws cover as many merges as ours.
+        var pieces = words.Concat(words.Select(w => w + "\u200B")).ToList();
+        JsonArray oracle = ModelParity.Oracle(null, TokenizerJson(model, false), [], pieces);
+        double hf = oracle.Sum(i => i!["ids"]!.AsArray().Count);
+        double ours = pieces.Sum(p => ModelParity.Tokens(model, p).Count);
+        double none = pieces.Sum(p => ModelParity.Tokens(plain, p).Count);
+        output.WriteLine($"dropout {dropout}: HF {hf} tokens, Manabi {ours}, without dropout {none}");
+        Assert.True(ours > none * 1.02, "dropout did not split more");
+        Assert.InRange(ours / hf, 0.97, 1.03);
+    }
+
     [Fact]
     public void Reader_errors_name_the_json_path()
     {
