@@ -20,6 +20,9 @@ public sealed class UnigramModel : ITokenizationModel
     private readonly double[] _scores;
     private readonly LongIntMap _edges;
     private readonly int[] _terminal;
+
+    /// <summary>The root's child for each UTF-16 unit (-1 when none): every start position begins there, without a hash.</summary>
+    private readonly int[] _rootChildren = new int[char.MaxValue + 1];
     private readonly int[] _byteIds = new int[256];
     private readonly int _unknownId;
     private readonly double _unknownScore;
@@ -86,6 +89,14 @@ public sealed class UnigramModel : ITokenizationModel
             }
         }
         _terminal = [.. terminal];
+        _rootChildren.AsSpan().Fill(-1);
+        foreach (var (key, child) in _edges.Entries())
+        {
+            if (key >> 16 == 0)
+            {
+                _rootChildren[(char)key] = child;
+            }
+        }
         MinScore = minScore;
         _unknownScore = minScore - UnknownPenalty;
         for (int b = 0; b < 256; b++)
@@ -193,7 +204,7 @@ public sealed class UnigramModel : ITokenizationModel
             int node = 0;
             for (int k = start; k < n; k++)
             {
-                node = _edges.Get((long)node << 16 | piece[k]);
+                node = k == start ? _rootChildren[piece[k]] : _edges.Get((long)node << 16 | piece[k]);
                 if (node < 0)
                 {
                     break;
