@@ -14,6 +14,11 @@ public sealed class NormalizedText
     [ThreadStatic]
     private static List<(int Start, int End, bool IsMatch)>? s_matches;
 
+    // The original is a range of the whole input, materialized only when asked: pieces share the input string.
+    private readonly string _root;
+    private readonly int _rootStart;
+    private readonly int _originalLength;
+    private string? _original;
     private char[] _chars;
     private (int Start, int End)[] _alignments;
     private int _length;
@@ -23,7 +28,8 @@ public sealed class NormalizedText
     public NormalizedText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Original = text;
+        _root = _original = text;
+        _originalLength = text.Length;
         _normalized = text;
         _chars = text.ToCharArray();
         _length = text.Length;
@@ -39,9 +45,12 @@ public sealed class NormalizedText
         }
     }
 
-    private NormalizedText(string original, char[] chars, (int, int)[] alignments, int length, int originalShift)
+    private NormalizedText(string root, int rootStart, int originalLength, char[] chars, (int, int)[] alignments, int length,
+        int originalShift)
     {
-        Original = original;
+        _root = root;
+        _rootStart = rootStart;
+        _originalLength = originalLength;
         _chars = chars;
         _alignments = alignments;
         _length = length;
@@ -49,7 +58,10 @@ public sealed class NormalizedText
     }
 
     /// <summary>The original text this piece covers.</summary>
-    public string Original { get; }
+    public string Original => _original ??= _root.Substring(_rootStart, _originalLength);
+
+    /// <summary>The original text without allocating a string.</summary>
+    public ReadOnlySpan<char> OriginalSpan => _root.AsSpan(_rootStart, _originalLength);
 
     /// <summary>The normalized text.</summary>
     public string Normalized => _normalized ??= new string(_chars, 0, _length);
@@ -70,7 +82,7 @@ public sealed class NormalizedText
     public bool IsEmpty => _length == 0;
 
     /// <summary>This piece's span in the whole input (HF's <c>offsets_original</c>).</summary>
-    public (int Start, int End) OriginalOffsets => (OriginalShift, OriginalShift + Original.Length);
+    public (int Start, int End) OriginalOffsets => (OriginalShift, OriginalShift + _originalLength);
 
     /// <inheritdoc/>
     public override string ToString() => Normalized;
@@ -146,7 +158,7 @@ public sealed class NormalizedText
             }
             (start, end) = r;
         }
-        return IsValidRange(Original, start, end) ? Original[start..end] : null;
+        return IsValidRange(OriginalSpan, start, end) ? OriginalSpan[start..end].ToString() : null;
     }
 
     /// <summary>
@@ -156,7 +168,7 @@ public sealed class NormalizedText
     public NormalizedText? Slice(int start, int end, OffsetReferential referential)
     {
         bool original = referential == OffsetReferential.Original;
-        if (!IsValidRange(original ? Original : NormalizedSpan, start, end))
+        if (!IsValidRange(original ? OriginalSpan : NormalizedSpan, start, end))
         {
             return null;
         }
@@ -183,27 +195,24 @@ public sealed class NormalizedText
         {
             return null;
         }
-        string newOriginal = GetRangeOriginal(start, end, referential) ?? string.Empty;
-        string newNormalized = GetRange(start, end, referential) ?? string.Empty;
+        // HF's get_range_original, or "" when that range is not valid.
+        bool hasOriginal = IsValidRange(OriginalSpan, originalRange.Start, originalRange.End);
         int shift = originalRange.Start;
         int count = normalizedRange.End - normalizedRange.Start;
-        var alignments = new (int, int)[count];
-        for (int i = 0; i < count; i++)
+        // HF takes the normalized text of the range given (get_range) and the alignments of the normalized range; they
+        // cover the same units except for an unconvertible range, where HF's text is empty.
+        bool hasText = original
+            ? IsValidRange(NormalizedSpan, normalizedRange.Start, normalizedRange.End)
+            : IsValidRange(NormalizedSpan, start, end);
+        var chars = hasText ? _chars.AsSpan(normalizedRange.Start, count).ToArray() : [];
+        var alignments = new (int, int)[chars.Length];
+        for (int i = 0; i < chars.Length; i++)
         {
             var a = _alignments[normalizedRange.Start + i];
             alignments[i] = (a.Start - shift, a.End - shift);
         }
-        // HF keeps the alignments of the normalized range even when get_range fails; the lengths then agree anyway
-        // because both come from the same range.
-        var chars = newNormalized.ToCharArray();
-        if (chars.Length != count)
-        {
-            Array.Resize(ref alignments, chars.Length);
-        }
-        return new NormalizedText(newOriginal, chars, alignments, chars.Length, OriginalShift + originalRange.Start)
-        {
-            _normalized = newNormalized,
-        };
+        return new NormalizedText(_root, hasOriginal ? _rootStart + originalRange.Start : 0,
+            hasOriginal ? originalRange.End - originalRange.Start : 0, chars, alignments, chars.Length, OriginalShift + originalRange.Start);
     }
 
     /// <summary>
@@ -283,7 +292,7 @@ public sealed class NormalizedText
 
     /// <summary>Applies <paramref name="changes"/> to the whole text (HF's <c>transform</c>); see <see cref="TransformRange"/>.</summary>
     public void Transform(ReadOnlySpan<(int CodePoint, int Change)> changes, int initialOffset = 0) =>
-        TransformRange(0, Original.Length, OffsetReferential.Original, changes, initialOffset);
+        TransformRange(0, _originalLength, OffsetReferential.Original, changes, initialOffset);
 
     /// <summary>Keeps only the code points for which <paramref name="keep"/> holds (HF's <c>filter</c>).</summary>
     public void Filter(Func<int, bool> keep)
@@ -593,6 +602,19 @@ public sealed class NormalizedText
             }
         }
         matches.Clear();
+    }
+
+    /// <summary>
+    /// This piece as its own full-range slice would be (HF slices every piece the added vocabulary passes on): itself
+    /// when the slice would be identical, which it is unless normalization removed original text at either end.
+    /// </summary>
+    internal NormalizedText SliceWhole()
+    {
+        if (_length == 0 || (_alignments[0].Start == 0 && _alignments[_length - 1].End == _originalLength))
+        {
+            return this;
+        }
+        return Slice(0, _length, OffsetReferential.Normalized) ?? this;
     }
 
     /// <summary>Reads the code point at <paramref name="index"/>; returns its UTF-16 width (a lone surrogate is one unit, itself).</summary>
