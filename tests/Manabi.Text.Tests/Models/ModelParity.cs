@@ -146,3 +146,38 @@ internal static class ModelParity
         return output;
     }
 }
+
+/// <summary>
+/// CPU time of the calling thread (Linux clock_gettime(CLOCK_THREAD_CPUTIME_ID)), so that a timing comparison is not
+/// decided by other processes or by the tests running beside it; wall time elsewhere.
+/// </summary>
+internal static class ThreadCpuTime
+{
+    private const int ClockThreadCpuTimeId = 3;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    // DllImport, not LibraryImport: the test project does not allow unsafe code, and this blittable call needs none.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    /// <summary>Milliseconds of CPU the thread spent in <paramref name="action"/>.</summary>
+    public static double Milliseconds(Action action)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            action();
+            return watch.Elapsed.TotalMilliseconds;
+        }
+        Assert.Equal(0, ClockGetTime(ClockThreadCpuTimeId, out var start));
+        action();
+        Assert.Equal(0, ClockGetTime(ClockThreadCpuTimeId, out var end));
+        return (end.Seconds - start.Seconds) * 1e3 + (end.Nanoseconds - start.Nanoseconds) / 1e6;
+    }
+}
