@@ -19,8 +19,12 @@ public sealed class NormalizedText
     private readonly int _rootStart;
     private readonly int _originalLength;
     private string? _original;
+    // Slices share their parent's arrays (edits always build new ones): this piece is units [_start, _start + _length),
+    // and a stored alignment minus _base is relative to this piece's original.
     private char[] _chars;
     private (int Start, int End)[] _alignments;
+    private int _start;
+    private int _base;
     private int _length;
     private string? _normalized;
 
@@ -45,14 +49,16 @@ public sealed class NormalizedText
         }
     }
 
-    private NormalizedText(string root, int rootStart, int originalLength, char[] chars, (int, int)[] alignments, int length,
-        int originalShift)
+    private NormalizedText(string root, int rootStart, int originalLength, char[] chars, (int, int)[] alignments, int start, int alignmentBase,
+        int length, int originalShift)
     {
         _root = root;
         _rootStart = rootStart;
         _originalLength = originalLength;
         _chars = chars;
         _alignments = alignments;
+        _start = start;
+        _base = alignmentBase;
         _length = length;
         OriginalShift = originalShift;
     }
@@ -64,13 +70,35 @@ public sealed class NormalizedText
     public ReadOnlySpan<char> OriginalSpan => _root.AsSpan(_rootStart, _originalLength);
 
     /// <summary>The normalized text.</summary>
-    public string Normalized => _normalized ??= new string(_chars, 0, _length);
+    public string Normalized => _normalized ??= new string(_chars, _start, _length);
 
     /// <summary>The normalized text without allocating a string.</summary>
-    public ReadOnlySpan<char> NormalizedSpan => _chars.AsSpan(0, _length);
+    public ReadOnlySpan<char> NormalizedSpan => _chars.AsSpan(_start, _length);
 
     /// <summary>For each UTF-16 unit of the normalized text, the (start, end) it came from in <see cref="Original"/>.</summary>
-    public ReadOnlySpan<(int Start, int End)> Alignments => _alignments.AsSpan(0, _length);
+    public ReadOnlySpan<(int Start, int End)> Alignments
+    {
+        get
+        {
+            if (_base == 0)
+            {
+                return _alignments.AsSpan(_start, _length);
+            }
+            var rebased = new (int, int)[_length];
+            for (int i = 0; i < rebased.Length; i++)
+            {
+                rebased[i] = Align(i);
+            }
+            return rebased;
+        }
+    }
+
+    /// <summary>The alignment of normalized unit <paramref name="index"/>, relative to <see cref="Original"/>.</summary>
+    private (int Start, int End) Align(int index)
+    {
+        var (start, end) = _alignments[_start + index];
+        return (start - _base, end - _base);
+    }
 
     /// <summary>Where <see cref="Original"/> starts in the whole input (non-zero for slices and splits).</summary>
     public int OriginalShift { get; }
@@ -101,13 +129,12 @@ public sealed class NormalizedText
         {
             return null;
         }
-        var alignments = Alignments;
         if (from == OffsetReferential.Original)
         {
             int s = -1, e = -1;
-            for (int i = 0; i < alignments.Length; i++)
+            for (int i = 0; i < _length; i++)
             {
-                var a = alignments[i];
+                var a = Align(i);
                 if (end < a.End)
                 {
                     break;
@@ -126,11 +153,11 @@ public sealed class NormalizedText
                 _ => null,
             };
         }
-        if (start < 0 || end > alignments.Length)
+        if (start < 0 || end > _length)
         {
             return null;
         }
-        return (alignments[start].Start, alignments[end - 1].End);
+        return (Align(start).Start, Align(end - 1).End);
     }
 
     /// <summary>The normalized text within a range of either referential (HF's <c>get_range</c>), or null.</summary>
@@ -144,7 +171,7 @@ public sealed class NormalizedText
             }
             (start, end) = r;
         }
-        return IsValidRange(NormalizedSpan, start, end) ? new string(_chars, start, end - start) : null;
+        return IsValidRange(NormalizedSpan, start, end) ? new string(_chars, _start + start, end - start) : null;
     }
 
     /// <summary>The original text within a range of either referential (HF's <c>get_range_original</c>), or null.</summary>
@@ -204,15 +231,9 @@ public sealed class NormalizedText
         bool hasText = original
             ? IsValidRange(NormalizedSpan, normalizedRange.Start, normalizedRange.End)
             : IsValidRange(NormalizedSpan, start, end);
-        var chars = hasText ? _chars.AsSpan(normalizedRange.Start, count).ToArray() : [];
-        var alignments = new (int, int)[chars.Length];
-        for (int i = 0; i < chars.Length; i++)
-        {
-            var a = _alignments[normalizedRange.Start + i];
-            alignments[i] = (a.Start - shift, a.End - shift);
-        }
         return new NormalizedText(_root, hasOriginal ? _rootStart + originalRange.Start : 0,
-            hasOriginal ? originalRange.End - originalRange.Start : 0, chars, alignments, chars.Length, OriginalShift + originalRange.Start);
+            hasOriginal ? originalRange.End - originalRange.Start : 0, _chars, _alignments, hasText ? _start + normalizedRange.Start : _start,
+            _base + shift, hasText ? count : 0, OriginalShift + originalRange.Start);
     }
 
     /// <summary>
@@ -236,7 +257,7 @@ public sealed class NormalizedText
         {
             throw new ArgumentOutOfRangeException(nameof(start), $"range {start}..{end} is outside the normalized text (length {_length})");
         }
-        var chars = _chars.AsSpan(0, _length);
+        var chars = NormalizedSpan;
         int position = start;
         for (int k = 0; k < initialOffset && position < end; k++)
         {
@@ -245,21 +266,24 @@ public sealed class NormalizedText
         int capacity = start + (2 * changes.Length) + (_length - end);
         var newChars = new char[Math.Max(capacity, 1)];
         var newAlignments = new (int, int)[newChars.Length];
-        _chars.AsSpan(0, start).CopyTo(newChars);
-        _alignments.AsSpan(0, start).CopyTo(newAlignments);
+        chars[..start].CopyTo(newChars);
+        for (int i = 0; i < start; i++)
+        {
+            newAlignments[i] = Align(i);
+        }
         int written = start;
         foreach (var (codePoint, change) in changes)
         {
             (int, int) alignment;
             if (change > 0)
             {
-                alignment = position < 1 ? (0, 0) : _alignments[position - 1];
+                alignment = position < 1 ? (0, 0) : Align(position - 1);
             }
             else
             {
                 // HF indexes the unit being replaced; past the end (more replacements than code points) it would panic,
                 // the unit before is the closest meaning.
-                alignment = position < _length ? _alignments[position] : position > 0 ? _alignments[position - 1] : (0, 0);
+                alignment = position < _length ? Align(position) : position > 0 ? Align(position - 1) : (0, 0);
                 if (position < end)
                 {
                     position += CodePointAt(chars, position, out _);
@@ -282,11 +306,16 @@ public sealed class NormalizedText
                 newAlignments[written++] = alignment;
             }
         }
-        _chars.AsSpan(end, _length - end).CopyTo(newChars.AsSpan(written));
-        _alignments.AsSpan(end, _length - end).CopyTo(newAlignments.AsSpan(written));
+        chars[end..].CopyTo(newChars.AsSpan(written));
+        for (int i = end; i < _length; i++)
+        {
+            newAlignments[written + i - end] = Align(i);
+        }
         _length = written + (_length - end);
         _chars = newChars;
         _alignments = newAlignments;
+        _start = 0;
+        _base = 0;
         _normalized = null;
     }
 
@@ -361,7 +390,8 @@ public sealed class NormalizedText
         int start = 0;
         if (_length > 0)
         {
-            start = char.IsLowSurrogate(_chars[_length - 1]) && _length > 1 && char.IsHighSurrogate(_chars[_length - 2]) ? _length - 2 : _length - 1;
+            var span = NormalizedSpan;
+            start = char.IsLowSurrogate(span[_length - 1]) && _length > 1 && char.IsHighSurrogate(span[_length - 2]) ? _length - 2 : _length - 1;
             CodePointAt(NormalizedSpan, start, out int previous);
             changes.Add((previous, 0));
         }
@@ -428,12 +458,12 @@ public sealed class NormalizedText
             {
                 continue;
             }
-            newChars.Append(_chars, lastEnd, start - lastEnd);
+            newChars.Append(_chars, _start + lastEnd, start - lastEnd);
             for (int i = lastEnd; i < start; i++)
             {
-                newAlignments.Add(_alignments[i]);
+                newAlignments.Add(Align(i));
             }
-            var alignment = end < 1 ? (0, 0) : _alignments[end - 1];
+            var alignment = end < 1 ? (0, 0) : Align(end - 1);
             newChars.Append(content);
             for (int i = 0; i < content.Length; i++)
             {
@@ -442,15 +472,17 @@ public sealed class NormalizedText
             lastEnd = end;
         }
         matches.Clear();
-        newChars.Append(_chars, lastEnd, _length - lastEnd);
+        newChars.Append(_chars, _start + lastEnd, _length - lastEnd);
         for (int i = lastEnd; i < _length; i++)
         {
-            newAlignments.Add(_alignments[i]);
+            newAlignments.Add(Align(i));
         }
         _length = newChars.Length;
         _chars = new char[_length];
         newChars.CopyTo(0, _chars, _length);
         _alignments = [.. newAlignments];
+        _start = 0;
+        _base = 0;
         _normalized = null;
     }
 
@@ -610,7 +642,7 @@ public sealed class NormalizedText
     /// </summary>
     internal NormalizedText SliceWhole()
     {
-        if (_length == 0 || (_alignments[0].Start == 0 && _alignments[_length - 1].End == _originalLength))
+        if (_length == 0 || (Align(0).Start == 0 && Align(_length - 1).End == _originalLength))
         {
             return this;
         }
