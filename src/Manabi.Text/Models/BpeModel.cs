@@ -34,6 +34,7 @@ public sealed class BpeModel : ITokenizationModel
     private readonly Random? _seededRandom;
     private readonly Lock _randomLock = new();
     private readonly WordCache? _cache;
+    private readonly bool _ignoreMerges;
 
     /// <summary>
     /// Creates the model from a vocabulary (token to id) and merges in rank order (the first merges first), as
@@ -58,6 +59,7 @@ public sealed class BpeModel : ITokenizationModel
         }
         ArgumentOutOfRangeException.ThrowIfNegative(options.CacheCapacity, nameof(options));
         Options = options;
+        _ignoreMerges = options.IgnoreMerges;
         _prefix = string.IsNullOrEmpty(options.ContinuingSubwordPrefix) ? null : options.ContinuingSubwordPrefix;
         _suffix = string.IsNullOrEmpty(options.EndOfWordSuffix) ? null : options.EndOfWordSuffix;
         _prefixBytes = _prefix is null ? 0 : Encoding.UTF8.GetByteCount(_prefix);
@@ -239,7 +241,7 @@ public sealed class BpeModel : ITokenizationModel
             }
             return;
         }
-        if (Options.IgnoreMerges)
+        if (_ignoreMerges)
         {
             int whole = _lookup.Find(piece);
             if (whole >= 0)

@@ -21,6 +21,8 @@ internal static class ModelParity
         "   leading and  double  spaces ", "tab\tand\nnewlines\r\n", "don't I'LL we've", "1234567890 3.14159 1e-9",
         "https://example.com/a?b=c&d=e#f", "C++ && || != <=> ->", "ＡＢＣ１２３", "ñandú façade Œuvre straße",
         string.Concat(Enumerable.Repeat("ab", 200)), string.Concat(Enumerable.Repeat("東京", 100)),
+        // Two- and three-byte characters side by side: with partial byte fallback one kind spells bytes, the other is unknown.
+        "東é東éa", "é東東é", "a東éb😀é", "ñ東ñ",
     ];
 
     /// <summary>The first <paramref name="count"/> lines of the English held-out text.</summary>
