@@ -229,14 +229,16 @@ public sealed class BpeModel : ITokenizationModel
             Random random = _seededRandom ?? Random.Shared;
             if (_seededRandom is null)
             {
-                Emit(MergeWord(piece, random), output);
+                int count = MergeInto(piece, random);
+                Emit(t_scratch!.Packed, count, output);
             }
             else
             {
                 // One draw sequence per seed: calls take turns so that a seed replays the same choices.
                 lock (_randomLock)
                 {
-                    Emit(MergeWord(piece, random), output);
+                    int count = MergeInto(piece, random);
+                    Emit(t_scratch!.Packed, count, output);
                 }
             }
             return;
@@ -250,23 +252,25 @@ public sealed class BpeModel : ITokenizationModel
                 return;
             }
         }
-        if (_cache is null)
+        if (_cache is not null && _cache.TryGet(piece, out int[] cached))
         {
-            Emit(MergeWord(piece, null), output);
+            Emit(cached, cached.Length, output);
             return;
         }
-        if (!_cache.TryGet(piece, out int[] packed))
+        int length = MergeInto(piece, null);
+        int[] merged = t_scratch!.Packed;
+        if (_cache is not null && _cache.Accepts(piece))
         {
-            packed = MergeWord(piece, null);
-            _cache.Add(piece, packed);
+            _cache.Add(piece, merged.AsSpan(0, length).ToArray());
         }
-        Emit(packed, output);
+        // A word the cache will not keep is emitted from the scratch buffer: no allocation at all.
+        Emit(merged, length, output);
     }
 
-    private void Emit(int[] packed, List<ModelToken> output)
+    private void Emit(int[] packed, int length, List<ModelToken> output)
     {
         string?[] tokens = _tokens;
-        for (int i = 0; i < packed.Length; i += 3)
+        for (int i = 0; i < length; i += 3)
         {
             int id = packed[i];
             output.Add(new ModelToken(id, tokens[id]!, packed[i + 1], packed[i + 2]));
@@ -314,6 +318,7 @@ public sealed class BpeModel : ITokenizationModel
         public int[] Ranks = new int[64];
         public long[] Heap = new long[64];
         public List<long> Skipped = [];
+        public int[] Packed = new int[192];
 
         public void Ensure(int capacity)
         {
@@ -340,6 +345,14 @@ public sealed class BpeModel : ITokenizationModel
 
     /// <summary>Splits <paramref name="piece"/> into symbols and merges them; returns (id, start, end) triples.</summary>
     internal int[] MergeWord(ReadOnlySpan<char> piece, Random? random, bool forceHeap = false)
+    {
+        // MergeInto first: it creates this thread's scratch and may grow its buffer.
+        int length = MergeInto(piece, random, forceHeap);
+        return t_scratch!.Packed.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>As <see cref="MergeWord"/>, leaving the triples in this thread's scratch buffer and returning their length.</summary>
+    private int MergeInto(ReadOnlySpan<char> piece, Random? random, bool forceHeap = false)
     {
         Scratch s = t_scratch ??= new Scratch();
         s.Ensure(piece.Length * (3 + _prefixBytes) + _suffixBytes + 1);
@@ -672,7 +685,7 @@ public sealed class BpeModel : ITokenizationModel
     /// The merged symbols as (id, start, end) triples. Regular words sum UTF-16 lengths; words with byte tokens or
     /// dropped characters sum UTF-8 lengths as HF does and map each position to the character holding it.
     /// </summary>
-    private static int[] Offsets(ReadOnlySpan<char> piece, Scratch s, int n, bool regular, bool linked)
+    private static int Offsets(ReadOnlySpan<char> piece, Scratch s, int n, bool regular, bool linked)
     {
         int count = 0;
         if (linked)
@@ -686,7 +699,11 @@ public sealed class BpeModel : ITokenizationModel
         {
             count = n;
         }
-        var packed = new int[count * 3];
+        if (s.Packed.Length < count * 3)
+        {
+            s.Packed = new int[count * 6];
+        }
+        int[] packed = s.Packed;
         int[]? charStart = null;
         int[]? charEnd = null;
         int totalBytes = 0;
@@ -730,6 +747,6 @@ public sealed class BpeModel : ITokenizationModel
             o += 3;
             symbol = linked ? s.Next[symbol] : symbol + 1;
         }
-        return packed;
+        return count * 3;
     }
 }

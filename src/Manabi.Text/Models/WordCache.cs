@@ -63,6 +63,9 @@ internal sealed class WordCache
         }
     }
 
+    /// <summary>Whether <see cref="Add"/> would keep <paramref name="piece"/> now (the cache is not full and the piece not too long).</summary>
+    public bool Accepts(ReadOnlySpan<char> piece) => piece.Length < MaxPieceLength && Volatile.Read(ref _tickets) < _capacity;
+
     public void Add(ReadOnlySpan<char> piece, int[] packed)
     {
         if (piece.Length >= MaxPieceLength || Volatile.Read(ref _tickets) >= _capacity)
