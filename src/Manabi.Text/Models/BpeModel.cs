@@ -15,6 +15,7 @@ public sealed class BpeModel : ITokenizationModel
     private const int ScanLimit = 48;
 
     private readonly Dictionary<string, int> _vocabulary;
+    private IReadOnlyDictionary<string, int>? _vocabularyView;
     private readonly SpanLookup _lookup;
     private readonly string?[] _tokens;
     private readonly LongIntMap _mergeRanks;
@@ -33,6 +34,7 @@ public sealed class BpeModel : ITokenizationModel
     private readonly Random? _seededRandom;
     private readonly Lock _randomLock = new();
     private readonly WordCache? _cache;
+    private readonly bool _ignoreMerges;
 
     /// <summary>
     /// Creates the model from a vocabulary (token to id) and merges in rank order (the first merges first), as
@@ -44,8 +46,10 @@ public sealed class BpeModel : ITokenizationModel
     {
     }
 
-    internal BpeModel(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges, BpeModelOptions options, string where)
+    internal BpeModel(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges, BpeModelOptions options, string where,
+        Func<int, string, TokenizerFormatException>? mergeError = null)
     {
+        mergeError ??= (rank, problem) => new TokenizerFormatException($"{where}merges[{rank}]: {problem}");
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(merges);
         ArgumentNullException.ThrowIfNull(options);
@@ -55,6 +59,7 @@ public sealed class BpeModel : ITokenizationModel
         }
         ArgumentOutOfRangeException.ThrowIfNegative(options.CacheCapacity, nameof(options));
         Options = options;
+        _ignoreMerges = options.IgnoreMerges;
         _prefix = string.IsNullOrEmpty(options.ContinuingSubwordPrefix) ? null : options.ContinuingSubwordPrefix;
         _suffix = string.IsNullOrEmpty(options.EndOfWordSuffix) ? null : options.EndOfWordSuffix;
         _prefixBytes = _prefix is null ? 0 : Encoding.UTF8.GetByteCount(_prefix);
@@ -106,10 +111,10 @@ public sealed class BpeModel : ITokenizationModel
         int rank = 0;
         foreach (var (left, right) in merges)
         {
-            int leftId = VocabularyId(left, rank, where);
-            int rightId = VocabularyId(right, rank, where);
-            string merged = Concatenate(left, right, rank, where);
-            int newId = VocabularyId(merged, rank, where);
+            int leftId = VocabularyId(left, rank, mergeError);
+            int rightId = VocabularyId(right, rank, mergeError);
+            string merged = Concatenate(left, right, rank, mergeError);
+            int newId = VocabularyId(merged, rank, mergeError);
             // A pair listed twice keeps its last rank, as HF's map does.
             _mergeRanks.Set(Pack(leftId, rightId), rank);
             rankPairs.Add((leftId, rightId));
@@ -124,11 +129,69 @@ public sealed class BpeModel : ITokenizationModel
         }
     }
 
+    /// <summary>
+    /// Reads the model from a <c>vocab.json</c> (token to id) and a <c>merges.txt</c> (one "left right" pair per line,
+    /// a leading <c>#version</c> line skipped), as HF's <c>BPE::from_file</c>.
+    /// </summary>
+    /// <exception cref="TokenizerFormatException">A file is malformed; the message names the file and line.</exception>
+    public static BpeModel FromFiles(string vocabularyPath, string mergesPath, BpeModelOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(vocabularyPath);
+        ArgumentNullException.ThrowIfNull(mergesPath);
+        var vocabulary = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            using var stream = File.OpenRead(vocabularyPath);
+            using var document = System.Text.Json.JsonDocument.Parse(stream);
+            if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new TokenizerFormatException("the vocabulary must be a JSON object of token to id", vocabularyPath, 0);
+            }
+            foreach (var entry in document.RootElement.EnumerateObject())
+            {
+                // HF skips entries whose value is not a number.
+                if (entry.Value.ValueKind != System.Text.Json.JsonValueKind.Number)
+                {
+                    continue;
+                }
+                if (!entry.Value.TryGetInt32(out int id) || id < 0)
+                {
+                    throw new TokenizerFormatException($"token '{entry.Name}': the id must be a non-negative integer, not {entry.Value.GetRawText()}", vocabularyPath, 0);
+                }
+                vocabulary[entry.Name] = id;
+            }
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new TokenizerFormatException($"not valid JSON: {e.Message}", vocabularyPath, (int)(e.LineNumber ?? -1) + 1, e);
+        }
+        var merges = new List<(string, string)>();
+        var lines = new List<int>();
+        int lineNumber = 0;
+        foreach (string line in File.ReadLines(mergesPath))
+        {
+            lineNumber++;
+            if (line.StartsWith("#version", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || line.IndexOf(' ', space + 1) >= 0)
+            {
+                throw new TokenizerFormatException($"'{line}' is not two tokens separated by one space", mergesPath, lineNumber);
+            }
+            merges.Add((line[..space], line[(space + 1)..]));
+            lines.Add(lineNumber);
+        }
+        return new BpeModel(vocabulary, merges, options ?? new BpeModelOptions(), "",
+            (rank, problem) => new TokenizerFormatException(problem, mergesPath, lines[rank]));
+    }
+
     /// <summary>The settings this model was created with.</summary>
     public BpeModelOptions Options { get; }
 
     /// <summary>The vocabulary: token to id.</summary>
-    public IReadOnlyDictionary<string, int> Vocabulary => _vocabulary;
+    public IReadOnlyDictionary<string, int> Vocabulary => _vocabularyView ??= _vocabulary.AsReadOnly();
 
     /// <inheritdoc/>
     public int VocabularySize => _vocabulary.Count;
@@ -166,19 +229,21 @@ public sealed class BpeModel : ITokenizationModel
             Random random = _seededRandom ?? Random.Shared;
             if (_seededRandom is null)
             {
-                Emit(MergeWord(piece, random), output);
+                int count = MergeInto(piece, random);
+                Emit(t_scratch!.Packed, count, output);
             }
             else
             {
                 // One draw sequence per seed: calls take turns so that a seed replays the same choices.
                 lock (_randomLock)
                 {
-                    Emit(MergeWord(piece, random), output);
+                    int count = MergeInto(piece, random);
+                    Emit(t_scratch!.Packed, count, output);
                 }
             }
             return;
         }
-        if (Options.IgnoreMerges)
+        if (_ignoreMerges)
         {
             int whole = _lookup.Find(piece);
             if (whole >= 0)
@@ -187,23 +252,25 @@ public sealed class BpeModel : ITokenizationModel
                 return;
             }
         }
-        if (_cache is null)
+        if (_cache is not null && _cache.TryGet(piece, out int[] cached))
         {
-            Emit(MergeWord(piece, null), output);
+            Emit(cached, cached.Length, output);
             return;
         }
-        if (!_cache.TryGet(piece, out int[] packed))
+        int length = MergeInto(piece, null);
+        int[] merged = t_scratch!.Packed;
+        if (_cache is not null && _cache.Accepts(piece))
         {
-            packed = MergeWord(piece, null);
-            _cache.Add(piece, packed);
+            _cache.Add(piece, merged.AsSpan(0, length).ToArray());
         }
-        Emit(packed, output);
+        // A word the cache will not keep is emitted from the scratch buffer: no allocation at all.
+        Emit(merged, length, output);
     }
 
-    private void Emit(int[] packed, List<ModelToken> output)
+    private void Emit(int[] packed, int length, List<ModelToken> output)
     {
         string?[] tokens = _tokens;
-        for (int i = 0; i < packed.Length; i += 3)
+        for (int i = 0; i < length; i += 3)
         {
             int id = packed[i];
             output.Add(new ModelToken(id, tokens[id]!, packed[i + 1], packed[i + 2]));
@@ -216,13 +283,13 @@ public sealed class BpeModel : ITokenizationModel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Rank(int left, int right) => _mergeRanks.Get(Pack(left, right));
 
-    private int VocabularyId(string token, int rank, string where) =>
+    private int VocabularyId(string token, int rank, Func<int, string, TokenizerFormatException> mergeError) =>
         _vocabulary.TryGetValue(token, out int id)
             ? id
-            : throw new TokenizerFormatException($"{where}merges[{rank}]: token '{token}' is not in the vocabulary");
+            : throw mergeError(rank, $"token '{token}' is not in the vocabulary");
 
     /// <summary>The token a merge makes: HF drops the prefix's length in UTF-8 bytes from the right part, whatever it starts with.</summary>
-    private string Concatenate(string left, string right, int rank, string where)
+    private string Concatenate(string left, string right, int rank, Func<int, string, TokenizerFormatException> mergeError)
     {
         if (_prefix is null)
         {
@@ -235,8 +302,7 @@ public sealed class BpeModel : ITokenizationModel
         byte[] bytes = Encoding.UTF8.GetBytes(right);
         if (_prefixBytes > bytes.Length || (_prefixBytes < bytes.Length && (bytes[_prefixBytes] & 0xC0) == 0x80))
         {
-            throw new TokenizerFormatException(
-                $"{where}merges[{rank}]: '{right}' cannot lose the continuing_subword_prefix's {_prefixBytes} bytes");
+            throw mergeError(rank, $"'{right}' cannot lose the continuing_subword_prefix's {_prefixBytes} bytes");
         }
         return left + Encoding.UTF8.GetString(bytes, _prefixBytes, bytes.Length - _prefixBytes);
     }
@@ -252,6 +318,7 @@ public sealed class BpeModel : ITokenizationModel
         public int[] Ranks = new int[64];
         public long[] Heap = new long[64];
         public List<long> Skipped = [];
+        public int[] Packed = new int[192];
 
         public void Ensure(int capacity)
         {
@@ -278,6 +345,14 @@ public sealed class BpeModel : ITokenizationModel
 
     /// <summary>Splits <paramref name="piece"/> into symbols and merges them; returns (id, start, end) triples.</summary>
     internal int[] MergeWord(ReadOnlySpan<char> piece, Random? random, bool forceHeap = false)
+    {
+        // MergeInto first: it creates this thread's scratch and may grow its buffer.
+        int length = MergeInto(piece, random, forceHeap);
+        return t_scratch!.Packed.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>As <see cref="MergeWord"/>, leaving the triples in this thread's scratch buffer and returning their length.</summary>
+    private int MergeInto(ReadOnlySpan<char> piece, Random? random, bool forceHeap = false)
     {
         Scratch s = t_scratch ??= new Scratch();
         s.Ensure(piece.Length * (3 + _prefixBytes) + _suffixBytes + 1);
@@ -610,7 +685,7 @@ public sealed class BpeModel : ITokenizationModel
     /// The merged symbols as (id, start, end) triples. Regular words sum UTF-16 lengths; words with byte tokens or
     /// dropped characters sum UTF-8 lengths as HF does and map each position to the character holding it.
     /// </summary>
-    private static int[] Offsets(ReadOnlySpan<char> piece, Scratch s, int n, bool regular, bool linked)
+    private static int Offsets(ReadOnlySpan<char> piece, Scratch s, int n, bool regular, bool linked)
     {
         int count = 0;
         if (linked)
@@ -624,7 +699,11 @@ public sealed class BpeModel : ITokenizationModel
         {
             count = n;
         }
-        var packed = new int[count * 3];
+        if (s.Packed.Length < count * 3)
+        {
+            s.Packed = new int[count * 6];
+        }
+        int[] packed = s.Packed;
         int[]? charStart = null;
         int[]? charEnd = null;
         int totalBytes = 0;
@@ -668,6 +747,6 @@ public sealed class BpeModel : ITokenizationModel
             o += 3;
             symbol = linked ? s.Next[symbol] : symbol + 1;
         }
-        return packed;
+        return count * 3;
     }
 }

@@ -20,6 +20,9 @@ public sealed class UnigramModel : ITokenizationModel
     private readonly double[] _scores;
     private readonly LongIntMap _edges;
     private readonly int[] _terminal;
+
+    /// <summary>The root's child for each UTF-16 unit (-1 when none): every start position begins there, without a hash.</summary>
+    private readonly int[] _rootChildren = new int[char.MaxValue + 1];
     private readonly int[] _byteIds = new int[256];
     private readonly int _unknownId;
     private readonly double _unknownScore;
@@ -86,6 +89,14 @@ public sealed class UnigramModel : ITokenizationModel
             }
         }
         _terminal = [.. terminal];
+        _rootChildren.AsSpan().Fill(-1);
+        foreach (var (key, child) in _edges.Entries())
+        {
+            if (key >> 16 == 0)
+            {
+                _rootChildren[(char)key] = child;
+            }
+        }
         MinScore = minScore;
         _unknownScore = minScore - UnknownPenalty;
         for (int b = 0; b < 256; b++)
@@ -99,7 +110,7 @@ public sealed class UnigramModel : ITokenizationModel
     }
 
     /// <summary>The pieces and their scores, in id order.</summary>
-    public IReadOnlyList<(string Piece, double Score)> Vocabulary => _vocabulary;
+    public IReadOnlyList<(string Piece, double Score)> Vocabulary => Array.AsReadOnly(_vocabulary);
 
     /// <summary>The id of the unknown piece, or null when the model has none (an uncovered character is then an error).</summary>
     public int? UnknownId { get; }
@@ -193,7 +204,7 @@ public sealed class UnigramModel : ITokenizationModel
             int node = 0;
             for (int k = start; k < n; k++)
             {
-                node = _edges.Get((long)node << 16 | piece[k]);
+                node = k == start ? _rootChildren[piece[k]] : _edges.Get((long)node << 16 | piece[k]);
                 if (node < 0)
                 {
                     break;
