@@ -2,7 +2,7 @@ using System.Globalization;
 using DotNetRegex = System.Text.RegularExpressions.Regex;
 using RegexOptions = System.Text.RegularExpressions.RegexOptions;
 
-namespace Manabi.Text.PreTokenizers.Regex;
+namespace Manabi.Text;
 
 /// <summary>
 /// Any Oniguruma split pattern, run by .NET's regex engine over a copy of the text with one UTF-16 unit per code
