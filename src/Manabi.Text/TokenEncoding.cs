@@ -15,9 +15,13 @@ public sealed class TokenEncoding
     private int[] _attentionMask;
     private List<TokenEncoding> _overflowing;
 
+    // HF's sequence_ranges: which tokens belong to sequence 0 or 1 (none recorded: all tokens are sequence 0).
+    private SequenceRanges _sequenceRanges;
+
     internal TokenEncoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
-        int[] attentionMask, List<TokenEncoding>? overflowing = null)
+        int[] attentionMask, List<TokenEncoding>? overflowing = null, SequenceRanges sequenceRanges = default)
     {
+        _sequenceRanges = sequenceRanges;
         _ids = ids;
         _typeIds = typeIds;
         _tokens = tokens;
@@ -54,6 +58,105 @@ public sealed class TokenEncoding
 
     /// <summary>Number of tokens.</summary>
     public int Length => _ids.Length;
+
+    /// <summary>
+    /// The sequence (0 for the text, 1 for the pair) each token belongs to, or -1 for special and padding tokens
+    /// (HF's <c>sequence_ids</c>).
+    /// </summary>
+    public IReadOnlyList<int> SequenceIds
+    {
+        get
+        {
+            var result = new int[_ids.Length];
+            int count = _sequenceRanges.Count;
+            if (count == 0)
+            {
+                return result;
+            }
+            Array.Fill(result, -1);
+            for (int sequence = 0; sequence < count; sequence++)
+            {
+                var (start, end) = _sequenceRanges.Get(sequence) ?? (0, _ids.Length);
+                result.AsSpan(start, end - start).Fill(sequence);
+            }
+            return result;
+        }
+    }
+
+    internal int[] IdArray => _ids;
+
+    internal int[] TypeIdArray => _typeIds;
+
+    internal string[] TokenArray => _tokens;
+
+    internal int[] WordIdArray => _wordIds;
+
+    internal (int Start, int End)[] OffsetArray => _offsets;
+
+    internal int[] SpecialTokensMaskArray => _specialTokensMask;
+
+    internal int[] AttentionMaskArray => _attentionMask;
+
+    internal List<TokenEncoding> OverflowingList => _overflowing;
+
+    internal void ReplaceOffsets((int Start, int End)[] offsets) => _offsets = offsets;
+
+    internal static TokenEncoding Empty => new([], [], [], [], [], [], []);
+
+    /// <summary>HF's <c>set_sequence_id</c>: all tokens belong to <paramref name="sequenceId"/>.</summary>
+    internal void SetSequenceId(int sequenceId)
+    {
+        _sequenceRanges = _sequenceRanges.With(sequenceId, (0, _ids.Length));
+    }
+
+    /// <summary>What HF's <c>PostProcessor::process</c> does first: the encoding and its windows belong to <paramref name="sequenceId"/>.</summary>
+    internal void SetSequenceIdWithOverflowing(int sequenceId)
+    {
+        SetSequenceId(sequenceId);
+        foreach (var o in _overflowing)
+        {
+            o.SetSequenceId(sequenceId);
+        }
+    }
+
+    /// <summary>HF's <c>set_type_ids</c> with one value for every token.</summary>
+    internal void SetTypeIds(int typeId)
+    {
+        if (!_typeIds.AsSpan().ContainsAnyExcept(typeId))
+        {
+            return;
+        }
+        var typeIds = new int[_ids.Length];
+        if (typeId != 0)
+        {
+            Array.Fill(typeIds, typeId);
+        }
+        _typeIds = typeIds;
+    }
+
+    /// <summary>HF's <c>take_overflowing</c>.</summary>
+    internal List<TokenEncoding> TakeOverflowing()
+    {
+        var overflowing = _overflowing;
+        _overflowing = [];
+        return overflowing;
+    }
+
+    /// <summary>HF's <c>Encoding::merge(encodings, false)</c>: merges in order, starting from an empty encoding.</summary>
+    internal static TokenEncoding MergeAll(IReadOnlyList<TokenEncoding> encodings)
+    {
+        // Merging one encoding into the empty one gives it back unchanged (its windows included).
+        if (encodings.Count == 1)
+        {
+            return encodings[0];
+        }
+        var result = Empty;
+        foreach (var encoding in encodings)
+        {
+            result = Merge(result, encoding);
+        }
+        return result;
+    }
 
     /// <summary>
     /// Offsets in code points instead of UTF-16 units; <paramref name="text"/> is the text the offsets point
@@ -106,8 +209,8 @@ public sealed class TokenEncoding
     private TokenEncoding Slice(int start, int stop) => new(_ids[start..stop], _typeIds[start..stop], _tokens[start..stop],
         _wordIds[start..stop], _offsets[start..stop], _specialTokensMask[start..stop], _attentionMask[start..stop]);
 
-    private TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
-        [.. _overflowing.Select(o => o.Clone())]);
+    internal TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
+        [.. _overflowing.Select(o => o.Clone())], _sequenceRanges);
 
     /// <summary>HF's <c>Encoding::truncate</c>: keep the first window, the rest become overflowing windows.</summary>
     internal void Truncate(int maxLength, int stride, TruncationDirection direction)
@@ -119,7 +222,8 @@ public sealed class TokenEncoding
         }
         if (maxLength == 0)
         {
-            var whole = new TokenEncoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing);
+            var whole = new TokenEncoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing,
+                _sequenceRanges);
             Assign(new TokenEncoding([], [], [], [], [], [], []));
             _overflowing.Add(whole);
             return;
@@ -174,6 +278,7 @@ public sealed class TokenEncoding
         _specialTokensMask = other._specialTokensMask;
         _attentionMask = other._attentionMask;
         _overflowing = other._overflowing;
+        _sequenceRanges = other._sequenceRanges;
     }
 
     /// <summary>Wraps this encoding (and each overflowing window) in special tokens: prefix + tokens + suffix.</summary>
@@ -216,7 +321,9 @@ public sealed class TokenEncoding
             special[k] = 1;
             k++;
         }
-        return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing);
+        // As HF's BertProcessing: the sequence's range excludes the special tokens around it.
+        var ranges = default(SequenceRanges).With(typeId, (prefix.Length, prefix.Length + _ids.Length));
+        return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing, ranges);
     }
 
     /// <summary>HF's <c>Encoding::merge_with</c> (offsets not shifted): also combines the overflowing windows.</summary>
@@ -235,10 +342,11 @@ public sealed class TokenEncoding
         {
             overflowing.Add(Merge(first.Clone(), secondWindow.Clone()));
         }
+        var ranges = first._sequenceRanges.MergedWith(second._sequenceRanges, first._ids.Length);
         return new TokenEncoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
             [.. first._tokens, .. second._tokens], [.. first._wordIds, .. second._wordIds], [.. first._offsets, .. second._offsets],
             [.. first._specialTokensMask, .. second._specialTokensMask], [.. first._attentionMask, .. second._attentionMask],
-            overflowing);
+            overflowing, ranges);
     }
 
     /// <summary>HF's <c>Encoding::pad</c>: pads the overflowing windows too; never shortens.</summary>
@@ -261,6 +369,10 @@ public sealed class TokenEncoding
         _attentionMask = PadArray(_attentionMask, padLength, 0, left);
         _specialTokensMask = PadArray(_specialTokensMask, padLength, 1, left);
         _offsets = PadArray(_offsets, padLength, (0, 0), left);
+        if (left)
+        {
+            _sequenceRanges = _sequenceRanges.Shifted(padLength);
+        }
     }
 
     private static T[] PadArray<T>(T[] values, int padLength, T pad, bool left)
@@ -270,4 +382,34 @@ public sealed class TokenEncoding
         values.CopyTo(result, left ? padLength : 0);
         return result;
     }
+}
+
+/// <summary>HF's <c>sequence_ranges</c> for the two sequences an encoding can hold (ids 0 and 1); immutable.</summary>
+internal readonly record struct SequenceRanges((int Start, int End)? First, (int Start, int End)? Second)
+{
+    /// <summary>How many sequences have a range (HF's <c>n_sequences</c> before its default of 1).</summary>
+    public int Count => (First.HasValue ? 1 : 0) + (Second.HasValue ? 1 : 0);
+
+    public (int Start, int End)? Get(int sequenceId) => sequenceId switch
+    {
+        0 => First,
+        1 => Second,
+        _ => null,
+    };
+
+    public SequenceRanges With(int sequenceId, (int Start, int End) range) => sequenceId switch
+    {
+        0 => this with { First = range },
+        1 => this with { Second = range },
+        _ => throw new ArgumentOutOfRangeException(nameof(sequenceId), sequenceId, "an encoding holds sequences 0 and 1"),
+    };
+
+    /// <summary>HF's merge_with: the other's ranges, shifted by <paramref name="offset"/>, override these.</summary>
+    public SequenceRanges MergedWith(SequenceRanges other, int offset) => new(
+        other.First is { } a ? (a.Start + offset, a.End + offset) : First,
+        other.Second is { } b ? (b.Start + offset, b.End + offset) : Second);
+
+    public SequenceRanges Shifted(int offset) => new(
+        First is { } a ? (a.Start + offset, a.End + offset) : null,
+        Second is { } b ? (b.Start + offset, b.End + offset) : null);
 }
