@@ -112,12 +112,12 @@ internal sealed class TiktokenRanks
     /// Reads a .tiktoken file deflate-compressed as the Microsoft.ML.Tokenizers.Data packages embed it: a
     /// "Capacity: N" line, then one base64 token per line in rank order.
     /// </summary>
-    public static TiktokenRanks LoadEmbedded(string assemblyName, string resourceName)
+    public static TiktokenRanks LoadEmbedded(Func<Type?> dataType, string assemblyName, string resourceName)
     {
         Assembly assembly;
         try
         {
-            assembly = Assembly.Load(new AssemblyName(assemblyName));
+            assembly = (dataType() ?? throw new FileNotFoundException($"{assemblyName} was not found")).Assembly;
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException)
         {

@@ -65,6 +65,8 @@ public sealed class TiktokenTokenizer
         return Loaded.GetOrAdd(encodingName, n => new Lazy<TiktokenTokenizer>(() => Load(n))).Value;
     }
 
+    // The data assemblies are found through a constant Type.GetType name (one of their internal types) so that
+    // trimming and NativeAOT keep them and their embedded rank files.
     private static TiktokenTokenizer Load(string name)
     {
         switch (name)
@@ -77,7 +79,9 @@ public sealed class TiktokenTokenizer
                 return new TiktokenTokenizer(name, R50k().With(50257, spaces), KnownPattern.Gpt2, new() { ["<|endoftext|>"] = 50256 });
             case "cl100k_base":
                 return new TiktokenTokenizer(name,
-                    TiktokenRanks.LoadEmbedded("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"),
+                    TiktokenRanks.LoadEmbedded(
+                        () => Type.GetType("Microsoft.ML.Tokenizers.Cl100kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.Cl100kBase"),
+                        "Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"),
                     KnownPattern.Cl100k,
                     new()
                     {
@@ -86,13 +90,17 @@ public sealed class TiktokenTokenizer
                     });
             default:
                 return new TiktokenTokenizer(name,
-                    TiktokenRanks.LoadEmbedded("Microsoft.ML.Tokenizers.Data.O200kBase", "o200k_base.tiktoken.deflate"),
+                    TiktokenRanks.LoadEmbedded(
+                        () => Type.GetType("Microsoft.ML.Tokenizers.O200kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.O200kBase"),
+                        "Microsoft.ML.Tokenizers.Data.O200kBase", "o200k_base.tiktoken.deflate"),
                     KnownPattern.O200k,
                     new() { ["<|endoftext|>"] = 199999, ["<|endofprompt|>"] = 200018 });
         }
 
         static TiktokenRanks R50k() =>
-            TiktokenRanks.LoadEmbedded("Microsoft.ML.Tokenizers.Data.R50kBase", "r50k_base.tiktoken.deflate");
+            TiktokenRanks.LoadEmbedded(
+                () => Type.GetType("Microsoft.ML.Tokenizers.R50kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.R50kBase"),
+                "Microsoft.ML.Tokenizers.Data.R50kBase", "r50k_base.tiktoken.deflate");
     }
 
     /// <summary>The most ids a text of <paramref name="length"/> UTF-16 units can give (three per unit).</summary>
