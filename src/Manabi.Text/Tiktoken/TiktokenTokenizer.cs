@@ -24,6 +24,7 @@ public sealed class TiktokenTokenizer
     private readonly FrozenDictionary<string, int> specialTokens;
     private readonly Dictionary<int, string> specialById;
     private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
+    private int cacheSize;
     private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> cacheLookup;
 
     private TiktokenTokenizer(string name, TiktokenRanks ranks, KnownPattern pattern, Dictionary<string, int> special)
@@ -375,9 +376,12 @@ public sealed class TiktokenTokenizer
             }
             if (ids is not null)
             {
-                if (cache.Count >= CacheLimit)
+                // Bounded: start over rather than grow without limit (ConcurrentDictionary.Count takes every lock,
+                // so the size is counted here).
+                if (Interlocked.Increment(ref cacheSize) > CacheLimit)
                 {
-                    cache.Clear(); // bounded: start over rather than grow without limit
+                    cache.Clear();
+                    Interlocked.Exchange(ref cacheSize, 0);
                 }
                 cache.TryAdd(piece.ToString(), ids);
             }

@@ -64,3 +64,51 @@ public class KnownPatternTests
         }
     }
 }
+
+/// <summary>The scanners' character classes equal Oniguruma's over every code point (one text holding them all).</summary>
+public class EveryCodePointTests
+{
+    [Theory]
+    [InlineData(KnownPatterns.O200k)]
+    [InlineData(KnownPatterns.Cl100k)]
+    [InlineData(KnownPatterns.DeepSeekWords)]
+    [InlineData(KnownPatterns.Gpt2)]
+    public void ScannersEqualTheOracleOnAllCodePoints(string pattern)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int cp = 0; cp < 0x110000; cp++)
+        {
+            if (cp is < 0xD800 or > 0xDFFF)
+            {
+                sb.Append(char.ConvertFromUtf32(cp));
+                // Letters next to a sample of each kind: case-aware patterns then split on category changes.
+                if (cp % 7 == 0)
+                {
+                    sb.Append(cp % 2 == 0 ? "a" : " ");
+                }
+            }
+        }
+        string text = sb.ToString();
+        var request = new JsonObject
+        {
+            ["patterns"] = new JsonArray(JsonValue.Create(pattern)),
+            ["texts"] = new JsonArray(JsonValue.Create(text)),
+        };
+        var oracle = TokenizersOracle.Run("split.js", request, 900_000).AsArray()[0]![0]!;
+        int[] toUtf16 = SplitPatternParityTests.CodePointStarts(text);
+        var removed = new HashSet<(int, int)>(TokenizersOracle.Offsets(oracle["removed"]).Select(o => (toUtf16[o.Start], toUtf16[o.End])));
+        var expected = TokenizersOracle.Offsets(oracle["isolated"]).Select(o => (toUtf16[o.Start], toUtf16[o.End]))
+            .Select(o => (o.Item1, o.Item2, !removed.Contains(o))).ToList();
+        var scanner = Assert.IsType<KnownPatternScanner>(SplitPatterns.Regex(pattern));
+        var actual = new List<(int Start, int End, bool IsMatch)>();
+        scanner.FindMatches(text, actual);
+        int at = 0;
+        while (at < Math.Min(expected.Count, actual.Count) && expected[at] == actual[at])
+        {
+            at++;
+        }
+        Assert.True(at == expected.Count && at == actual.Count,
+            $"{scanner.Kind}: segment {at} differs: HF {(at < expected.Count ? expected[at] : default)} vs {(at < actual.Count ? actual[at] : default)}, " +
+            $"near U+{char.ConvertToUtf32(text, Math.Min(at < actual.Count ? actual[at].Start : 0, text.Length - 2)):X4}");
+    }
+}

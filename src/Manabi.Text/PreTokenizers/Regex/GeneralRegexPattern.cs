@@ -75,7 +75,8 @@ internal sealed class GeneralRegexPattern : ISplitPattern
         TranslatedPattern = translation.Finish(astralStandIns);
         try
         {
-            regex = new DotNetRegex(TranslatedPattern, RegexOptions.CultureInvariant);
+            // Compiled: patterns are built once per tokenizer and shared (NativeAOT falls back to the interpreter).
+            regex = new DotNetRegex(TranslatedPattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
         }
         catch (ArgumentException e)
         {
