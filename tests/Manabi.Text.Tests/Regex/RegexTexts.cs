@@ -1,7 +1,7 @@
 using System.Text;
 using Manabi.TestSupport;
 
-namespace Manabi.Text.Tests.Regex;
+namespace Manabi.Text.Tests.RegexSplitting;
 
 /// <summary>The texts regex splitting and tiktoken are checked on: heldout.txt, the stress lines, generated
 /// adversarial strings (astral letters and digits, emoji, odd spaces, combining marks, case-fold traps) and long runs.</summary>

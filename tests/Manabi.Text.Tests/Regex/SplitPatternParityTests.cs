@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Manabi.Text.PreTokenizers.Regex;
 
-namespace Manabi.Text.Tests.Regex;
+namespace Manabi.Text.Tests.RegexSplitting;
 
 /// <summary>
 /// Regex splitting equals HF tokenizers 0.23.2 (Oniguruma through the Node binding) segment for segment, in UTF-16

@@ -2,7 +2,7 @@ using System.Globalization;
 using DotNetRegex = System.Text.RegularExpressions.Regex;
 using RegexOptions = System.Text.RegularExpressions.RegexOptions;
 
-namespace Manabi.Text.PreTokenizers.Regex;
+namespace Manabi.Text;
 
 /// <summary>
 /// Any Oniguruma split pattern, run by .NET's regex engine over a copy of the text with one UTF-16 unit per code
@@ -75,7 +75,8 @@ internal sealed class GeneralRegexPattern : ISplitPattern
         TranslatedPattern = translation.Finish(astralStandIns);
         try
         {
-            regex = new DotNetRegex(TranslatedPattern, RegexOptions.CultureInvariant);
+            // Compiled: patterns are built once per tokenizer and shared (NativeAOT falls back to the interpreter).
+            regex = new DotNetRegex(TranslatedPattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
         }
         catch (ArgumentException e)
         {

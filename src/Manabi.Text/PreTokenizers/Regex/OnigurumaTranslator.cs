@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Manabi.Text.PreTokenizers.Regex;
+namespace Manabi.Text;
 
 /// <summary>
 /// Translates an Oniguruma pattern (HF tokenizers' <c>Regex</c> split patterns) into a .NET pattern that runs over

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Manabi.Text.Tests")]
 
-namespace Manabi.Text.PreTokenizers.Regex;
+namespace Manabi.Text;
 
 /// <summary>
 /// Makes the <see cref="ISplitPattern"/> for an Oniguruma pattern of a tokenizer.json (<c>Split</c>'s
