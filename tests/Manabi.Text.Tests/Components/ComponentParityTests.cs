@@ -57,6 +57,9 @@ public sealed class ComponentParityTests
         """{"type":"Split","pattern":{"Regex":"[a-z]+"},"behavior":"Isolated","invert":true}""",
         """{"type":"Sequence","pretokenizers":[{"type":"WhitespaceSplit"},{"type":"Digits","individual_digits":true},{"type":"Punctuation","behavior":"Isolated"}]}""",
         """{"type":"Sequence","pretokenizers":[{"type":"UnicodeScripts"},{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":true}]}""",
+        // A FixedLength(1) after a pre-tokenizer that rewrites text shows each output character's original span.
+        """{"type":"Sequence","pretokenizers":[{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},{"type":"FixedLength","length":1}]}""",
+        """{"type":"Sequence","pretokenizers":[{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":false},{"type":"FixedLength","length":1}]}""",
     ];
 
     public static TheoryData<string> Decoders =>
