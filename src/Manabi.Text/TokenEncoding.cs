@@ -15,9 +15,13 @@ public sealed class TokenEncoding
     private int[] _attentionMask;
     private List<TokenEncoding> _overflowing;
 
+    // HF's sequence_ranges: which tokens belong to sequence 0 or 1 (null: none recorded, so all tokens are sequence 0).
+    private Dictionary<int, (int Start, int End)>? _sequenceRanges;
+
     internal TokenEncoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
-        int[] attentionMask, List<TokenEncoding>? overflowing = null)
+        int[] attentionMask, List<TokenEncoding>? overflowing = null, Dictionary<int, (int Start, int End)>? sequenceRanges = null)
     {
+        _sequenceRanges = sequenceRanges is { Count: > 0 } ? sequenceRanges : null;
         _ids = ids;
         _typeIds = typeIds;
         _tokens = tokens;
@@ -54,6 +58,96 @@ public sealed class TokenEncoding
 
     /// <summary>Number of tokens.</summary>
     public int Length => _ids.Length;
+
+    /// <summary>
+    /// The sequence (0 for the text, 1 for the pair) each token belongs to, or -1 for special and padding tokens
+    /// (HF's <c>sequence_ids</c>).
+    /// </summary>
+    public IReadOnlyList<int> SequenceIds
+    {
+        get
+        {
+            var result = new int[_ids.Length];
+            if (_sequenceRanges is null)
+            {
+                return result;
+            }
+            Array.Fill(result, -1);
+            for (int sequence = 0; sequence < _sequenceRanges.Count; sequence++)
+            {
+                var (start, end) = _sequenceRanges.TryGetValue(sequence, out var range) ? range : (0, _ids.Length);
+                result.AsSpan(start, end - start).Fill(sequence);
+            }
+            return result;
+        }
+    }
+
+    internal int[] IdArray => _ids;
+
+    internal int[] TypeIdArray => _typeIds;
+
+    internal string[] TokenArray => _tokens;
+
+    internal int[] WordIdArray => _wordIds;
+
+    internal (int Start, int End)[] OffsetArray => _offsets;
+
+    internal int[] SpecialTokensMaskArray => _specialTokensMask;
+
+    internal int[] AttentionMaskArray => _attentionMask;
+
+    internal List<TokenEncoding> OverflowingList => _overflowing;
+
+    internal void ReplaceOffsets((int Start, int End)[] offsets) => _offsets = offsets;
+
+    internal static TokenEncoding Empty => new([], [], [], [], [], [], []);
+
+    /// <summary>HF's <c>set_sequence_id</c>: all tokens belong to <paramref name="sequenceId"/>.</summary>
+    internal void SetSequenceId(int sequenceId)
+    {
+        _sequenceRanges ??= [];
+        _sequenceRanges[sequenceId] = (0, _ids.Length);
+    }
+
+    /// <summary>What HF's <c>PostProcessor::process</c> does first: the encoding and its windows belong to <paramref name="sequenceId"/>.</summary>
+    internal void SetSequenceIdWithOverflowing(int sequenceId)
+    {
+        SetSequenceId(sequenceId);
+        foreach (var o in _overflowing)
+        {
+            o.SetSequenceId(sequenceId);
+        }
+    }
+
+    /// <summary>HF's <c>set_type_ids</c> with one value for every token.</summary>
+    internal void SetTypeIds(int typeId)
+    {
+        var typeIds = new int[_ids.Length];
+        if (typeId != 0)
+        {
+            Array.Fill(typeIds, typeId);
+        }
+        _typeIds = typeIds;
+    }
+
+    /// <summary>HF's <c>take_overflowing</c>.</summary>
+    internal List<TokenEncoding> TakeOverflowing()
+    {
+        var overflowing = _overflowing;
+        _overflowing = [];
+        return overflowing;
+    }
+
+    /// <summary>HF's <c>Encoding::merge(encodings, false)</c>: merges in order, starting from an empty encoding.</summary>
+    internal static TokenEncoding MergeAll(IReadOnlyList<TokenEncoding> encodings)
+    {
+        var result = Empty;
+        foreach (var encoding in encodings)
+        {
+            result = Merge(result, encoding);
+        }
+        return result;
+    }
 
     /// <summary>
     /// Offsets in code points instead of UTF-16 units; <paramref name="text"/> is the text the offsets point
@@ -106,8 +200,8 @@ public sealed class TokenEncoding
     private TokenEncoding Slice(int start, int stop) => new(_ids[start..stop], _typeIds[start..stop], _tokens[start..stop],
         _wordIds[start..stop], _offsets[start..stop], _specialTokensMask[start..stop], _attentionMask[start..stop]);
 
-    private TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
-        [.. _overflowing.Select(o => o.Clone())]);
+    internal TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
+        [.. _overflowing.Select(o => o.Clone())], _sequenceRanges is null ? null : new(_sequenceRanges));
 
     /// <summary>HF's <c>Encoding::truncate</c>: keep the first window, the rest become overflowing windows.</summary>
     internal void Truncate(int maxLength, int stride, TruncationDirection direction)
@@ -119,7 +213,8 @@ public sealed class TokenEncoding
         }
         if (maxLength == 0)
         {
-            var whole = new TokenEncoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing);
+            var whole = new TokenEncoding(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask, _overflowing,
+                _sequenceRanges);
             Assign(new TokenEncoding([], [], [], [], [], [], []));
             _overflowing.Add(whole);
             return;
@@ -174,6 +269,7 @@ public sealed class TokenEncoding
         _specialTokensMask = other._specialTokensMask;
         _attentionMask = other._attentionMask;
         _overflowing = other._overflowing;
+        _sequenceRanges = other._sequenceRanges;
     }
 
     /// <summary>Wraps this encoding (and each overflowing window) in special tokens: prefix + tokens + suffix.</summary>
@@ -216,7 +312,9 @@ public sealed class TokenEncoding
             special[k] = 1;
             k++;
         }
-        return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing);
+        // As HF's BertProcessing: the sequence's range excludes the special tokens around it.
+        var ranges = new Dictionary<int, (int Start, int End)> { [typeId] = (prefix.Length, prefix.Length + _ids.Length) };
+        return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing, ranges);
     }
 
     /// <summary>HF's <c>Encoding::merge_with</c> (offsets not shifted): also combines the overflowing windows.</summary>
@@ -235,10 +333,19 @@ public sealed class TokenEncoding
         {
             overflowing.Add(Merge(first.Clone(), secondWindow.Clone()));
         }
+        Dictionary<int, (int Start, int End)>? ranges = null;
+        if (first._sequenceRanges is not null || second._sequenceRanges is not null)
+        {
+            ranges = first._sequenceRanges is null ? [] : new(first._sequenceRanges);
+            foreach (var (sequence, (start, end)) in second._sequenceRanges ?? [])
+            {
+                ranges[sequence] = (first._ids.Length + start, first._ids.Length + end);
+            }
+        }
         return new TokenEncoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
             [.. first._tokens, .. second._tokens], [.. first._wordIds, .. second._wordIds], [.. first._offsets, .. second._offsets],
             [.. first._specialTokensMask, .. second._specialTokensMask], [.. first._attentionMask, .. second._attentionMask],
-            overflowing);
+            overflowing, ranges);
     }
 
     /// <summary>HF's <c>Encoding::pad</c>: pads the overflowing windows too; never shortens.</summary>
@@ -261,6 +368,13 @@ public sealed class TokenEncoding
         _attentionMask = PadArray(_attentionMask, padLength, 0, left);
         _specialTokensMask = PadArray(_specialTokensMask, padLength, 1, left);
         _offsets = PadArray(_offsets, padLength, (0, 0), left);
+        if (left && _sequenceRanges is not null)
+        {
+            foreach (var (sequence, (start, end)) in _sequenceRanges.ToArray())
+            {
+                _sequenceRanges[sequence] = (start + padLength, end + padLength);
+            }
+        }
     }
 
     private static T[] PadArray<T>(T[] values, int padLength, T pad, bool left)

@@ -5,7 +5,7 @@ namespace Manabi.Text;
 /// <see cref="ContinuingSubwordPrefix"/>; a word with any unmatched piece, or longer than
 /// <see cref="MaxInputCharsPerWord"/> code points, becomes one <see cref="UnknownToken"/>.
 /// </summary>
-public sealed class WordPieceModel
+public sealed class WordPieceModel : ITokenizationModel
 {
     private readonly SpanLookup _starts;
     private readonly SpanLookup _continuations;
@@ -252,6 +252,61 @@ public sealed class WordPieceModel
             output.Add(id, start + position, start + position + pieceLength, wordIndex);
             position += pieceLength;
             table = _asciiContinuations;
+        }
+    }
+
+    [ThreadStatic]
+    private static TokenBuffer? s_pieceBuffer;
+
+    /// <inheritdoc/>
+    public int VocabularySize => Vocabulary.TokenCount;
+
+    /// <inheritdoc/>
+    public bool TryGetId(string token, out int id) => Vocabulary.TryGetId(token, out id);
+
+    /// <inheritdoc/>
+    public string? GetToken(int id) => Vocabulary[id];
+
+    /// <summary>HF's WordPiece <c>tokenize</c> on one piece: greedy longest-match, the unknown token for the whole piece otherwise.</summary>
+    public void Tokenize(ReadOnlySpan<char> piece, List<ModelToken> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (piece.Length == 0)
+        {
+            return;
+        }
+        int[] rented = System.Buffers.ArrayPool<int>.Shared.Rent(piece.Length * 2);
+        try
+        {
+            var starts = rented.AsSpan(0, piece.Length);
+            var ends = rented.AsSpan(piece.Length, piece.Length);
+            int codePoints = 0;
+            for (int i = 0; i < piece.Length; i++)
+            {
+                starts[i] = i;
+                ends[i] = i + 1;
+                if (char.IsLowSurrogate(piece[i]) && i > 0 && char.IsHighSurrogate(piece[i - 1]))
+                {
+                    starts[i] = i - 1;
+                    ends[i - 1] = i + 1;
+                }
+                else
+                {
+                    codePoints++;
+                }
+            }
+            var buffer = s_pieceBuffer ??= new TokenBuffer(16);
+            buffer.Count = 0;
+            TokenizeWord(piece, starts, ends, codePoints, buffer, 0);
+            for (int i = 0; i < buffer.Count; i++)
+            {
+                int id = buffer.Ids[i];
+                output.Add(new ModelToken(id, Vocabulary[id]!, buffer.Starts[i], buffer.Ends[i]));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rented);
         }
     }
 }

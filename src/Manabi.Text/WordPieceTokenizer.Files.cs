@@ -68,6 +68,15 @@ public sealed partial class WordPieceTokenizer
     {
         ArgumentNullException.ThrowIfNull(path);
         JsonNode root = ParseJson(path) ?? throw new TokenizerFormatException("empty tokenizer.json", path, 1);
+        return FromTokenizerJson(root, path);
+    }
+
+    /// <summary>The fused BERT tokenizer of a parsed tokenizer.json (used by <see cref="Tokenizer"/>'s BERT specialization).</summary>
+    internal static WordPieceTokenizer FromTokenizerJson(System.Text.Json.JsonElement root) =>
+        FromTokenizerJson(JsonNode.Parse(root.GetRawText()) ?? throw new TokenizerFormatException("empty tokenizer.json"), null);
+
+    private static WordPieceTokenizer FromTokenizerJson(JsonNode root, string? path)
+    {
         try
         {
             JsonNode model = root["model"] ?? throw new TokenizerFormatException("no \"model\" block", path, 0);
@@ -132,7 +141,7 @@ public sealed partial class WordPieceTokenizer
         }
     }
 
-    private static BertPostProcessor? ReadPostProcessor(JsonNode? node, string path)
+    private static BertPostProcessor? ReadPostProcessor(JsonNode? node, string? path)
     {
         switch (node?["type"]?.GetValue<string>())
         {

@@ -166,7 +166,7 @@ public sealed partial class WordPieceTokenizer
         return results;
     }
 
-    private static void PadAll(TokenEncoding[] encodings, PaddingOptions padding)
+    internal static void PadAll(TokenEncoding[] encodings, PaddingOptions padding)
     {
         if (encodings.Length == 0)
         {
@@ -202,6 +202,8 @@ public sealed partial class WordPieceTokenizer
             int added = addSpecialTokens && PostProcessor is { } post ? post.AddedTokens(second is not null) : 0;
             TruncateEncodings(first, second, truncation with { MaxLength = Math.Max(0, truncation.MaxLength - added) });
         }
+        first.SetSequenceIdWithOverflowing(0);
+        second?.SetSequenceIdWithOverflowing(1);
         if (addSpecialTokens && PostProcessor is { } processor)
         {
             first = first.WithSpecialTokens([(processor.ClsId, processor.Cls)], [(processor.SepId, processor.Sep)], 0);
@@ -211,7 +213,7 @@ public sealed partial class WordPieceTokenizer
     }
 
     /// <summary>HF's <c>truncate_encodings</c>, on lengths that already exclude the special tokens.</summary>
-    private static void TruncateEncodings(TokenEncoding first, TokenEncoding? second, TruncationOptions options)
+    internal static void TruncateEncodings(TokenEncoding first, TokenEncoding? second, TruncationOptions options)
     {
         if (options.MaxLength == 0)
         {

@@ -58,6 +58,9 @@ public sealed class WordPieceVocabulary
     /// <summary>One more than the largest id.</summary>
     public int Count => _tokens.Length;
 
+    /// <summary>Number of distinct tokens (HF's <c>get_vocab_size</c>; smaller than <see cref="Count"/> when ids have gaps).</summary>
+    internal int TokenCount => _ids.Count;
+
     /// <summary>The token with this id, or null for an id without one.</summary>
     public string? this[int id] => (uint)id < (uint)_tokens.Length ? _tokens[id] : null;
 

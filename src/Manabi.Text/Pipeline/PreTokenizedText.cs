@@ -164,6 +164,60 @@ public sealed class PreTokenizedText
     }
 
     /// <summary>
+    /// HF's <c>tokenize_with_limit</c>, used under truncation: tokenizes pieces from the kept end only until
+    /// <paramref name="maxTokens"/> tokens exist, and drops the pieces beyond (so overflowing windows end there too).
+    /// </summary>
+    internal void TokenizeWithLimit(ITokenizationModel model, int maxTokens, TruncationDirection direction)
+    {
+        int total = 0;
+        if (direction == TruncationDirection.Left)
+        {
+            int first = _pieces.Count;
+            for (int i = _pieces.Count - 1; i >= 0; i--)
+            {
+                bool already = _pieces[i].IsTokenized;
+                total += TokenizePiece(model, i);
+                first = i;
+                // HF only stops after a piece the model tokenized, not after an added token.
+                if (!already && total >= maxTokens)
+                {
+                    break;
+                }
+            }
+            _pieces.RemoveRange(0, first);
+        }
+        else
+        {
+            int last = 0;
+            for (int i = 0; i < _pieces.Count; i++)
+            {
+                bool already = _pieces[i].IsTokenized;
+                total += TokenizePiece(model, i);
+                last = i + 1;
+                // HF only stops after a piece the model tokenized, not after an added token.
+                if (!already && total >= maxTokens)
+                {
+                    break;
+                }
+            }
+            _pieces.RemoveRange(last, _pieces.Count - last);
+        }
+    }
+
+    private int TokenizePiece(ITokenizationModel model, int index)
+    {
+        var piece = _pieces[index];
+        if (piece.IsTokenized)
+        {
+            return piece.TokenCount;
+        }
+        int start = _tokens.Count;
+        model.Tokenize(piece.Text.NormalizedSpan, _tokens);
+        _pieces[index] = piece with { TokenStart = start, TokenCount = _tokens.Count - start };
+        return _tokens.Count - start;
+    }
+
+    /// <summary>
     /// The pieces with their offsets (HF's <c>get_splits</c>): in the original text, or in the concatenation of the
     /// normalized pieces.
     /// </summary>
