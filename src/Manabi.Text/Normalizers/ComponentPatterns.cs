@@ -86,6 +86,9 @@ internal static class ComponentPatterns
             return standIns;
         }
 
+        private static int SnapToCodePoint(ReadOnlySpan<char> text, int index) =>
+            index > 0 && index < text.Length && char.IsLowSurrogate(text[index]) && char.IsHighSurrogate(text[index - 1]) ? index + 1 : index;
+
         public void FindMatches(ReadOnlySpan<char> text, List<(int Start, int End, bool IsMatch)> output)
         {
             ReadOnlySpan<char> view = text;
@@ -108,9 +111,18 @@ internal static class ComponentPatterns
                 view = copy;
             }
             var matches = new List<(int, int)>();
+            int previousEnd = 0;
             foreach (ValueMatch m in _regex.EnumerateMatches(view))
             {
-                matches.Add((m.Index, m.Index + m.Length));
+                // A counted repetition ({1,3}) can stop between the two stand-ins of one pair: keep pairs whole.
+                int start = Math.Max(SnapToCodePoint(text, m.Index), previousEnd);
+                int end = Math.Max(SnapToCodePoint(text, m.Index + m.Length), start);
+                if (end == start && m.Length > 0)
+                {
+                    continue;
+                }
+                matches.Add((start, end));
+                previousEnd = end;
             }
             Emit(text.Length, matches, output);
         }
