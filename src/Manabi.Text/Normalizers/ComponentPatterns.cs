@@ -70,7 +70,7 @@ internal static class ComponentPatterns
     private sealed class DotNetRegexPattern(string pattern) : ISplitPattern
     {
         private static readonly char[] StandIns = BuildStandIns();
-        private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(10));
+        private readonly Regex _regex = new(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
         private static char[] BuildStandIns()
         {
