@@ -15,13 +15,13 @@ public sealed class TokenEncoding
     private int[] _attentionMask;
     private List<TokenEncoding> _overflowing;
 
-    // HF's sequence_ranges: which tokens belong to sequence 0 or 1 (null: none recorded, so all tokens are sequence 0).
-    private Dictionary<int, (int Start, int End)>? _sequenceRanges;
+    // HF's sequence_ranges: which tokens belong to sequence 0 or 1 (none recorded: all tokens are sequence 0).
+    private SequenceRanges _sequenceRanges;
 
     internal TokenEncoding(int[] ids, int[] typeIds, string[] tokens, int[] wordIds, (int, int)[] offsets, int[] specialTokensMask,
-        int[] attentionMask, List<TokenEncoding>? overflowing = null, Dictionary<int, (int Start, int End)>? sequenceRanges = null)
+        int[] attentionMask, List<TokenEncoding>? overflowing = null, SequenceRanges sequenceRanges = default)
     {
-        _sequenceRanges = sequenceRanges is { Count: > 0 } ? sequenceRanges : null;
+        _sequenceRanges = sequenceRanges;
         _ids = ids;
         _typeIds = typeIds;
         _tokens = tokens;
@@ -68,14 +68,15 @@ public sealed class TokenEncoding
         get
         {
             var result = new int[_ids.Length];
-            if (_sequenceRanges is null)
+            int count = _sequenceRanges.Count;
+            if (count == 0)
             {
                 return result;
             }
             Array.Fill(result, -1);
-            for (int sequence = 0; sequence < _sequenceRanges.Count; sequence++)
+            for (int sequence = 0; sequence < count; sequence++)
             {
-                var (start, end) = _sequenceRanges.TryGetValue(sequence, out var range) ? range : (0, _ids.Length);
+                var (start, end) = _sequenceRanges.Get(sequence) ?? (0, _ids.Length);
                 result.AsSpan(start, end - start).Fill(sequence);
             }
             return result;
@@ -105,8 +106,7 @@ public sealed class TokenEncoding
     /// <summary>HF's <c>set_sequence_id</c>: all tokens belong to <paramref name="sequenceId"/>.</summary>
     internal void SetSequenceId(int sequenceId)
     {
-        _sequenceRanges ??= [];
-        _sequenceRanges[sequenceId] = (0, _ids.Length);
+        _sequenceRanges = _sequenceRanges.With(sequenceId, (0, _ids.Length));
     }
 
     /// <summary>What HF's <c>PostProcessor::process</c> does first: the encoding and its windows belong to <paramref name="sequenceId"/>.</summary>
@@ -122,6 +122,10 @@ public sealed class TokenEncoding
     /// <summary>HF's <c>set_type_ids</c> with one value for every token.</summary>
     internal void SetTypeIds(int typeId)
     {
+        if (!_typeIds.AsSpan().ContainsAnyExcept(typeId))
+        {
+            return;
+        }
         var typeIds = new int[_ids.Length];
         if (typeId != 0)
         {
@@ -141,6 +145,11 @@ public sealed class TokenEncoding
     /// <summary>HF's <c>Encoding::merge(encodings, false)</c>: merges in order, starting from an empty encoding.</summary>
     internal static TokenEncoding MergeAll(IReadOnlyList<TokenEncoding> encodings)
     {
+        // Merging one encoding into the empty one gives it back unchanged (its windows included).
+        if (encodings.Count == 1)
+        {
+            return encodings[0];
+        }
         var result = Empty;
         foreach (var encoding in encodings)
         {
@@ -201,7 +210,7 @@ public sealed class TokenEncoding
         _wordIds[start..stop], _offsets[start..stop], _specialTokensMask[start..stop], _attentionMask[start..stop]);
 
     internal TokenEncoding Clone() => new(_ids, _typeIds, _tokens, _wordIds, _offsets, _specialTokensMask, _attentionMask,
-        [.. _overflowing.Select(o => o.Clone())], _sequenceRanges is null ? null : new(_sequenceRanges));
+        [.. _overflowing.Select(o => o.Clone())], _sequenceRanges);
 
     /// <summary>HF's <c>Encoding::truncate</c>: keep the first window, the rest become overflowing windows.</summary>
     internal void Truncate(int maxLength, int stride, TruncationDirection direction)
@@ -313,7 +322,7 @@ public sealed class TokenEncoding
             k++;
         }
         // As HF's BertProcessing: the sequence's range excludes the special tokens around it.
-        var ranges = new Dictionary<int, (int Start, int End)> { [typeId] = (prefix.Length, prefix.Length + _ids.Length) };
+        var ranges = default(SequenceRanges).With(typeId, (prefix.Length, prefix.Length + _ids.Length));
         return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing, ranges);
     }
 
@@ -333,15 +342,7 @@ public sealed class TokenEncoding
         {
             overflowing.Add(Merge(first.Clone(), secondWindow.Clone()));
         }
-        Dictionary<int, (int Start, int End)>? ranges = null;
-        if (first._sequenceRanges is not null || second._sequenceRanges is not null)
-        {
-            ranges = first._sequenceRanges is null ? [] : new(first._sequenceRanges);
-            foreach (var (sequence, (start, end)) in second._sequenceRanges ?? [])
-            {
-                ranges[sequence] = (first._ids.Length + start, first._ids.Length + end);
-            }
-        }
+        var ranges = first._sequenceRanges.MergedWith(second._sequenceRanges, first._ids.Length);
         return new TokenEncoding([.. first._ids, .. second._ids], [.. first._typeIds, .. second._typeIds],
             [.. first._tokens, .. second._tokens], [.. first._wordIds, .. second._wordIds], [.. first._offsets, .. second._offsets],
             [.. first._specialTokensMask, .. second._specialTokensMask], [.. first._attentionMask, .. second._attentionMask],
@@ -368,12 +369,9 @@ public sealed class TokenEncoding
         _attentionMask = PadArray(_attentionMask, padLength, 0, left);
         _specialTokensMask = PadArray(_specialTokensMask, padLength, 1, left);
         _offsets = PadArray(_offsets, padLength, (0, 0), left);
-        if (left && _sequenceRanges is not null)
+        if (left)
         {
-            foreach (var (sequence, (start, end)) in _sequenceRanges.ToArray())
-            {
-                _sequenceRanges[sequence] = (start + padLength, end + padLength);
-            }
+            _sequenceRanges = _sequenceRanges.Shifted(padLength);
         }
     }
 
@@ -384,4 +382,34 @@ public sealed class TokenEncoding
         values.CopyTo(result, left ? padLength : 0);
         return result;
     }
+}
+
+/// <summary>HF's <c>sequence_ranges</c> for the two sequences an encoding can hold (ids 0 and 1); immutable.</summary>
+internal readonly record struct SequenceRanges((int Start, int End)? First, (int Start, int End)? Second)
+{
+    /// <summary>How many sequences have a range (HF's <c>n_sequences</c> before its default of 1).</summary>
+    public int Count => (First.HasValue ? 1 : 0) + (Second.HasValue ? 1 : 0);
+
+    public (int Start, int End)? Get(int sequenceId) => sequenceId switch
+    {
+        0 => First,
+        1 => Second,
+        _ => null,
+    };
+
+    public SequenceRanges With(int sequenceId, (int Start, int End) range) => sequenceId switch
+    {
+        0 => this with { First = range },
+        1 => this with { Second = range },
+        _ => throw new ArgumentOutOfRangeException(nameof(sequenceId), sequenceId, "an encoding holds sequences 0 and 1"),
+    };
+
+    /// <summary>HF's merge_with: the other's ranges, shifted by <paramref name="offset"/>, override these.</summary>
+    public SequenceRanges MergedWith(SequenceRanges other, int offset) => new(
+        other.First is { } a ? (a.Start + offset, a.End + offset) : First,
+        other.Second is { } b ? (b.Start + offset, b.End + offset) : Second);
+
+    public SequenceRanges Shifted(int offset) => new(
+        First is { } a ? (a.Start + offset, a.End + offset) : null,
+        Second is { } b ? (b.Start + offset, b.End + offset) : null);
 }

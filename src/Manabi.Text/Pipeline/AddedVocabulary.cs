@@ -104,6 +104,7 @@ internal sealed class AddedVocabulary
         var sentence = piece.NormalizedSpan;
         if (trie is null || sentence.Length == 0)
         {
+            // HF returns the piece whole, unsliced, in both cases.
             output.Add((piece, null));
             return;
         }
@@ -146,7 +147,12 @@ internal sealed class AddedVocabulary
             Add(piece, start, stop, id, output);
             startOffset = stop;
         }
-        if (startOffset != sentence.Length)
+        if (startOffset == 0)
+        {
+            // No match: HF slices the whole piece, which changes nothing but the copy unless normalization trimmed it.
+            output.Add((piece.SliceWhole(), null));
+        }
+        else if (startOffset != sentence.Length)
         {
             Add(piece, startOffset, sentence.Length, null, output);
         }

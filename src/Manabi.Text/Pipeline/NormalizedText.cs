@@ -14,8 +14,17 @@ public sealed class NormalizedText
     [ThreadStatic]
     private static List<(int Start, int End, bool IsMatch)>? s_matches;
 
+    // The original is a range of the whole input, materialized only when asked: pieces share the input string.
+    private readonly string _root;
+    private readonly int _rootStart;
+    private readonly int _originalLength;
+    private string? _original;
+    // Slices share their parent's arrays (edits always build new ones): this piece is units [_start, _start + _length),
+    // and a stored alignment minus _base is relative to this piece's original.
     private char[] _chars;
     private (int Start, int End)[] _alignments;
+    private int _start;
+    private int _base;
     private int _length;
     private string? _normalized;
 
@@ -23,7 +32,8 @@ public sealed class NormalizedText
     public NormalizedText(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        Original = text;
+        _root = _original = text;
+        _originalLength = text.Length;
         _normalized = text;
         _chars = text.ToCharArray();
         _length = text.Length;
@@ -39,26 +49,56 @@ public sealed class NormalizedText
         }
     }
 
-    private NormalizedText(string original, char[] chars, (int, int)[] alignments, int length, int originalShift)
+    private NormalizedText(string root, int rootStart, int originalLength, char[] chars, (int, int)[] alignments, int start, int alignmentBase,
+        int length, int originalShift)
     {
-        Original = original;
+        _root = root;
+        _rootStart = rootStart;
+        _originalLength = originalLength;
         _chars = chars;
         _alignments = alignments;
+        _start = start;
+        _base = alignmentBase;
         _length = length;
         OriginalShift = originalShift;
     }
 
     /// <summary>The original text this piece covers.</summary>
-    public string Original { get; }
+    public string Original => _original ??= _root.Substring(_rootStart, _originalLength);
+
+    /// <summary>The original text without allocating a string.</summary>
+    public ReadOnlySpan<char> OriginalSpan => _root.AsSpan(_rootStart, _originalLength);
 
     /// <summary>The normalized text.</summary>
-    public string Normalized => _normalized ??= new string(_chars, 0, _length);
+    public string Normalized => _normalized ??= new string(_chars, _start, _length);
 
     /// <summary>The normalized text without allocating a string.</summary>
-    public ReadOnlySpan<char> NormalizedSpan => _chars.AsSpan(0, _length);
+    public ReadOnlySpan<char> NormalizedSpan => _chars.AsSpan(_start, _length);
 
     /// <summary>For each UTF-16 unit of the normalized text, the (start, end) it came from in <see cref="Original"/>.</summary>
-    public ReadOnlySpan<(int Start, int End)> Alignments => _alignments.AsSpan(0, _length);
+    public ReadOnlySpan<(int Start, int End)> Alignments
+    {
+        get
+        {
+            if (_base == 0)
+            {
+                return _alignments.AsSpan(_start, _length);
+            }
+            var rebased = new (int, int)[_length];
+            for (int i = 0; i < rebased.Length; i++)
+            {
+                rebased[i] = Align(i);
+            }
+            return rebased;
+        }
+    }
+
+    /// <summary>The alignment of normalized unit <paramref name="index"/>, relative to <see cref="Original"/>.</summary>
+    private (int Start, int End) Align(int index)
+    {
+        var (start, end) = _alignments[_start + index];
+        return (start - _base, end - _base);
+    }
 
     /// <summary>Where <see cref="Original"/> starts in the whole input (non-zero for slices and splits).</summary>
     public int OriginalShift { get; }
@@ -70,7 +110,7 @@ public sealed class NormalizedText
     public bool IsEmpty => _length == 0;
 
     /// <summary>This piece's span in the whole input (HF's <c>offsets_original</c>).</summary>
-    public (int Start, int End) OriginalOffsets => (OriginalShift, OriginalShift + Original.Length);
+    public (int Start, int End) OriginalOffsets => (OriginalShift, OriginalShift + _originalLength);
 
     /// <inheritdoc/>
     public override string ToString() => Normalized;
@@ -89,13 +129,12 @@ public sealed class NormalizedText
         {
             return null;
         }
-        var alignments = Alignments;
         if (from == OffsetReferential.Original)
         {
             int s = -1, e = -1;
-            for (int i = 0; i < alignments.Length; i++)
+            for (int i = 0; i < _length; i++)
             {
-                var a = alignments[i];
+                var a = Align(i);
                 if (end < a.End)
                 {
                     break;
@@ -114,11 +153,11 @@ public sealed class NormalizedText
                 _ => null,
             };
         }
-        if (start < 0 || end > alignments.Length)
+        if (start < 0 || end > _length)
         {
             return null;
         }
-        return (alignments[start].Start, alignments[end - 1].End);
+        return (Align(start).Start, Align(end - 1).End);
     }
 
     /// <summary>The normalized text within a range of either referential (HF's <c>get_range</c>), or null.</summary>
@@ -132,7 +171,7 @@ public sealed class NormalizedText
             }
             (start, end) = r;
         }
-        return IsValidRange(NormalizedSpan, start, end) ? new string(_chars, start, end - start) : null;
+        return IsValidRange(NormalizedSpan, start, end) ? new string(_chars, _start + start, end - start) : null;
     }
 
     /// <summary>The original text within a range of either referential (HF's <c>get_range_original</c>), or null.</summary>
@@ -146,7 +185,7 @@ public sealed class NormalizedText
             }
             (start, end) = r;
         }
-        return IsValidRange(Original, start, end) ? Original[start..end] : null;
+        return IsValidRange(OriginalSpan, start, end) ? OriginalSpan[start..end].ToString() : null;
     }
 
     /// <summary>
@@ -156,7 +195,7 @@ public sealed class NormalizedText
     public NormalizedText? Slice(int start, int end, OffsetReferential referential)
     {
         bool original = referential == OffsetReferential.Original;
-        if (!IsValidRange(original ? Original : NormalizedSpan, start, end))
+        if (!IsValidRange(original ? OriginalSpan : NormalizedSpan, start, end))
         {
             return null;
         }
@@ -183,27 +222,18 @@ public sealed class NormalizedText
         {
             return null;
         }
-        string newOriginal = GetRangeOriginal(start, end, referential) ?? string.Empty;
-        string newNormalized = GetRange(start, end, referential) ?? string.Empty;
+        // HF's get_range_original, or "" when that range is not valid.
+        bool hasOriginal = IsValidRange(OriginalSpan, originalRange.Start, originalRange.End);
         int shift = originalRange.Start;
         int count = normalizedRange.End - normalizedRange.Start;
-        var alignments = new (int, int)[count];
-        for (int i = 0; i < count; i++)
-        {
-            var a = _alignments[normalizedRange.Start + i];
-            alignments[i] = (a.Start - shift, a.End - shift);
-        }
-        // HF keeps the alignments of the normalized range even when get_range fails; the lengths then agree anyway
-        // because both come from the same range.
-        var chars = newNormalized.ToCharArray();
-        if (chars.Length != count)
-        {
-            Array.Resize(ref alignments, chars.Length);
-        }
-        return new NormalizedText(newOriginal, chars, alignments, chars.Length, OriginalShift + originalRange.Start)
-        {
-            _normalized = newNormalized,
-        };
+        // HF takes the normalized text of the range given (get_range) and the alignments of the normalized range; they
+        // cover the same units except for an unconvertible range, where HF's text is empty.
+        bool hasText = original
+            ? IsValidRange(NormalizedSpan, normalizedRange.Start, normalizedRange.End)
+            : IsValidRange(NormalizedSpan, start, end);
+        return new NormalizedText(_root, hasOriginal ? _rootStart + originalRange.Start : 0,
+            hasOriginal ? originalRange.End - originalRange.Start : 0, _chars, _alignments, hasText ? _start + normalizedRange.Start : _start,
+            _base + shift, hasText ? count : 0, OriginalShift + originalRange.Start);
     }
 
     /// <summary>
@@ -227,7 +257,7 @@ public sealed class NormalizedText
         {
             throw new ArgumentOutOfRangeException(nameof(start), $"range {start}..{end} is outside the normalized text (length {_length})");
         }
-        var chars = _chars.AsSpan(0, _length);
+        var chars = NormalizedSpan;
         int position = start;
         for (int k = 0; k < initialOffset && position < end; k++)
         {
@@ -236,21 +266,24 @@ public sealed class NormalizedText
         int capacity = start + (2 * changes.Length) + (_length - end);
         var newChars = new char[Math.Max(capacity, 1)];
         var newAlignments = new (int, int)[newChars.Length];
-        _chars.AsSpan(0, start).CopyTo(newChars);
-        _alignments.AsSpan(0, start).CopyTo(newAlignments);
+        chars[..start].CopyTo(newChars);
+        for (int i = 0; i < start; i++)
+        {
+            newAlignments[i] = Align(i);
+        }
         int written = start;
         foreach (var (codePoint, change) in changes)
         {
             (int, int) alignment;
             if (change > 0)
             {
-                alignment = position < 1 ? (0, 0) : _alignments[position - 1];
+                alignment = position < 1 ? (0, 0) : Align(position - 1);
             }
             else
             {
                 // HF indexes the unit being replaced; past the end (more replacements than code points) it would panic,
                 // the unit before is the closest meaning.
-                alignment = position < _length ? _alignments[position] : position > 0 ? _alignments[position - 1] : (0, 0);
+                alignment = position < _length ? Align(position) : position > 0 ? Align(position - 1) : (0, 0);
                 if (position < end)
                 {
                     position += CodePointAt(chars, position, out _);
@@ -273,17 +306,22 @@ public sealed class NormalizedText
                 newAlignments[written++] = alignment;
             }
         }
-        _chars.AsSpan(end, _length - end).CopyTo(newChars.AsSpan(written));
-        _alignments.AsSpan(end, _length - end).CopyTo(newAlignments.AsSpan(written));
+        chars[end..].CopyTo(newChars.AsSpan(written));
+        for (int i = end; i < _length; i++)
+        {
+            newAlignments[written + i - end] = Align(i);
+        }
         _length = written + (_length - end);
         _chars = newChars;
         _alignments = newAlignments;
+        _start = 0;
+        _base = 0;
         _normalized = null;
     }
 
     /// <summary>Applies <paramref name="changes"/> to the whole text (HF's <c>transform</c>); see <see cref="TransformRange"/>.</summary>
     public void Transform(ReadOnlySpan<(int CodePoint, int Change)> changes, int initialOffset = 0) =>
-        TransformRange(0, Original.Length, OffsetReferential.Original, changes, initialOffset);
+        TransformRange(0, _originalLength, OffsetReferential.Original, changes, initialOffset);
 
     /// <summary>Keeps only the code points for which <paramref name="keep"/> holds (HF's <c>filter</c>).</summary>
     public void Filter(Func<int, bool> keep)
@@ -352,7 +390,8 @@ public sealed class NormalizedText
         int start = 0;
         if (_length > 0)
         {
-            start = char.IsLowSurrogate(_chars[_length - 1]) && _length > 1 && char.IsHighSurrogate(_chars[_length - 2]) ? _length - 2 : _length - 1;
+            var span = NormalizedSpan;
+            start = char.IsLowSurrogate(span[_length - 1]) && _length > 1 && char.IsHighSurrogate(span[_length - 2]) ? _length - 2 : _length - 1;
             CodePointAt(NormalizedSpan, start, out int previous);
             changes.Add((previous, 0));
         }
@@ -419,12 +458,12 @@ public sealed class NormalizedText
             {
                 continue;
             }
-            newChars.Append(_chars, lastEnd, start - lastEnd);
+            newChars.Append(_chars, _start + lastEnd, start - lastEnd);
             for (int i = lastEnd; i < start; i++)
             {
-                newAlignments.Add(_alignments[i]);
+                newAlignments.Add(Align(i));
             }
-            var alignment = end < 1 ? (0, 0) : _alignments[end - 1];
+            var alignment = end < 1 ? (0, 0) : Align(end - 1);
             newChars.Append(content);
             for (int i = 0; i < content.Length; i++)
             {
@@ -433,15 +472,17 @@ public sealed class NormalizedText
             lastEnd = end;
         }
         matches.Clear();
-        newChars.Append(_chars, lastEnd, _length - lastEnd);
+        newChars.Append(_chars, _start + lastEnd, _length - lastEnd);
         for (int i = lastEnd; i < _length; i++)
         {
-            newAlignments.Add(_alignments[i]);
+            newAlignments.Add(Align(i));
         }
         _length = newChars.Length;
         _chars = new char[_length];
         newChars.CopyTo(0, _chars, _length);
         _alignments = [.. newAlignments];
+        _start = 0;
+        _base = 0;
         _normalized = null;
     }
 
@@ -593,6 +634,19 @@ public sealed class NormalizedText
             }
         }
         matches.Clear();
+    }
+
+    /// <summary>
+    /// This piece as its own full-range slice would be (HF slices every piece the added vocabulary passes on): itself
+    /// when the slice would be identical, which it is unless normalization removed original text at either end.
+    /// </summary>
+    internal NormalizedText SliceWhole()
+    {
+        if (_length == 0 || (Align(0).Start == 0 && Align(_length - 1).End == _originalLength))
+        {
+            return this;
+        }
+        return Slice(0, _length, OffsetReferential.Normalized) ?? this;
     }
 
     /// <summary>Reads the code point at <paramref name="index"/>; returns its UTF-16 width (a lone surrogate is one unit, itself).</summary>

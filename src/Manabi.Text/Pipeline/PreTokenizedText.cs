@@ -12,6 +12,7 @@ public sealed class PreTokenizedText
     private List<Piece> _spare = [];
     private readonly List<ModelToken> _tokens = [];
     private readonly List<NormalizedText> _scratch = [];
+    private List<(NormalizedText Text, ModelToken[]? Tokens)>? _produced;
 
     /// <summary>Starts from a raw text (one piece, not normalized).</summary>
     public PreTokenizedText(string text) : this(new NormalizedText(text))
@@ -94,7 +95,7 @@ public sealed class PreTokenizedText
     {
         var next = _spare;
         next.Clear();
-        var produced = new List<(NormalizedText Text, ModelToken[]? Tokens)>();
+        var produced = _produced ??= [];
         for (int i = 0; i < _pieces.Count; i++)
         {
             var piece = _pieces[i];

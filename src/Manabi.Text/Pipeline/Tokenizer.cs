@@ -192,7 +192,7 @@ public sealed class Tokenizer
     {
         ArgumentNullException.ThrowIfNull(text);
         int added = addSpecialTokens ? PostProcessor?.AddedTokens(false) ?? 0 : 0;
-        if (WordPiece is { } fused && fused.AddedTokens.Count == 0)
+        if (WordPiece is { } fused)
         {
             return fused.CountTokens(text) + added;
         }

@@ -92,7 +92,7 @@ internal static class PostProcessing
             (ids[k], tokens[k], typeIds[k], words[k], special[k]) = (id, token, suffixTypeId, -1, 1);
             k++;
         }
-        var ranges = new Dictionary<int, (int Start, int End)> { [sequenceId] = (prefix.Length, prefix.Length + inner) };
+        var ranges = default(SequenceRanges).With(sequenceId, (prefix.Length, prefix.Length + inner));
         return new TokenEncoding(ids, typeIds, tokens, words, offsets, special, attention, overflowing, ranges);
     }
 }
