@@ -82,10 +82,10 @@ public sealed class ComponentParityTests
     [MemberData(nameof(Normalizers))]
     public void Normalizer_matches_HF_text_and_alignments(string json) => CheckNormalizer(json);
 
-    internal static void CheckNormalizer(string json)
+    internal static void CheckNormalizer(string json, string[]? corpus = null)
     {
         ITextNormalizer normalizer = NormalizerJson.Read(JsonDocument.Parse(json).RootElement, "normalizer")!;
-        string[] texts = ComponentCorpus.OracleTexts;
+        string[] texts = corpus ?? ComponentCorpus.OracleTexts;
         JsonNode response = TokenizersOracle.Run("components.js", new JsonObject
         {
             ["normalizer"] = JsonNode.Parse(json),
@@ -126,10 +126,10 @@ public sealed class ComponentParityTests
     [MemberData(nameof(PreTokenizers))]
     public void PreTokenizer_matches_HF_pieces_and_offsets(string json) => CheckPreTokenizer(json);
 
-    internal static void CheckPreTokenizer(string json)
+    internal static void CheckPreTokenizer(string json, string[]? corpus = null)
     {
         IPreTokenizer preTokenizer = PreTokenizerJson.Read(JsonDocument.Parse(json).RootElement, "pre_tokenizer")!;
-        string[] texts = ComponentCorpus.OracleTexts;
+        string[] texts = corpus ?? ComponentCorpus.OracleTexts;
         JsonNode response = TokenizersOracle.Run("components.js", new JsonObject
         {
             ["preTokenizer"] = JsonNode.Parse(json),
