@@ -15,10 +15,20 @@ internal sealed class AddedVocabulary
     private readonly Dictionary<int, string> _normalizedForms = [];
     private readonly TokenTrie? _rawTrie;
     private readonly TokenTrie? _normalizedTrie;
+    private readonly ITextNormalizer? _normalizer;
+    private readonly Action<int, NormalizedText, List<(NormalizedText, ModelToken[]?)>> _splitRaw;
+    private readonly Action<int, NormalizedText, List<(NormalizedText, ModelToken[]?)>> _splitNormalized;
 
     /// <summary>HF's <c>add_tokens</c> on an empty vocabulary: ids come from the model or follow its vocabulary.</summary>
     public AddedVocabulary(IEnumerable<AddedToken> tokens, ITokenizationModel model, ITextNormalizer? normalizer)
     {
+        _normalizer = normalizer;
+        _splitRaw = (_, piece, output) => SplitWithIndices(piece, _rawTrie, output);
+        _splitNormalized = (_, piece, output) =>
+        {
+            _normalizer?.Normalize(piece);
+            SplitWithIndices(piece, _normalizedTrie, output);
+        };
         int nextId = model.VocabularySize;
         foreach (var token in tokens)
         {
@@ -86,16 +96,16 @@ internal sealed class AddedVocabulary
 
     public bool IsSpecial(string token) => _special.Contains(token);
 
-    /// <summary>HF's <c>extract_and_normalize</c>: raw matches first, then normalization and normalized matches per piece.</summary>
-    public PreTokenizedText ExtractAndNormalize(ITextNormalizer? normalizer, string sequence)
+    /// <summary>
+    /// HF's <c>extract_and_normalize</c> with the normalizer this vocabulary was built with: raw matches first, then
+    /// normalization and normalized matches per piece.
+    /// </summary>
+    public PreTokenizedText ExtractAndNormalize(string sequence)
     {
         var text = new PreTokenizedText(sequence);
-        text.SplitWithTokens((_, piece, output) => SplitWithIndices(piece, _rawTrie, output));
-        text.SplitWithTokens((_, piece, output) =>
-        {
-            normalizer?.Normalize(piece);
-            SplitWithIndices(piece, _normalizedTrie, output);
-        });
+        // Both passes always run: like HF's, they also drop empty pieces (an empty text, a piece normalized away).
+        text.SplitWithTokens(_splitRaw);
+        text.SplitWithTokens(_splitNormalized);
         return text;
     }
 
@@ -104,8 +114,8 @@ internal sealed class AddedVocabulary
         var sentence = piece.NormalizedSpan;
         if (trie is null || sentence.Length == 0)
         {
-            // HF returns the piece whole, unsliced, in both cases.
-            output.Add((piece, null));
+            // HF slices the whole piece (an empty one is then dropped).
+            output.Add((piece.SliceWhole(), null));
             return;
         }
         int startOffset = 0;

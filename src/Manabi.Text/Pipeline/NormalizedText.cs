@@ -327,7 +327,7 @@ public sealed class NormalizedText
     public void Filter(Func<int, bool> keep)
     {
         ArgumentNullException.ThrowIfNull(keep);
-        var changes = new List<(int, int)>(_length);
+        var changes = RentChanges();
         int removed = 0, removedStart = 0, last = -1;
         var chars = NormalizedSpan;
         for (int i = 0; i < chars.Length;)
@@ -361,6 +361,7 @@ public sealed class NormalizedText
             removedStart = 0;
         }
         Transform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes), removedStart);
+        ReturnChanges(changes);
     }
 
     /// <summary>Adds <paramref name="text"/> before the normalized text, aligned to its first character; nothing when empty (HF's <c>prepend</c>).</summary>
@@ -372,7 +373,7 @@ public sealed class NormalizedText
             return;
         }
         int width = CodePointAt(NormalizedSpan, 0, out int next);
-        var changes = new List<(int, int)>(text.Length + 1);
+        var changes = RentChanges();
         int index = 0;
         foreach (var rune in text.EnumerateRunes())
         {
@@ -380,13 +381,14 @@ public sealed class NormalizedText
         }
         changes.Add((next, 1));
         TransformRange(0, width, OffsetReferential.Normalized, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes));
+        ReturnChanges(changes);
     }
 
     /// <summary>Adds <paramref name="text"/> after the normalized text, aligned to its last character (HF's <c>append</c>).</summary>
     public void Append(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var changes = new List<(int, int)>(text.Length + 1);
+        var changes = RentChanges();
         int start = 0;
         if (_length > 0)
         {
@@ -400,13 +402,14 @@ public sealed class NormalizedText
             changes.Add((rune.Value, 1));
         }
         TransformRange(start, _length, OffsetReferential.Normalized, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes));
+        ReturnChanges(changes);
     }
 
     /// <summary>Replaces each code point by <paramref name="map"/>'s result, one for one (HF's <c>map</c>).</summary>
     public void Map(Func<int, int> map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        var changes = new List<(int, int)>(_length);
+        var changes = RentChanges();
         var chars = NormalizedSpan;
         for (int i = 0; i < chars.Length;)
         {
@@ -414,6 +417,7 @@ public sealed class NormalizedText
             changes.Add((map(cp), 0));
         }
         Transform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes));
+        ReturnChanges(changes);
     }
 
     /// <summary>Lowercases as Rust's <c>char::to_lowercase</c> (full mappings: 'İ' becomes "i̇").</summary>
@@ -424,7 +428,7 @@ public sealed class NormalizedText
 
     private void ChangeCase(bool upper)
     {
-        var changes = new List<(int, int)>(_length);
+        var changes = RentChanges();
         Span<int> mapped = stackalloc int[3];
         var chars = NormalizedSpan;
         for (int i = 0; i < chars.Length;)
@@ -437,6 +441,7 @@ public sealed class NormalizedText
             }
         }
         Transform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes));
+        ReturnChanges(changes);
     }
 
     /// <summary>
@@ -471,7 +476,7 @@ public sealed class NormalizedText
             }
             lastEnd = end;
         }
-        matches.Clear();
+        ReturnMatches(matches);
         newChars.Append(_chars, _start + lastEnd, _length - lastEnd);
         for (int i = lastEnd; i < _length; i++)
         {
@@ -509,6 +514,11 @@ public sealed class NormalizedText
     private void Strip(bool left, bool right)
     {
         var chars = NormalizedSpan;
+        // Nothing to strip (the usual case): no list of code points needed. Whitespace is never a surrogate pair.
+        if (chars.Length == 0 || ((!left || !IsWhitespace(chars[0])) && (!right || !IsWhitespace(chars[^1]))))
+        {
+            return;
+        }
         var codePoints = new List<int>(chars.Length);
         for (int i = 0; i < chars.Length;)
         {
@@ -534,7 +544,7 @@ public sealed class NormalizedText
         {
             return;
         }
-        var changes = new List<(int, int)>(codePoints.Count);
+        var changes = RentChanges();
         int count = codePoints.Count;
         for (int i = 0; i < count; i++)
         {
@@ -547,6 +557,7 @@ public sealed class NormalizedText
             changes.Add((codePoints[i], i == count - trailing - 1 ? -trailing : 0));
         }
         Transform(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(changes), leading);
+        ReturnChanges(changes);
     }
 
     /// <summary>
@@ -633,7 +644,7 @@ public sealed class NormalizedText
                     ?? throw new InvalidOperationException($"pattern {pattern.GetType().Name} gave a bad split {start}..{end} of a text of length {_length}"));
             }
         }
-        matches.Clear();
+        ReturnMatches(matches);
     }
 
     /// <summary>
@@ -672,11 +683,36 @@ public sealed class NormalizedText
     private static bool IsBoundary(ReadOnlySpan<char> text, int index) =>
         index <= 0 || index >= text.Length || !(char.IsHighSurrogate(text[index - 1]) && char.IsLowSurrogate(text[index]));
 
+    [ThreadStatic]
+    private static List<(int, int)>? s_changes;
+
+    private static List<(int, int)> RentChanges()
+    {
+        var list = s_changes ?? [];
+        s_changes = null;
+        list.Clear();
+        return list;
+    }
+
+    private static void ReturnChanges(List<(int, int)> list)
+    {
+        list.Clear();
+        s_changes = list;
+    }
+
+    // One list per thread, taken out of its slot while in use, so that a pattern that itself splits or replaces
+    // (re-entering on this thread) gets a list of its own.
     private static List<(int Start, int End, bool IsMatch)> RentMatches()
     {
-        var list = s_matches ??= [];
+        var list = s_matches ?? [];
+        s_matches = null;
         list.Clear();
-        // Split re-enters through Slice only, which does not use the list, so one per thread is enough.
         return list;
+    }
+
+    private static void ReturnMatches(List<(int Start, int End, bool IsMatch)> list)
+    {
+        list.Clear();
+        s_matches = list;
     }
 }

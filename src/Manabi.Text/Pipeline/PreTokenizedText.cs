@@ -144,7 +144,10 @@ public sealed class PreTokenizedText
     public void Tokenize(ITokenizationModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        Tokenize((text, output) => model.Tokenize(text.NormalizedSpan, output));
+        for (int i = 0; i < _pieces.Count; i++)
+        {
+            TokenizePiece(model, i);
+        }
     }
 
     /// <summary>Tokenizes every piece not yet tokenized with <paramref name="tokenize"/>, which appends the piece's tokens.</summary>

@@ -257,7 +257,7 @@ public sealed class Tokenizer
     /// <summary>HF's <c>encode_single_sequence</c> then <c>do_tokenize</c>, with its early stop under truncation.</summary>
     private TokenEncoding EncodeSequence(string sequence, int typeId, bool limit)
     {
-        var text = _added.ExtractAndNormalize(Normalizer, sequence);
+        var text = _added.ExtractAndNormalize(sequence);
         PreTokenizer?.PreTokenize(text);
         if (limit && Truncation is { } t && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0))
         {

@@ -127,15 +127,12 @@ internal static class TokenizerJson
         {
             return null;
         }
-        if (JsonFields.Optional(root, "decoder", "") is not { } d || JsonFields.Type(d, "decoder") != "WordPiece")
-        {
-            return null;
-        }
         if (postProcessor is not (null or BertPostProcessor) && !IsBertTemplate(postProcessor))
         {
             return null;
         }
-        // The fused path matches added tokens in the raw text only, and takes their ids as given.
+        // The decoder does not matter: decoding always takes the general path. The fused path matches added tokens in
+        // the raw text only, and takes their ids as given.
         var vocabulary = new AddedVocabulary(added, model, null);
         if (added.Any(a => a.Normalized || a.LStrip || a.RStrip || a.SingleWord)
             || vocabulary.Tokens.Count != added.Count

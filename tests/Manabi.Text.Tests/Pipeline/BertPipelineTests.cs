@@ -84,6 +84,18 @@ public sealed class BertPipelineTests : IDisposable
     }
 
     [Fact]
+    public void BERT_without_a_decoder_is_fused_and_decodes_as_HF_does()
+    {
+        var node = JsonNode.Parse(File.ReadAllText(_bertJson))!;
+        node["decoder"] = null;
+        string json = node.ToJsonString();
+        var tokenizer = Tokenizer.FromJson(json);
+        Assert.NotNull(tokenizer.WordPiece);
+        Assert.Null(tokenizer.Decoder);
+        PipelineOracle.AssertSame(tokenizer, json, Texts.Take(100).ToArray());
+    }
+
+    [Fact]
     public void WordPiece_outside_the_BERT_pipeline_takes_the_general_path_and_matches_HF()
     {
         var node = JsonNode.Parse(File.ReadAllText(_bertJson))!;

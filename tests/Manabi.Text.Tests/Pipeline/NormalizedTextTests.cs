@@ -313,4 +313,25 @@ public class NormalizedTextTests
         var pieces = s.Split(CharPredicatePattern.Char(0xD800), SplitDelimiterBehavior.Isolated);
         Assert.Equal(3, pieces.Count);
     }
+
+    private sealed class ReentrantPattern : ISplitPattern
+    {
+        public void FindMatches(ReadOnlySpan<char> text, List<(int Start, int End, bool IsMatch)> output)
+        {
+            // A pattern that splits another text on the same thread while the outer split is under way.
+            var inner = new NormalizedText("x-y-z").Split(CharPredicatePattern.Char('-'), SplitDelimiterBehavior.Removed);
+            Assert.Equal(3, inner.Count);
+            CharPredicatePattern.Char(' ').FindMatches(text, output);
+        }
+    }
+
+    [Fact]
+    public void A_pattern_may_split_other_texts_while_it_runs()
+    {
+        var pieces = new NormalizedText("a b c").Split(new ReentrantPattern(), SplitDelimiterBehavior.Removed);
+        Assert.Equal(["a", "b", "c"], pieces.Select(p => p.Normalized));
+        var text = new NormalizedText("a b");
+        text.Filter(c => new NormalizedText("q").Split(new LiteralPattern("q"), SplitDelimiterBehavior.Isolated).Count == 1 && c != ' ');
+        Assert.Equal("ab", text.Normalized);
+    }
 }

@@ -134,9 +134,9 @@ public class TokenizerParityTests
     [InlineData("""{"type":"Sequence","processors":[{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},""" + BertTemplate + "]}")]
     public void Post_processors_single_and_pair(string postProcessor)
     {
-        // Pieces keep their leading space (MergedWithNext), so trim_offsets has spaces to trim.
-        var split = TestStages.Split(" ", SplitDelimiterBehavior.MergedWithNext);
-        var vocab = Vocab(null, " ");
+        // Pieces keep their leading space (MergedWithNext) or are runs of spaces (Contiguous), so trim_offsets has
+        // spaces to trim, one or several, first or not.
+        var vocab = Vocab(null, " ", "  ", "   ", "    ", "     ", "      ", "       ", "        ");
         foreach (string word in Texts.Take(120).SelectMany(t => t.Split(' ')))
         {
             vocab.TryAdd(" " + word, vocab.Count);
@@ -145,11 +145,15 @@ public class TokenizerParityTests
             [{"id": 1000, "content": "[CLS]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true},
              {"id": 1001, "content": "[SEP]", "single_word": false, "lstrip": false, "rstrip": false, "normalized": false, "special": true}]
             """;
-        var texts = Texts.Take(80).ToArray();
-        string json = PipelineOracle.Json(vocab, preTokenizer: split, postProcessor: postProcessor, addedTokens: added);
-        Check(json, null, split, texts);
-        Check(json, null, split, texts, Pairs(80));
-        Check(json, null, split, texts, Pairs(80), addSpecialTokens: false);
+        var texts = Texts.Take(80).Concat(["   three spaces first", " one space first", "trailing spaces   "]).ToArray();
+        var pairs = Pairs(texts.Length);
+        foreach (var split in new[] { TestStages.Split(" ", SplitDelimiterBehavior.MergedWithNext), TestStages.Split(" ", SplitDelimiterBehavior.Contiguous) })
+        {
+            string json = PipelineOracle.Json(vocab, preTokenizer: split, postProcessor: postProcessor, addedTokens: added);
+            Check(json, null, split, texts);
+            Check(json, null, split, texts, pairs);
+            Check(json, null, split, texts, pairs, addSpecialTokens: false);
+        }
     }
 
     [Theory]
