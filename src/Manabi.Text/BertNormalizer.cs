@@ -22,9 +22,19 @@ public sealed class BertNormalizer : ITextNormalizer
         ArgumentNullException.ThrowIfNull(text);
         if (CleanText)
         {
-            text.Filter(cp => !(cp == 0 || cp == 0xFFFD
-                || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Other) != 0 && cp is not ('\t' or '\n' or '\r'))));
-            text.Map(cp => cp is '\t' or '\n' or '\r' || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Whitespace) != 0) ? ' ' : cp);
+            // Each edit runs only when it would change something: most text has no control characters or tabs.
+            Func<int, bool> drop = cp => cp == 0 || cp == 0xFFFD
+                || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Other) != 0 && cp is not ('\t' or '\n' or '\r'));
+            if (NormalizerScan.Any(text, drop))
+            {
+                text.Filter(cp => !drop(cp));
+            }
+            Func<int, bool> toSpace = cp => cp != ' '
+                && (cp is '\t' or '\n' or '\r' || ((uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.Whitespace) != 0));
+            if (NormalizerScan.Any(text, toSpace))
+            {
+                text.Map(cp => toSpace(cp) ? ' ' : cp);
+            }
         }
         if (HandleChineseChars)
         {
@@ -54,9 +64,13 @@ public sealed class BertNormalizer : ITextNormalizer
         if (StripsAccents)
         {
             NfdNormalizer.Instance.Normalize(text);
-            text.Filter(cp => (uint)cp > 0x10FFFF || (GetFlags(cp) & CharFlags.NonspacingMark) == 0);
+            Func<int, bool> mark = cp => (uint)cp <= 0x10FFFF && (GetFlags(cp) & CharFlags.NonspacingMark) != 0;
+            if (NormalizerScan.Any(text, mark))
+            {
+                text.Filter(cp => !mark(cp));
+            }
         }
-        if (Lowercase)
+        if (Lowercase && NormalizerScan.MayChangeCase(text))
         {
             text.Lowercase();
         }

@@ -12,7 +12,10 @@ public sealed class LowercaseNormalizer : ITextNormalizer
     public void Normalize(NormalizedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text.Lowercase();
+        if (NormalizerScan.MayChangeCase(text))
+        {
+            text.Lowercase();
+        }
     }
 }
 
@@ -65,7 +68,10 @@ public sealed class StripAccentsNormalizer : ITextNormalizer
     public void Normalize(NormalizedText text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        text.Filter(cp => !NormalizationTables.IsCombiningMark(cp));
+        if (NormalizerScan.Any(text, NormalizationTables.IsCombiningMark))
+        {
+            text.Filter(cp => !NormalizationTables.IsCombiningMark(cp));
+        }
     }
 }
 

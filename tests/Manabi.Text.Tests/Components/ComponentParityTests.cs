@@ -20,7 +20,7 @@ public sealed class ComponentParityTests
         """{"type":"Sequence","normalizers":[{"type":"NFKD"},{"type":"StripAccents"},{"type":"Lowercase"}]}""",
         """{"type":"Replace","pattern":{"String":" "},"content":"▁"}""", """{"type":"Replace","pattern":{"String":"ab"},"content":""}""",
         """{"type":"Replace","pattern":{"String":"a"},"content":"xyz"}""", """{"type":"Replace","pattern":{"Regex":" {2,}"},"content":" "}""",
-        """{"type":"Prepend","prepend":"▁"}""", """{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},{"type":"Replace","pattern":{"String":" "},"content":"▁"}]}""",
+        """{"type":"Prepend","prepend":"▁"}""", """{"type":"Replace","pattern":{"String":""},"content":"-"}""", """{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},{"type":"Replace","pattern":{"String":" "},"content":"▁"}]}""",
         """{"type":"BertNormalizer","clean_text":true,"handle_chinese_chars":true,"strip_accents":null,"lowercase":true}""",
         """{"type":"BertNormalizer","clean_text":true,"handle_chinese_chars":true,"strip_accents":false,"lowercase":false}""",
         """{"type":"BertNormalizer","clean_text":false,"handle_chinese_chars":true,"strip_accents":true,"lowercase":false}""",
@@ -51,12 +51,16 @@ public sealed class ComponentParityTests
         """{"type":"CharDelimiterSplit","delimiter":"a"}""", """{"type":"UnicodeScripts"}""",
         """{"type":"FixedLength","length":3}""", """{"type":"FixedLength","length":1}""",
         """{"type":"Split","pattern":{"String":" "},"behavior":"Removed","invert":false}""",
+        """{"type":"Split","pattern":{"String":""},"behavior":"Isolated","invert":false}""",
         """{"type":"Split","pattern":{"String":"an"},"behavior":"MergedWithNext","invert":false}""",
         """{"type":"Split","pattern":{"String":"e"},"behavior":"Contiguous","invert":true}""",
         """{"type":"Split","pattern":{"Regex":"\\s+"},"behavior":"MergedWithPrevious","invert":false}""",
         """{"type":"Split","pattern":{"Regex":"[a-z]+"},"behavior":"Isolated","invert":true}""",
         """{"type":"Sequence","pretokenizers":[{"type":"WhitespaceSplit"},{"type":"Digits","individual_digits":true},{"type":"Punctuation","behavior":"Isolated"}]}""",
         """{"type":"Sequence","pretokenizers":[{"type":"UnicodeScripts"},{"type":"Metaspace","replacement":"▁","prepend_scheme":"first","split":true}]}""",
+        // A FixedLength(1) after a pre-tokenizer that rewrites text shows each output character's original span.
+        """{"type":"Sequence","pretokenizers":[{"type":"ByteLevel","add_prefix_space":true,"trim_offsets":true,"use_regex":true},{"type":"FixedLength","length":1}]}""",
+        """{"type":"Sequence","pretokenizers":[{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":false},{"type":"FixedLength","length":1}]}""",
     ];
 
     public static TheoryData<string> Decoders =>
@@ -76,10 +80,12 @@ public sealed class ComponentParityTests
 
     [Theory]
     [MemberData(nameof(Normalizers))]
-    public void Normalizer_matches_HF_text_and_alignments(string json)
+    public void Normalizer_matches_HF_text_and_alignments(string json) => CheckNormalizer(json);
+
+    internal static void CheckNormalizer(string json, string[]? corpus = null)
     {
         ITextNormalizer normalizer = NormalizerJson.Read(JsonDocument.Parse(json).RootElement, "normalizer")!;
-        string[] texts = ComponentCorpus.OracleTexts;
+        string[] texts = corpus ?? ComponentCorpus.OracleTexts;
         JsonNode response = TokenizersOracle.Run("components.js", new JsonObject
         {
             ["normalizer"] = JsonNode.Parse(json),
@@ -118,10 +124,12 @@ public sealed class ComponentParityTests
 
     [Theory]
     [MemberData(nameof(PreTokenizers))]
-    public void PreTokenizer_matches_HF_pieces_and_offsets(string json)
+    public void PreTokenizer_matches_HF_pieces_and_offsets(string json) => CheckPreTokenizer(json);
+
+    internal static void CheckPreTokenizer(string json, string[]? corpus = null)
     {
         IPreTokenizer preTokenizer = PreTokenizerJson.Read(JsonDocument.Parse(json).RootElement, "pre_tokenizer")!;
-        string[] texts = ComponentCorpus.OracleTexts;
+        string[] texts = corpus ?? ComponentCorpus.OracleTexts;
         JsonNode response = TokenizersOracle.Run("components.js", new JsonObject
         {
             ["preTokenizer"] = JsonNode.Parse(json),
@@ -150,10 +158,11 @@ public sealed class ComponentParityTests
 
     [Theory]
     [MemberData(nameof(Decoders))]
-    public void Decoder_matches_HF(string json)
+    public void Decoder_matches_HF(string json) => CheckDecoder(json, TokenLists());
+
+    internal static void CheckDecoder(string json, List<string[]> lists)
     {
         ITokenDecoder decoder = DecoderJson.Read(JsonDocument.Parse(json).RootElement, "decoder")!;
-        List<string[]> lists = TokenLists();
         JsonNode response = TokenizersOracle.Run("components.js", new JsonObject
         {
             ["decoder"] = JsonNode.Parse(json),
