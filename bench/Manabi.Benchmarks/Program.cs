@@ -19,6 +19,10 @@ if (args.Length > 0 && args[0] == "tokenizer-batch")
 {
     return Manabi.Benchmarks.Text.BatchScalingComparison.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "trainers")
+{
+    return Manabi.Benchmarks.Text.TrainerComparison.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "vectordata")
 {
     return await Manabi.Benchmarks.VectorData.VectorDataComparison.RunAsync(args[1..]);

@@ -117,8 +117,9 @@ public sealed class BpeTrainer
 
         var merges = MergeLoop(vocab, words, counts, pairCounts, whereToUpdate, queue, cancellationToken);
 
-        // HF keeps its merges in a map from pair to rank, so a pair merged twice (possible when two pairs build the
-        // same token) keeps only its last rank, and the saved list is ordered by rank.
+        // HF keeps its merges in a map from pair to rank, so a pair merged twice keeps only its last rank, and the
+        // saved list is ordered by rank. (A pair can be queued, hence merged, twice only when a merge's result was
+        // already a token, e.g. a special token, so that pairs with it were queued before.)
         var lastRank = new Dictionary<long, int>();
         for (int i = 0; i < merges.Count; i++)
         {

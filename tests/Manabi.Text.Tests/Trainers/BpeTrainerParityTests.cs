@@ -41,6 +41,30 @@ public class BpeTrainerParityTests(ITestOutputHelper output)
         AssertSameVocabulary(hfVocab, result.Vocabulary);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void SameVocabularyAndMergesAsHfOnRandomWordsOfFewLetters(int seed)
+    {
+        // Few letters make many ties and many tokens reachable by two merges (a+bc and ab+c), which HF ranks by its
+        // last merge: the cases where the order of the queue matters most.
+        var random = new Random(seed);
+        string[] lines = Enumerable.Range(0, 300)
+            .Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(1, 12))
+                .Select(_ => new string(Enumerable.Range(0, random.Next(1, 4 * seed + 5)).Select(_ => "abcd"[random.Next(Math.Min(seed + 1, 4))]).ToArray()))))
+            .ToArray();
+        var hf = TrainOracle.Train(TrainOracle.TokenizerJson(TrainOracle.Whitespace, TrainOracle.EmptyBpe), lines);
+        var (hfVocab, hfMerges) = Read(hf.Trained);
+        var result = new BpeTrainer().Train(hf.WordCounts);
+        int alphabet = result.Vocabulary.Keys.Count(k => k.Length == 1);
+        output.WriteLine($"seed {seed}: {hf.WordCounts.Count} words, vocab {result.Vocabulary.Count}, merges {result.Merges.Count} " +
+            $"({result.Merges.Count - (result.Vocabulary.Count - alphabet)} tokens reached by a second pair)");
+        AssertSameMerges(hfMerges, result.Merges);
+        AssertSameVocabulary(hfVocab, result.Vocabulary);
+    }
+
     private static bool HasNoLoneSurrogate(string text)
     {
         for (int i = 0; i < text.Length; i++)

@@ -22,6 +22,20 @@ public class UnigramTrainerParityTests(ITestOutputHelper output)
         AssertParity(TrainOracle.Metaspace, japanese[..1500], japanese[1500..], "Japanese, Metaspace, 1500 lines");
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void SameVocabularySizeAndHeldOutFertilityWithinOnePercentOfHfOnRandomWordsOfFewLetters(int letters)
+    {
+        // Few letters make many equal scores: ties in the 2-best search and in pruning decide more here.
+        var random = new Random(letters);
+        string[] lines = Enumerable.Range(0, 1500)
+            .Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(1, 12))
+                .Select(_ => new string(Enumerable.Range(0, random.Next(1, 14)).Select(_ => "abc"[random.Next(letters)]).ToArray()))))
+            .ToArray();
+        AssertParity(TrainOracle.Whitespace, lines[..1000], lines[1000..], $"random words of {letters} letters");
+    }
+
     private void AssertParity(string preTokenizer, string[] corpus, string[] heldOutLines, string label)
     {
         var characters = corpus.SelectMany(line => line.EnumerateRunes()).ToHashSet();

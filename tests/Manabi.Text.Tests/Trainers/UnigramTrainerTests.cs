@@ -79,6 +79,9 @@ public class UnigramTrainerTests
             ["𝐀𝐁𝐂"] = 4,
             ["<UNK>x"] = 2,
             ["<UNK>y"] = 2,
+            // Not valid input for HF (Rust strings cannot hold them), but they must not crash training.
+            ["a\uD800b"] = 3,
+            ["\uDC00\uDC00"] = 1,
         };
         var result = new UnigramTrainer(new UnigramTrainerOptions { VocabSize = 100 }).Train(counts);
         var pieces = result.Pieces.Select(p => p.Piece).ToHashSet();
