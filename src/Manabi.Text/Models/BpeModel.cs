@@ -267,6 +267,29 @@ public sealed class BpeModel : ITokenizationModel
         Emit(merged, length, output);
     }
 
+    /// <summary>
+    /// The fused byte-level path's entry (no dropout): the id of the whole piece under ignore_merges, else -1 and the
+    /// piece's packed (id, start, end) triples from the cache or a fresh merge, as <see cref="Tokenize"/> finds them.
+    /// </summary>
+    internal int[]? TokenizePacked(ReadOnlySpan<char> piece, out int wholeId)
+    {
+        wholeId = Options.IgnoreMerges ? _lookup.Find(piece) : -1;
+        if (wholeId >= 0)
+        {
+            return null;
+        }
+        if (_cache is null)
+        {
+            return MergeWord(piece, null);
+        }
+        if (!_cache.TryGet(piece, out int[] packed))
+        {
+            packed = MergeWord(piece, null);
+            _cache.Add(piece, packed);
+        }
+        return packed;
+    }
+
     private void Emit(int[] packed, int length, List<ModelToken> output)
     {
         string?[] tokens = _tokens;

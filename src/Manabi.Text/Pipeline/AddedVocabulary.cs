@@ -96,6 +96,31 @@ internal sealed class AddedVocabulary
 
     public bool IsSpecial(string token) => _special.Contains(token);
 
+    /// <summary>Whether every added token is plain (no lstrip, rstrip or single_word), as the fused encoders need.</summary>
+    public bool AllPlain => _tokens.Values.All(t => !t.LStrip && !t.RStrip && !t.SingleWord);
+
+    /// <summary>The leftmost-longest raw (normalized: false) added token at or after <paramref name="from"/>.</summary>
+    public bool FindRaw(ReadOnlySpan<char> text, int from, out int start, out int end, out int id)
+    {
+        if (_rawTrie is null)
+        {
+            start = end = id = -1;
+            return false;
+        }
+        return _rawTrie.FindLeftmostLongest(text, from, out start, out end, out id);
+    }
+
+    /// <summary>The leftmost-longest normalized added token at or after <paramref name="from"/> (in normalized text).</summary>
+    public bool FindNormalized(ReadOnlySpan<char> text, int from, out int start, out int end, out int id)
+    {
+        if (_normalizedTrie is null)
+        {
+            start = end = id = -1;
+            return false;
+        }
+        return _normalizedTrie.FindLeftmostLongest(text, from, out start, out end, out id);
+    }
+
     /// <summary>
     /// HF's <c>extract_and_normalize</c> with the normalizer this vocabulary was built with: raw matches first, then
     /// normalization and normalized matches per piece.

@@ -8,7 +8,7 @@ namespace Manabi.Text;
 /// When the pipeline is BERT's WordPiece one, encoding runs through the fused <see cref="WordPieceTokenizer"/>
 /// (<see cref="WordPiece"/>), which gives the same encodings faster. Immutable and thread-safe.
 /// </summary>
-public sealed class Tokenizer
+public sealed partial class Tokenizer
 {
     private readonly AddedVocabulary _added;
 
@@ -46,6 +46,7 @@ public sealed class Tokenizer
         Truncation = truncation;
         Padding = padding;
         WordPiece = wordPiece?.WithTruncation(truncation).WithPadding(padding);
+        _byteLevel = WordPiece is null ? ByteLevelBpeEncoder.TryCreate(model, normalizer, preTokenizer, postProcessor, added) : null;
     }
 
     internal static Tokenizer Create(ITokenizationModel model, ITextNormalizer? normalizer, IPreTokenizer? preTokenizer,
@@ -257,6 +258,11 @@ public sealed class Tokenizer
     /// <summary>HF's <c>encode_single_sequence</c> then <c>do_tokenize</c>, with its early stop under truncation.</summary>
     private TokenEncoding EncodeSequence(string sequence, int typeId, bool limit)
     {
+        // The fused byte-level path, except where truncation stops tokenizing early (its windows need the general path).
+        if (_byteLevel is { } fused && !(limit && Truncation is not null) && fused.TryEncode(sequence, out var buffer))
+        {
+            return fused.ToEncoding(buffer, typeId);
+        }
         var text = _added.ExtractAndNormalize(sequence);
         PreTokenizer?.PreTokenize(text);
         if (limit && Truncation is { } t && (t.Strategy != TruncationStrategy.OnlySecond || typeId != 0))
