@@ -11,7 +11,7 @@ internal static class ComponentPatterns
         literal.Length == 0 ? new EmptyLiteralPattern() : new LiteralPattern(literal);
 
     /// <summary>A pattern for an Oniguruma regex.</summary>
-    internal static ISplitPattern Regex(string pattern) => PreTokenizers.Regex.SplitPatterns.Regex(pattern);
+    internal static ISplitPattern Regex(string pattern) => SplitPatterns.Regex(pattern);
 
     /// <summary>Appends HF's find_matches output for a list of (start, end) matches covering the text in order.</summary>
     private static void Emit(int length, IEnumerable<(int Start, int End)> matches, List<(int Start, int End, bool IsMatch)> output)
