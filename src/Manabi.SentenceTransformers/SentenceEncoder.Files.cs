@@ -36,7 +36,7 @@ public sealed partial class SentenceEncoder
         }
         var entries = JsonFiles.Parse(modulesPath) as JsonArray ?? throw new InvalidDataException($"{modulesPath}:1: expected a JSON array");
         BertModel? bert = null;
-        WordPieceTokenizer? tok = null;
+        Tokenizer? tok = null;
         int maxSeq = 0;
         bool doLower = false;
         Pooling? pool = null;
@@ -74,10 +74,14 @@ public sealed partial class SentenceEncoder
         };
     }
 
-    private static (BertModel Bert, WordPieceTokenizer Tokenizer, int MaxSeqLength, bool DoLowerCase) LoadTransformer(string folder)
+    private static (BertModel Bert, Tokenizer Tokenizer, int MaxSeqLength, bool DoLowerCase) LoadTransformer(string folder)
     {
         var bert = BertWeights.LoadModel(folder);
-        var tokenizer = WordPieceTokenizer.Load(folder);
+        // Any tokenizer.json (WordPiece, BPE, Unigram: a multilingual MiniLM's XLM-R Unigram loads as BERT's WordPiece
+        // does); without one, BERT's vocab.txt and tokenizer_config.json.
+        var tokenizer = File.Exists(Path.Combine(folder, WordPieceTokenizer.TokenizerJsonFileName))
+            ? Tokenizer.FromFile(folder)
+            : WordPieceTokenizer.Load(folder).ToTokenizer();
         int? maxSeq = null;
         bool doLower = false;
         string sbertConfig = Path.Combine(folder, "sentence_bert_config.json");
@@ -117,21 +121,34 @@ public sealed partial class SentenceEncoder
     private void WriteFolder(string folder)
     {
         BertWeights.Save(bert, folder);
-        Tokenizer.SaveTokenizerJson(Path.Combine(folder, "tokenizer.json"));
-        Tokenizer.SaveVocab(Path.Combine(folder, "vocab.txt"));
-        JsonFiles.WriteAtomically(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+        if (Tokenizer.WordPiece is { } wordPiece)
         {
-            ["tokenizer_class"] = "BertTokenizer",
-            ["do_lower_case"] = Tokenizer.Normalizer.Lowercase,
-            ["strip_accents"] = Tokenizer.Normalizer.StripAccents,
-            ["tokenize_chinese_chars"] = Tokenizer.Normalizer.HandleChineseChars,
-            ["model_max_length"] = MaxSeqLength,
-            ["unk_token"] = Tokenizer.Model.UnknownToken,
-            ["cls_token"] = Tokenizer.PostProcessor?.Cls ?? "[CLS]",
-            ["sep_token"] = Tokenizer.PostProcessor?.Sep ?? "[SEP]",
-            ["pad_token"] = "[PAD]",
-            ["mask_token"] = "[MASK]",
-        });
+            wordPiece.SaveTokenizerJson(Path.Combine(folder, "tokenizer.json"));
+            wordPiece.SaveVocab(Path.Combine(folder, "vocab.txt"));
+            JsonFiles.WriteAtomically(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+            {
+                ["tokenizer_class"] = "BertTokenizer",
+                ["do_lower_case"] = wordPiece.Normalizer.Lowercase,
+                ["strip_accents"] = wordPiece.Normalizer.StripAccents,
+                ["tokenize_chinese_chars"] = wordPiece.Normalizer.HandleChineseChars,
+                ["model_max_length"] = MaxSeqLength,
+                ["unk_token"] = wordPiece.Model.UnknownToken,
+                ["cls_token"] = wordPiece.PostProcessor?.Cls ?? "[CLS]",
+                ["sep_token"] = wordPiece.PostProcessor?.Sep ?? "[SEP]",
+                ["pad_token"] = "[PAD]",
+                ["mask_token"] = "[MASK]",
+            });
+        }
+        else
+        {
+            // transformers loads any tokenizer.json through its fast tokenizer class.
+            Tokenizer.Save(Path.Combine(folder, "tokenizer.json"));
+            JsonFiles.WriteAtomically(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+            {
+                ["tokenizer_class"] = "PreTrainedTokenizerFast",
+                ["model_max_length"] = MaxSeqLength,
+            });
+        }
         JsonFiles.WriteAtomically(Path.Combine(folder, "sentence_bert_config.json"), new JsonObject
         {
             ["max_seq_length"] = MaxSeqLength,

@@ -7,7 +7,7 @@ namespace Manabi.SentenceTransformers;
 
 /// <summary>
 /// A Sentence-BERT encoder, as sentence-transformers' <c>SentenceTransformer</c>: a BERT (the Transformer module)
-/// with its WordPiece tokenizer, a <see cref="Pooling"/>, then optional <see cref="Dense"/> and
+/// with its tokenizer (any Hugging Face tokenizer.json: WordPiece, BPE, Unigram, WordLevel), a <see cref="Pooling"/>, then optional <see cref="Dense"/> and
 /// <see cref="SentenceTransformers.Normalize"/> modules. Load one with <see cref="Load"/>, embed texts with
 /// <see cref="Encode(IReadOnlyList{string}, int, bool?, PoolingMode?, IProgress{int}?, CancellationToken)"/>, fine-tune it through <see cref="Forward"/>.
 /// It is also a Microsoft.Extensions.AI <see cref="Microsoft.Extensions.AI.IEmbeddingGenerator{TInput, TEmbedding}"/>
@@ -20,7 +20,11 @@ public sealed partial class SentenceEncoder : nn.Module
     private readonly Pooling pooling;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> after_pooling;
 #pragma warning restore IDE1006
-    private readonly WordPieceTokenizer _probeTokenizer;
+    // BERT's WordPiece pipeline encodes through the fused tokenizer's span API; one token beyond the limit tells whether
+    // a text was cut. Other pipelines encode through the general tokenizer, truncated as HF truncates (specials kept).
+    private readonly WordPieceTokenizer? _fusedProbe;
+    private readonly Tokenizer _truncateRight;
+    private readonly Tokenizer _truncateLeft;
 
     /// <summary>Assembles an encoder from its parts.</summary>
     /// <param name="bert">The transformer.</param>
@@ -29,7 +33,7 @@ public sealed partial class SentenceEncoder : nn.Module
     /// <param name="modules">What follows pooling: <see cref="Dense"/> and <see cref="SentenceTransformers.Normalize"/> modules, in order.</param>
     /// <param name="maxSeqLength">Longest token sequence, special tokens included; longer texts are cut.</param>
     /// <param name="doLowerCase">Whether texts are lower-cased before tokenisation (sentence_bert_config's do_lower_case).</param>
-    public SentenceEncoder(BertModel bert, WordPieceTokenizer tokenizer, Pooling pooling, IEnumerable<nn.Module<Tensor, Tensor>> modules,
+    public SentenceEncoder(BertModel bert, Tokenizer tokenizer, Pooling pooling, IEnumerable<nn.Module<Tensor, Tensor>> modules,
         int maxSeqLength, bool doLowerCase = false) : base(nameof(SentenceEncoder))
     {
         ArgumentNullException.ThrowIfNull(bert);
@@ -49,18 +53,27 @@ public sealed partial class SentenceEncoder : nn.Module
         this.pooling = pooling;
         this.after_pooling = new ModuleList<nn.Module<Tensor, Tensor>>(modules.ToArray());
         Tokenizer = tokenizer.WithTruncation(null).WithPadding(null);
-        // One token beyond the limit tells whether a text was cut.
-        _probeTokenizer = Tokenizer.WithTruncation(new TruncationOptions(maxSeqLength + 1));
+        _fusedProbe = Tokenizer.WordPiece?.WithTruncation(new TruncationOptions(maxSeqLength + 1));
+        _truncateRight = Tokenizer.WithTruncation(new TruncationOptions(maxSeqLength));
+        _truncateLeft = Tokenizer.WithTruncation(new TruncationOptions(maxSeqLength, direction: TruncationDirection.Left));
         MaxSeqLength = maxSeqLength;
         DoLowerCase = doLowerCase;
         RegisterComponents();
+    }
+
+    /// <summary>Assembles an encoder whose tokenizer is a BERT WordPiece one.</summary>
+    /// <inheritdoc cref="SentenceEncoder(BertModel, Tokenizer, Pooling, IEnumerable{nn.Module{Tensor, Tensor}}, int, bool)"/>
+    public SentenceEncoder(BertModel bert, WordPieceTokenizer tokenizer, Pooling pooling, IEnumerable<nn.Module<Tensor, Tensor>> modules,
+        int maxSeqLength, bool doLowerCase = false)
+        : this(bert, (tokenizer ?? throw new ArgumentNullException(nameof(tokenizer))).ToTokenizer(), pooling, modules, maxSeqLength, doLowerCase)
+    {
     }
 
     /// <summary>The transformer.</summary>
     public BertModel Bert => bert;
 
     /// <summary>The tokenizer (without truncation or padding).</summary>
-    public WordPieceTokenizer Tokenizer { get; }
+    public Tokenizer Tokenizer { get; }
 
     /// <summary>The pooling module.</summary>
     public Pooling Pooling => pooling;
@@ -138,6 +151,57 @@ public sealed partial class SentenceEncoder : nn.Module
         return embedding.MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// The token ids of one text as <see cref="Tokenize"/> and Encode make them (stripped, lower-cased where
+    /// <see cref="DoLowerCase"/>, special tokens added); a text longer than <see cref="MaxSeqLength"/> tokens is cut as HF
+    /// truncates from <paramref name="direction"/> (the special tokens stay), or gives null when <paramref name="truncate"/>
+    /// is false.
+    /// </summary>
+    public int[]? TokenizeText(string text, bool truncate = true, TruncationDirection direction = TruncationDirection.Right)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int[]? row = TokenizeText(text, truncate, direction, null, out _);
+        return row;
+    }
+
+    private int[]? TokenizeText(string text, bool truncate, TruncationDirection direction, int[]? buffer, out bool cut)
+    {
+        text = text.Trim();
+        if (DoLowerCase)
+        {
+            text = text.ToLowerInvariant();
+        }
+        cut = false;
+        if (_fusedProbe is not null)
+        {
+            buffer ??= new int[MaxSeqLength + 1];
+            int n = _fusedProbe.EncodeToIds(text, buffer);
+            if (n <= MaxSeqLength)
+            {
+                return buffer.AsSpan(0, n).ToArray();
+            }
+        }
+        else
+        {
+            var encoding = _truncateRight.Encode(text);
+            if (encoding.Overflowing.Count == 0)
+            {
+                return [.. encoding.Ids];
+            }
+            if (truncate && direction == TruncationDirection.Right)
+            {
+                cut = true;
+                return [.. encoding.Ids];
+            }
+        }
+        if (!truncate)
+        {
+            return null;
+        }
+        cut = true;
+        return [.. (direction == TruncationDirection.Left ? _truncateLeft : _truncateRight).Encode(text).Ids];
+    }
+
     private List<int[]> TokenizeAll(IReadOnlyList<string> texts, out int truncated)
     {
         var rows = new int[texts.Count][];
@@ -145,22 +209,11 @@ public sealed partial class SentenceEncoder : nn.Module
         Parallel.For(0, texts.Count, () => new int[MaxSeqLength + 1], (i, _, buffer) =>
         {
             string text = texts[i] ?? throw new ArgumentException($"text {i} is null", nameof(texts));
-            text = text.Trim();
-            if (DoLowerCase)
-            {
-                text = text.ToLowerInvariant();
-            }
-            int n = _probeTokenizer.EncodeToIds(text, buffer);
-            if (n > MaxSeqLength)
+            rows[i] = TokenizeText(text, truncate: true, TruncationDirection.Right, buffer, out bool wasCut)!;
+            if (wasCut)
             {
                 Interlocked.Increment(ref cut);
-                if (_probeTokenizer.PostProcessor is { } special)
-                {
-                    buffer[MaxSeqLength - 1] = special.SepId;
-                }
-                n = MaxSeqLength;
             }
-            rows[i] = buffer.AsSpan(0, n).ToArray();
             return buffer;
         }, _ => { });
         truncated = cut;

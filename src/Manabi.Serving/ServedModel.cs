@@ -7,9 +7,7 @@ namespace Manabi.Serving;
 /// <summary>One loaded model: its encoder, tokenization as the encoder does it, and its batcher.</summary>
 internal sealed class ServedModel : IDisposable
 {
-    private readonly WordPieceTokenizer _tokenizer;
-    // One token beyond the limit tells whether a text was cut (as SentenceEncoder does).
-    private readonly WordPieceTokenizer _probe;
+    private readonly Tokenizer _tokenizer;
     private readonly nn.Module<Tensor, Tensor>[] _beforeNormalize;
     private readonly bool _ownsEncoder;
 
@@ -20,7 +18,6 @@ internal sealed class ServedModel : IDisposable
         Prompts = prompts;
         _ownsEncoder = ownsEncoder;
         _tokenizer = encoder.Tokenizer;
-        _probe = _tokenizer.WithTruncation(new TruncationOptions(encoder.MaxSeqLength + 1));
         // Trailing Normalize modules are applied per input after the forward pass, so that inputs asking for raw
         // and for normalized vectors share one batch.
         var modules = encoder.Modules.ToList();
@@ -46,9 +43,9 @@ internal sealed class ServedModel : IDisposable
 
     public int MaxLength => Encoder.MaxSeqLength;
 
-    public int VocabularySize => _tokenizer.Vocabulary.Count;
+    public int VocabularySize => _tokenizer.GetVocabularySize();
 
-    public WordPieceTokenizer Tokenizer => _tokenizer;
+    public Tokenizer Tokenizer => _tokenizer;
 
     public EmbeddingBatcher Batcher { get; set; } = null!;
 
@@ -57,69 +54,8 @@ internal sealed class ServedModel : IDisposable
     /// makes them (prompt prepended, stripped, lower-cased where the model is); null when it is too long and
     /// <paramref name="truncate"/> is false.
     /// </summary>
-    public int[]? Tokenize(string text, bool truncate, TruncationDirection direction, string? prompt)
-    {
-        if (prompt is not null)
-        {
-            text = prompt + text;
-        }
-        text = text.Trim();
-        if (Encoder.DoLowerCase)
-        {
-            text = text.ToLowerInvariant();
-        }
-        int max = MaxLength;
-        int[] buffer = System.Buffers.ArrayPool<int>.Shared.Rent(max + 1);
-        try
-        {
-            int n = _probe.EncodeToIds(text, buffer.AsSpan(0, max + 1));
-            if (n <= max)
-            {
-                return buffer.AsSpan(0, n).ToArray();
-            }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<int>.Shared.Return(buffer);
-        }
-        if (!truncate)
-        {
-            return null;
-        }
-        var full = _tokenizer.Encode(text).Ids;
-        var special = _tokenizer.PostProcessor;
-        var row = new int[max];
-        if (direction == TruncationDirection.Left)
-        {
-            // Keep the end of the text, between the model's own special tokens.
-            int head = special is null ? 0 : 1, tail = special is null ? 0 : 1;
-            for (int i = 0; i < head; i++)
-            {
-                row[i] = full[i];
-            }
-            int body = max - head - tail;
-            for (int i = 0; i < body; i++)
-            {
-                row[head + i] = full[full.Count - tail - body + i];
-            }
-            for (int i = 0; i < tail; i++)
-            {
-                row[max - tail + i] = full[full.Count - tail + i];
-            }
-        }
-        else
-        {
-            for (int i = 0; i < max; i++)
-            {
-                row[i] = full[i];
-            }
-            if (special is not null)
-            {
-                row[max - 1] = special.SepId;
-            }
-        }
-        return row;
-    }
+    public int[]? Tokenize(string text, bool truncate, TruncationDirection direction, string? prompt) =>
+        Encoder.TokenizeText(prompt is null ? text : prompt + text, truncate, direction);
 
     /// <summary>Pooled vectors (before any trailing Normalize) of rows padded to their longest; call with inference mode on.</summary>
     public float[] Forward(IReadOnlyList<int[]> rows, out int width)

@@ -256,6 +256,17 @@ public sealed partial class WordPieceTokenizer
     public void SaveTokenizerJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.WriteAllText(path, System.Text.Encoding.UTF8.GetString(TokenizerJsonBytes()));
+    }
+
+    /// <summary>
+    /// This tokenizer as the general <see cref="Tokenizer"/> (the same pipeline, encoding through this fused path), for
+    /// APIs that take any tokenizer.
+    /// </summary>
+    public Tokenizer ToTokenizer() => TokenizerJson.Read(TokenizerJsonBytes(), null);
+
+    private byte[] TokenizerJsonBytes()
+    {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -373,6 +384,6 @@ public sealed partial class WordPieceTokenizer
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        AtomicFile.WriteAllText(path, System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        return stream.ToArray();
     }
 }
