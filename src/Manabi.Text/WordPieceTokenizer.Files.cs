@@ -256,6 +256,17 @@ public sealed partial class WordPieceTokenizer
     public void SaveTokenizerJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        AtomicFile.WriteAllText(path, ToTokenizerJson());
+    }
+
+    /// <summary>
+    /// This tokenizer as a general <see cref="Tokenizer"/> (same vocabulary, normalizer, added tokens, truncation and
+    /// padding; it encodes through this fused path), e.g. to hand a <c>vocab.txt</c> tokenizer to code written for any model.
+    /// </summary>
+    public Tokenizer ToTokenizer() => Tokenizer.FromJson(ToTokenizerJson());
+
+    private string ToTokenizerJson()
+    {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
@@ -373,6 +384,6 @@ public sealed partial class WordPieceTokenizer
             json.WriteEndObject();
             json.WriteEndObject();
         }
-        AtomicFile.WriteAllText(path, System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }
