@@ -15,6 +15,7 @@ public static class ManabiCommand
         root.Subcommands.Add(PcaCommand.Create());
         root.Subcommands.Add(TokenizeCommand.Create());
         root.Subcommands.Add(WordPieceCommand.Create());
+        root.Subcommands.Add(TokenizerCommand.Create());
         root.Subcommands.Add(VectorsCommand.Create());
         root.Subcommands.Add(VisionCommand.Create());
         root.Subcommands.Add(SiameseCommand.Create());

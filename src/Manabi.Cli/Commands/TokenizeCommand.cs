@@ -8,8 +8,9 @@ using Manabi.Text;
 namespace Manabi.Cli.Commands;
 
 /// <summary>
-/// <c>manabi tokenize</c>: encodes texts from a <c>.jsonl</c> or <c>.txt</c> file with a WordPiece tokenizer
-/// (Hugging Face parity) and writes one JSON object per input to a <c>.jsonl</c> file.
+/// <c>manabi tokenize</c>: encodes texts from a <c>.jsonl</c> or <c>.txt</c> file with any Hugging Face tokenizer
+/// (BPE, Unigram, WordLevel, WordPiece; HF parity) and writes one JSON object per input to a <c>.jsonl</c> file;
+/// <c>manabi tokenize count</c> prints the token count of a file.
 /// </summary>
 public static class TokenizeCommand
 {
@@ -27,8 +28,12 @@ public static class TokenizeCommand
     public static Command Create()
     {
         var vocabOption = new Option<string?>("--vocab") { Description = "BERT vocab.txt (one token a line; a tokenizer_config.json beside it is honoured)." };
-        var tokenizerOption = new Option<string?>("--tokenizer") { Description = "Hugging Face tokenizer.json with a WordPiece model." };
-        var casedOption = new Option<bool>("--cased") { Description = "Keep case and accents (lowercase off, accent stripping off)." };
+        var tokenizerOption = new Option<string?>("--tokenizer")
+        {
+            Description = "Hugging Face tokenizer.json (any model), a folder holding one, or a tiktoken encoding name (" +
+                string.Join(", ", TokenizerSources.TiktokenEncodings) + ").",
+        };
+        var casedOption = new Option<bool>("--cased") { Description = "BERT WordPiece only: keep case and accents (lowercase off, accent stripping off)." };
         var maxLengthOption = new Option<int?>("--max-length") { Description = "Truncate each encoding to N tokens, special tokens included." };
         var truncationOption = new Option<string>("--truncation")
         {
@@ -38,7 +43,7 @@ public static class TokenizeCommand
         truncationOption.AcceptOnlyFromAmong("longest_first", "only_first", "only_second");
         var strideOption = new Option<int>("--stride") { Description = "With --max-length: HF's stride (overlap of overflowing windows; only the first window is written)." };
         var paddingOption = new Option<string?>("--padding") { Description = "Pad every encoding to the longest in the input file ('longest') or to N tokens." };
-        var noSpecialOption = new Option<bool>("--no-special-tokens") { Description = "Do not add [CLS] and [SEP]." };
+        var noSpecialOption = new Option<bool>("--no-special-tokens") { Description = "Do not add the special tokens (such as [CLS] and [SEP]) that the tokenizer's post-processor adds by default." };
         var inputOption = new Option<string>("--input")
         {
             Description = "Texts: .jsonl with {\"text\": ...} or {\"text\": ..., \"text_pair\": ...} per line, or .txt with one text a line.",
@@ -51,13 +56,14 @@ public static class TokenizeCommand
         };
 
         var command = new Command("tokenize",
-            "WordPiece-tokenizes texts exactly as Hugging Face tokenizers does. Writes one line per input, in order: " +
+            "Tokenizes texts exactly as Hugging Face tokenizers' encode does, with any tokenizer.json. Writes one line per input, in order: " +
             "{\"ids\": [...], \"tokens\": [...], \"type_ids\": [...], \"attention_mask\": [...], \"offsets\": [[start, end], ...]} " +
             "with offsets in UTF-16 code units of the input text. Bad input exits 2 naming FILE:LINE.")
         {
             vocabOption, tokenizerOption, casedOption, maxLengthOption, truncationOption, strideOption, paddingOption,
             noSpecialOption, inputOption, outputOption,
         };
+        command.Subcommands.Add(CreateCount());
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
         {
             Check.DistinctFiles(parseResult.GetValue(outputOption), "--output", (parseResult.GetValue(inputOption), "--input"),
@@ -77,13 +83,87 @@ public static class TokenizeCommand
         return command;
     }
 
+    private static Command CreateCount()
+    {
+        var vocabOption = new Option<string?>("--vocab") { Description = "BERT vocab.txt (one token a line; a tokenizer_config.json beside it is honoured)." };
+        var tokenizerOption = new Option<string?>("--tokenizer")
+        {
+            Description = "Hugging Face tokenizer.json (any model), a folder holding one, or a tiktoken encoding name (" +
+                string.Join(", ", TokenizerSources.TiktokenEncodings) + ").",
+        };
+        var casedOption = new Option<bool>("--cased") { Description = "BERT WordPiece only: keep case and accents." };
+        var inputOption = new Option<string>("--input") { Description = "A UTF-8 text file, counted as one text.", Required = true };
+        var command = new Command("count",
+            "Prints how many tokens the whole content of --input encodes to, read as one text (line breaks included) without " +
+            "special tokens, truncation or padding: the figure an LLM context budget needs.")
+        {
+            vocabOption, tokenizerOption, casedOption, inputOption,
+        };
+        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
+        {
+            var tokenizer = LoadTokenizer(parseResult.GetValue(vocabOption), parseResult.GetValue(tokenizerOption), parseResult.GetValue(casedOption));
+            string text = ReadWholeText(parseResult.GetValue(inputOption)!, "--input");
+            cancellationToken.ThrowIfCancellationRequested();
+            int count;
+            try
+            {
+                count = tokenizer.CountTokens(text);
+            }
+            catch (Exception ex) when (IsEncodingFailure(ex))
+            {
+                throw new InputException($"{parseResult.GetValue(inputOption)}: the tokenizer cannot encode this text: {ex.Message}", ex);
+            }
+            output.WriteLine(count.ToString(CultureInfo.InvariantCulture));
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return command;
+    }
+
+    /// <summary>Reads a whole file as strict UTF-8 (a leading byte-order mark dropped).</summary>
+    /// <exception cref="InputException">Missing, a folder, unreadable, or invalid UTF-8 (the message names FILE:LINE).</exception>
+    public static string ReadWholeText(string path, string option)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path))
+        {
+            throw new InputException($"{option}: {path} is a folder, not a text file.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new InputException($"{option}: {path} does not exist.");
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InputException($"{option}: {path}: cannot read the file: {ex.Message}", ex);
+        }
+        ReadOnlySpan<byte> span = bytes;
+        if (span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            span = span[3..];
+        }
+        var chars = new char[span.Length];
+        var status = System.Text.Unicode.Utf8.ToUtf16(span, chars, out int read, out int written, replaceInvalidSequences: false);
+        if (status != System.Buffers.OperationStatus.Done)
+        {
+            // Counting tokens of replacement characters would give a figure for text the file does not hold.
+            int line = 1 + span[..read].Count((byte)'\n');
+            throw new InputException($"{path}:{line}: invalid UTF-8 (byte 0x{span[read]:X2}); the file must be UTF-8 text.");
+        }
+        return new string(chars, 0, written);
+    }
+
     /// <summary>
     /// Encodes every input of <paramref name="inputPath"/> in chunks and writes <paramref name="outputPath"/>
     /// atomically. Batch-longest padding pads to the longest encoding of the whole file, found in a first pass.
     /// Returns the number of encodings written.
     /// </summary>
     /// <exception cref="InputException">Unreadable input, or an input HF's truncation refuses.</exception>
-    public static int Run(WordPieceTokenizer tokenizer, string inputPath, string outputPath, bool addSpecialTokens, CancellationToken cancellationToken)
+    public static int Run(Tokenizer tokenizer, string inputPath, string outputPath, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         TextRecordReader.IsJsonLines(inputPath);
@@ -121,14 +201,14 @@ public static class TokenizeCommand
         return written;
     }
 
-    private static IReadOnlyList<Manabi.Text.TokenEncoding> EncodeChunk(WordPieceTokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
+    private static IReadOnlyList<Manabi.Text.TokenEncoding> EncodeChunk(Tokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
         bool addSpecialTokens)
     {
         try
         {
             return tokenizer.EncodeBatch([.. chunk.Select(r => (r.Text, r.Pair))], addSpecialTokens);
         }
-        catch (Exception ex) when (ex is TruncationException || (ex is AggregateException a && a.InnerExceptions.Any(e => e is TruncationException)))
+        catch (Exception ex) when (IsEncodingFailure(ex) || (ex is AggregateException a && a.InnerExceptions.Any(IsEncodingFailure)))
         {
             // The batch does not say which input failed; encoding one by one finds the first, for its line number.
             foreach (var record in chunk)
@@ -141,10 +221,18 @@ public static class TokenizeCommand
                 {
                     throw new InputException($"{path}:{record.Line}: cannot truncate this input: {failure.Message}", failure);
                 }
+                catch (Exception failure) when (IsEncodingFailure(failure))
+                {
+                    // E.g. a Unigram or WordLevel model without an unknown token meeting a character it lacks, as HF refuses it.
+                    throw new InputException($"{path}:{record.Line}: the tokenizer cannot encode this input: {failure.Message}", failure);
+                }
             }
             throw;
         }
     }
+
+    // What a model throws for text it cannot encode (HF errors there too); not bugs, so they name the input line.
+    private static bool IsEncodingFailure(Exception ex) => ex is TruncationException or TokenizerFormatException or InvalidOperationException;
 
     private static void WriteEncoding(Utf8JsonWriter json, Manabi.Text.TokenEncoding encoding)
     {
@@ -180,9 +268,13 @@ public static class TokenizeCommand
         json.WriteEndArray();
     }
 
-    /// <summary>Loads the tokenizer named by exactly one of <c>--vocab</c> and <c>--tokenizer</c>.</summary>
-    /// <exception cref="InputException">Neither or both given, or the file is missing, empty or malformed.</exception>
-    public static WordPieceTokenizer LoadTokenizer(string? vocabPath, string? tokenizerPath, bool cased)
+    /// <summary>
+    /// Loads the tokenizer named by exactly one of <c>--vocab</c> (a BERT <c>vocab.txt</c>) and <c>--tokenizer</c>
+    /// (see <see cref="TokenizerSources.Load"/>).
+    /// </summary>
+    /// <exception cref="InputException">Neither or both given, the file is missing, empty or malformed, or
+    /// <paramref name="cased"/> for a tokenizer that is not BERT's WordPiece.</exception>
+    public static Tokenizer LoadTokenizer(string? vocabPath, string? tokenizerPath, bool cased)
     {
         if ((vocabPath is null) == (tokenizerPath is null))
         {
@@ -192,17 +284,16 @@ public static class TokenizeCommand
         {
             if (vocabPath is not null)
             {
-                return WordPieceTokenizer.FromVocabFile(vocabPath, cased ? false : null);
+                return WordPieceTokenizer.FromVocabFile(vocabPath, cased ? false : null).ToTokenizer();
             }
-            if (!File.Exists(tokenizerPath))
-            {
-                throw new InputException($"--tokenizer: {tokenizerPath} does not exist.");
-            }
-            var tokenizer = WordPieceTokenizer.FromTokenizerJson(tokenizerPath!);
+            var tokenizer = TokenizerSources.Load(tokenizerPath!);
             if (cased)
             {
-                var n = tokenizer.Normalizer;
-                tokenizer = tokenizer.WithNormalizer(new BertNormalizer(n.CleanText, n.HandleChineseChars, stripAccents: false, lowercase: false));
+                // The case switch is BertNormalizer's; other tokenizers' normalizers are part of their tokenizer.json.
+                var wordPiece = tokenizer.WordPiece
+                    ?? throw new InputException($"--cased: {tokenizerPath} is not a BERT WordPiece tokenizer; its normalizer decides case, so leave --cased out.");
+                var n = wordPiece.Normalizer;
+                tokenizer = wordPiece.WithNormalizer(new BertNormalizer(n.CleanText, n.HandleChineseChars, stripAccents: false, lowercase: false)).ToTokenizer();
             }
             return tokenizer;
         }
@@ -216,7 +307,7 @@ public static class TokenizeCommand
         }
     }
 
-    private static WordPieceTokenizer ApplyTruncation(WordPieceTokenizer tokenizer, int? maxLength, string strategy, int stride, bool truncationOptionsGiven)
+    private static Tokenizer ApplyTruncation(Tokenizer tokenizer, int? maxLength, string strategy, int stride, bool truncationOptionsGiven)
     {
         if (maxLength is null)
         {
@@ -264,7 +355,7 @@ public static class TokenizeCommand
         }
     }
 
-    private static WordPieceTokenizer ApplyPadding(WordPieceTokenizer tokenizer, string? padding)
+    private static Tokenizer ApplyPadding(Tokenizer tokenizer, string? padding)
     {
         if (padding is null)
         {
@@ -283,11 +374,15 @@ public static class TokenizeCommand
         {
             throw new InputException($"--padding: '{padding}' is neither 'longest' nor a length N of 1 or more.");
         }
-        string padToken = tokenizer.Padding?.PadToken ?? "[PAD]";
-        if (!tokenizer.Vocabulary.TryGetId(padToken, out int padId))
+        // The file's own padding token first, then the usual names of BERT's and SentencePiece's.
+        string[] candidates = tokenizer.Padding is { } own ? [own.PadToken] : ["[PAD]", "<pad>"];
+        foreach (string padToken in candidates)
         {
-            throw new InputException($"--padding: the vocabulary has no padding token {padToken}.");
+            if (tokenizer.TokenToId(padToken) is int padId)
+            {
+                return tokenizer.WithPadding(options with { PadToken = padToken, PadId = padId, PadTypeId = tokenizer.Padding?.PadTypeId ?? 0 });
+            }
         }
-        return tokenizer.WithPadding(options with { PadToken = padToken, PadId = padId });
+        throw new InputException($"--padding: the vocabulary has no padding token ({string.Join(" or ", candidates)}).");
     }
 }
