@@ -15,6 +15,10 @@ if (args.Length > 0 && args[0] == "compare")
 {
     return await SideBySide.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == "tokenizer-steady")
+{
+    return Manabi.Benchmarks.Text.TokenizerSteadyState.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "tokenizer-batch")
 {
     return Manabi.Benchmarks.Text.BatchScalingComparison.Run(args[1..]);

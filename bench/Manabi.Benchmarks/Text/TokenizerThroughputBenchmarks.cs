@@ -60,7 +60,7 @@ public class TokenizerThroughputBenchmarks
         return tokens;
     }
 
-    [Benchmark(Description = "Microsoft.ML.Tokenizers 2.0.1 BertTokenizer")]
+    [Benchmark(Description = "Microsoft.ML.Tokenizers 3.0.0 BertTokenizer")]
     public long MlNetBert()
     {
         long tokens = 0;

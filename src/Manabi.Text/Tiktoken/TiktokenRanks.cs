@@ -121,7 +121,9 @@ internal sealed class TiktokenRanks
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException)
         {
-            throw new InvalidOperationException($"the tiktoken data package {assemblyName} is not deployed with the application: {e.Message}", e);
+            throw new InvalidOperationException(
+                $"the tiktoken rank file of this encoding comes from the NuGet package {assemblyName}, which this application does not reference: " +
+                $"add <PackageReference Include=\"{assemblyName}\" /> (p50k_base uses r50k_base's). ({e.Message})", e);
         }
         using Stream stream = assembly.GetManifestResourceStream(resourceName)
             ?? throw new InvalidOperationException($"{assemblyName} has no embedded resource {resourceName}");
