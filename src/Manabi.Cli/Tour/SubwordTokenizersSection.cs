@@ -18,12 +18,14 @@ public sealed class SubwordTokenizersSection : ITourSection
     private const int VocabSize = 8000;
     private const int HeldOutEvery = 20;
 
-    private static readonly string[] Examples =
+    // With their word counts: the Japanese sentence has no spaces, so its words are counted by hand
+    // (日本語・の・文章・を・トークン・に・分割・する).
+    private static readonly (string Text, int Words)[] Examples =
     [
-        "Tokenizers split rare words into subwords.",
-        "unbelievably",
-        "日本語の文章をトークンに分割する。",
-        "print(len(x)) # 🙂",
+        ("Tokenizers split rare words into subwords.", 6),
+        ("日本語の文章をトークンに分割する。", 8),
+        ("unbelievably", 1),
+        ("print(len(x)) # 🙂", 4),
     ];
 
     /// <inheritdoc />
@@ -73,22 +75,31 @@ public sealed class SubwordTokenizersSection : ITourSection
         }
         // A trained tokenizer saves as tokenizer.json; reading it back must give the same ids.
         var reloaded = Tokenizer.FromJson(unigram.ToJson());
-        if (!reloaded.Encode(Examples[0]).Ids.SequenceEqual(unigram.Encode(Examples[0]).Ids))
+        if (!reloaded.Encode(Examples[0].Text).Ids.SequenceEqual(unigram.Encode(Examples[0].Text).Ids))
         {
             throw new InvalidOperationException("The trained Unigram tokenizer encodes differently after a tokenizer.json round trip.");
         }
 
-        (string Name, Func<string, IReadOnlyList<string>> Pieces, Func<string, int> Count)[] tokenizers =
+        (string Name, Func<string, (IReadOnlyList<string> Pieces, IReadOnlyList<int> Ids)> Encode, Func<string, int> Count)[] tokenizers =
         [
-            ($"byte-level BPE {VocabSize / 1000}k (trained)", t => bpe.Encode(t, addSpecialTokens: false).Tokens, t => bpe.CountTokens(t)),
-            ($"Unigram {VocabSize / 1000}k (trained)", t => unigram.Encode(t, addSpecialTokens: false).Tokens, t => unigram.CountTokens(t)),
-            ("WordPiece bert-base-uncased 30.5k", t => bert.Encode(t, addSpecialTokens: false).Tokens, t => bert.CountTokens(t)),
-            ("o200k_base (tiktoken) 200k", t => o200k.EncodeWithOffsets(t).Select(p => t[p.Start..p.End]).ToList(), t => o200k.CountTokens(t)),
+            ($"byte-level BPE {VocabSize / 1000}k (trained)", t => Pipeline(bpe, t), t => bpe.CountTokens(t)),
+            ($"Unigram {VocabSize / 1000}k (trained)", t => Pipeline(unigram, t), t => unigram.CountTokens(t)),
+            ("WordPiece bert-base-uncased 30.5k", t => Pipeline(bert, t), t => bert.CountTokens(t)),
+            ("o200k_base (tiktoken) 200k", t =>
+            {
+                var tokens = o200k.EncodeWithOffsets(t);
+                return ([.. tokens.Select(p => t[p.Start..p.End])], [.. tokens.Select(p => p.Id)]);
+            }, t => o200k.CountTokens(t)),
         ];
 
         section.AddHeading("The same texts, four tokenizers");
-        section.AddTable(["text", .. tokenizers.Select(t => t.Name)],
-            [.. Examples.Select(text => (IReadOnlyList<string>)[text, .. tokenizers.Select(t => Show(t.Pieces(text)))])],
+        section.AddTable(["text", "tokenizer", "pieces", "ids", "tokens per word"],
+            [.. Examples.SelectMany(example => tokenizers.Select(t =>
+            {
+                var (pieces, ids) = t.Encode(example.Text);
+                return (IReadOnlyList<string>)[example.Text, t.Name, Show(pieces), string.Join(' ', ids),
+                    ((double)pieces.Count / example.Words).ToString("0.00", CultureInfo.InvariantCulture)];
+            }))],
             "Pieces separated by '·'. Byte-level BPE shows a leading space as 'Ġ' and writes every byte of a character it has not " +
             "merged as one symbol (the Japanese line: the training corpus is English); Unigram marks word starts with '▁' and fuses " +
             "characters it never saw into one <unk> token (shown as the text it covers, as HF shows it); WordPiece lowercases and marks " +
@@ -122,6 +133,12 @@ public sealed class SubwordTokenizersSection : ITourSection
     }
 
     private static string Show(IReadOnlyList<string> pieces) => string.Join('·', pieces);
+
+    private static (IReadOnlyList<string> Pieces, IReadOnlyList<int> Ids) Pipeline(Tokenizer tokenizer, string text)
+    {
+        var encoding = tokenizer.Encode(text, addSpecialTokens: false);
+        return (encoding.Tokens, encoding.Ids);
+    }
 
     private static (List<string> Train, List<string> HeldOut, int PerFile) LoadLines(bool quick)
     {
