@@ -65,7 +65,7 @@ public sealed class AdapterParityTests
             Assert.Equal(full.Ids.Take(count), ids);
             Assert.Equal(index, charsConsumed);
             Assert.Equal(count, adapter.EncodeToIds(text.AsSpan(), max, out _, out _).Count);
-            Assert.Equal(count, ReadOnlySpanCount(adapter, text, max));
+            Assert.Equal(count, SpanIndexTokenCount(adapter, text, max));
 
             var (startIndex, endCount) = BruteForceFromEnd(full.Offsets, text.Length, max);
             Assert.Equal(startIndex, adapter.GetIndexByTokenCountFromEnd(text, max, out normalized, out tokenCount));
@@ -172,8 +172,8 @@ public sealed class AdapterParityTests
         Assert.True(chunks.Count > 10, $"only {chunks.Count} chunks");
     }
 
-    // The span overloads share the protected implementation; CountTokens has no limit of its own in the public API.
-    private static int ReadOnlySpanCount(MLTokenizer adapter, string text, int max)
+    // The token count GetIndexByTokenCount's span overload reports (the string overload is checked above).
+    private static int SpanIndexTokenCount(MLTokenizer adapter, string text, int max)
     {
         adapter.GetIndexByTokenCount(text.AsSpan(), max, out _, out int count);
         return count;
