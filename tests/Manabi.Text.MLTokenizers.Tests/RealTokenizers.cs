@@ -16,7 +16,7 @@ internal static class RealTokenizers
 
     public static Tokenizer Get(string name) => Loaded[name].Value;
 
-    /// <summary>Texts that exercise each stage: whitespace runs, numbers, accents, CJK, emoji split over tokens, code.</summary>
+    /// <summary>Texts that exercise each stage: whitespace runs, numbers, accents, CJK, emoji split over tokens, code, added tokens.</summary>
     public static readonly string[] Texts =
     [
         "Hello world!",
@@ -34,6 +34,8 @@ internal static class RealTokenizers
         " ",
         "a",
         "Supercalifragilisticexpialidocious antidisestablishmentarianism",
+        // Added tokens written in the text: BERT's, GPT-4o's, Llama-2's and Llama-3's special tokens.
+        "before [SEP] after<|endoftext|> <s>end <|begin_of_text|>x",
     ];
 
     /// <summary>The fixed texts and a sample of real lines (Python docs, WordNet glosses) from the held-out corpus.</summary>
