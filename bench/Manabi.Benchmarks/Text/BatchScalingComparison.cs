@@ -9,7 +9,9 @@ namespace Manabi.Benchmarks.Text;
 /// <see cref="WordPieceTokenizer.EncodeBatchToIds"/> on one thread with one on all cores (the same method, same
 /// output), and the ratio is taken per round. It also measures the machine's own ceiling: two independent
 /// single-thread passes run at the same time, against one alone (shared caches and memory bandwidth, or
-/// hyper-threads, make that less than 2×). Run: bench/run-tokenizer.sh, or `Manabi.Benchmarks tokenizer-batch [ROUNDS]`.
+/// hyper-threads, make that less than 2×). Run: bench/run-tokenizer.sh, or `Manabi.Benchmarks tokenizer-batch [ROUNDS] [TOKENIZER]`
+/// with TOKENIZER wordpiece (the default: BERT's vocab.txt through <see cref="WordPieceTokenizer"/>) or llama3 (the real
+/// Llama-3 tokenizer.json through the general <see cref="Tokenizer"/>'s <see cref="Tokenizer.EncodeBatchToIds"/>).
 /// </summary>
 internal static class BatchScalingComparison
 {
@@ -20,7 +22,13 @@ internal static class BatchScalingComparison
         int rounds = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 40;
         string fixtures = TokenizerFixtures.Folder();
         string[] lines = [.. File.ReadAllText(Path.Combine(fixtures, "heldout.txt")).Split('\n').Where(l => l.Length > 0)];
-        var tokenizer = WordPieceTokenizer.FromVocabFile(Path.Combine(fixtures, "bert-uncased-vocab.txt"));
+        string which = args.Length > 1 ? args[1] : "wordpiece";
+        Tokenizer tokenizer = which switch
+        {
+            "wordpiece" => WordPieceTokenizer.FromVocabFile(Path.Combine(fixtures, "bert-uncased-vocab.txt")).ToTokenizer(),
+            "llama3" => Tokenizer.FromFile(TokenizerSteadyState.RealTokenizer("llama3")),
+            _ => throw new ArgumentException($"unknown tokenizer '{which}' (known: wordpiece, llama3)", nameof(args)),
+        };
         var ids = new int[lines.Length * RowLength];
         var mask = new int[lines.Length * RowLength];
         var otherIds = new int[ids.Length];
@@ -55,7 +63,8 @@ internal static class BatchScalingComparison
         }
         double[] speedUp = [.. single.Zip(all, (s, a) => s / a)];
         double[] ceiling = [.. alone.Zip(pair, (s, p) => 2 * s / p)];
-        Console.WriteLine($"// {lines.Length} lines, rows of {RowLength}, {rounds} interleaved rounds, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"// {MachineFacts.Describe()}");
+        Console.WriteLine($"// {which}: {lines.Length} lines, rows of {RowLength}, {rounds} interleaved rounds, {Environment.ProcessorCount} cores");
         Console.WriteLine("| measure | median | min | max |");
         Console.WriteLine("|---|---:|---:|---:|");
         Console.WriteLine(Row("EncodeBatchToIds, 1 thread (ms)", single));

@@ -15,7 +15,7 @@ namespace Manabi.Benchmarks.Text;
 /// all held-out lines, in an order that rotates per round, so host drift hits every side alike. The figure is
 /// the median pass time and, per peer, the median of the per-round ratios (peer / Manabi). Allocation is measured
 /// on one extra pass with <see cref="GC.GetAllocatedBytesForCurrentThread"/>.
-/// Run: <c>Manabi.Benchmarks tokenizer-steady SUITE [ROUNDS]</c> with SUITE wordpiece, o200k, cl100k, llama3 or all
+/// Run: <c>Manabi.Benchmarks tokenizer-steady SUITE [ROUNDS]</c> with SUITE wordpiece, o200k, cl100k, r50k, llama3 or all
 /// (bench/run-tokenizer.sh runs all), or <c>worstcase</c> (adversarial inputs at growing lengths, <see cref="WorstCase"/>).
 /// </summary>
 internal static class TokenizerSteadyState
@@ -38,7 +38,7 @@ internal static class TokenizerSteadyState
         Console.WriteLine($"// {MachineFacts.Describe()}");
         Console.WriteLine($"// {lines.Length} held-out lines ({lines.Sum(l => (long)l.Length):N0} UTF-16 units), one thread, " +
             $"{WarmupPasses} warm-up passes each, {rounds} rotating rounds");
-        string[] suites = suite == "all" ? ["wordpiece", "o200k", "cl100k", "llama3"] : [suite];
+        string[] suites = suite == "all" ? ["wordpiece", "o200k", "cl100k", "r50k", "llama3"] : [suite];
         foreach (string name in suites)
         {
             IReadOnlyList<Contender> contenders = name switch
@@ -46,8 +46,9 @@ internal static class TokenizerSteadyState
                 "wordpiece" => WordPiece(fixtures, lines),
                 "o200k" => Tiktoken("o200k_base", "gpt4o", lines),
                 "cl100k" => Tiktoken("cl100k_base", null, lines),
+                "r50k" => Tiktoken("r50k_base", null, lines),
                 "llama3" => Llama3(lines),
-                _ => throw new ArgumentException($"unknown suite '{name}' (known: wordpiece, o200k, cl100k, llama3, all)", nameof(args)),
+                _ => throw new ArgumentException($"unknown suite '{name}' (known: wordpiece, o200k, cl100k, r50k, llama3, all, worstcase)", nameof(args)),
             };
             Measure(name, contenders, rounds);
         }
