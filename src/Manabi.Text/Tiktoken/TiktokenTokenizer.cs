@@ -248,7 +248,6 @@ public sealed class TiktokenTokenizer
 
     private Tokenizer BuildPipeline()
     {
-        var tokens = new string?[ranks.Count];
         var vocabulary = new Dictionary<string, int>(ranks.Count + specialTokens.Count, StringComparer.Ordinal);
         for (int rank = 0; rank < ranks.Count; rank++)
         {
@@ -265,7 +264,6 @@ public sealed class TiktokenTokenizer
                     chars[i] = ByteLevelMapping.ByteToChar[bytes[i]];
                 }
             });
-            tokens[rank] = token;
             vocabulary[token] = rank;
         }
         // The special tokens sit in the model's vocabulary too, so that each keeps its tiktoken id (the added
@@ -277,7 +275,7 @@ public sealed class TiktokenTokenizer
         // HF's converter: every split of a token into two tokens is a merge; merges in the merged token's rank
         // order, a token's splits by their halves' ranks. tiktoken merges the lowest-ranked result first, so the
         // BPE model's merge order gives the same tokens, and ignore_merges takes a piece that is a token whole.
-        var merges = new List<(string Left, string Right)>(ranks.Count * 2);
+        var merges = new List<(int Left, int Right, int Merged)>(ranks.Count * 3);
         var splits = new List<(int Left, int Right)>();
         for (int rank = 0; rank < ranks.Count; rank++)
         {
@@ -299,10 +297,11 @@ public sealed class TiktokenTokenizer
             splits.Sort();
             foreach (var (left, right) in splits)
             {
-                merges.Add((tokens[left]!, tokens[right]!));
+                merges.Add((left, right, rank));
             }
         }
-        var model = new BpeModel(vocabulary, merges, new BpeModelOptions { IgnoreMerges = true });
+        // Built from ids: the merges need no string concatenation or lookup (o200k_base has 446k of them).
+        var model = BpeModel.FromMergeIds(vocabulary, merges, new BpeModelOptions { IgnoreMerges = true });
         var preTokenizer = new SequencePreTokenizer(
         [
             new SplitPreTokenizer(PatternText(pattern), SplitDelimiterBehavior.Isolated, invert: false, isRegex: true),
