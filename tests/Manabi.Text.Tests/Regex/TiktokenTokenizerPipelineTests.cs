@@ -235,5 +235,16 @@ public class TiktokenTokenizerPipelineTests
         var missing = gpt4o["merges"]!.AsArray().Select(m => m!.GetValue<string>()).Where(m => !ourMerges.Contains(m)).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} of gpt-4o's merges are not ours, e.g. {string.Join(", ", missing.Take(5))}");
         Assert.Equal(ours.Merges.Count, ourMerges.Count);
+        // HF's converter's order: by the merged token's rank, then by the halves' ranks.
+        var keys = ours.Merges.Select(m => (Merged: ours.Vocabulary[m.Left + m.Right], Left: ours.Vocabulary[m.Left], Right: ours.Vocabulary[m.Right])).ToList();
+        for (int i = 1; i < keys.Count; i++)
+        {
+            Assert.True(keys[i - 1].CompareTo(keys[i]) < 0, $"merge {i} {keys[i]} is out of order after {keys[i - 1]}");
+        }
+        // Every split of every token into two tokens is a merge (counted here from the vocabulary).
+        var specials = tokenizer.AddedTokens.Select(t => t.Content).ToHashSet(StringComparer.Ordinal);
+        int splits = ours.Vocabulary.Keys.Where(t => !specials.Contains(t))
+            .Sum(t => Enumerable.Range(1, t.Length - 1).Count(at => ours.Vocabulary.ContainsKey(t[..at]) && ours.Vocabulary.ContainsKey(t[at..])));
+        Assert.Equal(splits, keys.Count);
     }
 }
