@@ -136,6 +136,46 @@ public sealed class TokenizeCommandTests
         Assert.Equal(tokenizer.Encode($"line {count - 1}").Ids, Ints(lines[^1].GetProperty("ids")));
     }
 
+    /// <summary>Lines that exercise tiktoken's pieces: contractions, digit runs, CJK, emoji split across byte tokens, spaces.</summary>
+    private static readonly string[] TiktokenLines =
+    [
+        "Hello, world! It's 2026 and we've 1234567 tokens.", "", "日本語のテキストと한국어", "emoji 👍🏽 and 😀😁 ok",
+        "    indented code();  // comment", "ALLCAPS and MixedCase'LL", new string('a', 3000), "tabs\tand\u00A0odd\u2028spaces",
+    ];
+
+    [Fact]
+    public void TiktokenEncodingNameGivesTiktokensIdsAndOffsets()
+    {
+        using var folder = new TempFolder();
+        string input = folder.File("x.txt", string.Join('\n', TiktokenLines) + "\n");
+        string output = folder.PathOf("y.jsonl");
+        var result = CliRunner.Run("tokenize", "--tokenizer", "o200k_base", "--input", input, "--output", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = ReadOutput(output);
+        Assert.Equal(TiktokenLines.Length, lines.Length);
+        var tiktoken = Manabi.Text.TiktokenTokenizer.Create("o200k_base");
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var expected = tiktoken.EncodeWithOffsets(TiktokenLines[i]);
+            Assert.Equal(expected.Select(t => t.Id), Ints(lines[i].GetProperty("ids")));
+            Assert.Equal(expected.Select(t => (t.Start, t.End)), Offsets(lines[i].GetProperty("offsets")));
+            Assert.Equal(expected.Count, lines[i].GetProperty("tokens").GetArrayLength());
+        }
+    }
+
+    [Fact]
+    public void TiktokenCountEqualsTiktokensCount()
+    {
+        using var folder = new TempFolder();
+        string text = string.Join('\n', TiktokenLines) + "\r\n  trailing spaces   ";
+        string input = folder.File("x.txt", text);
+        var result = CliRunner.Run("tokenize", "count", "--tokenizer", "cl100k_base", "--input", input);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        int expected = Manabi.Text.TiktokenTokenizer.Create("cl100k_base").CountTokens(text);
+        Assert.True(expected > 100, $"{expected} tokens");
+        Assert.Equal(expected, (int)result.Number);
+    }
+
     [Fact]
     public void MissingVocabularyIsBadInput() =>
         AssertBadInput(folder => ["--vocab", folder.PathOf("absent.txt")], "absent.txt");

@@ -9,7 +9,7 @@ namespace Manabi.Cli.Commands;
 public static class TokenizerSources
 {
     /// <summary>The tiktoken encodings <c>--tokenizer</c> accepts by name (no file, no network).</summary>
-    public static IReadOnlyList<string> TiktokenEncodings { get; } = ["r50k_base", "p50k_base", "cl100k_base", "o200k_base"];
+    public static IReadOnlyList<string> TiktokenEncodings => TiktokenTokenizer.EncodingNames;
 
     /// <summary>Loads the tokenizer <paramref name="value"/> names.</summary>
     /// <param name="value">A tokenizer.json path, a folder with a tokenizer.json, or a tiktoken encoding name.</param>
@@ -47,9 +47,20 @@ public static class TokenizerSources
         }
     }
 
-    // ==== TIKTOKEN HOOK (integrator: wire this to TiktokenTokenizer from the tok-regex branch) ====
-    // Resolve r50k_base, p50k_base, cl100k_base and o200k_base to a Tokenizer here; nothing else needs to change:
-    // `tokenize` and `tokenize count` both load through Load above.
-    private static Tokenizer LoadTiktoken(string name, string option) =>
-        throw new InputException($"{option}: the tiktoken encoding {name} is not available in this build; give a tokenizer.json or a folder holding one.");
+    /// <summary>
+    /// The tiktoken encoding as a byte-level BPE pipeline (<see cref="TiktokenTokenizer.ToTokenizer"/>): the same ids as
+    /// tiktoken, from the rank files of the Microsoft.ML.Tokenizers.Data packages this tool references.
+    /// </summary>
+    private static Tokenizer LoadTiktoken(string name, string option)
+    {
+        try
+        {
+            return TiktokenTokenizer.Create(name).ToTokenizer();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // A rank-file package missing from this build (a trimmed or repackaged tool): say which.
+            throw new InputException($"{option}: the tiktoken encoding {name} cannot be loaded: {ex.Message}", ex);
+        }
+    }
 }

@@ -48,10 +48,30 @@ public sealed class BpeModel : ITokenizationModel
 
     internal BpeModel(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<(string Left, string Right)> merges, BpeModelOptions options, string where,
         Func<int, string, TokenizerFormatException>? mergeError = null)
+        : this(vocabulary, options, where, MergeResolver(merges, where, mergeError))
     {
-        mergeError ??= (rank, problem) => new TokenizerFormatException($"{where}merges[{rank}]: {problem}");
-        ArgumentNullException.ThrowIfNull(vocabulary);
+    }
+
+    /// <summary>Resolves string merges once the vocabulary is in place (argument checks happen now).</summary>
+    private static Func<BpeModel, IReadOnlyList<(int Left, int Right, int Merged)>> MergeResolver(
+        IEnumerable<(string Left, string Right)> merges, string where, Func<int, string, TokenizerFormatException>? mergeError)
+    {
         ArgumentNullException.ThrowIfNull(merges);
+        mergeError ??= (rank, problem) => new TokenizerFormatException($"{where}merges[{rank}]: {problem}");
+        return model => model.ResolveMerges(merges, mergeError);
+    }
+
+    /// <summary>
+    /// Creates the model from merges already given as ids in rank order (left, right, the merged token), for callers
+    /// that derive them from ids (tiktoken's ranks) and need no string concatenation or lookup per merge.
+    /// </summary>
+    internal static BpeModel FromMergeIds(IReadOnlyDictionary<string, int> vocabulary, IReadOnlyList<(int Left, int Right, int Merged)> merges,
+        BpeModelOptions options) => new(vocabulary, options, "", _ => merges);
+
+    private BpeModel(IReadOnlyDictionary<string, int> vocabulary, BpeModelOptions options, string where,
+        Func<BpeModel, IReadOnlyList<(int Left, int Right, int Merged)>> resolveMerges)
+    {
+        ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Dropout is float p && !(p >= 0 && p <= 1))
         {
@@ -105,24 +125,18 @@ public sealed class BpeModel : ITokenizationModel
         }
         _unknownId = options.UnknownToken is { } unk && _vocabulary.TryGetValue(unk, out int unkId) ? unkId : -1;
 
-        var rankPairs = new List<(int Left, int Right)>();
-        var newIds = new List<int>();
-        _mergeRanks = new LongIntMap(merges is ICollection<(string, string)> c ? c.Count : 1024);
-        int rank = 0;
-        foreach (var (left, right) in merges)
+        var resolved = resolveMerges(this);
+        _mergeRanks = new LongIntMap(resolved.Count);
+        _mergeNewIds = new int[resolved.Count];
+        _mergePairs = new (int Left, int Right)[resolved.Count];
+        for (int rank = 0; rank < resolved.Count; rank++)
         {
-            int leftId = VocabularyId(left, rank, mergeError);
-            int rightId = VocabularyId(right, rank, mergeError);
-            string merged = Concatenate(left, right, rank, mergeError);
-            int newId = VocabularyId(merged, rank, mergeError);
+            var (leftId, rightId, newId) = resolved[rank];
             // A pair listed twice keeps its last rank, as HF's map does.
             _mergeRanks.Set(Pack(leftId, rightId), rank);
-            rankPairs.Add((leftId, rightId));
-            newIds.Add(newId);
-            rank++;
+            _mergePairs[rank] = (leftId, rightId);
+            _mergeNewIds[rank] = newId;
         }
-        _mergeNewIds = [.. newIds];
-        _mergePairs = [.. rankPairs];
         if (options.CacheCapacity > 0)
         {
             _cache = new WordCache(options.CacheCapacity);
@@ -298,6 +312,22 @@ public sealed class BpeModel : ITokenizationModel
             int id = packed[i];
             output.Add(new ModelToken(id, tokens[id]!, packed[i + 1], packed[i + 2]));
         }
+    }
+
+    /// <summary>The ids of each merge's halves and of the token it makes, checked against the vocabulary.</summary>
+    private List<(int Left, int Right, int Merged)> ResolveMerges(IEnumerable<(string Left, string Right)> merges,
+        Func<int, string, TokenizerFormatException> mergeError)
+    {
+        var resolved = new List<(int Left, int Right, int Merged)>(merges is ICollection<(string, string)> c ? c.Count : 1024);
+        foreach (var (left, right) in merges)
+        {
+            int rank = resolved.Count;
+            int leftId = VocabularyId(left, rank, mergeError);
+            int rightId = VocabularyId(right, rank, mergeError);
+            string merged = Concatenate(left, right, rank, mergeError);
+            resolved.Add((leftId, rightId, VocabularyId(merged, rank, mergeError)));
+        }
+        return resolved;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

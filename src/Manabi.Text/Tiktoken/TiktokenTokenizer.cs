@@ -20,7 +20,9 @@ public sealed class TiktokenTokenizer
     private static readonly ConcurrentDictionary<string, Lazy<TiktokenTokenizer>> Loaded = new(StringComparer.Ordinal);
 
     private readonly TiktokenRanks ranks;
+    private readonly KnownPattern pattern;
     private readonly KnownPatternScanner scanner;
+    private readonly Lazy<Tokenizer> pipeline;
     private readonly FrozenDictionary<string, int> specialTokens;
     private readonly Dictionary<int, string> specialById;
     private readonly ConcurrentDictionary<string, int[]> cache = new(StringComparer.Ordinal);
@@ -31,7 +33,9 @@ public sealed class TiktokenTokenizer
     {
         Name = name;
         this.ranks = ranks;
+        this.pattern = pattern;
         scanner = new KnownPatternScanner(pattern);
+        pipeline = new Lazy<Tokenizer>(BuildPipeline);
         specialTokens = special.ToFrozenDictionary(StringComparer.Ordinal);
         specialById = special.ToDictionary(p => p.Value, p => p.Key);
         cacheLookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -230,6 +234,90 @@ public sealed class TiktokenTokenizer
         }
         return bytes.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// This encoding as a Hugging Face byte-level BPE <see cref="Tokenizer"/>, the pipeline HF's tiktoken converter
+    /// makes (as in gpt-4o's tokenizer.json): each rank's bytes in the GPT-2 byte alphabet as the vocabulary, merges
+    /// derived from the ranks, <c>ignore_merges</c>, Split(the encoding's pattern) then ByteLevel, the ByteLevel
+    /// decoder, and the special tokens as added tokens at their tiktoken ids. Its ids equal tiktoken's
+    /// (<see cref="Encode"/> with every special token allowed), and <see cref="Tokenizer.ToJson"/> is a tokenizer.json
+    /// HF tokenizers loads. Built on first use (o200k_base: a fraction of a second) and shared, as <see cref="Create"/>
+    /// shares this tokenizer.
+    /// </summary>
+    public Tokenizer ToTokenizer() => pipeline.Value;
+
+    private Tokenizer BuildPipeline()
+    {
+        var vocabulary = new Dictionary<string, int>(ranks.Count + specialTokens.Count, StringComparer.Ordinal);
+        for (int rank = 0; rank < ranks.Count; rank++)
+        {
+            ReadOnlySpan<byte> bytes = ranks.Bytes(rank);
+            if (bytes.IsEmpty)
+            {
+                continue; // a free rank (p50k_base's 50256, which <|endoftext|> takes)
+            }
+            string token = string.Create(bytes.Length, (ranks, rank), static (chars, state) =>
+            {
+                ReadOnlySpan<byte> bytes = state.ranks.Bytes(state.rank);
+                for (int i = 0; i < bytes.Length; i++)
+                {
+                    chars[i] = ByteLevelMapping.ByteToChar[bytes[i]];
+                }
+            });
+            vocabulary[token] = rank;
+        }
+        // The special tokens sit in the model's vocabulary too, so that each keeps its tiktoken id (the added
+        // vocabulary takes a content's model id; without it they would be numbered after the vocabulary).
+        foreach (var (special, id) in specialTokens)
+        {
+            vocabulary[special] = id;
+        }
+        // HF's converter: every split of a token into two tokens is a merge; merges in the merged token's rank
+        // order, a token's splits by their halves' ranks. tiktoken merges the lowest-ranked result first, so the
+        // BPE model's merge order gives the same tokens, and ignore_merges takes a piece that is a token whole.
+        var merges = new List<(int Left, int Right, int Merged)>(ranks.Count * 3);
+        var splits = new List<(int Left, int Right)>();
+        for (int rank = 0; rank < ranks.Count; rank++)
+        {
+            ReadOnlySpan<byte> bytes = ranks.Bytes(rank);
+            if (bytes.Length < 2)
+            {
+                continue;
+            }
+            splits.Clear();
+            for (int at = 1; at < bytes.Length; at++)
+            {
+                int left = ranks.Find(bytes[..at]);
+                int right = left < 0 ? -1 : ranks.Find(bytes[at..]);
+                if (right >= 0)
+                {
+                    splits.Add((left, right));
+                }
+            }
+            splits.Sort();
+            foreach (var (left, right) in splits)
+            {
+                merges.Add((left, right, rank));
+            }
+        }
+        // Built from ids: the merges need no string concatenation or lookup (o200k_base has 446k of them).
+        var model = BpeModel.FromMergeIds(vocabulary, merges, new BpeModelOptions { IgnoreMerges = true });
+        var preTokenizer = new SequencePreTokenizer(
+        [
+            new SplitPreTokenizer(PatternText(pattern), SplitDelimiterBehavior.Isolated, invert: false, isRegex: true),
+            new ByteLevelPreTokenizer(addPrefixSpace: false, trimOffsets: true, useRegex: false),
+        ]);
+        var added = specialTokens.OrderBy(p => p.Value).Select(p => new AddedToken(p.Key, p.Value, Special: true));
+        return new Tokenizer(model, preTokenizer: preTokenizer, decoder: new ByteLevelDecoder(), addedTokens: added);
+    }
+
+    private static string PatternText(KnownPattern pattern) => pattern switch
+    {
+        KnownPattern.Gpt2 => KnownPatterns.Gpt2,
+        KnownPattern.Cl100k => KnownPatterns.Cl100k,
+        KnownPattern.O200k => KnownPatterns.O200k,
+        _ => throw new InvalidOperationException($"{pattern} is not a tiktoken pattern"),
+    };
 
     // ---- the encoder ----
 
