@@ -59,6 +59,21 @@ public sealed class ConsumerProject
         return this;
     }
 
+    /// <summary>Adds references to packages from nuget.org, each written <c>Id@Version</c> (restored by the next build).</summary>
+    public ConsumerProject AddExternalPackages(params string[] pinned)
+    {
+        foreach (string entry in pinned)
+        {
+            string[] parts = entry.Split('@');
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0 || parts[0].StartsWith("Manabi", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException($"'{entry}' is not Id@Version of a package outside Manabi", nameof(pinned));
+            }
+            Dotnet("add", "package", parts[0], "--version", parts[1], "--no-restore");
+        }
+        return this;
+    }
+
     /// <summary>Replaces Program.cs.</summary>
     public ConsumerProject WithProgram(string source)
     {

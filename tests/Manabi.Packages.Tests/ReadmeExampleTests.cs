@@ -82,8 +82,10 @@ public sealed partial class ReadmeExampleTests(PackageFeed feed)
         Example example = Examples().Single(e => e.ToString() == name);
         string[] packages = example.Marker["consumer:".Length..]
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // "Id@Version" names a package from nuget.org that the example needs beside Manabi's (e.g. tiktoken's rank files).
         ConsumerProject consumer = feed.NewConsumer("Example")
-            .AddPackages(packages)
+            .AddPackages([.. packages.Where(p => !p.Contains('@', StringComparison.Ordinal))])
+            .AddExternalPackages([.. packages.Where(p => p.Contains('@', StringComparison.Ordinal))])
             .WithProgram(example.Code + "\n");
         string output = consumer.BuildAndRun();
         Assert.False(string.IsNullOrWhiteSpace(output), $"{name} printed nothing");
