@@ -81,7 +81,7 @@ public sealed class RealTokenizerParityTests
         {
             string text = JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()!;
             // The oracle takes text through Node and Rust strings: a lone surrogate cannot reach it unchanged.
-            if (IsWellFormed(text))
+            if (TokenizersOracle.IsWellFormedUtf16(text))
             {
                 texts.Add(text);
             }
@@ -247,19 +247,4 @@ public sealed class RealTokenizerParityTests
     private static string Show(string text) =>
         JsonSerializer.Serialize(text.Length > 200 ? text[..200] + "…" : text);
 
-    private static bool IsWellFormed(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -113,4 +113,24 @@ internal static class TokenizersOracle
     /// <summary>Reads an offsets field (pairs of ints).</summary>
     public static (int Start, int End)[] Offsets(JsonNode? node) =>
         node!.AsArray().Select(n => (n![0]!.GetValue<int>(), n[1]!.GetValue<int>())).ToArray();
+
+    /// <summary>
+    /// Whether <paramref name="text"/> has no lone surrogate: only such text reaches the oracle unchanged (Node and Rust
+    /// strings replace a lone surrogate).
+    /// </summary>
+    public static bool IsWellFormedUtf16(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 }

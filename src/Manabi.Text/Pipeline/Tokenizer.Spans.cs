@@ -79,29 +79,10 @@ public sealed partial class Tokenizer
         {
             return wordPiece.EncodeBatchToIds(texts, ids, attentionMask, rowLength, padId, addSpecialTokens, maxDegreeOfParallelism);
         }
-        ArgumentOutOfRangeException.ThrowIfLessThan(rowLength, addSpecialTokens ? PostProcessor?.AddedTokens(false) ?? 0 : 0);
-        if (maxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism,
-                "must be -1 (every core) or a positive number of threads");
-        }
-        long needed = (long)texts.Count * rowLength;
-        if (ids.Length < needed || attentionMask.Length < needed)
-        {
-            throw new ArgumentException($"the matrices must hold {needed} entries ({texts.Count} rows of {rowLength})", nameof(ids));
-        }
-        var rows = new PaddedRows(this, texts, ids, attentionMask, rowLength, padId, addSpecialTokens);
-        int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
-        threads = Math.Min(threads, rows.ChunkCount);
-        if (threads <= 1)
-        {
-            rows.Work();
-        }
-        else
-        {
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => rows.Work());
-        }
-        return rows.Longest;
+        int maxLength = Math.Min(rowLength, Truncation?.MaxLength ?? int.MaxValue);
+        var direction = Truncation?.Direction ?? TruncationDirection.Right;
+        return PaddedRowBatch.Run(texts, ids, attentionMask, rowLength, addSpecialTokens ? PostProcessor?.AddedTokens(false) ?? 0 : 0, padId,
+            maxDegreeOfParallelism, (_, text, row) => EncodeToIds(text, row, [], addSpecialTokens, maxLength, direction));
     }
 
     private int EncodeToIds(ReadOnlySpan<char> text, Span<int> ids, Span<(int Start, int End)> offsets, bool addSpecialTokens,
@@ -166,76 +147,6 @@ public sealed partial class Tokenizer
         {
             throw new ArgumentException($"the offsets destination holds {offsets.Length} entries but this text needs {total}",
                 nameof(offsets));
-        }
-    }
-
-    /// <summary>
-    /// The shared state of one <see cref="EncodeBatchToIds"/> call: each thread claims small chunks of consecutive
-    /// rows until none is left, so one thread runs the same code as several and slow threads leave no long tail.
-    /// </summary>
-    private sealed class PaddedRows
-    {
-        private const int MaxRowsPerChunk = 64;
-        private const int MinChunksPerCore = 16;
-
-        private readonly Tokenizer _tokenizer;
-        private readonly IReadOnlyList<string> _texts;
-        private readonly int[] _ids;
-        private readonly int[] _attentionMask;
-        private readonly int _rowLength;
-        private readonly int _padId;
-        private readonly bool _addSpecialTokens;
-        private readonly int _maxLength;
-        private readonly TruncationDirection _direction;
-        private readonly int _rowsPerChunk;
-        private int _nextChunk = -1;
-        private int _longest;
-
-        public PaddedRows(Tokenizer tokenizer, IReadOnlyList<string> texts, int[] ids, int[] attentionMask, int rowLength, int padId,
-            bool addSpecialTokens)
-        {
-            _tokenizer = tokenizer;
-            _texts = texts;
-            _ids = ids;
-            _attentionMask = attentionMask;
-            _rowLength = rowLength;
-            _padId = padId;
-            _addSpecialTokens = addSpecialTokens;
-            _maxLength = Math.Min(rowLength, tokenizer.Truncation?.MaxLength ?? int.MaxValue);
-            _direction = tokenizer.Truncation?.Direction ?? TruncationDirection.Right;
-            // Independent of the thread count, so that one thread runs exactly the chunks that several share.
-            _rowsPerChunk = Math.Clamp(texts.Count / (Environment.ProcessorCount * MinChunksPerCore), 1, MaxRowsPerChunk);
-            ChunkCount = (texts.Count + _rowsPerChunk - 1) / _rowsPerChunk;
-        }
-
-        public int ChunkCount { get; }
-
-        public int Longest => Volatile.Read(ref _longest);
-
-        public void Work()
-        {
-            int longest = 0;
-            int chunk;
-            while ((chunk = Interlocked.Increment(ref _nextChunk)) < ChunkCount)
-            {
-                int first = chunk * _rowsPerChunk;
-                int end = Math.Min(first + _rowsPerChunk, _texts.Count);
-                for (int i = first; i < end; i++)
-                {
-                    var text = _texts[i] ?? throw new ArgumentException($"texts[{i}] is null", "texts");
-                    var row = _ids.AsSpan(i * _rowLength, _rowLength);
-                    int n = _tokenizer.EncodeToIds(text, row, [], _addSpecialTokens, _maxLength, _direction);
-                    row[n..].Fill(_padId);
-                    var mask = _attentionMask.AsSpan(i * _rowLength, _rowLength);
-                    mask[..n].Fill(1);
-                    mask[n..].Clear();
-                    longest = Math.Max(longest, n);
-                }
-            }
-            int seen;
-            while (longest > (seen = Volatile.Read(ref _longest)) && Interlocked.CompareExchange(ref _longest, longest, seen) != seen)
-            {
-            }
         }
     }
 }

@@ -58,25 +58,9 @@ internal static class ComponentCorpus
             }
             texts.Add(line.GetProperty("text").GetString()!);
         }
-        return [.. texts.Where(IsValidUtf16)];
+        return [.. texts.Where(TokenizersOracle.IsWellFormedUtf16)];
     }
 
-    /// <summary>Whether the text has no lone surrogate.</summary>
-    public static bool IsValidUtf16(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /// <summary>A JSON array of strings.</summary>
     public static JsonArray ToJson(IEnumerable<string> texts) => [.. texts.Select(t => (JsonNode)JsonValue.Create(t)!)];

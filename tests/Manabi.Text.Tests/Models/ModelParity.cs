@@ -41,7 +41,7 @@ internal static class ModelParity
             if (i++ % step == 0)
             {
                 string text = JsonNode.Parse(line)!["text"]!.GetValue<string>();
-                if (IsValidUnicode(text))
+                if (TokenizersOracle.IsWellFormedUtf16(text))
                 {
                     texts.Add(text);
                 }
@@ -50,22 +50,6 @@ internal static class ModelParity
         return texts;
     }
 
-    /// <summary>Lone surrogates are no valid input for the oracle (Rust strings): such texts stay out of parity runs.</summary>
-    public static bool IsValidUnicode(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /// <summary>Reads the <c>model</c> section of a tokenizer.json through this library's readers.</summary>
     public static ITokenizationModel ReadModel(string tokenizerJson)

@@ -90,7 +90,7 @@ internal static class PipelineOracle
                 var node = JsonNode.Parse(line)!;
                 string kind = node["kind"]!.GetValue<string>();
                 string text = node["text"]!.GetValue<string>();
-                if (byKind.GetValueOrDefault(kind) < 60 && IsValidUtf16(text))
+                if (byKind.GetValueOrDefault(kind) < 60 && TokenizersOracle.IsWellFormedUtf16(text))
                 {
                     byKind[kind] = byKind.GetValueOrDefault(kind) + 1;
                     texts.Add(text);
@@ -101,22 +101,6 @@ internal static class PipelineOracle
         return [.. texts];
     }
 
-    /// <summary>Lone surrogates cannot reach the oracle (JSON → Rust strings); such texts are left out of parity.</summary>
-    public static bool IsValidUtf16(string text)
-    {
-        for (int i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /// <summary>A WordLevel vocabulary of the whitespace words of some texts (so other texts meet unknown words).</summary>
     public static Dictionary<string, int> Vocabulary(IEnumerable<string> texts, Func<string, string>? map = null, params string[] extra)

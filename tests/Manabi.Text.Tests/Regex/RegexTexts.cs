@@ -23,7 +23,7 @@ internal static class RegexTexts
         File.ReadLines(Fixtures.Path("tokenizer", "heldout.txt")).Where(l => l.Length > 0);
 
     public static IEnumerable<string> Stress() =>
-        Golden.StressLines().Select(e => e.GetProperty("text").GetString()!).Where(IsValidUtf16);
+        Golden.StressLines().Select(e => e.GetProperty("text").GetString()!).Where(TokenizersOracle.IsWellFormedUtf16);
 
     public static List<string> Adversarial(int count, int seed)
     {
@@ -49,21 +49,6 @@ internal static class RegexTexts
         return texts;
     }
 
-    public static bool IsValidUtf16(string s)
-    {
-        for (int i = 0; i < s.Length; i++)
-        {
-            if (char.IsHighSurrogate(s[i]) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(s[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /// <summary>Everything: heldout, stress, adversarial.</summary>
     public static List<string> All(int adversarial = 3000, int seed = 18) =>
