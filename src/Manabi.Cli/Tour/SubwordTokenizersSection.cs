@@ -14,7 +14,6 @@ namespace Manabi.Cli.Tour;
 /// </summary>
 public sealed class SubwordTokenizersSection : ITourSection
 {
-    private const string ResourcePrefix = "Manabi.Cli.Tour.";
     private const int VocabSize = 8000;
     private const int HeldOutEvery = 20;
 
@@ -50,8 +49,7 @@ public sealed class SubwordTokenizersSection : ITourSection
         {
             throw new InvalidOperationException($"o200k_base encoded 'hello world' as [{string.Join(", ", hello)}], not tiktoken's [24912, 2375].");
         }
-        var bert = WordPieceTokenizer.CreateBert(new WordPieceVocabulary(
-            ReadResource("bert-uncased-vocab.txt").Split('\n').Select(t => t.TrimEnd()).SkipLast(1))).ToTokenizer();
+        var bert = WordPieceTokenizer.CreateBert(TourResources.BertUncasedVocabulary()).ToTokenizer();
 
         var (train, heldOut, lineCount) = LoadLines(context.Quick);
         string corpus = Path.Combine(context.OutputDirectory, $".subword-train-{Environment.ProcessId}.txt");
@@ -142,32 +140,8 @@ public sealed class SubwordTokenizersSection : ITourSection
 
     private static (List<string> Train, List<string> HeldOut, int PerFile) LoadLines(bool quick)
     {
-        var train = new List<string>();
-        var heldOut = new List<string>();
-        int kept = 0;
         int perFile = quick ? 10_000 : 40_000;
-        foreach (string file in (string[])["corpus-pydoc.txt.gz", "corpus-wordnet.txt.gz"])
-        {
-            using var gzip = new GZipStream(OpenResource(file), CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            for (int taken = 0; taken < perFile && reader.ReadLine() is { } line; taken++)
-            {
-                if (line.Trim().Length > 0)
-                {
-                    (++kept % HeldOutEvery == 0 ? heldOut : train).Add(line);
-                }
-            }
-        }
+        var (train, heldOut) = TourResources.CorpusLines(perFile, HeldOutEvery);
         return (train, heldOut, perFile);
     }
-
-    private static string ReadResource(string name)
-    {
-        using var reader = new StreamReader(OpenResource(name));
-        return reader.ReadToEnd();
-    }
-
-    private static Stream OpenResource(string name) =>
-        typeof(SubwordTokenizersSection).Assembly.GetManifestResourceStream(ResourcePrefix + name)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourcePrefix + name} is missing from the manabi assembly.");
 }

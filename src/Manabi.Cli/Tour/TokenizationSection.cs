@@ -13,11 +13,6 @@ namespace Manabi.Cli.Tour;
 /// </summary>
 public sealed class TokenizationSection : ITourSection
 {
-    private const string ResourcePrefix = "Manabi.Cli.Tour.";
-
-    // The corpus files embedded from data/corpus (Python documentation and WordNet glosses).
-    private static readonly string[] CorpusFiles = ["corpus-pydoc.txt.gz", "corpus-wordnet.txt.gz"];
-
     // Every HeldOutEvery-th line of the slice is kept out of training and used to measure fertility.
     private const int HeldOutEvery = 20;
 
@@ -43,7 +38,7 @@ public sealed class TokenizationSection : ITourSection
             "Manabi.Text's WordPieceTokenizer gives the same ids, tokens and offsets as Hugging Face tokenizers. Transformers have no " +
             "unknown words because rare words split into subwords ('##' marks a continuation). Try 'manabi tokenize --vocab vocab.txt " +
             "--input texts.txt --output tokens.jsonl' and 'manabi wordpiece train --input corpus.txt --vocab-size 8000 --output DIR'.");
-        var bert = WordPieceTokenizer.CreateBert(LoadEmbeddedVocabulary());
+        var bert = WordPieceTokenizer.CreateBert(TourResources.BertUncasedVocabulary());
         CheckKnownAnswer(bert);
 
         var (train, heldOut, description) = LoadTrainingText(context.Quick);
@@ -132,39 +127,15 @@ public sealed class TokenizationSection : ITourSection
 
     private static (List<string> Train, List<string> HeldOut, string Description) LoadTrainingText(bool quick)
     {
-        var train = new List<string>();
-        var heldOut = new List<string>();
-        int kept = 0;
         int perFile = quick ? 15_000 : 50_000;
-        foreach (string file in CorpusFiles)
-        {
-            using var gzip = new GZipStream(OpenResource(file), CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            for (int taken = 0; taken < perFile && reader.ReadLine() is { } line; taken++)
-            {
-                if (line.Trim().Length > 0)
-                {
-                    (++kept % HeldOutEvery == 0 ? heldOut : train).Add(line);
-                }
-            }
-        }
+        var (train, heldOut) = TourResources.CorpusLines(perFile, HeldOutEvery);
         return (train, heldOut,
-            $"Trained on the first {perFile:N0} lines of each of {string.Join(" and ", CorpusFiles)} (Python documentation and " +
+            $"Trained on the first {perFile:N0} lines of each of {string.Join(" and ", TourResources.CorpusFiles)} (Python documentation and " +
             $"WordNet glosses, embedded in the program from the repository's data/corpus), with one line in {HeldOutEvery} held out for measuring.");
     }
 
-    private static WordPieceVocabulary LoadEmbeddedVocabulary() =>
-        new(ReadResource("bert-uncased-vocab.txt").Split('\n').Select(t => t.TrimEnd()).SkipLast(1));
 
-    private static string ReadResource(string name)
-    {
-        using var reader = new StreamReader(OpenResource(name));
-        return reader.ReadToEnd();
-    }
 
-    private static Stream OpenResource(string name) =>
-        typeof(TokenizationSection).Assembly.GetManifestResourceStream(ResourcePrefix + name)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourcePrefix + name} is missing from the manabi assembly.");
 
     private static string Thousands(int size) =>
         size % 1000 == 0 ? $"{size / 1000}k" : size.ToString("N0", CultureInfo.InvariantCulture);
