@@ -125,6 +125,29 @@ public sealed class TokenizeAnyTokenizerTests
             t => Assert.True(t.First == "<pad>" ? t.Second == 0 && t.Third == padId : t.Second == 1, $"{t}")));
     }
 
+    [Theory]
+    [InlineData("longest")]
+    [InlineData("24")]
+    public void Padding_keeps_the_direction_and_pad_token_the_tokenizer_json_declares(string padding)
+    {
+        using var folder = new TempFolder();
+        // The Unigram tokenizer with a padding block of its own: left padding with </s> (id 3), as decoder models do.
+        var declared = new PaddingOptions { Direction = PaddingDirection.Left, PadToken = "</s>", PadId = 3, PadToMultipleOf = 4 };
+        string path = folder.File("tokenizer.json", Tokenizer.FromFile(TokenizerPath(folder, "unigram")).WithPadding(declared).ToJson());
+        string[] texts = ["a short one", "a somewhat longer text than the first of them", "mid length text"];
+        string input = folder.File("in.txt", string.Join('\n', texts) + "\n");
+        string output = folder.PathOf("out.jsonl");
+        var result = CliRunner.Run("tokenize", "--tokenizer", path, "--padding", padding, "--input", input, "--output", output);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var plain = Tokenizer.FromFile(path);
+        Assert.Equal(declared, plain.Padding);
+        var tokenizer = plain.WithPadding(padding == "longest" ? declared : declared with { Strategy = PaddingStrategy.Fixed, Length = 24 });
+        var lines = ReadOutput(output);
+        AssertLines([.. tokenizer.EncodeBatch(texts)], lines, texts, $"--padding {padding}");
+        Assert.Equal("</s>", Strings(lines[0].GetProperty("tokens"))[0]);
+        Assert.All(lines, l => Assert.Equal(0, l.GetProperty("ids").GetArrayLength() % 4));
+    }
+
     [Fact]
     public void Padding_without_a_pad_token_in_the_vocabulary_is_bad_input()
     {

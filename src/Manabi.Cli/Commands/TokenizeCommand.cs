@@ -370,14 +370,17 @@ public static class TokenizeCommand
         {
             return tokenizer;
         }
+        // What the tokenizer.json's own padding block says (direction, pad_to_multiple_of: left padding for a decoder
+        // model) is kept; --padding sets only the length.
+        var declared = tokenizer.Padding ?? new PaddingOptions();
         PaddingOptions options;
         if (padding == "longest")
         {
-            options = new PaddingOptions();
+            options = declared with { Strategy = PaddingStrategy.BatchLongest, Length = 0 };
         }
         else if (int.TryParse(padding, NumberStyles.None, CultureInfo.InvariantCulture, out int length) && length > 0)
         {
-            options = new PaddingOptions(length);
+            options = declared with { Strategy = PaddingStrategy.Fixed, Length = length };
         }
         else
         {
