@@ -47,7 +47,11 @@ public static class TokenizerCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var vocabSizeOption = new Option<int>("--vocab-size") { Description = "Vocabulary size, special tokens included.", Required = true };
+        var vocabSizeOption = new Option<int>("--vocab-size")
+        {
+            Description = "Vocabulary size, special tokens included; at least the alphabet and the special tokens (bpe: 256 + the special tokens).",
+            Required = true,
+        };
         var minFrequencyOption = new Option<long>("--min-frequency")
         {
             Description = "bpe and wordpiece: a merge needs a pair seen at least this often.",
