@@ -99,22 +99,29 @@ public static class TokenizeCommand
         {
             vocabOption, tokenizerOption, casedOption, inputOption,
         };
-        command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) =>
+        command.SetAction(CommandActions.GuardAsync(async (parseResult, output, cancellationToken) =>
         {
             var tokenizer = LoadTokenizer(parseResult.GetValue(vocabOption), parseResult.GetValue(tokenizerOption), parseResult.GetValue(casedOption));
-            string text = ReadWholeText(parseResult.GetValue(inputOption)!, "--input");
+            string inputPath = parseResult.GetValue(inputOption)!;
+            string text = ReadWholeText(inputPath, "--input");
             cancellationToken.ThrowIfCancellationRequested();
-            int count;
-            try
+            // One text cannot be counted in pieces (a split could fall inside a pre-token), and CountTokens does not
+            // watch for cancellation: Ctrl+C stops the wait instead, and the process ends with the count. Nothing is
+            // written, so nothing is left behind.
+            var counting = Task.Run(() =>
             {
-                count = tokenizer.CountTokens(text);
-            }
-            catch (Exception ex) when (IsEncodingFailure(ex))
-            {
-                throw new InputException($"{parseResult.GetValue(inputOption)}: the tokenizer cannot encode this text: {ex.Message}", ex);
-            }
-            output.WriteLine(count.ToString(CultureInfo.InvariantCulture));
-            return Task.FromResult(ExitCodes.Success);
+                try
+                {
+                    return tokenizer.CountTokens(text);
+                }
+                catch (Exception ex) when (IsEncodingFailure(ex))
+                {
+                    throw new InputException($"{inputPath}: the tokenizer cannot encode this text: {ex.Message}", ex);
+                }
+            }, CancellationToken.None);
+            int count = await counting.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await output.WriteLineAsync(count.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+            return ExitCodes.Success;
         }));
         return command;
     }
@@ -166,7 +173,8 @@ public static class TokenizeCommand
     public static int Run(Tokenizer tokenizer, string inputPath, string outputPath, bool addSpecialTokens, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        TextRecordReader.IsJsonLines(inputPath);
+        // An unknown extension is refused before the batch-longest first pass, which would otherwise read the file first.
+        _ = TextRecordReader.IsJsonLines(inputPath);
         if (tokenizer.Padding is { Strategy: PaddingStrategy.BatchLongest } longest)
         {
             var unpadded = tokenizer.WithPadding(null);
@@ -174,7 +182,7 @@ public static class TokenizeCommand
             foreach (var chunk in TextRecordReader.ReadChunks(inputPath, ChunkSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                length = Math.Max(length, EncodeChunk(unpadded, chunk, inputPath, addSpecialTokens).Max(e => e.Length));
+                length = Math.Max(length, EncodeChunk(unpadded, chunk, inputPath, addSpecialTokens, cancellationToken).Max(e => e.Length));
             }
             tokenizer = tokenizer.WithPadding(longest with { Strategy = PaddingStrategy.Fixed, Length = length });
         }
@@ -187,7 +195,7 @@ public static class TokenizeCommand
             foreach (var chunk in TextRecordReader.ReadChunks(inputPath, ChunkSize))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                foreach (var encoding in EncodeChunk(tokenizer, chunk, inputPath, addSpecialTokens))
+                foreach (var encoding in EncodeChunk(tokenizer, chunk, inputPath, addSpecialTokens, cancellationToken))
                 {
                     WriteEncoding(json, encoding);
                     json.Flush();
@@ -202,11 +210,12 @@ public static class TokenizeCommand
     }
 
     private static IReadOnlyList<Manabi.Text.TokenEncoding> EncodeChunk(Tokenizer tokenizer, IReadOnlyList<TextRecord> chunk, string path,
-        bool addSpecialTokens)
+        bool addSpecialTokens, CancellationToken cancellationToken)
     {
         try
         {
-            return tokenizer.EncodeBatch([.. chunk.Select(r => (r.Text, r.Pair))], addSpecialTokens);
+            // Cancelled between texts, not only between chunks: a chunk of long texts takes a while.
+            return tokenizer.EncodeBatch([.. chunk.Select(r => (r.Text, r.Pair))], addSpecialTokens, cancellationToken);
         }
         catch (Exception ex) when (IsEncodingFailure(ex) || (ex is AggregateException a && a.InnerExceptions.Any(IsEncodingFailure)))
         {
@@ -361,14 +370,17 @@ public static class TokenizeCommand
         {
             return tokenizer;
         }
+        // What the tokenizer.json's own padding block says (direction, pad_to_multiple_of: left padding for a decoder
+        // model) is kept; --padding sets only the length.
+        var declared = tokenizer.Padding ?? new PaddingOptions();
         PaddingOptions options;
         if (padding == "longest")
         {
-            options = new PaddingOptions();
+            options = declared with { Strategy = PaddingStrategy.BatchLongest, Length = 0 };
         }
         else if (int.TryParse(padding, NumberStyles.None, CultureInfo.InvariantCulture, out int length) && length > 0)
         {
-            options = new PaddingOptions(length);
+            options = declared with { Strategy = PaddingStrategy.Fixed, Length = length };
         }
         else
         {

@@ -47,7 +47,11 @@ public static class TokenizerCommand
             Required = true,
             AllowMultipleArgumentsPerToken = true,
         };
-        var vocabSizeOption = new Option<int>("--vocab-size") { Description = "Vocabulary size, special tokens included.", Required = true };
+        var vocabSizeOption = new Option<int>("--vocab-size")
+        {
+            Description = "Vocabulary size, special tokens included; at least the alphabet and the special tokens (bpe: 256 + the special tokens).",
+            Required = true,
+        };
         var minFrequencyOption = new Option<long>("--min-frequency")
         {
             Description = "bpe and wordpiece: a merge needs a pair seen at least this often.",
@@ -97,6 +101,13 @@ public static class TokenizerCommand
                     throw new InputException($"--input: {input} does not exist.");
                 }
             }
+            if (model == "bpe" && MinimumBpeVocabularySize(special) is var minimum && vocabSize < minimum)
+            {
+                // HF would silently return a larger vocabulary than asked for; the CLI says so before any work.
+                throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                    $"--vocab-size: {vocabSize} is too small for byte-level BPE: its 256 byte tokens and {special.Count} special token(s) " +
+                    $"alone make {minimum}; give --vocab-size {minimum} or more."));
+            }
             string outDirectory = parseResult.GetValue(outputOption)!;
             string outFile = Path.Combine(outDirectory, WordPieceTokenizer.TokenizerJsonFileName);
             var named = inputs.Select(input => ((string?)input, "--input")).ToArray();
@@ -104,15 +115,33 @@ public static class TokenizerCommand
             Check.DistinctFiles(outFile, "--output", named);
             // Refused before training, so a long run does not end in an unwritable folder.
             Check.OutputFolder(outDirectory, "--output");
+            if (Directory.Exists(outFile))
+            {
+                throw new InputException($"--output: {outFile} is a folder, so the trained tokenizer.json cannot be written there.");
+            }
 
             var console = Terminal.CreateConsole(output);
             var stopwatch = Stopwatch.StartNew();
             Tokenizer trained = await RunWithProgressAsync(console, Terminal.IsInteractive(output),
                 progress => Train(model, inputs, vocabSize, minFrequency, special, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            AtomicFile.WriteAllText(outFile, trained.ToJson(), "--output");
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{trained.GetVocabularySize()} tokens ({model}) trained in {stopwatch.Elapsed.TotalSeconds:0.00} s; wrote {outFile}"));
+            int trainedSize = trained.GetVocabularySize();
+            if (trainedSize > vocabSize)
+            {
+                // The alphabet (every character kept, or the 256 bytes) and the special tokens are never dropped, so a
+                // vocabulary smaller than them cannot be had; writing a larger one than asked for would go unnoticed.
+                throw new InputException(string.Create(CultureInfo.InvariantCulture,
+                    $"--vocab-size: {vocabSize} is too small: the corpus's alphabet and the special tokens alone make {trainedSize} tokens; " +
+                    $"give --vocab-size {trainedSize} or more."));
+            }
+            // A folder this run creates is removed again when the write fails, so a failure leaves nothing behind.
+            using (new NewFolders(outDirectory))
+            {
+                AtomicFile.WriteAllText(outFile, trained.ToJson(), "--output");
+            }
+            // Straight to the output, not through the console: it would wrap a long path at its width, and scripts read this line.
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{trainedSize} tokens ({model}) trained in {stopwatch.Elapsed.TotalSeconds:0.00} s; wrote {outFile}")).ConfigureAwait(false);
             return ExitCodes.Success;
         }));
         return command;
@@ -173,9 +202,19 @@ public static class TokenizerCommand
         }
         catch (ArgumentException ex)
         {
-            // The options were checked above, so what is left is the corpus against the size (e.g. more characters than --vocab-size).
-            throw new InputException($"--vocab-size: {ex.Message}", ex);
+            // The options were checked above, so what is left is the corpus against the size (e.g. more characters than
+            // --vocab-size); the message is the user's, without .NET's "(Parameter 'x')" suffix.
+            string message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            throw new InputException($"--vocab-size: {message}; give a larger --vocab-size.", ex);
         }
+    }
+
+    /// <summary>The smallest byte-level BPE vocabulary: the 256 byte characters and the special tokens that are not one of them.</summary>
+    private static int MinimumBpeVocabularySize(IReadOnlyList<string> specialTokens)
+    {
+        var tokens = new HashSet<string>(ByteLevelPreTokenizer.Alphabet.Select(c => c.ToString()), StringComparer.Ordinal);
+        tokens.UnionWith(specialTokens);
+        return tokens.Count;
     }
 
     /// <summary>

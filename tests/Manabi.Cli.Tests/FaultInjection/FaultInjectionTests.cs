@@ -89,12 +89,15 @@ public sealed class FaultInjectionTests(ITestOutputHelper output)
         return table.ToString();
     }
 
+    /// <summary>
+    /// Every command a user can run: those without sub-commands, and those that run themselves besides having some
+    /// (<c>tokenize</c>, with <c>tokenize count</c>).
+    /// </summary>
     private static void Collect(Command command, string prefix, List<string> leaves)
     {
-        if (command.Subcommands.Count == 0)
+        if (prefix.Length > 0 && (command.Subcommands.Count == 0 || command.Action is not null))
         {
             leaves.Add(prefix);
-            return;
         }
         foreach (var sub in command.Subcommands)
         {

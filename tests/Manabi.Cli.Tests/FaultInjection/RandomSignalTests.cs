@@ -27,6 +27,8 @@ public sealed class RandomSignalTests(ITestOutputHelper output)
             "--query", "cat", "--index", "index"], 1000),
         ["wordpiece train"] = new(s => ["wordpiece", "train", "--input", .. Corpus(s), .. Corpus(s), .. Corpus(s),
             "--vocab-size", "30000", "--output", "tokenizer"], 1000),
+        ["tokenizer train (unigram)"] = new(s => ["tokenizer", "train", "--model", "unigram", "--input", .. Corpus(s), .. Corpus(s),
+            "--vocab-size", "16000", "--output", "tokenizer"], 1000),
         ["vectors convert --approx"] = new(s => ["vectors", "convert", "--input", s.Text("v.txt", Vectors(30_000)), "--output", "v.mvs", "--approx"], 2000),
         ["sbert train"] = new(s => ["sbert", "train", "--model", s.Fixture("sbert", "tiny-sbert"), "--train", s.Text("train.jsonl", Pairs(640)), "--loss", "cosine",
             "--epochs", "1", "--batch-size", "16", "--output", "model"], 2000, "model", "model.checkpoints"),

@@ -22,6 +22,9 @@ public sealed class SmallDiskTests
         // 24 KiB free: vocab.txt fits, tokenizer.json does not, and neither may be left.
         ["wordpiece train"] = new("--output", (s, o) =>
             ["wordpiece", "train", "--input", s.Fixture("tokenizer", "heldout.txt"), "--vocab-size", "2000", "--output", Path.Combine(o, "tokenizer")], LeaveFree: 24 << 10),
+        // Trained first, then refused at the write (full) or before training (read-only); the folder it made is removed.
+        ["tokenizer train"] = new("--output", (s, o) =>
+            ["tokenizer", "train", "--model", "bpe", "--input", s.Fixture("tokenizer", "heldout.txt"), "--vocab-size", "2000", "--output", Path.Combine(o, "tokenizer")]),
         ["vectors convert"] = new("--output", (s, o) => ["vectors", "convert", "--input", s.Text("v.txt", Vectors(300)), "--output", Path.Combine(o, "v.mvs")]),
         ["vectors query"] = new("--output", (s, o) =>
             ["vectors", "query", "--store", Store(s), "--input", s.Text("keys.txt", Rows(300, i => $"w{i}")), "--output", Path.Combine(o, "q.jsonl")]),
