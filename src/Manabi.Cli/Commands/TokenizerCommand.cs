@@ -219,7 +219,7 @@ public static class TokenizerCommand
 
     /// <summary>
     /// Runs <paramref name="train"/> showing its progress: a bar per stage on a terminal, plain stage lines otherwise
-    /// (as <c>wordpiece train</c> does).
+    /// (shared by <c>tokenizer train</c> and <c>wordpiece train</c>).
     /// </summary>
     internal static async Task<T> RunWithProgressAsync<T>(IAnsiConsole console, bool interactive, Func<IProgress<WordPieceTrainingProgress>, T> train,
         CancellationToken cancellationToken)

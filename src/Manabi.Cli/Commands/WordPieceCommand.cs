@@ -70,9 +70,8 @@ public static class WordPieceCommand
             Check.DistinctFiles(Path.Combine(outDirectory, "tokenizer.json"), "--output", named);
             var console = Terminal.CreateConsole(output);
             var stopwatch = Stopwatch.StartNew();
-            WordPieceVocabulary vocabulary = Terminal.IsInteractive(output)
-                ? await TrainWithProgressBarAsync(console, inputs, options, cancellationToken).ConfigureAwait(false)
-                : Train(inputs, options, new PlainProgress(console), cancellationToken);
+            WordPieceVocabulary vocabulary = await TokenizerCommand.RunWithProgressAsync(console, Terminal.IsInteractive(output),
+                progress => Train(inputs, options, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
             var tokenizer = WordPieceTokenizer.CreateBert(vocabulary);
             if (File.Exists(outDirectory))
             {
@@ -114,39 +113,6 @@ public static class WordPieceCommand
         }
     }
 
-    private static async Task<WordPieceVocabulary> TrainWithProgressBarAsync(IAnsiConsole console, string[] inputs,
-        WordPieceTrainerOptions options, CancellationToken cancellationToken)
-    {
-        WordPieceVocabulary? vocabulary = null;
-        await console.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
-            {
-                var tasks = new Dictionary<string, ProgressTask>(StringComparer.Ordinal);
-                var progress = new CallbackProgress(p =>
-                {
-                    lock (tasks)
-                    {
-                        if (!tasks.TryGetValue(p.Stage, out var task))
-                        {
-                            task = context.AddTask(Markup.Escape(p.Stage), maxValue: Math.Max(1, p.Total));
-                            tasks[p.Stage] = task;
-                        }
-                        task.MaxValue = Math.Max(1, p.Total);
-                        task.Value = Math.Min(p.Done, task.MaxValue);
-                    }
-                });
-                vocabulary = await Task.Run(() => Train(inputs, options, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
-                lock (tasks)
-                {
-                    foreach (var task in tasks.Values)
-                    {
-                        task.Value = task.MaxValue;
-                    }
-                }
-            }).ConfigureAwait(false);
-        return vocabulary!;
-    }
 
     private static int Positive(int value, string option) =>
         value > 0 ? value : throw new InputException($"{option}: {value} must be positive.");
