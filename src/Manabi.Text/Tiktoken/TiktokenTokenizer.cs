@@ -401,10 +401,24 @@ public sealed class TiktokenTokenizer
         return rented;
     }
 
+    /// <summary>
+    /// Pieces longer than this many bytes merge through a heap (O(n log n)) rather than tiktoken's quadratic scan. It is
+    /// 3 × <see cref="CachedPieceMaxLength"/>, so every piece short enough to be cached still takes the scan (which fills
+    /// the cache) and the heap is only for pieces no real text has many of.
+    /// </summary>
+    private const int ScanMergeMaxBytes = 3 * CachedPieceMaxLength;
+
     /// <summary>tiktoken's byte_pair_merge: repeatedly merge the adjacent pair of lowest rank (leftmost on ties).</summary>
     private void MergeInto<TSink>(scoped ReadOnlySpan<char> piece, scoped ReadOnlySpan<byte> bytes, ref TSink sink) where TSink : struct, ISink, allows ref struct
     {
         int n = bytes.Length;
+        if (n > ScanMergeMaxBytes)
+        {
+            // tiktoken's scan is quadratic in the piece's length (20,000 identical letters take seconds): long pieces
+            // take the same merges in the same order from a heap.
+            HeapMerge(bytes, ref sink);
+            return;
+        }
         int[]? rentedStarts = null, rentedRanks = null;
         Span<int> starts = n + 1 <= 128 ? stackalloc int[128] : (rentedStarts = ArrayPool<int>.Shared.Rent(n + 1));
         Span<int> pairRanks = n + 1 <= 128 ? stackalloc int[128] : (rentedRanks = ArrayPool<int>.Shared.Rent(n + 1));
@@ -482,6 +496,143 @@ public sealed class TiktokenTokenizer
                 ArrayPool<int>.Shared.Return(rentedRanks!);
             }
         }
+    }
+
+    /// <summary>
+    /// The merges of <see cref="MergeInto"/> for long pieces in O(n log n): parts are a linked list over byte offsets,
+    /// and a binary heap holds each adjacent pair keyed by (rank, start offset), so the pair popped is the lowest rank,
+    /// leftmost on ties, as tiktoken's scan finds it. A popped entry is current only if its part is alive and its pair
+    /// still has that rank (a rank names one byte string, so an equal rank is the same pair).
+    /// </summary>
+    private void HeapMerge<TSink>(scoped ReadOnlySpan<byte> bytes, ref TSink sink) where TSink : struct, ISink, allows ref struct
+    {
+        int n = bytes.Length;
+        int[] next = ArrayPool<int>.Shared.Rent(n);
+        int[] prev = ArrayPool<int>.Shared.Rent(n);
+        int[] pairRank = ArrayPool<int>.Shared.Rent(n);
+        long[] heap = ArrayPool<long>.Shared.Rent(4 * n);
+        try
+        {
+            int size = 0;
+            for (int i = 0; i < n; i++)
+            {
+                next[i] = i + 1;
+                prev[i] = i - 1;
+            }
+            for (int i = 0; i + 1 < n; i++)
+            {
+                int r = ranks.Find(bytes.Slice(i, 2));
+                pairRank[i] = r < 0 ? int.MaxValue : r;
+                if (r >= 0)
+                {
+                    Push(heap, ref size, ((long)r << 32) | (uint)i);
+                }
+            }
+            pairRank[n - 1] = int.MaxValue;
+            while (size > 0)
+            {
+                long top = Pop(heap, ref size);
+                int rank = (int)(top >> 32);
+                int at = (int)(uint)top;
+                if (prev[at] == -2 || pairRank[at] != rank)
+                {
+                    continue; // stale: the part was merged away or its pair changed
+                }
+                int right = next[at];
+                next[at] = next[right];
+                prev[right] = -2;
+                if (next[at] < n)
+                {
+                    prev[next[at]] = at;
+                }
+                pairRank[at] = PairRank(bytes, next, at, n);
+                if (pairRank[at] != int.MaxValue)
+                {
+                    Push(heap, ref size, ((long)pairRank[at] << 32) | (uint)at);
+                }
+                int before = prev[at];
+                if (before >= 0)
+                {
+                    pairRank[before] = PairRank(bytes, next, before, n);
+                    if (pairRank[before] != int.MaxValue)
+                    {
+                        Push(heap, ref size, ((long)pairRank[before] << 32) | (uint)before);
+                    }
+                }
+            }
+            for (int i = 0; i < n; i = next[i])
+            {
+                int id = ranks.Find(bytes[i..next[i]]);
+                if (id < 0)
+                {
+                    throw new InvalidOperationException($"{Name}: the bytes {Convert.ToHexString(bytes[i..next[i]])} have no rank (a corrupt rank file?)");
+                }
+                sink.Add(id, i, next[i]);
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(next);
+            ArrayPool<int>.Shared.Return(prev);
+            ArrayPool<int>.Shared.Return(pairRank);
+            ArrayPool<long>.Shared.Return(heap);
+        }
+    }
+
+    /// <summary>The rank of part <paramref name="i"/> joined with the part after it, or int.MaxValue.</summary>
+    private int PairRank(ReadOnlySpan<byte> bytes, int[] next, int i, int n)
+    {
+        int right = next[i];
+        if (right >= n)
+        {
+            return int.MaxValue;
+        }
+        int r = ranks.Find(bytes[i..next[right]]);
+        return r < 0 ? int.MaxValue : r;
+    }
+
+    // A binary min-heap of (rank << 32 | offset) keys. Each merge pushes at most two entries, so 4n slots suffice.
+    private static void Push(long[] heap, ref int size, long key)
+    {
+        int i = size++;
+        while (i > 0)
+        {
+            int parent = (i - 1) >> 1;
+            if (heap[parent] <= key)
+            {
+                break;
+            }
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = key;
+    }
+
+    private static long Pop(long[] heap, ref int size)
+    {
+        long top = heap[0];
+        long last = heap[--size];
+        int i = 0;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && heap[child + 1] < heap[child])
+            {
+                child++;
+            }
+            if (heap[child] >= last)
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            i = child;
+        }
+        heap[i] = last;
+        return top;
     }
 
     /// <summary>Rank of the bytes from part <paramref name="i"/> to part <paramref name="i"/> + 2 + skip.</summary>

@@ -80,6 +80,40 @@ public class TiktokenParityTests
         Assert.True(failed == 0, $"{encoding}: {failed} of {2 * texts.Count} encodings differ; first: {first}");
     }
 
+    /// <summary>
+    /// Pieces longer than 384 bytes merge through a heap instead of tiktoken's scan: random words of up to 6,000 letters
+    /// over small and large alphabets (many equal ranks, so the leftmost rule decides), CJK and emoji runs, against tiktoken.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void LongPiecesMergeAsTiktoken(string encoding)
+    {
+        var random = new Random(2026);
+        string[] alphabets = ["ab", "abc", "abcdefghijklmnopqrstuvwxyz", "aeiou", "東京都大阪府日本語", "0123456789", "😀🙂👍🏽"];
+        var texts = new List<string>();
+        foreach (string alphabet in alphabets)
+        {
+            var elements = System.Globalization.StringInfo.GetTextElementEnumerator(alphabet);
+            var units = new List<string>();
+            while (elements.MoveNext())
+            {
+                units.Add((string)elements.Current);
+            }
+            foreach (int length in new[] { 130, 400, 1500, 6000 })
+            {
+                texts.Add(string.Concat(Enumerable.Range(0, length).Select(_ => units[random.Next(units.Count)])));
+            }
+        }
+        var tokenizer = TiktokenTokenizer.Create(encoding);
+        var oracle = Oracle(encoding, texts);
+        for (int t = 0; t < texts.Count; t++)
+        {
+            int[] expected = TokenizersOracle.Ints(oracle[t]!["ids"]);
+            Assert.True(expected.SequenceEqual(tokenizer.EncodeOrdinary(texts[t])),
+                $"{encoding}: text {t} ({texts[t].Length} chars of {texts[t][..Math.Min(8, texts[t].Length)]}…) encodes differently from tiktoken");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Encodings))]
     public void AllowedSpecialTokensEqualTiktokenAndOthersAreRefused(string encoding)
