@@ -283,25 +283,28 @@ public sealed class BpeModel : ITokenizationModel
 
     /// <summary>
     /// The fused byte-level path's entry (no dropout): the id of the whole piece under ignore_merges, else -1 and the
-    /// piece's packed (id, start, end) triples from the cache or a fresh merge, as <see cref="Tokenize"/> finds them.
+    /// piece's packed (id, start, end) triples from the cache or a fresh merge, as <see cref="Tokenize"/> finds them. A
+    /// fresh merge lives in this thread's scratch buffer: read it before this thread merges again.
     /// </summary>
-    internal int[]? TokenizePacked(ReadOnlySpan<char> piece, out int wholeId)
+    internal ReadOnlySpan<int> TokenizePacked(ReadOnlySpan<char> piece, out int wholeId)
     {
         wholeId = Options.IgnoreMerges ? _lookup.Find(piece) : -1;
         if (wholeId >= 0)
         {
-            return null;
+            return default;
         }
-        if (_cache is null)
+        if (_cache is not null && _cache.TryGet(piece, out int[] cached))
         {
-            return MergeWord(piece, null);
+            return cached;
         }
-        if (!_cache.TryGet(piece, out int[] packed))
+        int length = MergeInto(piece, null);
+        int[] merged = t_scratch!.Packed;
+        if (_cache is not null && _cache.Accepts(piece))
         {
-            packed = MergeWord(piece, null);
-            _cache.Add(piece, packed);
+            _cache.Add(piece, merged.AsSpan(0, length).ToArray());
         }
-        return packed;
+        // A word the cache will not keep is returned from this thread's scratch: no allocation at all.
+        return merged.AsSpan(0, length);
     }
 
     private void Emit(int[] packed, int length, List<ModelToken> output)

@@ -348,8 +348,8 @@ internal sealed class ByteLevelBpeEncoder
             i += width;
         }
         var piece = mapped.AsSpan(0, n);
-        int[]? packed = _model.TokenizePacked(piece, out int whole);
-        if (packed is null)
+        ReadOnlySpan<int> packed = _model.TokenizePacked(piece, out int whole);
+        if (whole >= 0)
         {
             buffer.Add(whole, byteStart[0], byteEnd[n - 1]);
             return;

@@ -162,6 +162,35 @@ public sealed class FusedByteLevelTests
         Assert.True(allocated == 0, $"{name}: {allocated} bytes allocated by {texts.Length * 3} warm span calls");
     }
 
+    /// <summary>
+    /// Once the BPE word cache is full, new words are merged in a per-thread scratch buffer: still no allocation (the
+    /// first version allocated each such word's merge, about 12 KB per pass over the held-out text).
+    /// </summary>
+    [Fact]
+    public void WordsTheFullCacheCannotKeepAllocateNothing()
+    {
+        var tokenizer = Load("llama3");
+        var ids = new int[10_000];
+        var random = new Random(18);
+        string Word() => new([.. Enumerable.Range(0, random.Next(4, 12)).Select(_ => (char)('a' + random.Next(26)))]);
+        // Far more distinct words than the cache holds, so that it is full before the measured calls.
+        for (int i = 0; i < 3 * WordCache.DefaultCapacity / 50; i++)
+        {
+            tokenizer.EncodeToIds(string.Join(' ', Enumerable.Range(0, 50).Select(_ => Word())), ids);
+        }
+        string[] fresh = [.. Enumerable.Range(0, 200).Select(_ => string.Join(' ', Enumerable.Range(0, 20).Select(_ => Word())))];
+        tokenizer.EncodeToIds(fresh[0], ids);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int total = 0;
+        foreach (string text in fresh)
+        {
+            total += tokenizer.EncodeToIds(text, ids);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(total > 0);
+        Assert.True(allocated == 0, $"{allocated} bytes allocated encoding {fresh.Length} texts of words the full cache cannot keep");
+    }
+
     [Theory]
     [InlineData("llama3", 1)]
     [InlineData("llama3", -1)]
