@@ -688,6 +688,10 @@ public sealed class TiktokenTokenizer
     {
         private int pieceStart;
         private string? piece;
+        // The character (and its first byte) where the previous token of this piece ended: tokens come in byte order,
+        // so finding each one's characters from here keeps a piece linear (from the piece's start it was quadratic).
+        private int cursorChar;
+        private int cursorByte;
 
         public List<int> Ids { get; } = ids;
 
@@ -699,6 +703,8 @@ public sealed class TiktokenTokenizer
         {
             pieceStart = baseOffset + start;
             piece = text.ToString();
+            cursorChar = 0;
+            cursorByte = 0;
         }
 
         public void Add(int id, int byteStart, int byteEnd)
@@ -708,47 +714,49 @@ public sealed class TiktokenTokenizer
             {
                 return;
             }
-            var (s, e) = Utf16Span(piece!, byteStart, byteEnd);
-            Tokens.Add(new TiktokenToken(id, pieceStart + s, pieceStart + e));
+            string text = piece!;
+            int width, length;
+            // The character holding byteStart (a token may begin inside the character the previous one ended in).
+            while (cursorChar < text.Length && byteStart >= cursorByte + (width = Utf8Width(text, cursorChar, out length)))
+            {
+                cursorByte += width;
+                cursorChar += length;
+            }
+            int start = cursorChar;
+            int end = text.Length;
+            while (cursorChar < text.Length)
+            {
+                width = Utf8Width(text, cursorChar, out length);
+                if (byteEnd <= cursorByte + width)
+                {
+                    end = cursorChar + length;
+                    break;
+                }
+                cursorByte += width;
+                cursorChar += length;
+            }
+            Tokens.Add(new TiktokenToken(id, pieceStart + start, pieceStart + end));
         }
 
-        /// <summary>UTF-16 span of the characters holding bytes [byteStart, byteEnd) of the piece's UTF-8.</summary>
-        private static (int Start, int End) Utf16Span(string piece, int byteStart, int byteEnd)
+        /// <summary>The UTF-8 width of the character at <paramref name="i"/> (a lone surrogate as U+FFFD's three bytes).</summary>
+        private static int Utf8Width(string text, int i, out int length)
         {
-            int b = 0, start = -1;
-            for (int i = 0; i < piece.Length;)
+            char c = text[i];
+            length = 1;
+            if (c < 0x80)
             {
-                int len = 1, width;
-                char c = piece[i];
-                if (c < 0x80)
-                {
-                    width = 1;
-                }
-                else if (c < 0x800)
-                {
-                    width = 2;
-                }
-                else if (char.IsHighSurrogate(c) && i + 1 < piece.Length && char.IsLowSurrogate(piece[i + 1]))
-                {
-                    width = 4;
-                    len = 2;
-                }
-                else
-                {
-                    width = 3;
-                }
-                if (start < 0 && byteStart < b + width)
-                {
-                    start = i;
-                }
-                if (byteEnd <= b + width)
-                {
-                    return (start, i + len);
-                }
-                b += width;
-                i += len;
+                return 1;
             }
-            return (start < 0 ? piece.Length : start, piece.Length);
+            if (c < 0x800)
+            {
+                return 2;
+            }
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                length = 2;
+                return 4;
+            }
+            return 3;
         }
     }
 }

@@ -211,25 +211,13 @@ public sealed class BpeModelTests(ITestOutputHelper output)
     public void Long_runs_encode_in_linear_time(string name, string unit)
     {
         var model = (BpeModel)ModelParity.ReadModel(File.ReadAllText(TokenizersOracle.RealTokenizer(name)));
-        double Time(int repeat)
+        var tokens = new List<ModelToken>();
+        ThreadCpuTime.AssertLinear(piece =>
         {
-            string piece = string.Concat(Enumerable.Repeat(unit, repeat));
-            var tokens = new List<ModelToken>();
-            double best = double.MaxValue;
-            for (int round = 0; round < 7; round++)
-            {
-                tokens.Clear();
-                best = Math.Min(best, ThreadCpuTime.Milliseconds(() => model.Tokenize(piece, tokens)));
-            }
-            Assert.Equal(piece.Length, tokens[^1].End);
-            return best;
-        }
-        Time(1000);
-        double small = Time(5_000);
-        double large = Time(20_000);
-        output.WriteLine($"{name} '{unit}': 5,000 in {small:F2} ms, 20,000 in {large:F2} ms");
-        // Thread CPU time, best of 7; the floor absorbs timer noise: a quadratic merge takes far longer than 8 ms on 20,000 symbols.
-        Assert.True(large < 16 * Math.Max(small, 0.5), $"4x the input took {large / small:F1}x the time ({small:F2} ms -> {large:F2} ms)");
+            tokens.Clear();
+            model.Tokenize(piece, tokens);
+            return tokens[^1].End;
+        }, unit, output, $"{name} '{unit}'");
     }
 
     /// <summary>A small BPE trained here on held-out words (most frequent pair first) in the given setting.</summary>

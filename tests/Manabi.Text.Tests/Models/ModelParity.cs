@@ -152,6 +152,33 @@ internal static class ThreadCpuTime
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, out TimeSpec time);
 
+    /// <summary>
+    /// Asserts that <paramref name="encode"/> grows linearly on runs of <paramref name="unit"/>: ten times the input
+    /// (2,000 then 20,000 repeats) may take at most 40 times the thread CPU time (best of 7), where a quadratic merge takes
+    /// about 100 times; the 0.5 ms floor absorbs timer noise on the short input. <paramref name="encode"/> returns the end
+    /// of its last token, which must be the input's length.
+    /// </summary>
+    public static void AssertLinear(Func<string, int> encode, string unit, Xunit.Abstractions.ITestOutputHelper output, string label)
+    {
+        double Time(int repeat)
+        {
+            string piece = string.Concat(Enumerable.Repeat(unit, repeat));
+            double best = double.MaxValue;
+            int end = 0;
+            for (int round = 0; round < 7; round++)
+            {
+                best = Math.Min(best, Milliseconds(() => end = encode(piece)));
+            }
+            Assert.Equal(piece.Length, end);
+            return best;
+        }
+        Time(500);
+        double small = Time(2_000);
+        double large = Time(20_000);
+        output.WriteLine($"{label}: 2,000 in {small:F2} ms, 20,000 in {large:F2} ms");
+        Assert.True(large < 40 * Math.Max(small, 0.5), $"{label}: 10x the input took {large / small:F1}x the time ({small:F2} ms -> {large:F2} ms)");
+    }
+
     /// <summary>Milliseconds of CPU the thread spent in <paramref name="action"/>.</summary>
     public static double Milliseconds(Action action)
     {
