@@ -54,18 +54,7 @@ internal static class DecoderJson
                 return new StripDecoder(ComponentJson.Char(e, "content", jsonPath), start, stop);
             }
             case "Sequence":
-            {
-                var items = JsonFields.Array(e, "decoders", jsonPath);
-                var decoders = new List<ITokenDecoder>();
-                int index = 0;
-                foreach (JsonElement item in items.EnumerateArray())
-                {
-                    string itemPath = $"{JsonFields.Child(jsonPath, "decoders")}[{index++}]";
-                    decoders.Add(Read(item, itemPath)
-                        ?? throw JsonFields.Error(itemPath, $"unknown decoder type '{JsonFields.Type(item, itemPath)}'"));
-                }
-                return new SequenceDecoder(decoders);
-            }
+                return new SequenceDecoder(ComponentJson.ReadSequence(e, "decoders", jsonPath, Read, "decoder"));
             default:
                 return null;
         }
@@ -119,13 +108,7 @@ internal static class DecoderJson
                 w.WriteNumber("stop", s.Stop);
                 break;
             case SequenceDecoder s:
-                w.WriteString("type", "Sequence");
-                w.WriteStartArray("decoders");
-                foreach (ITokenDecoder inner in s.Decoders)
-                {
-                    Write(w, inner);
-                }
-                w.WriteEndArray();
+                ComponentJson.WriteSequence(w, "decoders", s.Decoders, Write);
                 break;
             default:
                 throw new NotSupportedException($"cannot write decoder {decoder.GetType().Name} to tokenizer.json");

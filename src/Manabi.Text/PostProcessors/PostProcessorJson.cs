@@ -29,15 +29,7 @@ internal static class PostProcessorJson
             case "TemplateProcessing":
                 return ReadTemplate(e, path);
             case "Sequence":
-            {
-                var processors = new List<IPostProcessor>();
-                int i = 0;
-                foreach (var item in JsonFields.Array(e, "processors", path).EnumerateArray())
-                {
-                    processors.Add(Read(item, $"{path}.processors[{i++}]"));
-                }
-                return new SequencePostProcessor(processors);
-            }
+                return new SequencePostProcessor(ComponentJson.ReadSequence<IPostProcessor>(e, "processors", path, Read, "post-processor"));
             default:
                 throw TokenizerJson.Unknown(e, path, "post-processor");
         }
@@ -198,13 +190,7 @@ internal static class PostProcessorJson
                 w.WriteEndObject();
                 break;
             case SequencePostProcessor sequence:
-                w.WriteString("type", "Sequence");
-                w.WriteStartArray("processors");
-                foreach (var inner in sequence.Processors)
-                {
-                    Write(w, inner);
-                }
-                w.WriteEndArray();
+                ComponentJson.WriteSequence(w, "processors", sequence.Processors, Write);
                 break;
             default:
                 throw new NotSupportedException($"cannot write post-processor {processor.GetType().Name} to tokenizer.json");

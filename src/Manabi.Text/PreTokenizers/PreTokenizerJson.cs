@@ -57,18 +57,7 @@ internal static class PreTokenizerJson
                 return new FixedLengthPreTokenizer(length);
             }
             case "Sequence":
-            {
-                var items = JsonFields.Array(e, "pretokenizers", jsonPath);
-                var preTokenizers = new List<IPreTokenizer>();
-                int index = 0;
-                foreach (JsonElement item in items.EnumerateArray())
-                {
-                    string itemPath = $"{JsonFields.Child(jsonPath, "pretokenizers")}[{index++}]";
-                    preTokenizers.Add(Read(item, itemPath)
-                        ?? throw JsonFields.Error(itemPath, $"unknown pre-tokenizer type '{JsonFields.Type(item, itemPath)}'"));
-                }
-                return new SequencePreTokenizer(preTokenizers);
-            }
+                return new SequencePreTokenizer(ComponentJson.ReadSequence(e, "pretokenizers", jsonPath, Read, "pre-tokenizer"));
             default:
                 return null;
         }
@@ -124,13 +113,7 @@ internal static class PreTokenizerJson
                 w.WriteNumber("length", f.Length);
                 break;
             case SequencePreTokenizer s:
-                w.WriteString("type", "Sequence");
-                w.WriteStartArray("pretokenizers");
-                foreach (IPreTokenizer inner in s.PreTokenizers)
-                {
-                    Write(w, inner);
-                }
-                w.WriteEndArray();
+                ComponentJson.WriteSequence(w, "pretokenizers", s.PreTokenizers, Write);
                 break;
             default:
                 throw new NotSupportedException($"cannot write pre-tokenizer {preTokenizer.GetType().Name} to tokenizer.json");
