@@ -244,7 +244,7 @@ public sealed class BpeModel : ITokenizationModel
             if (_seededRandom is null)
             {
                 int count = MergeInto(piece, random);
-                Emit(t_scratch!.Packed, count, output);
+                Emit(t_scratch!.Packed.AsSpan(0, count), output);
             }
             else
             {
@@ -252,43 +252,28 @@ public sealed class BpeModel : ITokenizationModel
                 lock (_randomLock)
                 {
                     int count = MergeInto(piece, random);
-                    Emit(t_scratch!.Packed, count, output);
+                    Emit(t_scratch!.Packed.AsSpan(0, count), output);
                 }
             }
             return;
         }
-        if (_ignoreMerges)
+        ReadOnlySpan<int> packed = TokenizePacked(piece, out int whole);
+        if (whole >= 0)
         {
-            int whole = _lookup.Find(piece);
-            if (whole >= 0)
-            {
-                output.Add(new ModelToken(whole, _tokens[whole]!, 0, piece.Length));
-                return;
-            }
-        }
-        if (_cache is not null && _cache.TryGet(piece, out int[] cached))
-        {
-            Emit(cached, cached.Length, output);
+            output.Add(new ModelToken(whole, _tokens[whole]!, 0, piece.Length));
             return;
         }
-        int length = MergeInto(piece, null);
-        int[] merged = t_scratch!.Packed;
-        if (_cache is not null && _cache.Accepts(piece))
-        {
-            _cache.Add(piece, merged.AsSpan(0, length).ToArray());
-        }
-        // A word the cache will not keep is emitted from the scratch buffer: no allocation at all.
-        Emit(merged, length, output);
+        Emit(packed, output);
     }
 
     /// <summary>
-    /// The fused byte-level path's entry (no dropout): the id of the whole piece under ignore_merges, else -1 and the
-    /// piece's packed (id, start, end) triples from the cache or a fresh merge, as <see cref="Tokenize"/> finds them. A
+    /// A piece's tokens without dropout, for <see cref="Tokenize"/> and the fused byte-level path: the id of the whole
+    /// piece under ignore_merges (else -1), or its packed (id, start, end) triples from the cache or a fresh merge. A
     /// fresh merge lives in this thread's scratch buffer: read it before this thread merges again.
     /// </summary>
     internal ReadOnlySpan<int> TokenizePacked(ReadOnlySpan<char> piece, out int wholeId)
     {
-        wholeId = Options.IgnoreMerges ? _lookup.Find(piece) : -1;
+        wholeId = _ignoreMerges ? _lookup.Find(piece) : -1;
         if (wholeId >= 0)
         {
             return default;
@@ -307,10 +292,10 @@ public sealed class BpeModel : ITokenizationModel
         return merged.AsSpan(0, length);
     }
 
-    private void Emit(int[] packed, int length, List<ModelToken> output)
+    private void Emit(ReadOnlySpan<int> packed, List<ModelToken> output)
     {
         string?[] tokens = _tokens;
-        for (int i = 0; i < length; i += 3)
+        for (int i = 0; i < packed.Length; i += 3)
         {
             int id = packed[i];
             output.Add(new ModelToken(id, tokens[id]!, packed[i + 1], packed[i + 2]));
