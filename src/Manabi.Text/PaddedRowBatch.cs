@@ -47,12 +47,14 @@ internal sealed class PaddedRowBatch
     /// <summary>
     /// Encodes every text into its padded row of <paramref name="ids"/> and <paramref name="attentionMask"/> on up to
     /// <paramref name="maxDegreeOfParallelism"/> threads (-1: every core); returns the longest row used.
+    /// <paramref name="createEncoder"/> makes the row encoder once the arguments are checked (e.g. a tokenizer truncating
+    /// to the row length, which could not be made for a bad length).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rowLength"/> is below <paramref name="minRowLength"/>,
     /// or <paramref name="maxDegreeOfParallelism"/> is 0 or below -1.</exception>
     /// <exception cref="ArgumentException">The matrices hold fewer than <c>texts.Count * rowLength</c> entries, or a text is null.</exception>
     public static int Run(IReadOnlyList<string> texts, int[] ids, int[] attentionMask, int rowLength, int minRowLength, int padId,
-        int maxDegreeOfParallelism, RowEncoder encode)
+        int maxDegreeOfParallelism, Func<RowEncoder> createEncoder)
     {
         ArgumentNullException.ThrowIfNull(texts);
         ArgumentNullException.ThrowIfNull(ids);
@@ -68,7 +70,7 @@ internal sealed class PaddedRowBatch
         {
             throw new ArgumentException($"the matrices must hold {needed} entries ({texts.Count} rows of {rowLength})", nameof(ids));
         }
-        var batch = new PaddedRowBatch(texts, ids, attentionMask, rowLength, padId, encode);
+        var batch = new PaddedRowBatch(texts, ids, attentionMask, rowLength, padId, createEncoder());
         int threads = maxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(maxDegreeOfParallelism, Environment.ProcessorCount);
         threads = Math.Min(threads, batch._chunkCount);
         if (threads <= 1)

@@ -192,9 +192,12 @@ public sealed partial class WordPieceTokenizer
     public int EncodeBatchToIds(IReadOnlyList<string> texts, int[] ids, int[] attentionMask, int rowLength, int padId = 0,
         bool addSpecialTokens = true, int maxDegreeOfParallelism = -1)
     {
-        var truncated = WithTruncation(new TruncationOptions(rowLength));
         return PaddedRowBatch.Run(texts, ids, attentionMask, rowLength, addSpecialTokens && PostProcessor is not null ? 2 : 0, padId,
-            maxDegreeOfParallelism, (_, text, row) => truncated.EncodeToIds(text, row, addSpecialTokens));
+            maxDegreeOfParallelism, () =>
+            {
+                var truncated = WithTruncation(new TruncationOptions(rowLength));
+                return (_, text, row) => truncated.EncodeToIds(text, row, addSpecialTokens);
+            });
     }
 
     /// <summary>

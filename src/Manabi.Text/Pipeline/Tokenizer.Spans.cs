@@ -72,9 +72,7 @@ public sealed partial class Tokenizer
     public int EncodeBatchToIds(IReadOnlyList<string> texts, int[] ids, int[] attentionMask, int rowLength, int padId = 0,
         bool addSpecialTokens = true, int maxDegreeOfParallelism = -1)
     {
-        ArgumentNullException.ThrowIfNull(texts);
-        ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(attentionMask);
+        // Both paths check their arguments in PaddedRowBatch.Run.
         if (WordPiece is { } wordPiece)
         {
             return wordPiece.EncodeBatchToIds(texts, ids, attentionMask, rowLength, padId, addSpecialTokens, maxDegreeOfParallelism);
@@ -82,7 +80,7 @@ public sealed partial class Tokenizer
         int maxLength = Math.Min(rowLength, Truncation?.MaxLength ?? int.MaxValue);
         var direction = Truncation?.Direction ?? TruncationDirection.Right;
         return PaddedRowBatch.Run(texts, ids, attentionMask, rowLength, addSpecialTokens ? PostProcessor?.AddedTokens(false) ?? 0 : 0, padId,
-            maxDegreeOfParallelism, (_, text, row) => EncodeToIds(text, row, [], addSpecialTokens, maxLength, direction));
+            maxDegreeOfParallelism, () => (_, text, row) => EncodeToIds(text, row, [], addSpecialTokens, maxLength, direction));
     }
 
     private int EncodeToIds(ReadOnlySpan<char> text, Span<int> ids, Span<(int Start, int End)> offsets, bool addSpecialTokens,
