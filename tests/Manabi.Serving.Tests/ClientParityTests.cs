@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using System.Text.Json;
 using Manabi.SentenceTransformers;
 using Manabi.TestSupport;
@@ -81,36 +80,18 @@ public sealed class ClientParityTests(MiniLmServer server) : IClassFixture<MiniL
     }
 
     [Fact]
-    public async Task OpenAiNpmClientGetsInProcessVectors()
+    public void OpenAiNpmClientGetsInProcessVectors()
     {
         string folder = Path.Combine(Fixtures.RepositoryRoot, "tests", "Manabi.Serving.Tests", "node");
         Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "openai")),
             $"the openai npm package is not installed in {folder}/node_modules: run build/ensure-prerequisites.sh --tests (it runs npm ci there).");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in (string[])["embed.mjs", new Uri(server.Host.BaseAddress, "v1").ToString(), DefaultSentenceModel.Name, MiniLmServer.Key, .. Texts])
-        {
-            start.ArgumentList.Add(arg);
-        }
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"node is not installed ({e.Message}): run build/ensure-prerequisites.sh --tests.", e);
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            Assert.True(process.WaitForExit(60_000), "node embed.mjs did not finish within 60 s");
-            Assert.True(process.ExitCode == 0, $"node embed.mjs failed ({process.ExitCode}): {await stderr}");
-            using var document = JsonDocument.Parse(await stdout);
-            var vectors = document.RootElement.GetProperty("vectors").EnumerateArray().Select(Vectors.Floats).ToList();
-            Vectors.AssertSame(server.Reference.Encode(Texts).Vectors, vectors, 0.99999, "openai npm client");
-            Assert.Equal(DefaultSentenceModel.Name, document.RootElement.GetProperty("model").GetString());
-        }
+        string stdout = NodeScript.Run(folder,
+            ["embed.mjs", new Uri(server.Host.BaseAddress, "v1").ToString(), DefaultSentenceModel.Name, MiniLmServer.Key, .. Texts],
+            TimeSpan.FromSeconds(60));
+        using var document = JsonDocument.Parse(stdout);
+        var vectors = document.RootElement.GetProperty("vectors").EnumerateArray().Select(Vectors.Floats).ToList();
+        Vectors.AssertSame(server.Reference.Encode(Texts).Vectors, vectors, 0.99999, "openai npm client");
+        Assert.Equal(DefaultSentenceModel.Name, document.RootElement.GetProperty("model").GetString());
     }
 
     [Fact]

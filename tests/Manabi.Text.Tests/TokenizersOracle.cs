@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Manabi.TestSupport;
@@ -35,36 +34,8 @@ internal static class TokenizersOracle
         File.WriteAllText(requestPath, request.ToJsonString());
         try
         {
-            var start = new ProcessStartInfo("node")
-            {
-                WorkingDirectory = Folder,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(requestPath);
-            Process process;
-            try
-            {
-                process = Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception e)
-            {
-                throw new InvalidOperationException($"node is not installed ({e.Message}): run build/ensure-prerequisites.sh --tests.", e);
-            }
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-                if (!process.WaitForExit(timeoutMilliseconds))
-                {
-                    process.Kill(entireProcessTree: true);
-                    Assert.Fail($"node {script} did not finish within {timeoutMilliseconds / 1000} s");
-                }
-                Assert.True(process.ExitCode == 0, $"node {script} failed ({process.ExitCode}): {stderr.Result}");
-                return JsonNode.Parse(stdout.Result)!;
-            }
+            string stdout = NodeScript.Run(Folder, [script, requestPath], TimeSpan.FromMilliseconds(timeoutMilliseconds));
+            return JsonNode.Parse(stdout)!;
         }
         finally
         {

@@ -465,11 +465,7 @@ public sealed class TiktokenTokenizer
             var ids = count - 1 <= 64 && piece.Length <= CachedPieceMaxLength ? new int[count - 1] : null;
             for (int i = 0; i < count - 1; i++)
             {
-                int id = ranks.Find(bytes[starts[i]..starts[i + 1]]);
-                if (id < 0)
-                {
-                    throw new InvalidOperationException($"{Name}: the bytes {Convert.ToHexString(bytes[starts[i]..starts[i + 1]])} have no rank (a corrupt rank file?)");
-                }
+                int id = MergedRank(bytes[starts[i]..starts[i + 1]]);
                 sink.Add(id, starts[i], starts[i + 1]);
                 if (ids is not null)
                 {
@@ -562,11 +558,7 @@ public sealed class TiktokenTokenizer
             }
             for (int i = 0; i < n; i = next[i])
             {
-                int id = ranks.Find(bytes[i..next[i]]);
-                if (id < 0)
-                {
-                    throw new InvalidOperationException($"{Name}: the bytes {Convert.ToHexString(bytes[i..next[i]])} have no rank (a corrupt rank file?)");
-                }
+                int id = MergedRank(bytes[i..next[i]]);
                 sink.Add(id, i, next[i]);
             }
         }
@@ -577,6 +569,13 @@ public sealed class TiktokenTokenizer
             ArrayPool<int>.Shared.Return(pairRank);
             ArrayPool<long>.Shared.Return(heap);
         }
+    }
+
+    /// <summary>The rank of a part the merges left: every part is a ranked token unless the rank file is corrupt.</summary>
+    private int MergedRank(ReadOnlySpan<byte> part)
+    {
+        int id = ranks.Find(part);
+        return id >= 0 ? id : throw new InvalidOperationException($"{Name}: the bytes {Convert.ToHexString(part)} have no rank (a corrupt rank file?)");
     }
 
     /// <summary>The rank of part <paramref name="i"/> joined with the part after it, or int.MaxValue.</summary>
