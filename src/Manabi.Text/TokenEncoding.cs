@@ -185,7 +185,8 @@ public sealed class TokenEncoding
         return result;
     }
 
-    internal static TokenEncoding FromBuffer(TokenBuffer buffer, int typeId, WordPieceVocabulary vocabulary)
+    /// <summary>An encoding of one sequence from a fused path's buffer, <paramref name="tokenOf"/> spelling each id.</summary>
+    internal static TokenEncoding FromBuffer(TokenBuffer buffer, int typeId, Func<int, string> tokenOf)
     {
         int n = buffer.Count;
         var ids = buffer.Ids.AsSpan(0, n).ToArray();
@@ -193,7 +194,7 @@ public sealed class TokenEncoding
         var offsets = new (int, int)[n];
         for (int i = 0; i < n; i++)
         {
-            tokens[i] = vocabulary[ids[i]] ?? string.Empty;
+            tokens[i] = tokenOf(ids[i]);
             offsets[i] = (buffer.Starts[i], buffer.Ends[i]);
         }
         var typeIds = new int[n];

@@ -183,6 +183,8 @@ public sealed partial class WordPieceTokenizer
         }
     }
 
+    private string TokenOf(int id) => Vocabulary[id] ?? string.Empty;
+
     private TokenEncoding EncodeUnpadded(string text, string? pair, bool addSpecialTokens)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -190,12 +192,12 @@ public sealed partial class WordPieceTokenizer
         int firstLimit = Truncation is { } t && t.Strategy != TruncationStrategy.OnlySecond ? t.MaxLength : int.MaxValue;
         int secondLimit = Truncation?.MaxLength ?? int.MaxValue;
         EncodeSequence(scanner, text, scanner.First, firstLimit);
-        var first = TokenEncoding.FromBuffer(scanner.First, 0, Vocabulary);
+        var first = TokenEncoding.FromBuffer(scanner.First, 0, TokenOf);
         TokenEncoding? second = null;
         if (pair is not null)
         {
             EncodeSequence(scanner, pair, scanner.Second, secondLimit);
-            second = TokenEncoding.FromBuffer(scanner.Second, 1, Vocabulary);
+            second = TokenEncoding.FromBuffer(scanner.Second, 1, TokenOf);
         }
         if (Truncation is { } truncation)
         {

@@ -162,29 +162,13 @@ internal sealed class ByteLevelBpeEncoder
     /// <summary>Per-thread buffers: the tokens of one sequence and the work arrays of one piece.</summary>
     internal sealed class Buffer
     {
-        public int[] Ids = new int[256];
-        public int[] Starts = new int[256];
-        public int[] Ends = new int[256];
-        public int[] Words = new int[256];
-        public int Count;
+        /// <summary>The sequence's tokens: ids, UTF-16 offsets and word ids.</summary>
+        public readonly TokenBuffer Tokens = new(256);
         public int Word;
         public char[] Mapped = new char[256];
         public int[] ByteStart = new int[256];
         public int[] ByteEnd = new int[256];
         public List<(int Start, int End, bool IsMatch)>[] Segments = [];
-
-        public void EnsureTokens(int extra)
-        {
-            if (Count + extra <= Ids.Length)
-            {
-                return;
-            }
-            int size = Math.Max(Count + extra, Ids.Length * 2);
-            Array.Resize(ref Ids, size);
-            Array.Resize(ref Starts, size);
-            Array.Resize(ref Ends, size);
-            Array.Resize(ref Words, size);
-        }
 
         public void EnsurePiece(int bytes)
         {
@@ -198,15 +182,7 @@ internal sealed class ByteLevelBpeEncoder
             ByteEnd = new int[size];
         }
 
-        public void Add(int id, int start, int end)
-        {
-            EnsureTokens(1);
-            Ids[Count] = id;
-            Starts[Count] = start;
-            Ends[Count] = end;
-            Words[Count] = Word;
-            Count++;
-        }
+        public void Add(int id, int start, int end) => Tokens.Add(id, start, end, Word);
     }
 
     [ThreadStatic]
@@ -235,7 +211,7 @@ internal sealed class ByteLevelBpeEncoder
     public bool TryEncode(ReadOnlySpan<char> text, out Buffer buffer)
     {
         buffer = Current();
-        buffer.Count = 0;
+        buffer.Tokens.Count = 0;
         buffer.Word = 0;
         // HF's extract_and_normalize: raw added tokens cut first, then each gap is normalized and searched for the others.
         int gap = 0;
@@ -354,7 +330,6 @@ internal sealed class ByteLevelBpeEncoder
             buffer.Add(whole, byteStart[0], byteEnd[n - 1]);
             return;
         }
-        buffer.EnsureTokens(packed.Length / 3);
         for (int t = 0; t < packed.Length; t += 3)
         {
             buffer.Add(packed[t], byteStart[packed[t + 1]], byteEnd[packed[t + 2] - 1]);
@@ -399,26 +374,7 @@ internal sealed class ByteLevelBpeEncoder
     }
 
     /// <summary>The buffer's tokens as an encoding, as <see cref="PreTokenizedText.ToEncoding"/> builds it.</summary>
-    public TokenEncoding ToEncoding(Buffer buffer, int typeId)
-    {
-        int count = buffer.Count;
-        var ids = buffer.Ids.AsSpan(0, count).ToArray();
-        var tokens = new string[count];
-        var offsets = new (int, int)[count];
-        for (int i = 0; i < count; i++)
-        {
-            int id = ids[i];
-            // An added token the model also has carries the model's spelling, which is its content.
-            tokens[i] = _model.GetToken(id) ?? _added.GetToken(id)!;
-            offsets[i] = (buffer.Starts[i], buffer.Ends[i]);
-        }
-        var typeIds = new int[count];
-        if (typeId != 0)
-        {
-            Array.Fill(typeIds, typeId);
-        }
-        var attention = new int[count];
-        Array.Fill(attention, 1);
-        return new TokenEncoding(ids, typeIds, tokens, buffer.Words.AsSpan(0, count).ToArray(), offsets, new int[count], attention);
-    }
+    public TokenEncoding ToEncoding(Buffer buffer, int typeId) =>
+        // An added token the model also has carries the model's spelling, which is its content.
+        TokenEncoding.FromBuffer(buffer.Tokens, typeId, id => _model.GetToken(id) ?? _added.GetToken(id)!);
 }

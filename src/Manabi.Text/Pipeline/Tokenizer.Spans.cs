@@ -38,7 +38,7 @@ public sealed partial class Tokenizer
     {
         if (_byteLevel is { } fused && fused.TryEncode(text, out var buffer))
         {
-            return buffer.Count + (addSpecialTokens ? fused.Prefix.Length + fused.Suffix.Length : 0);
+            return buffer.Tokens.Count + (addSpecialTokens ? fused.Prefix.Length + fused.Suffix.Length : 0);
         }
         if (WordPiece is { } wordPiece && wordPiece.AddedTokens.Count == 0)
         {
@@ -90,19 +90,19 @@ public sealed partial class Tokenizer
         {
             ReadOnlySpan<int> prefix = addSpecialTokens ? fused.Prefix : [];
             ReadOnlySpan<int> suffix = addSpecialTokens ? fused.Suffix : [];
-            int content = Math.Min(buffer.Count, Math.Max(0, maxLength - prefix.Length - suffix.Length));
-            int skip = direction == TruncationDirection.Left ? buffer.Count - content : 0;
+            int content = Math.Min(buffer.Tokens.Count, Math.Max(0, maxLength - prefix.Length - suffix.Length));
+            int skip = direction == TruncationDirection.Left ? buffer.Tokens.Count - content : 0;
             int total = prefix.Length + content + suffix.Length;
             CheckRoom(ids, offsets, total);
             prefix.CopyTo(ids);
-            buffer.Ids.AsSpan(skip, content).CopyTo(ids[prefix.Length..]);
+            buffer.Tokens.Ids.AsSpan(skip, content).CopyTo(ids[prefix.Length..]);
             suffix.CopyTo(ids[(prefix.Length + content)..]);
             if (!offsets.IsEmpty)
             {
                 offsets[..total].Clear();
                 for (int i = 0; i < content; i++)
                 {
-                    offsets[prefix.Length + i] = (buffer.Starts[skip + i], buffer.Ends[skip + i]);
+                    offsets[prefix.Length + i] = (buffer.Tokens.Starts[skip + i], buffer.Tokens.Ends[skip + i]);
                 }
             }
             return total;
