@@ -1,358 +1,382 @@
-using System.Numerics.Tensors;
-using Microsoft.Extensions.VectorData;
+using System.Buffers.Binary;
+using System.Text;
 
 namespace Manabi.VectorData;
 
-/// <summary>How scores are computed and ordered for one distance function.</summary>
-internal enum ScoreKind { CosineSimilarity, CosineDistance, DotProduct, Euclidean, EuclideanSquared }
-
 /// <summary>
-/// The search structure of one vector property: every stored vector in one contiguous array (rows addressed by
-/// slot), with the SQLite row id of each slot. Cosine functions keep unit-length rows so a score is one dot product.
+/// The search structures of one collection (one <see cref="VectorIndex"/> per vector property) and their upkeep. A
+/// background worker links newly stored rows into the HNSW graphs, a slice at a time, and saves a snapshot of every
+/// structure to <c>indexes/&lt;collection&gt;.mvi</c> when enough has changed and when the store closes. SQLite stays
+/// the source of truth: each committed change is logged there with a sequence number, the snapshot records the last
+/// sequence it contains, and opening reads the snapshot back and replays only the changes logged after it. A missing,
+/// damaged (it ends with an XXH3 checksum of its bytes) or stale snapshot is ignored and the structures are rebuilt
+/// from the records.
 /// </summary>
-internal sealed class VectorIndex
-{
-    private float[] _values;
-    private long[] _ids;
-    private readonly Dictionary<long, int> _slots = [];
-
-    public VectorIndex(string property, int dimensions, string? distanceFunction, string? indexKind)
-    {
-        Property = property;
-        Dimensions = dimensions;
-        Kind = (distanceFunction ?? DistanceFunction.CosineSimilarity) switch
-        {
-            DistanceFunction.CosineSimilarity => ScoreKind.CosineSimilarity,
-            DistanceFunction.CosineDistance => ScoreKind.CosineDistance,
-            DistanceFunction.DotProductSimilarity => ScoreKind.DotProduct,
-            DistanceFunction.EuclideanDistance => ScoreKind.Euclidean,
-            DistanceFunction.EuclideanSquaredDistance => ScoreKind.EuclideanSquared,
-            var other => throw new NotSupportedException(
-                $"vector property '{property}': distance function '{other}' is not supported by the Manabi vector store " +
-                "(supported: CosineSimilarity, CosineDistance, DotProductSimilarity, EuclideanDistance, EuclideanSquaredDistance)"),
-        };
-        switch (indexKind ?? IndexKind.Flat)
-        {
-            case IndexKind.Flat:
-                break;
-            case IndexKind.Hnsw:
-                _graph = new HnswGraph(this);
-                break;
-            default:
-                throw new NotSupportedException(
-                    $"vector property '{property}': index kind '{indexKind}' is not supported by the Manabi vector store (supported: Flat, Hnsw)");
-        }
-        _values = new float[Math.Max(16, dimensions) * 16];
-        _ids = new long[16];
-        _deleted = new bool[16];
-    }
-
-    private HnswGraph? _graph;
-    private bool[] _deleted;
-    private int _tombstones;
-
-    /// <summary>HNSW only: rows deleted or replaced but still in the graph.</summary>
-    public int Tombstones => _tombstones;
-
-    /// <summary>Live rows.</summary>
-    public int LiveCount => Count - _tombstones;
-
-    public bool IsHnsw => _graph is not null;
-
-    internal ReadOnlySpan<float> Row(int slot) => _values.AsSpan(slot * Dimensions, Dimensions);
-
-    internal bool IsDeleted(int slot) => _deleted[slot];
-
-    public string Property { get; }
-
-    public int Dimensions { get; }
-
-    public ScoreKind Kind { get; }
-
-    public int Count { get; private set; }
-
-    /// <summary>Larger scores are better for similarities, smaller for distances.</summary>
-    public bool HigherIsBetter => Kind is ScoreKind.CosineSimilarity or ScoreKind.DotProduct;
-
-    public bool Contains(long id) => _slots.ContainsKey(id);
-
-    public void Set(long id, ReadOnlySpan<float> vector)
-    {
-        // A graph node's vector cannot change in place: the old node becomes a tombstone and a new one is linked.
-        if (_graph is not null && _slots.ContainsKey(id))
-        {
-            Remove(id);
-        }
-        var added = false;
-        if (!_slots.TryGetValue(id, out var slot))
-        {
-            slot = Count++;
-            if (slot == _ids.Length)
-            {
-                Array.Resize(ref _ids, _ids.Length * 2);
-                Array.Resize(ref _deleted, _ids.Length);
-                Array.Resize(ref _values, _ids.Length * Dimensions);
-            }
-            _ids[slot] = id;
-            _deleted[slot] = false;
-            _slots[id] = slot;
-            added = true;
-        }
-        var row = _values.AsSpan(slot * Dimensions, Dimensions);
-        vector.CopyTo(row);
-        if (Kind is ScoreKind.CosineSimilarity or ScoreKind.CosineDistance)
-        {
-            var norm = TensorPrimitives.Norm(row);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(row, norm, row);
-            }
-        }
-        if (added && _graph is not null)
-        {
-            _graph.Insert(slot);
-        }
-    }
-
-    public void Remove(long id)
-    {
-        if (!_slots.Remove(id, out var slot))
-        {
-            return;
-        }
-        if (_graph is not null)
-        {
-            _deleted[slot] = true;
-            _tombstones++;
-            // Past a quarter of dead nodes, searches walk too much garbage: rebuild from the live rows.
-            if (_tombstones > 256 && _tombstones * 4 > Count)
-            {
-                Compact();
-            }
-            return;
-        }
-        // The last row fills the hole so that rows stay contiguous for the scan.
-        var last = --Count;
-        if (slot != last)
-        {
-            _values.AsSpan(last * Dimensions, Dimensions).CopyTo(_values.AsSpan(slot * Dimensions, Dimensions));
-            _ids[slot] = _ids[last];
-            _slots[_ids[slot]] = slot;
-        }
-    }
-
-    public void Clear()
-    {
-        _slots.Clear();
-        Count = 0;
-        _tombstones = 0;
-        if (_graph is not null)
-        {
-            _graph = new HnswGraph(this);
-        }
-    }
-
-    /// <summary>HNSW: drops the tombstones by relinking the live rows into a new graph (rows are renumbered).</summary>
-    public void Compact()
-    {
-        if (_graph is null || _tombstones == 0)
-        {
-            return;
-        }
-        var live = 0;
-        for (int slot = 0; slot < Count; slot++)
-        {
-            if (_deleted[slot])
-            {
-                continue;
-            }
-            if (live != slot)
-            {
-                _values.AsSpan(slot * Dimensions, Dimensions).CopyTo(_values.AsSpan(live * Dimensions, Dimensions));
-                _ids[live] = _ids[slot];
-            }
-            _deleted[live] = false;
-            _slots[_ids[live]] = live;
-            live++;
-        }
-        Count = live;
-        _tombstones = 0;
-        _graph = new HnswGraph(this);
-        for (int slot = 0; slot < Count; slot++)
-        {
-            _graph.Insert(slot);
-        }
-    }
-
-    /// <summary>
-    /// The exact best <paramref name="count"/> rows (by row id) with their scores, in ranking order. With
-    /// <paramref name="candidates"/> only those row ids are scored (the filtered set).
-    /// </summary>
-    public List<(long Id, double Score)> Search(ReadOnlySpan<float> query, int count, IReadOnlyCollection<long>? candidates, double? threshold)
-    {
-        if (query.Length != Dimensions)
-        {
-            throw new ArgumentException($"the query vector has {query.Length} dimensions but vector property '{Property}' has {Dimensions}");
-        }
-        var q = query.ToArray();
-        var queryNorm = TensorPrimitives.Norm(q);
-        if (Kind is ScoreKind.CosineSimilarity or ScoreKind.CosineDistance && queryNorm > 0)
-        {
-            TensorPrimitives.Divide(q, queryNorm, q);
-        }
-        // Ranks are "higher is better": distances are negated so that "smaller is better" ranks the same way.
-        var top = new BestK(count);
-        if (_graph is not null && (candidates is null || candidates.Count > Math.Max(256, LiveCount / 10)))
-        {
-            // The graph when the filter keeps many rows; a selective filter's few candidates are scanned exactly.
-            HashSet<long>? allowedIds = candidates is null ? null : candidates as HashSet<long> ?? [.. candidates];
-            Func<int, bool>? allowed = allowedIds is null ? null : slot => allowedIds.Contains(_ids[slot]);
-            // A filter that keeps a fraction f of the rows needs about 1/f times more results to fill k.
-            var ef = Math.Max(HnswEf, count);
-            if (allowedIds is not null && LiveCount > 0)
-            {
-                ef = (int)Math.Min(LiveCount, ef * Math.Max(1.0, (double)LiveCount / Math.Max(1, allowedIds.Count)));
-            }
-            foreach (var (slot, rank) in _graph.Search(q, count, ef, allowed))
-            {
-                top.Offer(rank, slot, _ids[slot]);
-            }
-        }
-        else if (candidates is null)
-        {
-            for (int slot = 0; slot < Count; slot++)
-            {
-                if (!_deleted[slot])
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
-            }
-        }
-        else
-        {
-            foreach (var id in candidates)
-            {
-                if (_slots.TryGetValue(id, out var slot))
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
-            }
-        }
-        var results = new List<(long, double)>(count);
-        foreach (var (rank, slot) in top.Sorted())
-        {
-            var score = ScoreOf(rank);
-            if (threshold is { } t && (HigherIsBetter ? score < t : score > t))
-            {
-                continue;
-            }
-            results.Add((_ids[slot], score));
-        }
-        return results;
-    }
-
-    /// <summary>HNSW search breadth (results kept while walking the bottom layer).</summary>
-    public const int HnswEf = 128;
-
-    internal float Rank(ReadOnlySpan<float> q, int slot)
-    {
-        var row = _values.AsSpan(slot * Dimensions, Dimensions);
-        return Kind switch
-        {
-            ScoreKind.CosineSimilarity or ScoreKind.DotProduct => TensorPrimitives.Dot(q, row),
-            ScoreKind.CosineDistance => TensorPrimitives.Dot(q, row),
-            _ => -TensorPrimitives.Distance(q, row),
-        };
-    }
-
-    private double ScoreOf(float rank) => Kind switch
-    {
-        ScoreKind.CosineDistance => 1.0 - rank,
-        ScoreKind.Euclidean => -rank,
-        ScoreKind.EuclideanSquared => (double)rank * rank,
-        _ => rank,
-    };
-}
-
-/// <summary>The search structures of one collection: one <see cref="VectorIndex"/> per vector property.</summary>
 internal sealed class CollectionIndex : IDisposable
 {
-    public CollectionIndex(IReadOnlyDictionary<string, VectorIndex> vectors) => Vectors = vectors;
+    public const string SnapshotDirectory = "indexes";
+    public const string SnapshotExtension = ".mvi";
+    private const uint Magic = 0x4958_564D;    // "MVXI" little-endian
+    private const uint EndMagic = 0x444E_4558; // "XEND"
+    private const int FormatVersion = 1;
+    private readonly string _snapshotPath;
+    private readonly string _schema;
+    private readonly Action<long> _truncateLog;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly Task _worker;
+    private long _changesSinceSnapshot;
+    private int _closed;
+
+    /// <param name="vectors">The structures, by vector property name.</param>
+    /// <param name="snapshotPath">The collection's snapshot file.</param>
+    /// <param name="schema">The collection's schema description; a snapshot of another schema is not read.</param>
+    /// <param name="truncateLog">Deletes the logged changes up to a sequence once a snapshot holds them.</param>
+    public CollectionIndex(IReadOnlyDictionary<string, VectorIndex> vectors, string snapshotPath, string schema, Action<long> truncateLog)
+    {
+        Vectors = vectors;
+        _snapshotPath = snapshotPath;
+        _schema = schema;
+        _truncateLog = truncateLog;
+        _worker = Task.Run(RunAsync);
+    }
+
+    /// <summary>Rows changed since the last snapshot before the worker saves a new one (or half the rows, if more).</summary>
+    public int SnapshotThreshold { get; set; } = 50_000;
 
     public IReadOnlyDictionary<string, VectorIndex> Vectors { get; }
 
     /// <summary>Many searches at once, one change at a time (a change waits for running searches).</summary>
     public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
 
-    /// <summary>Set once the rows have been read from SQLite.</summary>
-    public bool Loaded { get; set; }
+    /// <summary>Set once the rows have been read (from the snapshot and the log, or from the records).</summary>
+    public bool Loaded { get; private set; }
 
-    public void Dispose() => Gate.Dispose();
-}
+    /// <summary>The sequence of the last logged change the structures contain.</summary>
+    public long AppliedSequence { get; private set; }
 
-/// <summary>The k best ranks seen (a min-heap of size k); ties go to the lower row id so results are deterministic.</summary>
-internal sealed class BestK(int k)
-{
-    private readonly (float Rank, int Slot, long Id)[] _heap = new (float, int, long)[Math.Max(k, 0)];
-    private int _count;
+    /// <summary>The sequence the snapshot on disk contains; −1 when there is none.</summary>
+    public long SnapshotSequence { get; private set; } = -1;
 
-    public void Offer(float rank, int slot, long id)
+    /// <summary>The last failure to save a snapshot (the structures are then rebuilt or replayed on the next open).</summary>
+    public Exception? LastSnapshotError { get; private set; }
+
+    public static string SnapshotPathOf(string storeDirectory, string collection) =>
+        Path.Combine(storeDirectory, SnapshotDirectory, collection + SnapshotExtension);
+
+    /// <summary>Deletes a collection's snapshot and any half-written one left by a killed process.</summary>
+    public static void DeleteSnapshot(string snapshotPath)
     {
-        if (k <= 0 || float.IsNaN(rank))
+        var directory = Path.GetDirectoryName(snapshotPath)!;
+        if (!Directory.Exists(directory))
         {
             return;
         }
-        if (_count < k)
+        File.Delete(snapshotPath);
+        foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(snapshotPath) + ".*.tmp"))
         {
-            _heap[_count] = (rank, slot, id);
-            SiftUp(_count++);
-        }
-        else if (Worse(_heap[0], (rank, slot, id)))
-        {
-            _heap[0] = (rank, slot, id);
-            SiftDown(0);
+            File.Delete(temp);
         }
     }
 
-    /// <summary>Best first.</summary>
-    public IEnumerable<(float Rank, int Slot)> Sorted()
+    /// <summary>
+    /// Marks the structures loaded (caller holds the write lock): <paramref name="sequence"/> is the last logged
+    /// change they contain, <paramref name="snapshotSequence"/> what the snapshot read holds (−1: rebuilt from the
+    /// records), <paramref name="changedRows"/> how many rows differ from the snapshot.
+    /// </summary>
+    public void MarkLoaded(long sequence, long snapshotSequence, long changedRows)
     {
-        var items = _heap.AsSpan(0, _count).ToArray();
-        Array.Sort(items, (a, b) => Worse(a, b) ? 1 : Worse(b, a) ? -1 : 0);
-        return items.Select(i => (i.Rank, i.Slot));
+        AppliedSequence = sequence;
+        SnapshotSequence = snapshotSequence;
+        _changesSinceSnapshot = snapshotSequence < 0 ? Math.Max(1, changedRows) : changedRows;
+        Loaded = true;
+        _wake.Release();
     }
 
-    // a ranks below b: lower rank, or the same rank and a higher row id.
-    private static bool Worse((float Rank, int Slot, long Id) a, (float Rank, int Slot, long Id) b) =>
-        a.Rank < b.Rank || (a.Rank == b.Rank && a.Id > b.Id);
-
-    private void SiftUp(int i)
+    /// <summary>Records that a committed change (logged up to <paramref name="sequence"/>) was applied (caller holds the write lock).</summary>
+    public void Applied(long sequence, int changedRows)
     {
-        while (i > 0)
+        AppliedSequence = Math.Max(AppliedSequence, sequence);
+        _changesSinceSnapshot += changedRows;
+        _wake.Release();
+    }
+
+    /// <summary>
+    /// Reads the snapshot into the structures (caller holds the write lock); returns the sequence it holds, or null
+    /// (structures left empty) when there is none or it is not a whole, matching snapshot of this collection.
+    /// </summary>
+    public long? ReadSnapshot()
+    {
+        DeleteLeftoverTemporaries();
+        if (!File.Exists(_snapshotPath))
         {
-            var parent = (i - 1) / 2;
-            if (!Worse(_heap[i], _heap[parent]))
+            return null;
+        }
+        try
+        {
+            using var file = new FileStream(_snapshotPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            var stream = new ChecksumStream(file, writing: false);
+            using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
+            if (reader.ReadUInt32() != Magic || reader.ReadInt32() != FormatVersion || reader.ReadString() != _schema)
+            {
+                return ClearAll();
+            }
+            var sequence = reader.ReadInt64();
+            if (sequence < 0 || reader.ReadInt32() != Vectors.Count)
+            {
+                return ClearAll();
+            }
+            foreach (var vectors in Ordered())
+            {
+                if (!vectors.Read(reader))
+                {
+                    return ClearAll();
+                }
+            }
+            if (reader.ReadUInt32() != EndMagic)
+            {
+                return ClearAll();
+            }
+            // The checksum of every byte before it, then nothing: any damaged byte shows.
+            Span<byte> checksum = stackalloc byte[8];
+            file.ReadExactly(checksum);
+            return BinaryPrimitives.ReadUInt64LittleEndian(checksum) == stream.Checksum && file.Position == file.Length ? sequence : ClearAll();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or OverflowException)
+        {
+            // EndOfStreamException (a truncated file) is an IOException; a damaged string length an ArgumentException.
+            return ClearAll();
+        }
+    }
+
+    private long? ClearAll()
+    {
+        foreach (var vectors in Vectors.Values)
+        {
+            vectors.Clear();
+        }
+        return null;
+    }
+
+    private IEnumerable<VectorIndex> Ordered() => Vectors.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value);
+
+    private void DeleteLeftoverTemporaries()
+    {
+        var directory = Path.GetDirectoryName(_snapshotPath)!;
+        if (Directory.Exists(directory))
+        {
+            foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(_snapshotPath) + ".*.tmp"))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes a snapshot of the structures as they are (under the read lock: searches go on, changes wait) to a
+    /// temporary file, flushed to disk, then renamed over the old one; then the log up to its sequence is dropped.
+    /// A failure leaves the old snapshot and the log as they were.
+    /// </summary>
+    public void SaveSnapshot()
+    {
+        long sequence;
+        var temp = $"{_snapshotPath}.{Environment.ProcessId}.tmp";
+        Gate.EnterReadLock();
+        try
+        {
+            if (!Loaded || (_changesSinceSnapshot == 0 && SnapshotSequence >= 0))
             {
                 return;
             }
-            (_heap[i], _heap[parent]) = (_heap[parent], _heap[i]);
-            i = parent;
+            sequence = AppliedSequence;
+            Directory.CreateDirectory(Path.GetDirectoryName(_snapshotPath)!);
+            using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                var stream = new ChecksumStream(file, writing: true);
+                using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+                {
+                    writer.Write(Magic);
+                    writer.Write(FormatVersion);
+                    writer.Write(_schema);
+                    writer.Write(sequence);
+                    writer.Write(Vectors.Count);
+                    foreach (var vectors in Ordered())
+                    {
+                        vectors.Write(writer);
+                    }
+                    writer.Write(EndMagic);
+                }
+                Span<byte> checksum = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(checksum, stream.Checksum);
+                file.Write(checksum);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temp, _snapshotPath, overwrite: true);
+            SnapshotSequence = sequence;
+            _changesSinceSnapshot = 0;
+            LastSnapshotError = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LastSnapshotError = e;
+            TryDelete(temp);
+            return;
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+        try
+        {
+            _truncateLog(sequence);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+        {
+            // Only housekeeping: the next snapshot truncates further.
+            LastSnapshotError = e;
         }
     }
 
-    private void SiftDown(int i)
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary is deleted on the next open.
+        }
+    }
+
+    /// <summary>Rows not linked into their HNSW graph yet (searches scan them exactly).</summary>
+    public int Pending()
+    {
+        Gate.EnterReadLock();
+        try
+        {
+            return Vectors.Values.Sum(v => v.Pending);
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>Completes once every stored row is linked into its HNSW graph.</summary>
+    public async Task WaitForLinkedAsync(CancellationToken cancellationToken)
+    {
+        while (Pending() > 0)
+        {
+            ObjectDisposedException.ThrowIf(_closed != 0, this);
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What stopped the worker, if it failed (rows are then no longer linked; searches stay exact).</summary>
+    public Exception? WorkerError { get; private set; }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await LinkAndSaveAsync(_stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
+        catch (Exception e)
+        {
+            WorkerError = e;
+        }
+    }
+
+    private async Task LinkAndSaveAsync(CancellationToken token)
     {
         while (true)
         {
-            int left = 2 * i + 1, right = left + 1, worst = i;
-            if (left < _count && Worse(_heap[left], _heap[worst])) worst = left;
-            if (right < _count && Worse(_heap[right], _heap[worst])) worst = right;
-            if (worst == i)
+            try
+            {
+                await _wake.WaitAsync(token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
                 return;
             }
-            (_heap[i], _heap[worst]) = (_heap[worst], _heap[i]);
-            i = worst;
+            while (_wake.Wait(0))
+            {
+                // Several wake-ups while busy mean the same thing: look again.
+            }
+            if (!Loaded)
+            {
+                continue;
+            }
+            // Links in slices of a few milliseconds under the write lock, so searches and writes interleave.
+            for (var pending = true; pending;)
+            {
+                if (token.IsCancellationRequested)
+                {
+                    return;
+                }
+                Gate.EnterWriteLock();
+                try
+                {
+                    pending = false;
+                    var deadline = Environment.TickCount64 + 10;
+                    foreach (var vectors in Vectors.Values)
+                    {
+                        pending |= vectors.LinkPending(deadline) > 0;
+                    }
+                }
+                finally
+                {
+                    Gate.ExitWriteLock();
+                }
+                await Task.Yield();
+            }
+            if (SnapshotDue())
+            {
+                SaveSnapshot();
+            }
         }
     }
+
+    private bool SnapshotDue()
+    {
+        Gate.EnterReadLock();
+        try
+        {
+            var rows = Vectors.Values.Sum(v => (long)v.Count);
+            return _changesSinceSnapshot >= Math.Max(SnapshotThreshold, rows / 2);
+        }
+        finally
+        {
+            Gate.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Stops the worker and, when <paramref name="save"/>, writes a last snapshot if anything changed since the
+    /// previous one (a collection being deleted is not saved).
+    /// </summary>
+    public void Close(bool save)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+        _stop.Cancel();
+        // The worker catches its own failures, and it stops between slices.
+        _worker.Wait();
+        if (save)
+        {
+            SaveSnapshot();
+        }
+        Gate.Dispose();
+        _wake.Dispose();
+        _stop.Dispose();
+    }
+
+    public void Dispose() => Close(save: true);
 }

@@ -1,43 +1,95 @@
+using System.Runtime.InteropServices;
+
 namespace Manabi.VectorData;
 
 /// <summary>
-/// An incrementally built HNSW graph over the rows (slots) of a <see cref="VectorIndex"/>: nodes are inserted one at
-/// a time as records arrive, deleted rows stay in the graph as tombstones (still walked through, never returned)
-/// until the index is compacted. Ranks are "higher is better" (<see cref="VectorIndex.Rank(ReadOnlySpan{float}, int)"/>).
+/// An incrementally built HNSW graph over a prefix of the rows (slots) of a <see cref="VectorIndex"/>: slots are
+/// linked in order 0, 1, 2, ... (the index links the rows that arrived since, in the background), deleted rows stay
+/// in the graph as tombstones (still walked through, never returned) until the index is compacted. Ranks are
+/// "higher is better" (<see cref="VectorIndex.Rank(ReadOnlySpan{float}, int)"/>).
+/// Links live in flat arrays (level 0: one fixed block of <c>[count, neighbours...]</c> per node; the few upper-level
+/// nodes: one small array each), so a million-node graph is a handful of objects that a snapshot writes and reads
+/// in bulk.
 /// </summary>
 internal sealed class HnswGraph
 {
+    public const int DefaultM = 16;
+    public const int DefaultEfConstruction = 128;
+    private const int MaxLevel = 30;
     private readonly VectorIndex _index;
     private readonly int _m;
     private readonly int _m0;
     private readonly int _efConstruction;
     private readonly double _levelScale;
-    private readonly Random _random = new(20240611);
-    private readonly List<List<int>[]> _links = [];
+    private int[] _level0;
+    private byte[] _levels;
+    private int[]?[] _upper;
     private int _entry = -1;
     private int _maxLevel = -1;
 
-    public HnswGraph(VectorIndex index, int m = 16, int efConstruction = 128)
+    public HnswGraph(VectorIndex index, int capacity, int m = DefaultM, int efConstruction = DefaultEfConstruction)
     {
         _index = index;
         _m = m;
         _m0 = 2 * m;
         _efConstruction = efConstruction;
         _levelScale = 1 / Math.Log(m);
+        _level0 = new int[capacity * (_m0 + 1)];
+        _levels = new byte[capacity];
+        _upper = new int[]?[capacity];
     }
 
-    public int Count => _links.Count;
+    /// <summary>Linked slots: the graph covers slots 0 to Count − 1.</summary>
+    public int Count { get; private set; }
 
-    /// <summary>Adds slot <paramref name="slot"/> (slots arrive in order 0, 1, 2, ...).</summary>
-    public void Insert(int slot)
+    public int M => _m;
+
+    public int EfConstruction => _efConstruction;
+
+    /// <summary>Makes room for <paramref name="capacity"/> nodes (called when the index's row arrays grow).</summary>
+    public void EnsureCapacity(int capacity)
     {
-        var level = (int)Math.Floor(-Math.Log(1 - _random.NextDouble()) * _levelScale);
-        var layers = new List<int>[level + 1];
-        for (int l = 0; l <= level; l++)
+        if (capacity <= _levels.Length)
         {
-            layers[l] = new List<int>(l == 0 ? _m0 + 1 : _m + 1);
+            return;
         }
-        _links.Add(layers);
+        Array.Resize(ref _level0, capacity * (_m0 + 1));
+        Array.Resize(ref _levels, capacity);
+        Array.Resize(ref _upper, capacity);
+    }
+
+    /// <summary>
+    /// The level of a slot, from a hash of its number rather than a running random generator, so that a graph read
+    /// back from a snapshot draws the same levels for new slots as one that never left memory.
+    /// </summary>
+    private int LevelOf(int slot)
+    {
+        ulong z = unchecked((ulong)slot * 0x9E3779B97F4A7C15UL + 0x5DEECE66DUL);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        z ^= z >> 31;
+        double uniform = ((z >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]
+        return Math.Min(MaxLevel, (int)Math.Floor(-Math.Log(uniform) * _levelScale));
+    }
+
+    private Span<int> Block(int node, int level) => level == 0
+        ? _level0.AsSpan(node * (_m0 + 1), _m0 + 1)
+        : _upper[node].AsSpan((level - 1) * (_m + 1), _m + 1);
+
+    private ReadOnlySpan<int> Links(int node, int level)
+    {
+        var block = Block(node, level);
+        return block.Slice(1, block[0]);
+    }
+
+    /// <summary>Links slot <see cref="Count"/> (the next row) into the graph.</summary>
+    public void InsertNext()
+    {
+        var slot = Count++;
+        var level = LevelOf(slot);
+        _levels[slot] = (byte)level;
+        _level0[slot * (_m0 + 1)] = 0;
+        _upper[slot] = level == 0 ? null : new int[level * (_m + 1)];
         if (_entry < 0)
         {
             _entry = slot;
@@ -50,19 +102,25 @@ internal sealed class HnswGraph
         {
             entry = Greedy(query, entry, l);
         }
+        var chosen = new List<int>(_m0);
         for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
         {
             var found = SearchLayer(query, entry, _efConstruction, l, allowed: null, returnDeleted: true);
+            SelectNeighbours(found, _m, chosen);
+            var mine = Block(slot, l);
+            mine[0] = chosen.Count;
+            CollectionsMarshal.AsSpan(chosen).CopyTo(mine[1..]);
             var max = l == 0 ? _m0 : _m;
-            var chosen = SelectNeighbours(found, _m);
-            layers[l].AddRange(chosen);
             foreach (var neighbour in chosen)
             {
-                var theirs = _links[neighbour][l];
-                theirs.Add(slot);
-                if (theirs.Count > max)
+                var theirs = Block(neighbour, l);
+                if (theirs[0] < max)
                 {
-                    Prune(neighbour, theirs, max);
+                    theirs[++theirs[0]] = slot;
+                }
+                else
+                {
+                    Prune(neighbour, l, slot, max);
                 }
             }
             entry = found[0].Slot;
@@ -96,7 +154,7 @@ internal sealed class HnswGraph
         for (var changed = true; changed;)
         {
             changed = false;
-            foreach (var neighbour in _links[entry][level])
+            foreach (var neighbour in Links(entry, level))
             {
                 var rank = _index.Rank(query, neighbour);
                 if (rank > best)
@@ -117,7 +175,8 @@ internal sealed class HnswGraph
     /// </summary>
     private List<(int Slot, float Rank)> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int level, Func<int, bool>? allowed, bool returnDeleted)
     {
-        var visited = new HashSet<int> { entry };
+        var visited = VisitedMarks.Start(Count);
+        visited.Add(entry);
         var candidates = new PriorityQueue<int, float>(); // best (highest rank) first: negated priorities
         var results = new PriorityQueue<int, float>();    // worst result first
         var entryRank = _index.Rank(query, entry);
@@ -138,7 +197,7 @@ internal sealed class HnswGraph
             {
                 break;
             }
-            foreach (var neighbour in _links[current][level])
+            foreach (var neighbour in Links(current, level))
             {
                 if (!visited.Add(neighbour))
                 {
@@ -177,9 +236,9 @@ internal sealed class HnswGraph
     /// The HNSW neighbour heuristic: take candidates best first, skipping one that is closer to an already chosen
     /// neighbour than to the new node (it would add a redundant edge), then fill up with the best skipped ones.
     /// </summary>
-    private List<int> SelectNeighbours(List<(int Slot, float Rank)> candidates, int max)
+    private void SelectNeighbours(List<(int Slot, float Rank)> candidates, int max, List<int> chosen)
     {
-        var chosen = new List<int>(max);
+        chosen.Clear();
         var skipped = new List<int>();
         foreach (var (slot, rank) in candidates)
         {
@@ -203,20 +262,130 @@ internal sealed class HnswGraph
         {
             chosen.Add(skipped[i]);
         }
-        return chosen;
     }
 
-    private void Prune(int node, List<int> links, int max)
+    /// <summary>A full node gains <paramref name="added"/>: its links plus the new one are reselected by the heuristic.</summary>
+    private void Prune(int node, int level, int added, int max)
     {
+        var block = Block(node, level);
         var row = _index.Row(node);
-        var ranked = new List<(int Slot, float Rank)>(links.Count);
-        foreach (var s in links)
+        var ranked = new List<(int Slot, float Rank)>(block[0] + 1);
+        foreach (var s in block.Slice(1, block[0]))
         {
             ranked.Add((s, _index.Rank(row, s)));
         }
+        ranked.Add((added, _index.Rank(row, added)));
         ranked.Sort((a, b) => b.Rank.CompareTo(a.Rank));
-        var kept = SelectNeighbours(ranked, max);
-        links.Clear();
-        links.AddRange(kept);
+        var kept = new List<int>(max);
+        SelectNeighbours(ranked, max, kept);
+        block[0] = kept.Count;
+        CollectionsMarshal.AsSpan(kept).CopyTo(block[1..]);
+    }
+
+    /// <summary>Writes the graph (parameters, entry point, levels and links) for a snapshot.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(_m);
+        writer.Write(_efConstruction);
+        writer.Write(Count);
+        writer.Write(_entry);
+        writer.Write(_maxLevel);
+        writer.Write(_levels.AsSpan(0, Count));
+        writer.Write(MemoryMarshal.AsBytes(_level0.AsSpan(0, Count * (_m0 + 1))));
+        for (int node = 0; node < Count; node++)
+        {
+            if (_upper[node] is { } upper)
+            {
+                writer.Write(MemoryMarshal.AsBytes(upper.AsSpan()));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads a graph written by <see cref="Write"/> over <paramref name="rows"/> rows, checking every link points to a
+    /// linked node; returns null if the bytes do not describe a valid graph (the caller then rebuilds it).
+    /// </summary>
+    public static HnswGraph? Read(BinaryReader reader, VectorIndex index, int rows, int capacity)
+    {
+        int m = reader.ReadInt32(), efConstruction = reader.ReadInt32(), count = reader.ReadInt32();
+        int entry = reader.ReadInt32(), maxLevel = reader.ReadInt32();
+        if (m is < 2 or > 512 || efConstruction < 1 || count < 0 || count > rows || maxLevel > MaxLevel
+            || (count == 0 ? entry != -1 : entry < 0 || entry >= count || maxLevel < 0)
+            || (long)count * (1 + sizeof(int) * (2L * m + 1)) > reader.BaseStream.Length - reader.BaseStream.Position)
+        {
+            return null;
+        }
+        var graph = new HnswGraph(index, Math.Max(capacity, count), m, efConstruction) { Count = count, _entry = entry, _maxLevel = maxLevel };
+        reader.BaseStream.ReadExactly(graph._levels.AsSpan(0, count));
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(graph._level0.AsSpan(0, count * (graph._m0 + 1))));
+        for (int node = 0; node < count; node++)
+        {
+            int level = graph._levels[node];
+            if (level > maxLevel || (node == entry && level != maxLevel))
+            {
+                return null;
+            }
+            if (level > 0)
+            {
+                var upper = new int[level * (m + 1)];
+                reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(upper.AsSpan()));
+                graph._upper[node] = upper;
+            }
+            for (int l = 0; l <= level; l++)
+            {
+                var block = graph.Block(node, l);
+                if ((uint)block[0] > (uint)(block.Length - 1))
+                {
+                    return null;
+                }
+                foreach (var link in block.Slice(1, block[0]))
+                {
+                    if ((uint)link >= (uint)count || graph._levels[link] < l)
+                    {
+                        return null;
+                    }
+                }
+            }
+        }
+        return graph;
+    }
+
+    /// <summary>
+    /// Per-thread visited marks for a search: an int per node holding the search's generation, so a new search
+    /// starts by bumping a counter instead of clearing a set (searches run concurrently under the read lock).
+    /// </summary>
+    private sealed class VisitedMarks
+    {
+        [ThreadStatic]
+        private static VisitedMarks? _current;
+        private int[] _marks = [];
+        private int _generation;
+
+        public static VisitedMarks Start(int nodes)
+        {
+            var marks = _current ??= new VisitedMarks();
+            if (marks._marks.Length < nodes)
+            {
+                marks._marks = new int[Math.Max(nodes, marks._marks.Length * 2)];
+                marks._generation = 0;
+            }
+            if (++marks._generation == int.MaxValue)
+            {
+                Array.Clear(marks._marks);
+                marks._generation = 1;
+            }
+            return marks;
+        }
+
+        /// <summary>False if the node was already visited by this search.</summary>
+        public bool Add(int node)
+        {
+            if (_marks[node] == _generation)
+            {
+                return false;
+            }
+            _marks[node] = _generation;
+            return true;
+        }
     }
 }

@@ -13,8 +13,9 @@ namespace Manabi.VectorData;
 
 /// <summary>
 /// A collection of records kept durably in the store directory's SQLite database (one table per collection; an
-/// upsert or delete batch is one transaction) and searched exactly over in-memory vectors rebuilt from SQLite on
-/// first use and updated on every change.
+/// upsert or delete batch is one transaction, which also logs the changed rows) and searched over in-memory
+/// structures (an exact scan for Flat, a graph for Hnsw) updated on every change, saved to a snapshot file and read
+/// back on first use with the changes logged since (see <see cref="CollectionIndex"/>).
 /// </summary>
 /// <typeparam name="TKey">int, long, Guid or string (object for the dynamic collection).</typeparam>
 /// <typeparam name="TRecord">The record type (Dictionary&lt;string, object?&gt; for the dynamic collection).</typeparam>
@@ -27,6 +28,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     private readonly CollectionModel _model;
     private readonly string _table;
     private readonly string _fullTextTable;
+    private readonly string _logTable;
     private readonly DataPropertyModel[] _fullText;
     private readonly string _schema;
     private readonly VectorStoreCollectionMetadata _metadata;
@@ -53,6 +55,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             Name = name;
             _table = Quote("c_" + name);
             _fullTextTable = Quote("f_" + name);
+            _logTable = Quote(LogTableName(name));
             var generator = options?.EmbeddingGenerator ?? storeGenerator;
             var builder = new ManabiModelBuilder();
             if (typeof(TRecord) == typeof(Dictionary<string, object?>))
@@ -153,6 +156,8 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                     sql.Append(", ").Append(Quote(vector.StorageName)).Append(" BLOB");
                 }
                 sql.Append(");");
+                // The change log: which rows each committed batch touched, in commit order (see CollectionIndex).
+                sql.Append("CREATE TABLE ").Append(_logTable).Append(" (seq INTEGER PRIMARY KEY AUTOINCREMENT, id INTEGER NOT NULL);");
                 if (_fullText.Length > 0)
                 {
                     // Keyword search for hybrid search: an FTS5 table whose rowid is the record's _id.
@@ -203,13 +208,15 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     {
         using var connection = db.OpenConnection();
         using var transaction = connection.BeginTransaction();
-        using (var drop = Command(connection, $"DROP TABLE IF EXISTS {Quote("c_" + name)}; DROP TABLE IF EXISTS {Quote("f_" + name)}; DELETE FROM _manabi_collections WHERE name = @n", transaction))
+        using (var drop = Command(connection, $"DROP TABLE IF EXISTS {Quote("c_" + name)}; DROP TABLE IF EXISTS {Quote("f_" + name)}; " +
+            $"DROP TABLE IF EXISTS {Quote(LogTableName(name))}; DELETE FROM _manabi_collections WHERE name = @n", transaction))
         {
             drop.Parameters.AddWithValue("@n", name);
             drop.ExecuteNonQuery();
         }
         transaction.Commit();
         db.DropIndex(Quote("c_" + name));
+        CollectionIndex.DeleteSnapshot(CollectionIndex.SnapshotPathOf(db.Directory, name));
     }
 
     internal static bool Exists(SqliteConnection connection, string name)
@@ -331,10 +338,11 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                         fts.ExecuteNonQuery();
                     }
                 }
+                var sequence = LogChanges(connection, transaction, ids);
                 transaction.Commit();
-                return ids;
+                return (Ids: ids, Sequence: sequence);
             });
-            Apply(index, deleted.Select(id => (id, (float[]?[]?)null)));
+            Apply(index, deleted.Ids.Select(id => (id, (float[]?[]?)null)), deleted.Sequence);
         }
         finally
         {
@@ -397,8 +405,8 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         await _db.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var ids = Run("Upsert", () => WriteBatch(batch, vectors, cancellationToken));
-            Apply(index, ids.Select((id, r) => (id, (float[]?[]?)vectors[r])));
+            var (ids, sequence) = Run("Upsert", () => WriteBatch(batch, vectors, cancellationToken));
+            Apply(index, ids.Select((id, r) => (id, (float[]?[]?)vectors[r])), sequence);
         }
         finally
         {
@@ -416,7 +424,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         return vector;
     }
 
-    private long[] WriteBatch(List<TRecord> batch, float[]?[][] vectors, CancellationToken cancellationToken)
+    private (long[] Ids, long Sequence) WriteBatch(List<TRecord> batch, float[]?[][] vectors, CancellationToken cancellationToken)
     {
         using var connection = _db.OpenConnection();
         using var transaction = connection.BeginTransaction();
@@ -495,8 +503,9 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                 insert.ExecuteNonQuery();
             }
         }
+        var sequence = LogChanges(connection, transaction, ids);
         transaction.Commit();
-        return ids;
+        return (ids, sequence);
     }
 
     private static void Set(SqliteParameter parameter, object value)
@@ -638,51 +647,6 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         foreach (var result in PageResults(page, includeVectors, "HybridSearch", cancellationToken))
         {
             yield return result;
-        }
-    }
-
-    /// <summary>
-    /// Rebuilds the HNSW graphs of the collection without their tombstones (rows deleted or replaced since the
-    /// graph was built). Compaction also runs by itself once a quarter of a graph's nodes are tombstones; Flat
-    /// properties have nothing to compact.
-    /// </summary>
-    public async Task CompactAsync(CancellationToken cancellationToken = default)
-    {
-        var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
-        await _db.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            index.Gate.EnterWriteLock();
-            try
-            {
-                foreach (var vectorIndex in index.Vectors.Values)
-                {
-                    vectorIndex.Compact();
-                }
-            }
-            finally
-            {
-                index.Gate.ExitWriteLock();
-            }
-        }
-        finally
-        {
-            _db.WriteGate.Release();
-        }
-    }
-
-    /// <summary>Tombstones per vector property (HNSW rows deleted or replaced and not yet compacted away); for tests and diagnostics.</summary>
-    internal async Task<IReadOnlyDictionary<string, int>> TombstonesAsync()
-    {
-        var index = await LoadedIndexAsync(CancellationToken.None).ConfigureAwait(false);
-        index.Gate.EnterReadLock();
-        try
-        {
-            return index.Vectors.ToDictionary(v => v.Key, v => v.Value.Tombstones);
-        }
-        finally
-        {
-            index.Gate.ExitReadLock();
         }
     }
 
@@ -845,96 +809,6 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             string s => new SqliteValue(false, 0, 0, s, 0),
             var other => new SqliteValue(false, 0, 0, Convert.ToString(other, CultureInfo.InvariantCulture) ?? "", 0),
         };
-    }
-
-    /// <summary>The collection's search structures, read from SQLite the first time they are needed.</summary>
-    private async ValueTask<CollectionIndex> LoadedIndexAsync(CancellationToken cancellationToken)
-    {
-        var index = _db.Index(_table, () => new CollectionIndex(_model.VectorProperties.ToDictionary(
-            v => v.ModelName, v => new VectorIndex(v.ModelName, v.Dimensions, v.DistanceFunction, v.IndexKind))));
-        if (index.Loaded)
-        {
-            return index;
-        }
-        // Loading under the write gate: no batch commits between the read and the moment changes start to apply.
-        await _db.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (!index.Loaded)
-            {
-                Run("Load", () =>
-                {
-                    using var connection = _db.OpenConnection();
-                    if (!Exists(connection, Name))
-                    {
-                        throw new VectorStoreException($"collection '{Name}' does not exist; call EnsureCollectionExistsAsync first");
-                    }
-                    var properties = _model.VectorProperties;
-                    var columns = string.Join("", properties.Select(v => ", " + Quote(v.StorageName)));
-                    using var command = Command(connection, $"SELECT _id{columns} FROM {_table}");
-                    using var reader = command.ExecuteReader();
-                    index.Gate.EnterWriteLock();
-                    try
-                    {
-                        foreach (var vectorIndex in index.Vectors.Values)
-                        {
-                            vectorIndex.Clear();
-                        }
-                        while (reader.Read())
-                        {
-                            cancellationToken.ThrowIfCancellationRequested();
-                            var id = reader.GetInt64(0);
-                            for (int v = 0; v < properties.Count; v++)
-                            {
-                                if (!reader.IsDBNull(v + 1))
-                                {
-                                    index.Vectors[properties[v].ModelName].Set(id, ValueCodec.BlobToVector((byte[])reader.GetValue(v + 1)));
-                                }
-                            }
-                        }
-                        index.Loaded = true;
-                    }
-                    finally
-                    {
-                        index.Gate.ExitWriteLock();
-                    }
-                    return 0;
-                });
-            }
-        }
-        finally
-        {
-            _db.WriteGate.Release();
-        }
-        return index;
-    }
-
-    /// <summary>Applies a committed batch to the search structures (null vectors: removed).</summary>
-    private void Apply(CollectionIndex index, IEnumerable<(long Id, float[]?[]? Vectors)> changes)
-    {
-        index.Gate.EnterWriteLock();
-        try
-        {
-            foreach (var (id, vectors) in changes)
-            {
-                for (int v = 0; v < _model.VectorProperties.Count; v++)
-                {
-                    var vectorIndex = index.Vectors[_model.VectorProperties[v].ModelName];
-                    if (vectors?[v] is { } vector)
-                    {
-                        vectorIndex.Set(id, vector);
-                    }
-                    else
-                    {
-                        vectorIndex.Remove(id);
-                    }
-                }
-            }
-        }
-        finally
-        {
-            index.Gate.ExitWriteLock();
-        }
     }
 
     private string DescribeSchema() => JsonSerializer.Serialize(new

@@ -130,6 +130,7 @@ internal sealed class ManabiDatabase
                     {
                         File.Delete(Path.Combine(full, DatabaseFile + suffix));
                     }
+                    DeleteSnapshots(full);
                 }
             }
             catch (InvalidDataException e)
@@ -151,6 +152,27 @@ internal sealed class ManabiDatabase
             {
                 System.IO.Directory.Delete(full);
             }
+        }
+    }
+
+    /// <summary>Deletes the collections' snapshot files (only those: anything else in the folder is left).</summary>
+    private static void DeleteSnapshots(string full)
+    {
+        var snapshots = Path.Combine(full, CollectionIndex.SnapshotDirectory);
+        if (!System.IO.Directory.Exists(snapshots))
+        {
+            return;
+        }
+        foreach (var file in System.IO.Directory.EnumerateFiles(snapshots))
+        {
+            if (file.EndsWith(CollectionIndex.SnapshotExtension, StringComparison.Ordinal) || file.EndsWith(".tmp", StringComparison.Ordinal))
+            {
+                File.Delete(file);
+            }
+        }
+        if (!System.IO.Directory.EnumerateFileSystemEntries(snapshots).Any())
+        {
+            System.IO.Directory.Delete(snapshots);
         }
     }
 
@@ -214,7 +236,8 @@ internal sealed class ManabiDatabase
     {
         if (_indexes.TryRemove(table, out var index))
         {
-            index.Dispose();
+            // The collection is being deleted: nothing to save.
+            index.Close(save: false);
         }
     }
 }

@@ -61,6 +61,9 @@ public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             await collection.UpsertAsync(batch);
         }
+        // Upserts return once durable; rows are linked in the background. Until then searches scan them exactly.
+        await collection.WaitForIndexAsync();
+        Assert.Equal(0, (await collection.IndexAsync()).Pending());
         var recall = await RecallAsync(collection, items, null, null, 50, seed: 1);
         Assert.True(recall >= 0.95, $"recall@10 {recall:F3} < 0.95");
 
@@ -80,6 +83,7 @@ public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
         // Compaction on demand drops the tombstones; results stay as good.
         await collection.CompactAsync();
         Assert.Equal(0, (await collection.TombstonesAsync())["Vector"]);
+        await collection.WaitForIndexAsync();
         var afterCompaction = await RecallAsync(collection, live, null, null, 50, seed: 3);
         Assert.True(afterCompaction >= 0.95, $"recall@10 after compaction {afterCompaction:F3}");
 
