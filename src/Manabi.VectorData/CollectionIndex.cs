@@ -347,7 +347,7 @@ internal sealed class CollectionIndex : IDisposable
         Gate.EnterReadLock();
         try
         {
-            var rows = Vectors.Values.Sum(v => (long)v.Count);
+            var rows = Vectors.Values.Select(v => (long)v.Count).DefaultIfEmpty().Max();
             return _changesSinceSnapshot >= Math.Max(SnapshotThreshold, rows / 2);
         }
         finally

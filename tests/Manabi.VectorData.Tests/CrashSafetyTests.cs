@@ -102,6 +102,81 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task KillsDuringSnapshotWritesLeaveAConsistentStore()
+    {
+        using var dir = new TempDirectory();
+        var random = new Random(4048);
+        long reported = -1;
+        var clock = Stopwatch.StartNew();
+        int kills = 0, snapshotsSeen = 0;
+        var snapshot = Path.Combine(dir.Path, "indexes", "graph.mvi");
+        // Snapshots every 120 changed rows (or half the rows): with 40-record batches most kills fall near one.
+        while (kills < 30 && clock.Elapsed < TimeSpan.FromSeconds(40))
+        {
+            using var child = Process.Start(Helper("snapshots", dir.Path, BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "120"))!;
+            var ready = await ReadLineAsync(child, $"start {kills}");
+            if (ready != "ready")
+            {
+                Assert.Fail($"the helper did not start: {ready} {await child.StandardError.ReadToEndAsync()}");
+            }
+            var commits = random.Next(1, 8);
+            for (int i = 0; i < commits; i++)
+            {
+                var line = await ReadLineAsync(child, $"commit {i} of child {kills}");
+                Assert.NotNull(line);
+                reported = Math.Max(reported, long.Parse(line!["committed ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            // Half the kills right after a commit, half later, when the worker is linking or saving.
+            Thread.Sleep(random.Next(2) == 0 ? random.Next(0, 6) : random.Next(20, 400));
+            child.Kill();
+            Assert.True(child.WaitForExit(10_000), $"child {kills} did not die");
+            kills++;
+            snapshotsSeen += File.Exists(snapshot) ? 1 : 0;
+        }
+        Assert.True(kills >= 15, $"only {kills} kills fitted in the time");
+        Assert.True(snapshotsSeen > 0, "no snapshot was ever written: the test did not exercise them");
+        output.WriteLine($"{kills} kills in {clock.Elapsed.TotalSeconds:F1} s, a snapshot present after {snapshotsSeen}; last reported batch {reported}");
+
+        List<(long Id, float[] Vector)> stored;
+        List<List<long>> exactResults = [];
+        using (var store = new ManabiVectorStore(dir.Path))
+        using (var collection = (ManabiCollection<long, CrashGraphRecord>)store.GetCollection<long, CrashGraphRecord>("graph"))
+        {
+            var all = await collection.GetAsync(r => true, int.MaxValue, new() { IncludeVectors = true }).ToListAsync();
+            var batches = all.GroupBy(r => r.Batch).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(batches, b => Assert.Equal(BatchSize, b.Value));
+            Assert.True(batches.Keys.Max() >= reported, $"batch {reported} was reported committed but the store ends at {batches.Keys.Max()}");
+            Assert.All(all, r => Assert.Equal(CrashRecord.VectorOf(r.Id), r.Graph.ToArray()));
+            stored = all.Select(r => (r.Id, r.Exact.ToArray())).ToList();
+            await collection.WaitForIndexAsync();
+            double found = 0;
+            for (int trial = 0; trial < 10; trial++)
+            {
+                var q = CrashRecord.VectorOf(2_000_000 + trial);
+                var expected = stored.OrderByDescending(r => FilterTests.Cosine(q, r.Vector)).Take(10).Select(r => r.Id).ToList();
+                var exact = await collection.SearchAsync(q, 10, new() { VectorProperty = r => r.Exact }).ToListAsync();
+                Assert.Equal(expected, exact.Select(r => r.Record.Id));
+                exactResults.Add(expected);
+                var graph = await collection.SearchAsync(q, 10, new() { VectorProperty = r => r.Graph }).ToListAsync();
+                Assert.Equal(graph.Count, graph.Select(r => r.Record.Id).Distinct().Count());
+                found += graph.Count(r => expected.Contains(r.Record.Id));
+            }
+            Assert.True(found / 100 >= 0.9, $"HNSW recall@10 after the kills {found / 100:F2}");
+        }
+        // And the same as a rebuild from the records alone.
+        File.Delete(snapshot);
+        using (var store = new ManabiVectorStore(dir.Path))
+        using (var collection = store.GetCollection<long, CrashGraphRecord>("graph"))
+        {
+            for (int trial = 0; trial < 10; trial++)
+            {
+                var rebuilt = await collection.SearchAsync(CrashRecord.VectorOf(2_000_000 + trial), 10, new() { VectorProperty = r => r.Exact }).ToListAsync();
+                Assert.Equal(exactResults[trial], rebuilt.Select(r => r.Record.Id));
+            }
+        }
+    }
+
+    [Fact]
     public async Task ASecondProcessGetsAClearErrorAndTheDataStaysIntact()
     {
         using var dir = new TempDirectory();
