@@ -45,7 +45,11 @@ internal sealed class VectorIndex
         _values = new float[Math.Max(16, dimensions) * 16];
         _ids = new long[16];
         _deleted = new bool[16];
+        _screen = new ScreenedRows(dimensions, euclidean: Kind is ScoreKind.Euclidean or ScoreKind.EuclideanSquared);
     }
+
+    // The int8 codes of every slot, which the exact scans read first (see ScreenedRows).
+    private readonly ScreenedRows _screen;
 
     private HnswGraph? _graph;
     private bool[] _deleted;
@@ -108,6 +112,7 @@ internal sealed class VectorIndex
                 TensorPrimitives.Divide(row, norm, row);
             }
         }
+        _screen.Set(slot, row);
         if (added && _graph is not null)
         {
             _graph.Insert(slot);
@@ -136,6 +141,7 @@ internal sealed class VectorIndex
         if (slot != last)
         {
             _values.AsSpan(last * Dimensions, Dimensions).CopyTo(_values.AsSpan(slot * Dimensions, Dimensions));
+            _screen.Move(last, slot);
             _ids[slot] = _ids[last];
             _slots[_ids[slot]] = slot;
         }
@@ -146,6 +152,7 @@ internal sealed class VectorIndex
         _slots.Clear();
         Count = 0;
         _tombstones = 0;
+        _screen.Clear();
         if (_graph is not null)
         {
             _graph = new HnswGraph(this);
@@ -169,6 +176,7 @@ internal sealed class VectorIndex
             if (live != slot)
             {
                 _values.AsSpan(slot * Dimensions, Dimensions).CopyTo(_values.AsSpan(live * Dimensions, Dimensions));
+                _screen.Move(slot, live);
                 _ids[live] = _ids[slot];
             }
             _deleted[live] = false;
@@ -218,24 +226,15 @@ internal sealed class VectorIndex
                 top.Offer(rank, slot, _ids[slot]);
             }
         }
-        else if (candidates is null)
-        {
-            for (int slot = 0; slot < Count; slot++)
-            {
-                if (!_deleted[slot])
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
-            }
-        }
         else
         {
-            foreach (var id in candidates)
+            // Exact: the int8 screen rules out the rows that cannot reach the top k; the rest are scored in float32.
+            var survivors = candidates is null
+                ? _screen.Survivors(q, count, Count, _tombstones == 0 ? null : slot => !_deleted[slot])
+                : _screen.Survivors(q, count, candidates.Where(_slots.ContainsKey).Select(id => _slots[id]));
+            foreach (var slot in survivors)
             {
-                if (_slots.TryGetValue(id, out var slot))
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
+                top.Offer(Rank(q, slot), slot, _ids[slot]);
             }
         }
         var results = new List<(long, double)>(count);
