@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Manabi.VectorData;
 
 /// <summary>
@@ -122,11 +125,14 @@ internal sealed unsafe class ScreenedRows
     public List<int> Survivors(ReadOnlySpan<float> query, int k, int rowCount, Func<int, bool>? include)
     {
         var scan = new Scan(this, query, k, rowCount);
-        for (int slot = 0; slot < rowCount; slot++)
+        fixed (sbyte* codes = _codes)
         {
-            if (include is null || include(slot))
+            for (int slot = 0; slot < rowCount; slot++)
             {
-                scan.Offer(slot);
+                if (include is null || include(slot))
+                {
+                    scan.Offer(slot, codes);
+                }
             }
         }
         return scan.Finish();
@@ -136,9 +142,12 @@ internal sealed unsafe class ScreenedRows
     public List<int> Survivors(ReadOnlySpan<float> query, int k, IEnumerable<int> slots)
     {
         var scan = new Scan(this, query, k, _scales.Length);
-        foreach (var slot in slots)
+        fixed (sbyte* codes = _codes)
         {
-            scan.Offer(slot);
+            foreach (var slot in slots)
+            {
+                scan.Offer(slot, codes);
+            }
         }
         return scan.Finish();
     }
@@ -146,15 +155,20 @@ internal sealed unsafe class ScreenedRows
     /// <summary>What <see cref="Scan.TryBound"/> says of one slot for one query (tests check every row against it).</summary>
     internal (bool Bounded, double Lower, double Upper) RankKeyBounds(ReadOnlySpan<float> query, int slot)
     {
-        bool bounded = new Scan(this, query, 1, slot + 1).TryBound(slot, out double lower, out double upper);
-        return (bounded, lower, upper);
+        fixed (sbyte* codes = _codes)
+        {
+            bool bounded = new Scan(this, query, 1, slot + 1).TryBound(slot, codes, out double lower, out double upper);
+            return (bounded, lower, upper);
+        }
     }
 
     /// <summary>One query's screen: its codes and constants, the best k lower bounds so far, the rows not yet ruled out.</summary>
     private sealed class Scan
     {
         private readonly ScreenedRows _rows;
+        // Pinned, so the scan holds a plain pointer to it.
         private readonly short[] _queryCodes;
+        private readonly short* _query;
         private readonly double _queryScale, _queryCodeNorm, _queryNormFactor, _queryNorm2, _underflow, _euclideanSlack;
         private readonly double _normLimit;
         private readonly bool _rescoreAll;
@@ -166,7 +180,8 @@ internal sealed unsafe class ScreenedRows
         public Scan(ScreenedRows rows, ReadOnlySpan<float> query, int k, int maxRows)
         {
             _rows = rows;
-            _queryCodes = new short[rows._stride];
+            _queryCodes = GC.AllocateArray<short>(rows._stride, pinned: true);
+            _query = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_queryCodes));
             (float t, float queryError, double codeNorm) = Int8Kernels.QuantizeQuery(query, _queryCodes);
             double squaredNorm = 0;
             foreach (var value in query)
@@ -192,13 +207,15 @@ internal sealed unsafe class ScreenedRows
             _normLimit = rows._euclidean ? 1e19 - queryNorm : queryNorm > 0 ? 1e38 / queryNorm : double.PositiveInfinity;
         }
 
-        public void Offer(int slot)
+        /// <summary>Screens slot <paramref name="slot"/>; <paramref name="codes"/> is the pinned start of the rows' codes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Offer(int slot, sbyte* codes)
         {
             if (_lowerBest.Length == 0)
             {
                 return;
             }
-            if (!TryBound(slot, out double lower, out double upper))
+            if (!TryBound(slot, codes, out double lower, out double upper))
             {
                 _candidates.Add((double.PositiveInfinity, slot));
                 return;
@@ -218,7 +235,8 @@ internal sealed unsafe class ScreenedRows
         /// Bounds of slot <paramref name="slot"/>'s rank key: the float32 dot product, or −fl(‖q − x‖)² for Euclidean
         /// ranks. False when the row must be rescored whatever the bounds (non-finite values, float32 overflow).
         /// </summary>
-        public bool TryBound(int slot, out double lower, out double upper)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool TryBound(int slot, sbyte* codes, out double lower, out double upper)
         {
             double norm = _rows._norms[slot];
             if (_rescoreAll || !(norm < _normLimit))
@@ -227,12 +245,8 @@ internal sealed unsafe class ScreenedRows
                 upper = double.PositiveInfinity;
                 return false;
             }
-            int dot;
-            fixed (sbyte* codes = &_rows._codes[slot * _rows._stride])
-            fixed (short* query = _queryCodes)
-            {
-                dot = Int8Kernels.CodeDot(codes, query, _rows._stride);
-            }
+            int stride = _rows._stride;
+            int dot = Int8Kernels.CodeDot(codes + (long)slot * stride, _query, stride);
             // s·t·(c·d) is exact in double up to one rounding (48-bit s·t times a 23-bit integer): no underflow either.
             double approximate = _rows._scales[slot] * _queryScale * dot;
             double bound = (_rows._residuals[slot] * _queryCodeNorm + norm * _queryNormFactor) * (1 + 1e-9) + _underflow;
