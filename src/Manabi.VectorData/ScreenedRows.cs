@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -42,11 +43,7 @@ internal sealed unsafe class ScreenedRows
         _dimensions = dimensions;
         _stride = Int8Kernels.StrideFor(dimensions);
         _euclidean = euclidean;
-        _codes = new sbyte[InitialCapacity * _stride];
-        _scales = new float[InitialCapacity];
-        _residuals = new float[InitialCapacity];
-        _norms = new float[InitialCapacity];
-        _squaredNorms = new double[euclidean ? InitialCapacity : 0];
+        Clear();
     }
 
     /// <summary>Bytes kept per slot: the padded codes and the per-row scale, residual bound, norm (and ‖x‖² for Euclidean).</summary>
@@ -64,11 +61,7 @@ internal sealed unsafe class ScreenedRows
         EnsureCapacity(slot + 1);
         var codes = _codes.AsSpan(slot * _stride, _stride);
         codes.Clear();
-        double squaredNorm = 0;
-        foreach (var value in row)
-        {
-            squaredNorm += (double)value * value;
-        }
+        double squaredNorm = SquaredNorm(row);
         (_scales[slot], _residuals[slot]) = Int8Kernels.Quantize(row, codes);
         // Rounded up so the norm stays a bound; NaN and infinity become +∞, which the scan always rescores.
         _norms[slot] = double.IsFinite(squaredNorm) ? MathF.BitIncrement((float)(Math.Sqrt(squaredNorm) * (1 + 1e-9))) : float.PositiveInfinity;
@@ -76,6 +69,17 @@ internal sealed unsafe class ScreenedRows
         {
             _squaredNorms[slot] = squaredNorm;
         }
+    }
+
+    // In double: float32 squares would underflow (tiny rows) or overflow (huge ones) and break the bounds.
+    private static double SquaredNorm(ReadOnlySpan<float> vector)
+    {
+        double sum = 0;
+        foreach (var value in vector)
+        {
+            sum += (double)value * value;
+        }
+        return sum;
     }
 
     /// <summary>Slot <paramref name="to"/> takes the row of slot <paramref name="from"/> (a removal filling its hole, a compaction).</summary>
@@ -92,6 +96,7 @@ internal sealed unsafe class ScreenedRows
     }
 
     /// <summary>Forgets every row and gives their memory back.</summary>
+    [MemberNotNull(nameof(_codes), nameof(_scales), nameof(_residuals), nameof(_norms), nameof(_squaredNorms))]
     public void Clear()
     {
         _codes = new sbyte[InitialCapacity * _stride];
@@ -183,11 +188,7 @@ internal sealed unsafe class ScreenedRows
             _queryCodes = GC.AllocateArray<short>(rows._stride, pinned: true);
             _query = (short*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_queryCodes));
             (float t, float queryError, double codeNorm) = Int8Kernels.QuantizeQuery(query, _queryCodes);
-            double squaredNorm = 0;
-            foreach (var value in query)
-            {
-                squaredNorm += (double)value * value;
-            }
+            double squaredNorm = SquaredNorm(query);
             double queryNorm = Math.Sqrt(squaredNorm) * (1 + 1e-9);
             int dims = rows._dimensions;
             // k ≤ 0 keeps nothing; a query holding NaN or infinity is rescored everywhere (the float scan decides).

@@ -101,6 +101,8 @@ public static class ScreenedScanComparison
         Console.WriteLine($"int8-screened scan: {screenedQps,10:F1} queries/s   ({screenedQps / plainQps:F2}x)");
         Console.WriteLine($"rows rescored in float32: {(double)rescored / (rounds * queryCount):F1} per query of {n:N0}");
         var perRound = plainTimes.Zip(screenedTimes, (p, s) => p / s).ToList();
+        int screenBytes = new ScreenedRows(dim, euclidean: index.Kind is ScoreKind.Euclidean or ScoreKind.EuclideanSquared).BytesPerRow;
+        Console.WriteLine($"memory added per row: {screenBytes} bytes of int8 codes and bounds (the float32 row: {dim * sizeof(float)} bytes, +{100.0 * screenBytes / (dim * sizeof(float)):F1} %)");
         Console.WriteLine($"per-round speed-up median {Stopwatches.Median(perRound):F2}x (min {perRound.Min():F2}x, max {perRound.Max():F2}x)");
         return 0;
     }
