@@ -231,7 +231,7 @@ internal sealed class VectorIndex
             // Exact: the int8 screen rules out the rows that cannot reach the top k; the rest are scored in float32.
             var survivors = candidates is null
                 ? _screen.Survivors(q, count, Count, _tombstones == 0 ? null : slot => !_deleted[slot])
-                : _screen.Survivors(q, count, candidates.Where(_slots.ContainsKey).Select(id => _slots[id]));
+                : _screen.Survivors(q, count, candidates.Select(id => _slots.GetValueOrDefault(id, -1)).Where(slot => slot >= 0));
             foreach (var slot in survivors)
             {
                 top.Offer(Rank(q, slot), slot, _ids[slot]);
