@@ -31,6 +31,10 @@ if (args.Length > 0 && args[0] == "vectordata")
 {
     return await Manabi.Benchmarks.VectorData.VectorDataComparison.RunAsync(args[1..]);
 }
+if (args.Length > 0 && args[0] == "vectordata-scan")
+{
+    return Manabi.Benchmarks.VectorData.ScreenedScanComparison.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "vectors")
 {
     return await Manabi.Benchmarks.Vectors.VectorsComparison.RunAsync(args[1..]);

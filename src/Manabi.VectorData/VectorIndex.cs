@@ -37,6 +37,7 @@ internal sealed class VectorIndex
         _values = new float[16 * dimensions];
         _ids = new long[16];
         _deleted = new bool[16];
+        _screen = new ScreenedRows(dimensions, euclidean: Kind is ScoreKind.Euclidean or ScoreKind.EuclideanSquared);
         switch (indexKind ?? IndexKind.Flat)
         {
             case IndexKind.Flat:
@@ -51,6 +52,8 @@ internal sealed class VectorIndex
         }
     }
 
+    // The int8 codes of every slot, which the exact scans read first (see ScreenedRows).
+    private readonly ScreenedRows _screen;
     private readonly bool _hnsw;
     private HnswGraph? _graph;
     private bool[] _deleted;
@@ -112,6 +115,7 @@ internal sealed class VectorIndex
                 TensorPrimitives.Divide(row, norm, row);
             }
         }
+        _screen.Set(slot, row);
     }
 
     private void Grow(int capacity)
@@ -147,6 +151,7 @@ internal sealed class VectorIndex
         if (slot != last)
         {
             _values.AsSpan(last * Dimensions, Dimensions).CopyTo(_values.AsSpan(slot * Dimensions, Dimensions));
+            _screen.Move(last, slot);
             _ids[slot] = _ids[last];
             _slots[_ids[slot]] = slot;
         }
@@ -157,6 +162,7 @@ internal sealed class VectorIndex
         _slots.Clear();
         Count = 0;
         _tombstones = 0;
+        _screen.Clear();
         _graph = _hnsw ? new HnswGraph(this, _ids.Length) : null;
     }
 
@@ -180,6 +186,7 @@ internal sealed class VectorIndex
             if (live != slot)
             {
                 _values.AsSpan(slot * Dimensions, Dimensions).CopyTo(_values.AsSpan(live * Dimensions, Dimensions));
+                _screen.Move(slot, live);
                 _ids[live] = _ids[slot];
             }
             _deleted[live] = false;
@@ -254,24 +261,15 @@ internal sealed class VectorIndex
                 }
             }
         }
-        else if (candidates is null)
-        {
-            for (int slot = 0; slot < Count; slot++)
-            {
-                if (!_deleted[slot])
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
-            }
-        }
         else
         {
-            foreach (var id in candidates)
+            // Exact: the int8 screen rules out the rows that cannot reach the top k; the rest are scored in float32.
+            var survivors = candidates is null
+                ? _screen.Survivors(q, count, Count, _tombstones == 0 ? null : slot => !_deleted[slot])
+                : _screen.Survivors(q, count, candidates.Select(id => _slots.GetValueOrDefault(id, -1)).Where(slot => slot >= 0));
+            foreach (var slot in survivors)
             {
-                if (_slots.TryGetValue(id, out var slot))
-                {
-                    top.Offer(Rank(q, slot), slot, _ids[slot]);
-                }
+                top.Offer(Rank(q, slot), slot, _ids[slot]);
             }
         }
         var results = new List<(long, double)>(count);
@@ -309,7 +307,7 @@ internal sealed class VectorIndex
         _ => rank,
     };
 
-    /// <summary>Writes the rows (ids, deletion marks, vectors) and the graph for a snapshot.</summary>
+    /// <summary>Writes the rows (ids, deletion marks, vectors, their int8 screen) and the graph for a snapshot.</summary>
     public void Write(BinaryWriter writer)
     {
         writer.Write(Property);
@@ -319,6 +317,7 @@ internal sealed class VectorIndex
         writer.Write(MemoryMarshal.AsBytes(_ids.AsSpan(0, Count)));
         writer.Write(MemoryMarshal.AsBytes(_deleted.AsSpan(0, Count)));
         writer.Write(MemoryMarshal.AsBytes(_values.AsSpan(0, Count * Dimensions)));
+        _screen.Write(writer, Count);
         writer.Write(_graph is not null);
         _graph?.Write(writer);
     }
@@ -347,7 +346,7 @@ internal sealed class VectorIndex
         stream.ReadExactly(MemoryMarshal.AsBytes(ids.AsSpan(0, count)));
         stream.ReadExactly(MemoryMarshal.AsBytes(deleted.AsSpan(0, count)));
         stream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan(0, count * Dimensions)));
-        if (reader.ReadBoolean() != _hnsw)
+        if (!_screen.Read(reader, count, capacity) || reader.ReadBoolean() != _hnsw)
         {
             return false;
         }

@@ -1,8 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Manabi.Vectors;
 
@@ -16,7 +14,7 @@ namespace Manabi.Vectors;
 internal static unsafe class ScreeningCopy
 {
     /// <summary>Bytes per row of codes: dimensions rounded up to 64, so rows stay aligned and kernels need no tail.</summary>
-    public static int StrideFor(int dimensions) => (dimensions + 63) / 64 * 64;
+    public static int StrideFor(int dimensions) => Int8Kernels.StrideFor(dimensions);
 
     /// <summary>Writes the codes and the per-row (scale, error bound) pairs of row-major unit vectors.</summary>
     public static void Write(SectionWriter writer, float[] unitVectors, int count, int dimensions)
@@ -34,7 +32,7 @@ internal static unsafe class ScreeningCopy
             {
                 int row = start + i;
                 (bounds[2L * row], bounds[2L * row + 1]) =
-                    Int8Codes.Quantize(unitVectors.AsSpan(row * dimensions, dimensions), MemoryMarshal.Cast<byte, sbyte>(codes.AsSpan(i * stride, stride)));
+                    Int8Kernels.Quantize(unitVectors.AsSpan(row * dimensions, dimensions), MemoryMarshal.Cast<byte, sbyte>(codes.AsSpan(i * stride, stride)));
             });
             writer.Write(codes.AsSpan(0, rows * stride));
         }
@@ -107,14 +105,7 @@ internal static unsafe class ScreeningCopy
         bool int8Store = store.DType == VectorDType.Int8;
         // Pinned, so the scan can hold a plain pointer to it.
         short[] queryCodes = GC.AllocateArray<short>(stride, pinned: true);
-        var queryCodesAsBytes = new sbyte[stride];
-        (float t, float queryError) = Int8Codes.Quantize(query, queryCodesAsBytes);
-        double codeNorm = 0;
-        for (int i = 0; i < dims; i++)
-        {
-            queryCodes[i] = queryCodesAsBytes[i];
-            codeNorm += (double)queryCodes[i] * queryCodes[i];
-        }
+        (float t, float queryError, double codeNorm) = Int8Kernels.QuantizeQuery(query, queryCodes);
         // ‖x‖·‖f‖ with ‖x‖ ≤ 1 (unit rows, up to float rounding), plus slack for the float32 rounding of the exact dot
         // (at most about dims·2⁻²⁴ of Σ|xᵢqᵢ| ≤ 1) and of the bound arithmetic itself.
         float constant = queryError * (1 + 1e-5f) + dims * 2e-7f + 1e-5f;
@@ -144,44 +135,8 @@ internal static unsafe class ScreeningCopy
         public (float Approximate, float Bound) Estimate(int row)
         {
             long at = (long)step * row;
-            float approximate = scales[at] * queryScale * CodeDot((sbyte*)(codes + (long)row * stride), _query, stride);
+            float approximate = scales[at] * queryScale * Int8Kernels.CodeDot((sbyte*)(codes + (long)row * stride), _query, stride);
             return (approximate, constant + residuals[at] * factor);
         }
-    }
-
-    /// <summary>Σ codes[i]·query[i] over a padded row, exact in int32 (|sum| ≤ 127² · stride).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CodeDot(sbyte* codes, short* query, int stride)
-    {
-        if (Avx512BW.IsSupported)
-        {
-            Vector512<int> even = Vector512<int>.Zero, odd = Vector512<int>.Zero;
-            for (int j = 0; j < stride; j += 64)
-            {
-                Vector512<short> low = Avx512BW.ConvertToVector512Int16(Vector256.Load(codes + j));
-                Vector512<short> high = Avx512BW.ConvertToVector512Int16(Vector256.Load(codes + j + 32));
-                even += Avx512BW.MultiplyAddAdjacent(low, Vector512.Load(query + j));
-                odd += Avx512BW.MultiplyAddAdjacent(high, Vector512.Load(query + j + 32));
-            }
-            return Vector512.Sum(even + odd);
-        }
-        if (Avx2.IsSupported)
-        {
-            Vector256<int> even = Vector256<int>.Zero, odd = Vector256<int>.Zero;
-            for (int j = 0; j < stride; j += 32)
-            {
-                Vector256<short> low = Avx2.ConvertToVector256Int16(Vector128.Load(codes + j));
-                Vector256<short> high = Avx2.ConvertToVector256Int16(Vector128.Load(codes + j + 16));
-                even += Avx2.MultiplyAddAdjacent(low, Vector256.Load(query + j));
-                odd += Avx2.MultiplyAddAdjacent(high, Vector256.Load(query + j + 16));
-            }
-            return Vector256.Sum(even + odd);
-        }
-        int sum = 0;
-        for (int j = 0; j < stride; j++)
-        {
-            sum += codes[j] * query[j];
-        }
-        return sum;
     }
 }

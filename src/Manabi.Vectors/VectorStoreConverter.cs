@@ -187,7 +187,7 @@ public static class VectorStoreConverter
                     TensorPrimitives.ConvertToHalf(v, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(row.AsSpan(0, dims * 2)));
                     break;
                 default:
-                    (float scale, _) = Int8Codes.Quantize(v, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(row.AsSpan(0, dims)));
+                    (float scale, _) = Int8Kernels.Quantize(v, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(row.AsSpan(0, dims)));
                     // A zero vector keeps scale 1 in the file, as stores have always recorded it.
                     scales![r] = scale > 0 ? scale : 1f;
                     break;

@@ -139,7 +139,7 @@ public class ScreeningCopyTests
         {
             float[] v = [.. Enumerable.Range(0, 1 + trial % 97).Select(_ => (float)(rng.NextDouble() * 2 - 1) * (trial % 5 == 0 ? 1e-30f : 1))];
             var codes = new sbyte[v.Length];
-            (float scale, float bound) = Int8Codes.Quantize(v, codes);
+            (float scale, float bound) = Int8Kernels.Quantize(v, codes);
             double residual = Math.Sqrt(v.Select((x, i) => Math.Pow(x - (double)scale * codes[i], 2)).Sum());
             Assert.True(residual <= bound, $"trial {trial}: residual {residual} > bound {bound}");
             Assert.All(codes, c => Assert.InRange(c, (sbyte)-127, (sbyte)127));
