@@ -38,6 +38,7 @@ internal sealed class CollectionIndex : IDisposable
         _snapshotPath = snapshotPath;
         _schema = schema;
         _truncateLog = truncateLog;
+        FilterResults = new FilterResultCache(() => Volatile.Read(ref _appliedSequence));
         _worker = Task.Run(RunAsync);
     }
 
@@ -46,6 +47,9 @@ internal sealed class CollectionIndex : IDisposable
 
     public IReadOnlyDictionary<string, VectorIndex> Vectors { get; }
 
+    /// <summary>Recent filters' row ids, valid until the next applied change.</summary>
+    public FilterResultCache FilterResults { get; }
+
     /// <summary>Many searches at once, one change at a time (a change waits for running searches).</summary>
     public ReaderWriterLockSlim Gate { get; } = new(LockRecursionPolicy.NoRecursion);
 
@@ -53,7 +57,9 @@ internal sealed class CollectionIndex : IDisposable
     public bool Loaded { get; private set; }
 
     /// <summary>The sequence of the last logged change the structures contain.</summary>
-    public long AppliedSequence { get; private set; }
+    public long AppliedSequence { get => Volatile.Read(ref _appliedSequence); private set => Volatile.Write(ref _appliedSequence, value); }
+
+    private long _appliedSequence;
 
     /// <summary>The sequence the snapshot on disk contains; −1 when there is none.</summary>
     public long SnapshotSequence { get; private set; } = -1;
@@ -326,7 +332,7 @@ internal sealed class CollectionIndex : IDisposable
                     var deadline = Environment.TickCount64 + 10;
                     foreach (var vectors in Vectors.Values)
                     {
-                        pending |= vectors.LinkPending(deadline) > 0;
+                        pending |= vectors.LinkPending(deadline, YieldToWaiters) > 0;
                     }
                 }
                 finally
@@ -341,6 +347,9 @@ internal sealed class CollectionIndex : IDisposable
             }
         }
     }
+
+    // A search or a committed batch waiting for the lock ends the slice early: linking is the one thing that can wait.
+    private bool YieldToWaiters() => Gate.WaitingReadCount > 0 || Gate.WaitingWriteCount > 0;
 
     private bool SnapshotDue()
     {

@@ -534,8 +534,8 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         var includeVectors = CheckIncludeVectors(options.IncludeVectors);
         var property = _model.GetVectorPropertyOrSingle(options);
         var query = await QueryVectorAsync(property, searchValue, cancellationToken).ConfigureAwait(false);
-        var candidates = options.Filter is { } filter ? FilteredIds(filter, "Search") : null;
         var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
+        var candidates = options.Filter is { } filter ? FilteredIds(index, filter, "Search") : null;
         List<(long Id, double Score)> hits;
         index.Gate.EnterReadLock();
         try
@@ -595,8 +595,8 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         var query = await QueryVectorAsync(vectorProperty, searchValue, cancellationToken).ConfigureAwait(false);
         // Each list is deeper than the page so that fusion can promote a record ranked lower in one of them.
         var depth = Math.Max(50, 4 * (top + options.Skip));
-        var candidates = options.Filter is { } filter ? FilteredIds(filter, "HybridSearch") : null;
         var index = await LoadedIndexAsync(cancellationToken).ConfigureAwait(false);
+        var candidates = options.Filter is { } filter ? FilteredIds(index, filter, "HybridSearch") : null;
         List<(long Id, double Score)> vectorHits;
         index.Gate.EnterReadLock();
         try
@@ -676,11 +676,15 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     }
 
     /// <summary>The row ids a filter keeps, selected in SQLite (indexed properties use their indexes).</summary>
-    private HashSet<long> FilteredIds(LambdaExpression filter, string operation)
+    /// <remarks>
+    /// The answer is kept (a few filters per collection) until the next committed change, so an app that searches
+    /// many times under the same filter (a tenant, a category) asks SQLite once per change, not once per search.
+    /// </remarks>
+    private HashSet<long> FilteredIds(CollectionIndex index, LambdaExpression filter, string operation)
     {
         var parameters = new List<object>();
         var where = SqlFilterTranslator.Translate(filter, _model, parameters, ColumnOf);
-        return Run(operation, () =>
+        return index.FilterResults.GetOrAdd(where, parameters, () => Run(operation, () =>
         {
             using var connection = _db.OpenConnection();
             using var command = Command(connection, $"SELECT _id FROM {_table} WHERE {where}");
@@ -692,7 +696,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
                 ids.Add(reader.GetInt64(0));
             }
             return ids;
-        });
+        }));
     }
 
     /// <inheritdoc />

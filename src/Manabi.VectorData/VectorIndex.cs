@@ -199,10 +199,11 @@ internal sealed class VectorIndex
     }
 
     /// <summary>
-    /// HNSW: links stored rows into the graph, in slot order, until none is left or <paramref name="deadline"/>
-    /// (a <see cref="Environment.TickCount64"/> value) passes; returns how many rows are still unlinked.
+    /// HNSW: links stored rows into the graph, in slot order, until none is left, <paramref name="deadline"/> (a
+    /// <see cref="Environment.TickCount64"/> value) passes or <paramref name="stop"/> says so; returns how many rows
+    /// are still unlinked.
     /// </summary>
-    public int LinkPending(long deadline)
+    public int LinkPending(long deadline, Func<bool> stop)
     {
         if (_graph is null)
         {
@@ -211,7 +212,7 @@ internal sealed class VectorIndex
         while (_graph.Count < Count)
         {
             _graph.InsertNext();
-            if (Environment.TickCount64 >= deadline)
+            if (Environment.TickCount64 >= deadline || stop())
             {
                 break;
             }

@@ -126,8 +126,13 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                 Assert.NotNull(line);
                 reported = Math.Max(reported, long.Parse(line!["committed ".Length..], System.Globalization.CultureInfo.InvariantCulture));
             }
-            // Half the kills right after a commit, half later, when the worker is linking or saving.
+            // Half the kills right after a commit, half later, when the worker is linking or saving. The first child
+            // lives until it has saved a snapshot (a loaded machine might otherwise kill every child before one).
             Thread.Sleep(random.Next(2) == 0 ? random.Next(0, 6) : random.Next(20, 400));
+            for (var wait = Stopwatch.StartNew(); kills == 0 && !File.Exists(snapshot) && wait.Elapsed < TimeSpan.FromSeconds(30);)
+            {
+                Thread.Sleep(20);
+            }
             child.Kill();
             Assert.True(child.WaitForExit(10_000), $"child {kills} did not die");
             kills++;
