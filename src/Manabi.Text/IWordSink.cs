@@ -11,11 +11,9 @@ internal interface IWordSink
 
     /// <summary>
     /// One normalized word of ASCII characters that stood contiguously in the original text from
-    /// <paramref name="start"/> (unit k came from start + k). <paramref name="hashState"/> is its
-    /// <see cref="SpanLookup"/> hash state (before <see cref="SpanLookup.Finish"/>), and its first eight characters
-    /// are packed as bytes in <paramref name="asciiBytes"/> (character k in byte k; bytes past the word's end are
-    /// arbitrary, and all of them are meaningless for words over eight characters).
+    /// <paramref name="start"/> (unit k came from start + k). A word that <see cref="PackedAsciiLookup.TryPack"/>
+    /// packs comes packed in <paramref name="low"/> and <paramref name="high"/>; any other has <paramref name="low"/> 0.
     /// Returns true to stop.
     /// </summary>
-    bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes);
+    bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high);
 }

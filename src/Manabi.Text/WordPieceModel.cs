@@ -13,15 +13,13 @@ public sealed class WordPieceModel : ITokenizationModel
 
     /// <summary>
     /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
-    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size,
-    /// so more of them stays in cache.
+    /// pre-tokenizer splits off) and that pack (<see cref="PackedAsciiLookup.MaxKeyLength"/> characters at most), as
+    /// whole-word and continuation tables: words that pack are looked up, and split, on their packed bytes alone.
     /// </summary>
-    private readonly SpanLookup _asciiStarts;
+    private readonly PackedAsciiLookup _packedStarts;
 
-    /// <summary>See <see cref="_asciiStarts"/>.</summary>
-    private readonly SpanLookup _asciiContinuations;
-
-    private const double AsciiLoad = 0.75;
+    /// <summary>See <see cref="_packedStarts"/>.</summary>
+    private readonly PackedAsciiLookup _packedContinuations;
 
     /// <summary>Creates a model over a vocabulary.</summary>
     /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
@@ -52,8 +50,8 @@ public sealed class WordPieceModel : ITokenizationModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
-        _asciiStarts = AsciiWordTable(all, _starts);
-        _asciiContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _asciiStarts;
+        _packedStarts = AsciiWordTable(all, _starts);
+        _packedContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _packedStarts;
         for (int c = 0; c < 128; c++)
         {
             // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
@@ -63,8 +61,8 @@ public sealed class WordPieceModel : ITokenizationModel
     }
 
     /// <summary>The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them.</summary>
-    private static SpanLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
-        new([.. entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key)))], AsciiLoad);
+    private static PackedAsciiLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
+        new(entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key))));
 
     private static bool CanBeAsciiWord(string token)
     {
@@ -171,12 +169,11 @@ public sealed class WordPieceModel : ITokenizationModel
 
     /// <summary>
     /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
-    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). <paramref name="hashState"/>
-    /// is the word's <see cref="SpanLookup"/> hash state and <paramref name="asciiBytes"/> its first characters
-    /// packed as bytes, both carried along by the scanner.
+    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). A word that packs comes packed in
+    /// <paramref name="low"/> and <paramref name="high"/> (as <see cref="PackedAsciiLookup.TryPack"/> packs it) and is
+    /// tokenized from them alone; <paramref name="low"/> is 0 for one that does not.
     /// </summary>
-    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes, TokenBuffer output,
-        int wordIndex)
+    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high, TokenBuffer output, int wordIndex)
     {
         int length = word.Length;
         if (length > MaxInputCharsPerWord)
@@ -189,28 +186,75 @@ public sealed class WordPieceModel : ITokenizationModel
             output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
             return;
         }
-        int id = _asciiStarts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
+        if (low == 0)
+        {
+            TokenizeUnpackedAsciiWord(word, start, output, wordIndex);
+            return;
+        }
+        int id = _packedStarts.Find(low, high);
         if (id >= 0)
         {
             output.Add(id, start, start + length, wordIndex);
             return;
         }
-        TokenizeAsciiPieces(word, start, output, wordIndex);
+        TokenizePackedPieces(low, high, length, start, output, wordIndex);
+    }
+
+    /// <summary>Greedy longest-match for a packed word that is not itself in the vocabulary, probing packed prefixes.</summary>
+    private void TokenizePackedPieces(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)
+    {
+        int first = output.Count;
+        int position = 0;
+        PackedAsciiLookup table = _packedStarts;
+        while (position < length)
+        {
+            int pieceLength = Math.Min(length - position, table.LongestKey);
+            if (pieceLength == length)
+            {
+                // The whole word was already probed and missed.
+                pieceLength--;
+            }
+            int id = -1;
+            for (; pieceLength > 0; pieceLength--)
+            {
+                var (pieceLow, pieceHigh) = PackedAsciiLookup.Slice(low, high, position, pieceLength);
+                id = table.Find(pieceLow, pieceHigh);
+                if (id >= 0)
+                {
+                    break;
+                }
+            }
+            if (id < 0)
+            {
+                output.Count = first;
+                output.Add(UnknownId, start, start + length, wordIndex);
+                return;
+            }
+            output.Add(id, start + position, start + position + pieceLength, wordIndex);
+            position += pieceLength;
+            table = _packedContinuations;
+        }
     }
 
     /// <summary>
-    /// Greedy longest-match for a word that is not itself in the vocabulary: the hash states of all candidate
-    /// pieces from one position are computed in one forward pass, then probed longest first.
+    /// A fast-path word that does not pack (rare: too long, or holding U+0000): the span tables' whole-word probe, then greedy longest-match with the
+    /// hash states of all candidate pieces from one position computed in one forward pass and probed longest first.
     /// </summary>
-    private void TokenizeAsciiPieces(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
+    private void TokenizeUnpackedAsciiWord(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
     {
         int length = word.Length;
+        int id = length <= _starts.MaxKeyLength ? _starts.Find(word) : -1;
+        if (id >= 0)
+        {
+            output.Add(id, start, start + length, wordIndex);
+            return;
+        }
         int first = output.Count;
-        int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
+        int room = Math.Min(length, Math.Max(_starts.MaxKeyLength, _continuations.MaxKeyLength)) + 1;
         // Sized to the need (a vocabulary's longest token, usually under 32) so that zeroing it stays cheap.
         Span<uint> states = room <= 256 ? stackalloc uint[room] : new uint[room];
         int position = 0;
-        SpanLookup table = _asciiStarts;
+        SpanLookup table = _starts;
         while (position < length)
         {
             int longest = Math.Min(length - position, table.MaxKeyLength);
@@ -228,7 +272,7 @@ public sealed class WordPieceModel : ITokenizationModel
             }
             // The whole word was already probed and missed.
             int pieceLength = position == 0 && longest == length ? longest - 1 : longest;
-            int id = -1;
+            id = -1;
             for (; pieceLength > 0; pieceLength--)
             {
                 uint hash = SpanLookup.Finish(states[pieceLength]);
@@ -251,7 +295,7 @@ public sealed class WordPieceModel : ITokenizationModel
             }
             output.Add(id, start + position, start + position + pieceLength, wordIndex);
             position += pieceLength;
-            table = _asciiContinuations;
+            table = _continuations;
         }
     }
 

@@ -13,9 +13,9 @@ public sealed partial class WordPieceTokenizer
             return output.Count >= limit;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high)
         {
-            model.TokenizeAsciiWord(word, start, hashState, asciiBytes, output, WordIndex++);
+            model.TokenizeAsciiWord(word, start, low, high, output, WordIndex++);
             return output.Count >= limit;
         }
     }
@@ -29,7 +29,7 @@ public sealed partial class WordPieceTokenizer
             return false;
         }
 
-        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high)
         {
             words.Add(new string(word));
             return false;

@@ -140,7 +140,7 @@ public sealed class WordPieceTrainer
             return false;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
             return false;

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +18,7 @@ internal sealed class WordScanner
     private char[] _word = new char[128];
     private int[] _starts = new int[128];
     private int[] _ends = new int[128];
+    private readonly char[] _tail = new char[16];
     private int _length;
     private int _codePoints;
     private (int CodePoint, int Class, int Start, int End)[] _pending = new (int, int, int, int)[8];
@@ -121,9 +123,9 @@ internal sealed class WordScanner
     /// <summary>
     /// The fast path, entered between words (no partial word, no pending marks): ASCII spaces are skipped,
     /// ASCII punctuation and runs of ASCII word characters go to the sink as words with implicit offsets, the
-    /// characters lowercased and hashed as they are read. Returns where the general path must take over: the end,
-    /// a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII character or a dropped
-    /// control character follows), which is then left in the word buffer with its offsets.
+    /// characters lowercased and packed (<see cref="PackedAsciiLookup"/>) as they are read. Returns where the general
+    /// path must take over: the end, a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII
+    /// character or a dropped control character follows), which is then left in the word buffer with its offsets.
     /// </summary>
     private int ScanAsciiBetweenWords<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
         ref TSink sink, out bool stop) where TSink : struct, IWordSink
@@ -133,6 +135,7 @@ internal sealed class WordScanner
         ref char source = ref MemoryMarshal.GetReference(text);
         ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
         ref byte kinds = ref MemoryMarshal.GetReference(asciiClass);
+        bool vectorWords = normalizer.VectorWordScan;
         // Unchecked reads below: indices are below text.Length, characters below 128 (both tables' length).
         while (i < text.Length)
         {
@@ -147,8 +150,7 @@ internal sealed class WordScanner
                 {
                     char punctuation = normalizer.AsciiMap[c];
                     _word[0] = punctuation;
-                    uint hashState = SpanLookup.Step(SpanLookup.Seed, punctuation);
-                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, hashState, punctuation))
+                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, punctuation, 0))
                     {
                         stop = true;
                         return i + 1;
@@ -158,34 +160,39 @@ internal sealed class WordScanner
                 continue;
             }
             int start = i;
-            uint state = SpanLookup.Seed;
-            while (true)
+            ulong low = 0, high = 0;
+            int length = vectorWords ? ReadShortWord(normalizer, text, start, out low, out high) : 0;
+            if (length > 0)
             {
-                int limit = Math.Min(text.Length, start + _word.Length);
-                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start,
-                    ref state);
-                if (i < limit || i == text.Length)
-                {
-                    break;
-                }
-                Grow();
+                i += length;
             }
-            int length = i - start;
-            if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
+            else
             {
-                for (int k = 0; k < length; k++)
+                while (true)
                 {
-                    _starts[k] = baseOffset + start + k;
-                    _ends[k] = baseOffset + start + k + 1;
+                    int limit = Math.Min(text.Length, start + _word.Length);
+                    i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start);
+                    if (i < limit || i == text.Length)
+                    {
+                        break;
+                    }
+                    Grow();
                 }
-                _length = length;
-                _codePoints = length;
-                return i;
+                length = i - start;
+                if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
+                {
+                    for (int k = 0; k < length; k++)
+                    {
+                        _starts[k] = baseOffset + start + k;
+                        _ends[k] = baseOffset + start + k + 1;
+                    }
+                    _length = length;
+                    _codePoints = length;
+                    return i;
+                }
+                PackedAsciiLookup.TryPack(_word.AsSpan(0, length), out low, out high);
             }
-            // The word buffer always holds at least eight characters; those past the word are masked off by the lookup.
-            var firstEight = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word)));
-            ulong bytes = Vector128.Narrow(firstEight, Vector128<ushort>.Zero).AsUInt64().ToScalar();
-            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
+            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, low, high))
             {
                 stop = true;
                 return i;
@@ -194,17 +201,74 @@ internal sealed class WordScanner
         return i;
     }
 
+    /// <summary>Lane k holds k: compared with a length, it masks off the lanes past a word.</summary>
+    private static readonly Vector128<sbyte> LaneIndices = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    /// <summary>Entry h is 1 &lt;&lt; h for the eight high nibbles of ASCII, 0 for the others (non-ASCII lanes).</summary>
+    private static readonly Vector128<byte> HighNibbleBits = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// The vector path for a word starting at <paramref name="start"/> (a word character): classifies the next 16
+    /// characters at once and, when the word ends among them at an ASCII character that is not dropped (or at the end of
+    /// the text), writes its normalized characters to the word buffer, packs them into <paramref name="low"/> and
+    /// <paramref name="high"/> and returns its length. Returns 0 for anything else (a word of 16 characters or more, or
+    /// one that continues into non-ASCII or a dropped character), which the scalar path then reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ReadShortWord(BertNormalizer normalizer, ReadOnlySpan<char> text, int start, out ulong low, out ulong high)
+    {
+        int available = text.Length - start;
+        ref ushort at = ref Unsafe.As<char, ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), start));
+        uint valid = 0xFFFF;
+        if (available < 16)
+        {
+            // Near the end of the text a copy is loaded instead, so that no read passes the text; its lanes past the
+            // text are masked off.
+            text.Slice(start).CopyTo(_tail);
+            at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_tail));
+            valid = (1u << available) - 1;
+        }
+        // Saturation keeps each non-ASCII character's lane at 128 or above, where the classification below finds no word.
+        Vector128<byte> bytes = Vector128.NarrowWithSaturation(Vector128.LoadUnsafe(ref at), Vector128.LoadUnsafe(ref at, 8));
+        Vector128<byte> rows = Vector128.ShuffleNative(normalizer.AsciiWordRows, bytes & Vector128.Create((byte)15));
+        Vector128<byte> columns = Vector128.ShuffleNative(HighNibbleBits, Vector128.ShiftRightLogical(bytes, 4));
+        uint words = ~Vector128.Equals(rows & columns, Vector128<byte>.Zero).ExtractMostSignificantBits() & valid;
+        int length = BitOperations.TrailingZeroCount(~words);
+        low = high = 0;
+        if (length == 16)
+        {
+            return 0;
+        }
+        if (length < available)
+        {
+            char next = text[start + length];
+            if (next >= 128 || normalizer.AsciiClass[next] == BertNormalizer.AsciiDrop)
+            {
+                return 0;
+            }
+        }
+        if (normalizer.Lowercase)
+        {
+            Vector128<sbyte> signed = bytes.AsSByte();
+            var upper = Vector128.GreaterThan(signed, Vector128.Create((sbyte)('A' - 1))) & Vector128.LessThan(signed, Vector128.Create((sbyte)('Z' + 1)));
+            bytes |= upper.AsByte() & Vector128.Create((byte)0x20);
+        }
+        bytes &= Vector128.LessThan(LaneIndices, Vector128.Create((sbyte)length)).AsByte();
+        ref ushort word = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word));
+        // The word buffer always holds at least 16 characters.
+        Vector128.WidenLower(bytes).StoreUnsafe(ref word);
+        Vector128.WidenUpper(bytes).StoreUnsafe(ref word, 8);
+        low = bytes.AsUInt64().ToScalar();
+        high = bytes.AsUInt64().GetElement(1);
+        return length;
+    }
+
     /// <summary>
     /// Copies normalized ASCII word characters from <paramref name="i"/> into the word buffer (the word began at
-    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run, advancing the hash
-    /// state; returns where it stopped. A separate leaf method so that the hash state stays in a register (inlined
-    /// into the scanner, the JIT spilled it on every character).
+    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run; returns where it stopped.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start,
-        ref uint hashState)
+    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start)
     {
-        uint state = hashState;
         // Indexed from the word's start, so that the text and the word buffer share one index k.
         ref char wordSource = ref Unsafe.Add(ref source, start);
         int k = i - start;
@@ -224,10 +288,8 @@ internal sealed class WordScanner
                 break;
             }
             Unsafe.Add(ref word, k) = normalized;
-            state = SpanLookup.Step(state, normalized);
             k++;
         }
-        hashState = state;
         return start + k;
     }
 
