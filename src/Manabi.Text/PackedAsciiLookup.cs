@@ -85,7 +85,10 @@ internal sealed class PackedAsciiLookup
         _highs = [.. highs];
     }
 
-    /// <summary>Packs a key of 1 to <see cref="MaxKeyLength"/> ASCII characters other than U+0000; false for any other key.</summary>
+    /// <summary>
+    /// Packs a key of 1 to <see cref="MaxKeyLength"/> ASCII characters other than U+0000; false for any other key, with
+    /// both halves 0 (the fast path's mark of a word that does not pack).
+    /// </summary>
     public static bool TryPack(ReadOnlySpan<char> key, out ulong low, out ulong high)
     {
         low = high = 0;
@@ -98,6 +101,7 @@ internal sealed class PackedAsciiLookup
             char c = key[i];
             if (c is '\0' or >= (char)128)
             {
+                low = high = 0;
                 return false;
             }
             if (i < 8)
