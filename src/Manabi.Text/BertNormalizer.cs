@@ -94,6 +94,7 @@ public sealed class BertNormalizer : ITextNormalizer
         StripAccents = stripAccents;
         Lowercase = lowercase;
         Span<byte> wordRows = stackalloc byte[16];
+        Span<byte> punctuationRows = stackalloc byte[16];
         for (int c = 0; c < 128; c++)
         {
             CharFlags flags = GetFlags(c);
@@ -108,8 +109,13 @@ public sealed class BertNormalizer : ITextNormalizer
             {
                 wordRows[c & 15] |= (byte)(1 << (c >> 4));
             }
+            else if (_asciiClass[c] == AsciiPunctuation)
+            {
+                punctuationRows[c & 15] |= (byte)(1 << (c >> 4));
+            }
         }
         AsciiWordRows = Vector128.Create(wordRows);
+        AsciiPunctuationRows = Vector128.Create(punctuationRows);
         // Keys never hold U+0000 (a packed key ends at its first zero byte), so a normalizer that keeps it in words
         // (no clean_text) reads words on the scalar path, which leaves such words unpacked.
         VectorWordScan = Vector128.IsHardwareAccelerated && _asciiClass[0] != AsciiWord;
@@ -120,9 +126,12 @@ public sealed class BertNormalizer : ITextNormalizer
 
     /// <summary>
     /// The ASCII word characters as a bit table for a 16-lane byte shuffle: entry n has bit h set when character
-    /// h * 16 + n is a word character (see <see cref="WordScanner"/>'s vector path).
+    /// h * 16 + n is a word character (for <see cref="WordScanner"/>'s vector path).
     /// </summary>
     internal Vector128<byte> AsciiWordRows { get; }
+
+    /// <summary>The ASCII punctuation characters, as <see cref="AsciiWordRows"/> holds the word characters.</summary>
+    internal Vector128<byte> AsciiPunctuationRows { get; }
 
     /// <summary>The default uncased normalizer (bert-base-uncased).</summary>
     public static BertNormalizer Uncased { get; } = new();

@@ -16,4 +16,7 @@ internal interface IWordSink
     /// Returns true to stop.
     /// </summary>
     bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high);
+
+    /// <summary>One ASCII punctuation character, a word of its own, from <paramref name="start"/>. Returns true to stop.</summary>
+    bool OnAsciiPunctuation(char punctuation, int start);
 }

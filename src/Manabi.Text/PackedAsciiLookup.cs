@@ -137,6 +137,13 @@ internal sealed class PackedAsciiLookup
         return Probe(low, high, bit >> PresenceBitsPerSlotLog2);
     }
 
+    /// <summary>
+    /// As <see cref="Find"/> without the presence filter: cheaper for keys that are usually present (whole words),
+    /// whose filter read would only add a cache line to touch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int FindLikelyPresent(ulong low, ulong high) => Probe(low, high, PresenceBit(low, high) >> PresenceBitsPerSlotLog2);
+
     private int Probe(ulong low, ulong high, int index)
     {
         ref Slot slots = ref MemoryMarshal.GetArrayDataReference(_slots);

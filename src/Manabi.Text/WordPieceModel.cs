@@ -191,7 +191,7 @@ public sealed class WordPieceModel : ITokenizationModel
             TokenizeUnpackedAsciiWord(word, start, output, wordIndex);
             return;
         }
-        int id = _packedStarts.Find(low, high);
+        int id = _packedStarts.FindLikelyPresent(low, high);
         if (id >= 0)
         {
             output.Add(id, start, start + length, wordIndex);
@@ -199,6 +199,10 @@ public sealed class WordPieceModel : ITokenizationModel
         }
         TokenizePackedPieces(low, high, length, start, output, wordIndex);
     }
+
+    /// <summary>A one-character ASCII word (punctuation): its own token or the unknown token.</summary>
+    internal void TokenizeAsciiCharacter(char character, int start, TokenBuffer output, int wordIndex) =>
+        output.Add(_asciiCharIds[character], start, start + 1, wordIndex);
 
     /// <summary>Greedy longest-match for a packed word that is not itself in the vocabulary, probing packed prefixes.</summary>
     private void TokenizePackedPieces(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)

@@ -18,6 +18,12 @@ public sealed partial class WordPieceTokenizer
             model.TokenizeAsciiWord(word, start, low, high, output, WordIndex++);
             return output.Count >= limit;
         }
+
+        public bool OnAsciiPunctuation(char punctuation, int start)
+        {
+            model.TokenizeAsciiCharacter(punctuation, start, output, WordIndex++);
+            return output.Count >= limit;
+        }
     }
 
     /// <summary>Collects normalized words.</summary>
@@ -32,6 +38,12 @@ public sealed partial class WordPieceTokenizer
         public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high)
         {
             words.Add(new string(word));
+            return false;
+        }
+
+        public readonly bool OnAsciiPunctuation(char punctuation, int start)
+        {
+            words.Add(punctuation.ToString());
             return false;
         }
     }

@@ -128,139 +128,199 @@ internal sealed class WordScanner
     /// character or a dropped control character follows), which is then left in the word buffer with its offsets.
     /// </summary>
     private int ScanAsciiBetweenWords<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink =>
+        normalizer.VectorWordScan
+            ? ScanAsciiWindows(normalizer, text, i, baseOffset, ref sink, out stop)
+            : ScanAsciiCharacters(normalizer, text, i, baseOffset, ref sink, out stop);
+
+    /// <summary><see cref="ScanAsciiBetweenWords"/> one character at a time, for normalizers without the vector path.</summary>
+    private int ScanAsciiCharacters<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
         ref TSink sink, out bool stop) where TSink : struct, IWordSink
     {
         stop = false;
-        ReadOnlySpan<byte> asciiClass = normalizer.AsciiClass;
-        ref char source = ref MemoryMarshal.GetReference(text);
-        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
-        ref byte kinds = ref MemoryMarshal.GetReference(asciiClass);
-        bool vectorWords = normalizer.VectorWordScan;
-        // Unchecked reads below: indices are below text.Length, characters below 128 (both tables' length).
+        ReadOnlySpan<char> map = normalizer.AsciiWordMap;
+        ReadOnlySpan<byte> kinds = normalizer.AsciiClass;
         while (i < text.Length)
         {
-            char c = Unsafe.Add(ref source, i);
+            char c = text[i];
             if (c >= 128)
             {
                 return i;
             }
-            if (Unsafe.Add(ref map, c) == BertNormalizer.NotWordCharacter)
+            if (map[c] != BertNormalizer.NotWordCharacter)
             {
-                if (Unsafe.Add(ref kinds, c) == BertNormalizer.AsciiPunctuation)
+                i = ReadScalarWord(normalizer, text, i, baseOffset, ref sink, out stop);
+                if (stop || _length > 0)
                 {
-                    char punctuation = normalizer.AsciiMap[c];
-                    _word[0] = punctuation;
-                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, punctuation, 0))
-                    {
-                        stop = true;
-                        return i + 1;
-                    }
-                }
-                i++;
-                continue;
-            }
-            int start = i;
-            ulong low = 0, high = 0;
-            int length = vectorWords ? ReadShortWord(normalizer, text, start, out low, out high) : 0;
-            if (length > 0)
-            {
-                i += length;
-            }
-            else
-            {
-                while (true)
-                {
-                    int limit = Math.Min(text.Length, start + _word.Length);
-                    i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start);
-                    if (i < limit || i == text.Length)
-                    {
-                        break;
-                    }
-                    Grow();
-                }
-                length = i - start;
-                if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
-                {
-                    for (int k = 0; k < length; k++)
-                    {
-                        _starts[k] = baseOffset + start + k;
-                        _ends[k] = baseOffset + start + k + 1;
-                    }
-                    _length = length;
-                    _codePoints = length;
                     return i;
                 }
-                PackedAsciiLookup.TryPack(_word.AsSpan(0, length), out low, out high);
+                continue;
             }
-            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, low, high))
+            if (kinds[c] == BertNormalizer.AsciiPunctuation && sink.OnAsciiPunctuation(normalizer.AsciiMap[c], baseOffset + i))
             {
                 stop = true;
-                return i;
+                return i + 1;
             }
+            i++;
         }
         return i;
     }
 
-    /// <summary>Lane k holds k: compared with a length, it masks off the lanes past a word.</summary>
+    /// <summary>Lane k holds k: compared with a length, it masks off the lanes past a word; added to an offset, it shifts lanes down.</summary>
     private static readonly Vector128<sbyte> LaneIndices = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
     /// <summary>Entry h is 1 &lt;&lt; h for the eight high nibbles of ASCII, 0 for the others (non-ASCII lanes).</summary>
     private static readonly Vector128<byte> HighNibbleBits = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /// <summary>
-    /// The vector path for a word starting at <paramref name="start"/> (a word character): classifies the next 16
-    /// characters at once and, when the word ends among them at an ASCII character that is not dropped (or at the end of
-    /// the text), writes its normalized characters to the word buffer, packs them into <paramref name="low"/> and
-    /// <paramref name="high"/> and returns its length. Returns 0 for anything else (a word of 16 characters or more, or
-    /// one that continues into non-ASCII or a dropped character), which the scalar path then reads.
+    /// <see cref="ScanAsciiBetweenWords"/> 16 characters at a time: each window is classified (word characters,
+    /// punctuation, non-ASCII; the rest are spaces and dropped characters, skipped between words) and lowercased with a
+    /// few vector instructions, then its words and punctuation are found with bit scans and each word is handed over
+    /// packed, cut out of the window by one shuffle. A word that reaches the window's end is read again from a window
+    /// that starts at it; one of 16 characters or more, or one followed by a non-ASCII or dropped character, is read
+    /// by <see cref="ReadScalarWord"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int ReadShortWord(BertNormalizer normalizer, ReadOnlySpan<char> text, int start, out ulong low, out ulong high)
+    private int ScanAsciiWindows<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
     {
-        int available = text.Length - start;
-        ref ushort at = ref Unsafe.As<char, ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), start));
-        uint valid = 0xFFFF;
-        if (available < 16)
+        stop = false;
+        ReadOnlySpan<byte> kinds = normalizer.AsciiClass;
+        Vector128<byte> wordRows = normalizer.AsciiWordRows;
+        Vector128<byte> punctuationRows = normalizer.AsciiPunctuationRows;
+        bool lowercase = normalizer.Lowercase;
+        while (i < text.Length)
         {
-            // Near the end of the text a copy is loaded instead, so that no read passes the text; its lanes past the
-            // text are masked off.
-            text.Slice(start).CopyTo(_tail);
-            at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_tail));
-            valid = (1u << available) - 1;
-        }
-        // Saturation keeps each non-ASCII character's lane at 128 or above, where the classification below finds no word.
-        Vector128<byte> bytes = Vector128.NarrowWithSaturation(Vector128.LoadUnsafe(ref at), Vector128.LoadUnsafe(ref at, 8));
-        Vector128<byte> rows = Vector128.ShuffleNative(normalizer.AsciiWordRows, bytes & Vector128.Create((byte)15));
-        Vector128<byte> columns = Vector128.ShuffleNative(HighNibbleBits, Vector128.ShiftRightLogical(bytes, 4));
-        uint words = ~Vector128.Equals(rows & columns, Vector128<byte>.Zero).ExtractMostSignificantBits() & valid;
-        int length = BitOperations.TrailingZeroCount(~words);
-        low = high = 0;
-        if (length == 16)
-        {
-            return 0;
-        }
-        if (length < available)
-        {
-            char next = text[start + length];
-            if (next >= 128 || normalizer.AsciiClass[next] == BertNormalizer.AsciiDrop)
+            int width = Math.Min(16, text.Length - i);
+            ref ushort at = ref Unsafe.As<char, ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), i));
+            if (width < 16)
             {
-                return 0;
+                // Near the end of the text a copy is loaded instead, so that no read passes the text; its lanes past
+                // the text are masked off.
+                text.Slice(i).CopyTo(_tail);
+                at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_tail));
+            }
+            uint valid = (uint)((1 << width) - 1);
+            // Saturation keeps each non-ASCII character's lane at 128 or above, where the tables below find no class.
+            Vector128<byte> bytes = Vector128.NarrowWithSaturation(Vector128.LoadUnsafe(ref at), Vector128.LoadUnsafe(ref at, 8));
+            Vector128<byte> columns = Vector128.ShuffleNative(HighNibbleBits, Vector128.ShiftRightLogical(bytes, 4));
+            Vector128<byte> lowNibbles = bytes & Vector128.Create((byte)15);
+            uint words = ~Vector128.Equals(Vector128.ShuffleNative(wordRows, lowNibbles) & columns, Vector128<byte>.Zero)
+                .ExtractMostSignificantBits() & valid;
+            uint punctuation = ~Vector128.Equals(Vector128.ShuffleNative(punctuationRows, lowNibbles) & columns, Vector128<byte>.Zero)
+                .ExtractMostSignificantBits() & valid;
+            uint nonAscii = bytes.ExtractMostSignificantBits() & valid;
+            if (lowercase)
+            {
+                Vector128<sbyte> signed = bytes.AsSByte();
+                var upper = Vector128.GreaterThan(signed, Vector128.Create((sbyte)('A' - 1))) & Vector128.LessThan(signed, Vector128.Create((sbyte)('Z' + 1)));
+                bytes |= upper.AsByte() & Vector128.Create((byte)0x20);
+            }
+            uint interesting = words | punctuation | nonAscii;
+            int p = 0;
+            while (true)
+            {
+                uint rest = interesting >> p;
+                if (rest == 0)
+                {
+                    // Only spaces and dropped characters are left in this window.
+                    i += width;
+                    break;
+                }
+                p += BitOperations.TrailingZeroCount(rest);
+                uint bit = 1u << p;
+                if ((nonAscii & bit) != 0)
+                {
+                    return i + p;
+                }
+                if ((punctuation & bit) != 0)
+                {
+                    if (sink.OnAsciiPunctuation(normalizer.AsciiMap[text[i + p]], baseOffset + i + p))
+                    {
+                        stop = true;
+                        return i + p + 1;
+                    }
+                    p++;
+                    continue;
+                }
+                int length = BitOperations.TrailingZeroCount(~(words >> p));
+                int end = p + length;
+                if (end == width && i + width < text.Length)
+                {
+                    // The word may go on past this window: read it from a window that starts at it, or, when it
+                    // already started this one (16 word characters), on the scalar path.
+                    if (p > 0)
+                    {
+                        i += p;
+                        break;
+                    }
+                    i = ReadScalarWord(normalizer, text, i, baseOffset, ref sink, out stop);
+                    if (stop || _length > 0)
+                    {
+                        return i;
+                    }
+                    break;
+                }
+                if (end < width && (text[i + end] >= 128 || kinds[text[i + end]] == BertNormalizer.AsciiDrop))
+                {
+                    // The word continues past a dropped or non-ASCII character: the scalar read hands it to the general path.
+                    i = ReadScalarWord(normalizer, text, i + p, baseOffset, ref sink, out stop);
+                    return i;
+                }
+                // Lanes p .. end - 1 moved down to 0 .. length - 1; the lanes after the word are cleared.
+                Vector128<byte> word = Vector128.ShuffleNative(bytes, (LaneIndices + Vector128.Create((sbyte)p)).AsByte())
+                    & Vector128.LessThan(LaneIndices, Vector128.Create((sbyte)length)).AsByte();
+                ref ushort wordBuffer = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word));
+                // The word buffer always holds at least 16 characters.
+                Vector128.WidenLower(word).StoreUnsafe(ref wordBuffer);
+                Vector128.WidenUpper(word).StoreUnsafe(ref wordBuffer, 8);
+                if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + i + p, word.AsUInt64().ToScalar(), word.AsUInt64().GetElement(1)))
+                {
+                    stop = true;
+                    return i + end;
+                }
+                p = end;
             }
         }
-        if (normalizer.Lowercase)
+        return i;
+    }
+
+    /// <summary>
+    /// Reads the ASCII word starting at <paramref name="start"/> one character at a time and hands it to the sink, or,
+    /// when a non-ASCII or dropped character follows it (so the word goes on), leaves it in the word buffer with its
+    /// offsets for the general path (then <see cref="_length"/> is above 0). Returns where it stopped.
+    /// </summary>
+    private int ReadScalarWord<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int start, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
+    {
+        stop = false;
+        ref char source = ref MemoryMarshal.GetReference(text);
+        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
+        int i = start;
+        while (true)
         {
-            Vector128<sbyte> signed = bytes.AsSByte();
-            var upper = Vector128.GreaterThan(signed, Vector128.Create((sbyte)('A' - 1))) & Vector128.LessThan(signed, Vector128.Create((sbyte)('Z' + 1)));
-            bytes |= upper.AsByte() & Vector128.Create((byte)0x20);
+            int limit = Math.Min(text.Length, start + _word.Length);
+            i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start);
+            if (i < limit || i == text.Length)
+            {
+                break;
+            }
+            Grow();
         }
-        bytes &= Vector128.LessThan(LaneIndices, Vector128.Create((sbyte)length)).AsByte();
-        ref ushort word = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word));
-        // The word buffer always holds at least 16 characters.
-        Vector128.WidenLower(bytes).StoreUnsafe(ref word);
-        Vector128.WidenUpper(bytes).StoreUnsafe(ref word, 8);
-        low = bytes.AsUInt64().ToScalar();
-        high = bytes.AsUInt64().GetElement(1);
-        return length;
+        int length = i - start;
+        if (i < text.Length && (text[i] >= 128 || normalizer.AsciiClass[text[i]] == BertNormalizer.AsciiDrop))
+        {
+            for (int k = 0; k < length; k++)
+            {
+                _starts[k] = baseOffset + start + k;
+                _ends[k] = baseOffset + start + k + 1;
+            }
+            _length = length;
+            _codePoints = length;
+            return i;
+        }
+        PackedAsciiLookup.TryPack(_word.AsSpan(0, length), out ulong low, out ulong high);
+        stop = sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, low, high);
+        return i;
     }
 
     /// <summary>
