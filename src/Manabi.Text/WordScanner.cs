@@ -190,13 +190,20 @@ internal sealed class WordScanner
         bool lowercase = normalizer.Lowercase;
         while (i < text.Length)
         {
-            int width = Math.Min(16, text.Length - i);
-            ref ushort at = ref Unsafe.As<char, ushort>(ref Unsafe.Add(ref MemoryMarshal.GetReference(text), i));
-            if (width < 16)
+            // The window: the 16 characters from i, or, near the end, the text's last 16 (its lanes before i were
+            // read already); a text shorter than that is loaded from a copy, so that no read passes the text.
+            int window = Math.Min(i, text.Length - 16);
+            int width = 16;
+            ref ushort at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            if (window >= 0)
             {
-                // Near the end of the text a copy is loaded instead, so that no read passes the text; its lanes past
-                // the text are masked off.
-                text.Slice(i).CopyTo(_tail);
+                at = ref Unsafe.Add(ref at, window);
+            }
+            else
+            {
+                window = 0;
+                width = text.Length;
+                text.CopyTo(_tail);
                 at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_tail));
             }
             uint valid = (uint)((1 << width) - 1);
@@ -216,55 +223,54 @@ internal sealed class WordScanner
                 bytes |= upper.AsByte() & Vector128.Create((byte)0x20);
             }
             uint interesting = words | punctuation | nonAscii;
-            int p = 0;
+            int p = i - window;
             while (true)
             {
                 uint rest = interesting >> p;
                 if (rest == 0)
                 {
                     // Only spaces and dropped characters are left in this window.
-                    i += width;
+                    i = window + width;
                     break;
                 }
                 p += BitOperations.TrailingZeroCount(rest);
                 uint bit = 1u << p;
                 if ((nonAscii & bit) != 0)
                 {
-                    return i + p;
+                    return window + p;
                 }
                 if ((punctuation & bit) != 0)
                 {
-                    if (sink.OnAsciiPunctuation(normalizer.AsciiMap[text[i + p]], baseOffset + i + p))
+                    if (sink.OnAsciiPunctuation(normalizer.AsciiMap[text[window + p]], baseOffset + window + p))
                     {
                         stop = true;
-                        return i + p + 1;
+                        return window + p + 1;
                     }
                     p++;
                     continue;
                 }
                 int length = BitOperations.TrailingZeroCount(~(words >> p));
                 int end = p + length;
-                if (end == width && i + width < text.Length)
+                if (end == width && window + width < text.Length)
                 {
-                    // The word may go on past this window: read it from a window that starts at it, or, when it
-                    // already started this one (16 word characters), on the scalar path.
+                    // The word may go on past this window (which then starts at i): read it from a window that starts
+                    // at it, or, when it already started this one (16 word characters), on the scalar path.
                     if (p > 0)
                     {
-                        i += p;
+                        i = window + p;
                         break;
                     }
-                    i = ReadScalarWord(normalizer, text, i, baseOffset, ref sink, out stop);
+                    i = ReadScalarWord(normalizer, text, window, baseOffset, ref sink, out stop);
                     if (stop || _length > 0)
                     {
                         return i;
                     }
                     break;
                 }
-                if (end < width && (text[i + end] >= 128 || kinds[text[i + end]] == BertNormalizer.AsciiDrop))
+                if (end < width && (text[window + end] >= 128 || kinds[text[window + end]] == BertNormalizer.AsciiDrop))
                 {
                     // The word continues past a dropped or non-ASCII character: the scalar read hands it to the general path.
-                    i = ReadScalarWord(normalizer, text, i + p, baseOffset, ref sink, out stop);
-                    return i;
+                    return ReadScalarWord(normalizer, text, window + p, baseOffset, ref sink, out stop);
                 }
                 // Lanes p .. end - 1 moved down to 0 .. length - 1; the lanes after the word are cleared.
                 Vector128<byte> word = Vector128.ShuffleNative(bytes, (LaneIndices + Vector128.Create((sbyte)p)).AsByte())
@@ -273,10 +279,10 @@ internal sealed class WordScanner
                 // The word buffer always holds at least 16 characters.
                 Vector128.WidenLower(word).StoreUnsafe(ref wordBuffer);
                 Vector128.WidenUpper(word).StoreUnsafe(ref wordBuffer, 8);
-                if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + i + p, word.AsUInt64().ToScalar(), word.AsUInt64().GetElement(1)))
+                if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + window + p, word.AsUInt64().ToScalar(), word.AsUInt64().GetElement(1)))
                 {
                     stop = true;
-                    return i + end;
+                    return window + end;
                 }
                 p = end;
             }
