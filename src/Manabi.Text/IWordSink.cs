@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Manabi.Text;
 
 /// <summary>Receives the words (pre-tokens) of the fused normalize + pre-tokenize pass.</summary>
@@ -11,11 +13,16 @@ internal interface IWordSink
 
     /// <summary>
     /// One normalized word of ASCII characters that stood contiguously in the original text from
-    /// <paramref name="start"/> (unit k came from start + k). A word that <see cref="PackedAsciiLookup.TryPack"/>
-    /// packs comes packed in <paramref name="low"/> and <paramref name="high"/>; any other has <paramref name="low"/> 0.
-    /// Returns true to stop.
+    /// <paramref name="start"/> (unit k came from start + k), packed as <see cref="PackedAsciiLookup.TryPack"/> packs
+    /// it: character k in byte k, zero bytes after its <paramref name="length"/> characters. Returns true to stop.
     /// </summary>
-    bool OnAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high);
+    bool OnPackedWord(Vector128<byte> word, int length, int start);
+
+    /// <summary>
+    /// As <see cref="OnPackedWord"/> for a word that does not pack (longer than
+    /// <see cref="PackedAsciiLookup.MaxKeyLength"/> characters, or holding U+0000). Returns true to stop.
+    /// </summary>
+    bool OnAsciiWord(ReadOnlySpan<char> word, int start);
 
     /// <summary>One ASCII punctuation character, a word of its own, from <paramref name="start"/>. Returns true to stop.</summary>
     bool OnAsciiPunctuation(char punctuation, int start);

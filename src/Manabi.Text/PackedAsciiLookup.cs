@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Manabi.Text;
 
@@ -114,6 +115,15 @@ internal sealed class PackedAsciiLookup
             }
         }
         return true;
+    }
+
+    /// <summary>Writes the <paramref name="length"/> characters of a packed word to <paramref name="destination"/>.</summary>
+    public static void Unpack(Vector128<byte> word, int length, Span<char> destination)
+    {
+        for (int k = 0; k < length; k++)
+        {
+            destination[k] = (char)word.GetElement(k);
+        }
     }
 
     /// <summary>

@@ -169,26 +169,14 @@ public sealed class WordPieceModel : ITokenizationModel
 
     /// <summary>
     /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
-    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). A word that packs comes packed in
-    /// <paramref name="low"/> and <paramref name="high"/> (as <see cref="PackedAsciiLookup.TryPack"/> packs it) and is
-    /// tokenized from them alone; <paramref name="low"/> is 0 for one that does not.
+    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1), packed in <paramref name="low"/> and
+    /// <paramref name="high"/> (as <see cref="PackedAsciiLookup.TryPack"/> packs it) and tokenized from them alone.
     /// </summary>
-    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, ulong low, ulong high, TokenBuffer output, int wordIndex)
+    internal void TokenizePackedWord(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)
     {
-        int length = word.Length;
         if (length > MaxInputCharsPerWord)
         {
             output.Add(UnknownId, start, start + length, wordIndex);
-            return;
-        }
-        if (length == 1)
-        {
-            output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
-            return;
-        }
-        if (low == 0)
-        {
-            TokenizeUnpackedAsciiWord(word, start, output, wordIndex);
             return;
         }
         int id = _packedStarts.FindLikelyPresent(low, high);
@@ -241,12 +229,18 @@ public sealed class WordPieceModel : ITokenizationModel
     }
 
     /// <summary>
-    /// A fast-path word that does not pack (rare: too long, or holding U+0000): the span tables' whole-word probe, then greedy longest-match with the
-    /// hash states of all candidate pieces from one position computed in one forward pass and probed longest first.
+    /// <see cref="TokenizePackedWord"/> for a fast-path word that does not pack (rare: too long, or holding U+0000): the
+    /// span tables' whole-word probe, then greedy longest-match with the hash states of all candidate pieces from one
+    /// position computed in one forward pass and probed longest first.
     /// </summary>
-    private void TokenizeUnpackedAsciiWord(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
+    internal void TokenizeUnpackedAsciiWord(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
     {
         int length = word.Length;
+        if (length > MaxInputCharsPerWord)
+        {
+            output.Add(UnknownId, start, start + length, wordIndex);
+            return;
+        }
         int id = length <= _starts.MaxKeyLength ? _starts.Find(word) : -1;
         if (id >= 0)
         {

@@ -275,11 +275,7 @@ internal sealed class WordScanner
                 // Lanes p .. end - 1 moved down to 0 .. length - 1; the lanes after the word are cleared.
                 Vector128<byte> word = Vector128.ShuffleNative(bytes, (LaneIndices + Vector128.Create((sbyte)p)).AsByte())
                     & Vector128.LessThan(LaneIndices, Vector128.Create((sbyte)length)).AsByte();
-                ref ushort wordBuffer = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word));
-                // The word buffer always holds at least 16 characters.
-                Vector128.WidenLower(word).StoreUnsafe(ref wordBuffer);
-                Vector128.WidenUpper(word).StoreUnsafe(ref wordBuffer, 8);
-                if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + window + p, word.AsUInt64().ToScalar(), word.AsUInt64().GetElement(1)))
+                if (sink.OnPackedWord(word, length, baseOffset + window + p))
                 {
                     stop = true;
                     return window + end;
@@ -324,8 +320,10 @@ internal sealed class WordScanner
             _codePoints = length;
             return i;
         }
-        PackedAsciiLookup.TryPack(_word.AsSpan(0, length), out ulong low, out ulong high);
-        stop = sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, low, high);
+        ReadOnlySpan<char> word = _word.AsSpan(0, length);
+        stop = PackedAsciiLookup.TryPack(word, out ulong low, out ulong high)
+            ? sink.OnPackedWord(Vector128.Create(low, high).AsByte(), length, baseOffset + start)
+            : sink.OnAsciiWord(word, baseOffset + start);
         return i;
     }
 
