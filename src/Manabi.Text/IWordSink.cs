@@ -14,7 +14,8 @@ internal interface IWordSink
     /// <summary>
     /// One normalized word of ASCII characters that stood contiguously in the original text from
     /// <paramref name="start"/> (unit k came from start + k), packed as <see cref="PackedAsciiLookup.TryPack"/> packs
-    /// it: character k in byte k, zero bytes after its <paramref name="length"/> characters. Returns true to stop.
+    /// it: character k in byte k, zero bytes after its <paramref name="length"/> characters. ASCII punctuation comes
+    /// this way too, as words of one character. Returns true to stop.
     /// </summary>
     bool OnPackedWord(Vector128<byte> word, int length, int start);
 
@@ -23,7 +24,4 @@ internal interface IWordSink
     /// <see cref="PackedAsciiLookup.MaxKeyLength"/> characters, or holding U+0000). Returns true to stop.
     /// </summary>
     bool OnAsciiWord(ReadOnlySpan<char> word, int start);
-
-    /// <summary>One ASCII punctuation character, a word of its own, from <paramref name="start"/>. Returns true to stop.</summary>
-    bool OnAsciiPunctuation(char punctuation, int start);
 }

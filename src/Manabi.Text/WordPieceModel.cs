@@ -9,11 +9,10 @@ public sealed class WordPieceModel : ITokenizationModel
 {
     private readonly SpanLookup _starts;
     private readonly SpanLookup _continuations;
-    private readonly int[] _asciiCharIds = new int[128];
 
     /// <summary>
     /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
-    /// pre-tokenizer splits off) and that pack (<see cref="PackedAsciiLookup.MaxKeyLength"/> characters at most), as
+    /// pre-tokenizer splits off, or one punctuation character) and that pack (<see cref="PackedAsciiLookup.MaxKeyLength"/> characters at most), as
     /// whole-word and continuation tables: words that pack are looked up, and split, on their packed bytes alone.
     /// </summary>
     private readonly PackedAsciiLookup _packedStarts;
@@ -52,17 +51,14 @@ public sealed class WordPieceModel : ITokenizationModel
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
         _packedStarts = AsciiWordTable(all, _starts);
         _packedContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _packedStarts;
-        for (int c = 0; c < 128; c++)
-        {
-            // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
-            int id = _starts.Find([(char)c]);
-            _asciiCharIds[c] = id >= 0 ? id : unknownId;
-        }
     }
 
-    /// <summary>The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them.</summary>
+    /// <summary>
+    /// The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them: ASCII
+    /// without whitespace or punctuation, or one ASCII character (punctuation comes as one-character words).
+    /// </summary>
     private static PackedAsciiLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
-        new(entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key))));
+        new(entries.Where(e => CanBeAsciiWord(e.Key) || e.Key is [< (char)128]).Select(e => (e.Key, full.Find(e.Key))));
 
     private static bool CanBeAsciiWord(string token)
     {
@@ -187,10 +183,6 @@ public sealed class WordPieceModel : ITokenizationModel
         }
         TokenizePackedPieces(low, high, length, start, output, wordIndex);
     }
-
-    /// <summary>A one-character ASCII word (punctuation): its own token or the unknown token.</summary>
-    internal void TokenizeAsciiCharacter(char character, int start, TokenBuffer output, int wordIndex) =>
-        output.Add(_asciiCharIds[character], start, start + 1, wordIndex);
 
     /// <summary>Greedy longest-match for a packed word that is not itself in the vocabulary, probing packed prefixes.</summary>
     private void TokenizePackedPieces(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)

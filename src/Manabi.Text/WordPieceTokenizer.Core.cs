@@ -27,11 +27,6 @@ public sealed partial class WordPieceTokenizer
             return output.Count >= limit;
         }
 
-        public bool OnAsciiPunctuation(char punctuation, int start)
-        {
-            model.TokenizeAsciiCharacter(punctuation, start, output, WordIndex++);
-            return output.Count >= limit;
-        }
     }
 
     /// <summary>Collects normalized words.</summary>
@@ -57,11 +52,6 @@ public sealed partial class WordPieceTokenizer
             return false;
         }
 
-        public readonly bool OnAsciiPunctuation(char punctuation, int start)
-        {
-            words.Add(punctuation.ToString());
-            return false;
-        }
     }
 
     /// <summary>

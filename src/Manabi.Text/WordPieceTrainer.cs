@@ -154,12 +154,6 @@ public sealed class WordPieceTrainer
             CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
             return false;
         }
-
-        public bool OnAsciiPunctuation(char punctuation, int start)
-        {
-            CollectionsMarshal.GetValueRefOrAddDefault(_lookup, new ReadOnlySpan<char>(in punctuation), out _)++;
-            return false;
-        }
     }
 
     /// <summary>Trains on texts (each is normalized and pre-tokenized like the BERT tokenizer does).</summary>

@@ -156,7 +156,8 @@ internal sealed class WordScanner
                 }
                 continue;
             }
-            if (kinds[c] == BertNormalizer.AsciiPunctuation && sink.OnAsciiPunctuation(normalizer.AsciiMap[c], baseOffset + i))
+            if (kinds[c] == BertNormalizer.AsciiPunctuation
+                && sink.OnPackedWord(Vector128.CreateScalar((ulong)normalizer.AsciiMap[c]).AsByte(), 1, baseOffset + i))
             {
                 stop = true;
                 return i + 1;
@@ -239,17 +240,10 @@ internal sealed class WordScanner
                 {
                     return window + p;
                 }
-                if ((punctuation & bit) != 0)
-                {
-                    if (sink.OnAsciiPunctuation(normalizer.AsciiMap[text[window + p]], baseOffset + window + p))
-                    {
-                        stop = true;
-                        return window + p + 1;
-                    }
-                    p++;
-                    continue;
-                }
-                int length = BitOperations.TrailingZeroCount(~(words >> p));
+                // A punctuation character is a word of one character: no word character is punctuation, so the run
+                // of word characters from it is empty. Computed without a branch (one that words and punctuation would
+                // take in no predictable order).
+                int length = BitOperations.TrailingZeroCount(~(words >> p)) + (int)((punctuation >> p) & 1);
                 int end = p + length;
                 if (end == width && window + width < text.Length)
                 {
@@ -267,7 +261,8 @@ internal sealed class WordScanner
                     }
                     break;
                 }
-                if (end < width && (text[window + end] >= 128 || kinds[text[window + end]] == BertNormalizer.AsciiDrop))
+                if (end < width && (text[window + end] >= 128 || kinds[text[window + end]] == BertNormalizer.AsciiDrop)
+                    && (words & bit) != 0)
                 {
                     // The word continues past a dropped or non-ASCII character: the scalar read hands it to the general path.
                     return ReadScalarWord(normalizer, text, window + p, baseOffset, ref sink, out stop);

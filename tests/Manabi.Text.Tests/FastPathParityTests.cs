@@ -195,6 +195,19 @@ public class FastPathParityTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void TinyWordLengthLimitsCoverPunctuationAndPackedWords(int maxInputCharsPerWord)
+    {
+        // Every word over the limit is [UNK], one-character punctuation included (HF checks the length first).
+        var model = new WordPieceModel(Golden.Vocabulary, maxInputCharsPerWord: maxInputCharsPerWord);
+        var tokenizer = new WordPieceTokenizer(model, BertNormalizer.Uncased);
+        AssertMatchesStages(tokenizer, "Hello, world! a b. tokenization x=1; unaffable (ok) abcdefghijklmnopqrstu é.");
+    }
+
     [Fact]
     public void WordsHoldingNulWithoutCleanTextMatchTheGeneralPath()
     {
