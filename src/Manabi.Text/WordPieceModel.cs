@@ -12,8 +12,9 @@ public sealed class WordPieceModel : ITokenizationModel
 
     /// <summary>
     /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
-    /// pre-tokenizer splits off, or one punctuation character) and that pack (<see cref="PackedAsciiLookup.MaxKeyLength"/> characters at most), as
-    /// whole-word and continuation tables: words that pack are looked up, and split, on their packed bytes alone.
+    /// pre-tokenizer splits off, or one punctuation character) and that pack (at most
+    /// <see cref="PackedAsciiLookup.MaxKeyLength"/> characters), as whole-word and continuation tables: words that pack
+    /// are looked up, and split, on their packed bytes alone.
     /// </summary>
     private readonly PackedAsciiLookup _packedStarts;
 
