@@ -148,6 +148,16 @@ public class FastPathParityTests
     }
 
     [Fact]
+    public void TheVectorPathIsTheOneTestedWhereTheHardwareHasIt()
+    {
+        // The parity tests above cover the vector word scan through Uncased and Cased, and the scalar one through Raw
+        // (which keeps U+0000 in words, so it cannot pack them).
+        Assert.Equal(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, Golden.Uncased.Normalizer.VectorWordScan);
+        Assert.Equal(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, Golden.Cased.Normalizer.VectorWordScan);
+        Assert.False(Raw.Normalizer.VectorWordScan);
+    }
+
+    [Fact]
     public void RandomWordsAroundTheVectorWidthMatchTheStagesRunSeparately()
     {
         var random = new Random(20261206);
