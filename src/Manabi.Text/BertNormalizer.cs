@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Text;
 using Manabi.Text.Unicode;
 using static Manabi.Text.Unicode.UnicodeTables;
@@ -92,6 +93,8 @@ public sealed class BertNormalizer : ITextNormalizer
         HandleChineseChars = handleChineseChars;
         StripAccents = stripAccents;
         Lowercase = lowercase;
+        Span<byte> wordRows = stackalloc byte[16];
+        Span<byte> punctuationRows = stackalloc byte[16];
         for (int c = 0; c < 128; c++)
         {
             CharFlags flags = GetFlags(c);
@@ -102,8 +105,33 @@ public sealed class BertNormalizer : ITextNormalizer
                 : (flags & CharFlags.Punctuation) != 0 ? AsciiPunctuation
                 : AsciiWord;
             _asciiWordMap[c] = _asciiClass[c] == AsciiWord ? _asciiMap[c] : NotWordCharacter;
+            if (_asciiClass[c] == AsciiWord)
+            {
+                wordRows[c & 15] |= (byte)(1 << (c >> 4));
+            }
+            else if (_asciiClass[c] == AsciiPunctuation)
+            {
+                punctuationRows[c & 15] |= (byte)(1 << (c >> 4));
+            }
         }
+        AsciiWordRows = Vector128.Create(wordRows);
+        AsciiPunctuationRows = Vector128.Create(punctuationRows);
+        // Keys never hold U+0000 (a packed key ends at its first zero byte), so a normalizer that keeps it in words
+        // (no clean_text) reads words on the scalar path, which leaves such words unpacked.
+        VectorWordScan = Vector128.IsHardwareAccelerated && _asciiClass[0] != AsciiWord;
     }
+
+    /// <summary>Whether <see cref="WordScanner"/> classifies and packs ASCII words with vector instructions.</summary>
+    internal bool VectorWordScan { get; }
+
+    /// <summary>
+    /// The ASCII word characters as a bit table for a 16-lane byte shuffle: entry n has bit h set when character
+    /// h * 16 + n is a word character (for <see cref="WordScanner"/>'s vector path).
+    /// </summary>
+    internal Vector128<byte> AsciiWordRows { get; }
+
+    /// <summary>The ASCII punctuation characters, as <see cref="AsciiWordRows"/> holds the word characters.</summary>
+    internal Vector128<byte> AsciiPunctuationRows { get; }
 
     /// <summary>The default uncased normalizer (bert-base-uncased).</summary>
     public static BertNormalizer Uncased { get; } = new();

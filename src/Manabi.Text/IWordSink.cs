@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Manabi.Text;
 
 /// <summary>Receives the words (pre-tokens) of the fused normalize + pre-tokenize pass.</summary>
@@ -11,11 +13,15 @@ internal interface IWordSink
 
     /// <summary>
     /// One normalized word of ASCII characters that stood contiguously in the original text from
-    /// <paramref name="start"/> (unit k came from start + k). <paramref name="hashState"/> is its
-    /// <see cref="SpanLookup"/> hash state (before <see cref="SpanLookup.Finish"/>), and its first eight characters
-    /// are packed as bytes in <paramref name="asciiBytes"/> (character k in byte k; bytes past the word's end are
-    /// arbitrary, and all of them are meaningless for words over eight characters).
-    /// Returns true to stop.
+    /// <paramref name="start"/> (unit k came from start + k), packed as <see cref="PackedAsciiLookup.TryPack"/> packs
+    /// it: character k in byte k, zero bytes after its <paramref name="length"/> characters. ASCII punctuation comes
+    /// this way too, as words of one character. Returns true to stop.
     /// </summary>
-    bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes);
+    bool OnPackedWord(Vector128<byte> word, int length, int start);
+
+    /// <summary>
+    /// As <see cref="OnPackedWord"/> for a word that does not pack (longer than
+    /// <see cref="PackedAsciiLookup.MaxKeyLength"/> characters, or holding U+0000). Returns true to stop.
+    /// </summary>
+    bool OnAsciiWord(ReadOnlySpan<char> word, int start);
 }

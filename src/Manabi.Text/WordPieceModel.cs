@@ -9,19 +9,17 @@ public sealed class WordPieceModel : ITokenizationModel
 {
     private readonly SpanLookup _starts;
     private readonly SpanLookup _continuations;
-    private readonly int[] _asciiCharIds = new int[128];
 
     /// <summary>
     /// The tokens that a word of the ASCII fast path can equal (ASCII without whitespace or punctuation, which the
-    /// pre-tokenizer splits off), as whole-word and continuation tables filled to 3/4: half the full tables' size,
-    /// so more of them stays in cache.
+    /// pre-tokenizer splits off, or one punctuation character) and that pack (at most
+    /// <see cref="PackedAsciiLookup.MaxKeyLength"/> characters), as whole-word and continuation tables: words that pack
+    /// are looked up, and split, on their packed bytes alone.
     /// </summary>
-    private readonly SpanLookup _asciiStarts;
+    private readonly PackedAsciiLookup _packedStarts;
 
-    /// <summary>See <see cref="_asciiStarts"/>.</summary>
-    private readonly SpanLookup _asciiContinuations;
-
-    private const double AsciiLoad = 0.75;
+    /// <summary>See <see cref="_packedStarts"/>.</summary>
+    private readonly PackedAsciiLookup _packedContinuations;
 
     /// <summary>Creates a model over a vocabulary.</summary>
     /// <exception cref="ArgumentException">The vocabulary lacks the unknown token.</exception>
@@ -52,19 +50,16 @@ public sealed class WordPieceModel : ITokenizationModel
         }
         _starts = new SpanLookup(all);
         _continuations = continuingSubwordPrefix.Length > 0 ? new SpanLookup(continuations) : _starts;
-        _asciiStarts = AsciiWordTable(all, _starts);
-        _asciiContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _asciiStarts;
-        for (int c = 0; c < 128; c++)
-        {
-            // A one-character word is its own token or unknown: greedy matching has nothing shorter to try.
-            int id = _starts.Find([(char)c]);
-            _asciiCharIds[c] = id >= 0 ? id : unknownId;
-        }
+        _packedStarts = AsciiWordTable(all, _starts);
+        _packedContinuations = continuingSubwordPrefix.Length > 0 ? AsciiWordTable(continuations, _continuations) : _packedStarts;
     }
 
-    /// <summary>The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them.</summary>
-    private static SpanLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
-        new([.. entries.Where(e => CanBeAsciiWord(e.Key)).Select(e => (e.Key, full.Find(e.Key)))], AsciiLoad);
+    /// <summary>
+    /// The entries an ASCII fast-path word can match, with their ids as <paramref name="full"/> resolved them: ASCII
+    /// without whitespace or punctuation, or one ASCII character (punctuation comes as one-character words).
+    /// </summary>
+    private static PackedAsciiLookup AsciiWordTable(List<(string Key, int Id)> entries, SpanLookup full) =>
+        new(entries.Where(e => CanBeAsciiWord(e.Key) || e.Key is [< (char)128]).Select(e => (e.Key, full.Find(e.Key))));
 
     private static bool CanBeAsciiWord(string token)
     {
@@ -171,12 +166,67 @@ public sealed class WordPieceModel : ITokenizationModel
 
     /// <summary>
     /// <see cref="TokenizeWord"/> for a word of ASCII characters that stood contiguously in the original text
-    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1). <paramref name="hashState"/>
-    /// is the word's <see cref="SpanLookup"/> hash state and <paramref name="asciiBytes"/> its first characters
-    /// packed as bytes, both carried along by the scanner.
+    /// from <paramref name="start"/>, so unit k's span is (start + k, start + k + 1), packed in <paramref name="low"/> and
+    /// <paramref name="high"/> (as <see cref="PackedAsciiLookup.TryPack"/> packs it) and tokenized from them alone.
     /// </summary>
-    internal void TokenizeAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes, TokenBuffer output,
-        int wordIndex)
+    internal void TokenizePackedWord(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)
+    {
+        if (length > MaxInputCharsPerWord)
+        {
+            output.Add(UnknownId, start, start + length, wordIndex);
+            return;
+        }
+        int id = _packedStarts.FindLikelyPresent(low, high);
+        if (id >= 0)
+        {
+            output.Add(id, start, start + length, wordIndex);
+            return;
+        }
+        TokenizePackedPieces(low, high, length, start, output, wordIndex);
+    }
+
+    /// <summary>Greedy longest-match for a packed word that is not itself in the vocabulary, probing packed prefixes.</summary>
+    private void TokenizePackedPieces(ulong low, ulong high, int length, int start, TokenBuffer output, int wordIndex)
+    {
+        int first = output.Count;
+        int position = 0;
+        PackedAsciiLookup table = _packedStarts;
+        while (position < length)
+        {
+            int pieceLength = Math.Min(length - position, table.LongestKey);
+            if (pieceLength == length)
+            {
+                // The whole word was already probed and missed.
+                pieceLength--;
+            }
+            int id = -1;
+            for (; pieceLength > 0; pieceLength--)
+            {
+                var (pieceLow, pieceHigh) = PackedAsciiLookup.Slice(low, high, position, pieceLength);
+                id = table.Find(pieceLow, pieceHigh);
+                if (id >= 0)
+                {
+                    break;
+                }
+            }
+            if (id < 0)
+            {
+                output.Count = first;
+                output.Add(UnknownId, start, start + length, wordIndex);
+                return;
+            }
+            output.Add(id, start + position, start + position + pieceLength, wordIndex);
+            position += pieceLength;
+            table = _packedContinuations;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TokenizePackedWord"/> for a fast-path word that does not pack (rare: too long, or holding U+0000): the
+    /// span tables' whole-word probe, then greedy longest-match with the hash states of all candidate pieces from one
+    /// position computed in one forward pass and probed longest first.
+    /// </summary>
+    internal void TokenizeUnpackedAsciiWord(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
     {
         int length = word.Length;
         if (length > MaxInputCharsPerWord)
@@ -184,33 +234,18 @@ public sealed class WordPieceModel : ITokenizationModel
             output.Add(UnknownId, start, start + length, wordIndex);
             return;
         }
-        if (length == 1)
-        {
-            output.Add(_asciiCharIds[word[0]], start, start + 1, wordIndex);
-            return;
-        }
-        int id = _asciiStarts.Find(word, SpanLookup.Finish(hashState), SpanLookup.AsciiProbe(asciiBytes, length));
+        int id = length <= _starts.MaxKeyLength ? _starts.Find(word) : -1;
         if (id >= 0)
         {
             output.Add(id, start, start + length, wordIndex);
             return;
         }
-        TokenizeAsciiPieces(word, start, output, wordIndex);
-    }
-
-    /// <summary>
-    /// Greedy longest-match for a word that is not itself in the vocabulary: the hash states of all candidate
-    /// pieces from one position are computed in one forward pass, then probed longest first.
-    /// </summary>
-    private void TokenizeAsciiPieces(ReadOnlySpan<char> word, int start, TokenBuffer output, int wordIndex)
-    {
-        int length = word.Length;
         int first = output.Count;
-        int room = Math.Min(length, Math.Max(_asciiStarts.MaxKeyLength, _asciiContinuations.MaxKeyLength)) + 1;
+        int room = Math.Min(length, Math.Max(_starts.MaxKeyLength, _continuations.MaxKeyLength)) + 1;
         // Sized to the need (a vocabulary's longest token, usually under 32) so that zeroing it stays cheap.
         Span<uint> states = room <= 256 ? stackalloc uint[room] : new uint[room];
         int position = 0;
-        SpanLookup table = _asciiStarts;
+        SpanLookup table = _starts;
         while (position < length)
         {
             int longest = Math.Min(length - position, table.MaxKeyLength);
@@ -228,7 +263,7 @@ public sealed class WordPieceModel : ITokenizationModel
             }
             // The whole word was already probed and missed.
             int pieceLength = position == 0 && longest == length ? longest - 1 : longest;
-            int id = -1;
+            id = -1;
             for (; pieceLength > 0; pieceLength--)
             {
                 uint hash = SpanLookup.Finish(states[pieceLength]);
@@ -251,7 +286,7 @@ public sealed class WordPieceModel : ITokenizationModel
             }
             output.Add(id, start + position, start + position + pieceLength, wordIndex);
             position += pieceLength;
-            table = _asciiContinuations;
+            table = _continuations;
         }
     }
 

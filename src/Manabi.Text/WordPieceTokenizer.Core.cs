@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace Manabi.Text;
 
 public sealed partial class WordPieceTokenizer
@@ -13,11 +15,18 @@ public sealed partial class WordPieceTokenizer
             return output.Count >= limit;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public bool OnPackedWord(Vector128<byte> word, int length, int start)
         {
-            model.TokenizeAsciiWord(word, start, hashState, asciiBytes, output, WordIndex++);
+            model.TokenizePackedWord(word.AsUInt64().ToScalar(), word.AsUInt64().GetElement(1), length, start, output, WordIndex++);
             return output.Count >= limit;
         }
+
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start)
+        {
+            model.TokenizeUnpackedAsciiWord(word, start, output, WordIndex++);
+            return output.Count >= limit;
+        }
+
     }
 
     /// <summary>Collects normalized words.</summary>
@@ -29,11 +38,20 @@ public sealed partial class WordPieceTokenizer
             return false;
         }
 
-        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public readonly bool OnPackedWord(Vector128<byte> word, int length, int start)
+        {
+            Span<char> characters = stackalloc char[PackedAsciiLookup.MaxKeyLength];
+            PackedAsciiLookup.Unpack(word, length, characters);
+            words.Add(new string(characters[..length]));
+            return false;
+        }
+
+        public readonly bool OnAsciiWord(ReadOnlySpan<char> word, int start)
         {
             words.Add(new string(word));
             return false;
         }
+
     }
 
     /// <summary>

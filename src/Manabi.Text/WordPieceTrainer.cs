@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 
 namespace Manabi.Text;
@@ -140,7 +141,15 @@ public sealed class WordPieceTrainer
             return false;
         }
 
-        public bool OnAsciiWord(ReadOnlySpan<char> word, int start, uint hashState, ulong asciiBytes)
+        public bool OnPackedWord(Vector128<byte> word, int length, int start)
+        {
+            Span<char> characters = stackalloc char[PackedAsciiLookup.MaxKeyLength];
+            PackedAsciiLookup.Unpack(word, length, characters);
+            CollectionsMarshal.GetValueRefOrAddDefault(_lookup, characters[..length], out _)++;
+            return false;
+        }
+
+        public bool OnAsciiWord(ReadOnlySpan<char> word, int start)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(_lookup, word, out _)++;
             return false;

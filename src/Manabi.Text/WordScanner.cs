@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +18,7 @@ internal sealed class WordScanner
     private char[] _word = new char[128];
     private int[] _starts = new int[128];
     private int[] _ends = new int[128];
+    private readonly char[] _tail = new char[16];
     private int _length;
     private int _codePoints;
     private (int CodePoint, int Class, int Start, int End)[] _pending = new (int, int, int, int)[8];
@@ -121,90 +123,211 @@ internal sealed class WordScanner
     /// <summary>
     /// The fast path, entered between words (no partial word, no pending marks): ASCII spaces are skipped,
     /// ASCII punctuation and runs of ASCII word characters go to the sink as words with implicit offsets, the
-    /// characters lowercased and hashed as they are read. Returns where the general path must take over: the end,
-    /// a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII character or a dropped
-    /// control character follows), which is then left in the word buffer with its offsets.
+    /// characters lowercased and packed (<see cref="PackedAsciiLookup"/>) as they are read. Returns where the general
+    /// path must take over: the end, a non-ASCII character, or a word that continues past its ASCII run (a non-ASCII
+    /// character or a dropped control character follows), which is then left in the word buffer with its offsets.
     /// </summary>
     private int ScanAsciiBetweenWords<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink =>
+        normalizer.VectorWordScan
+            ? ScanAsciiWindows(normalizer, text, i, baseOffset, ref sink, out stop)
+            : ScanAsciiCharacters(normalizer, text, i, baseOffset, ref sink, out stop);
+
+    /// <summary><see cref="ScanAsciiBetweenWords"/> one character at a time, for normalizers without the vector path.</summary>
+    private int ScanAsciiCharacters<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
         ref TSink sink, out bool stop) where TSink : struct, IWordSink
     {
         stop = false;
-        ReadOnlySpan<byte> asciiClass = normalizer.AsciiClass;
-        ref char source = ref MemoryMarshal.GetReference(text);
-        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
-        ref byte kinds = ref MemoryMarshal.GetReference(asciiClass);
-        // Unchecked reads below: indices are below text.Length, characters below 128 (both tables' length).
+        ReadOnlySpan<char> map = normalizer.AsciiWordMap;
+        ReadOnlySpan<byte> kinds = normalizer.AsciiClass;
         while (i < text.Length)
         {
-            char c = Unsafe.Add(ref source, i);
+            char c = text[i];
             if (c >= 128)
             {
                 return i;
             }
-            if (Unsafe.Add(ref map, c) == BertNormalizer.NotWordCharacter)
+            if (map[c] != BertNormalizer.NotWordCharacter)
             {
-                if (Unsafe.Add(ref kinds, c) == BertNormalizer.AsciiPunctuation)
+                i = ReadScalarWord(normalizer, text, i, baseOffset, ref sink, out stop);
+                if (stop || _length > 0)
                 {
-                    char punctuation = normalizer.AsciiMap[c];
-                    _word[0] = punctuation;
-                    uint hashState = SpanLookup.Step(SpanLookup.Seed, punctuation);
-                    if (sink.OnAsciiWord(_word.AsSpan(0, 1), baseOffset + i, hashState, punctuation))
-                    {
-                        stop = true;
-                        return i + 1;
-                    }
+                    return i;
                 }
-                i++;
                 continue;
             }
-            int start = i;
-            uint state = SpanLookup.Seed;
-            while (true)
-            {
-                int limit = Math.Min(text.Length, start + _word.Length);
-                i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start,
-                    ref state);
-                if (i < limit || i == text.Length)
-                {
-                    break;
-                }
-                Grow();
-            }
-            int length = i - start;
-            if (i < text.Length && (text[i] >= 128 || asciiClass[text[i]] == BertNormalizer.AsciiDrop))
-            {
-                for (int k = 0; k < length; k++)
-                {
-                    _starts[k] = baseOffset + start + k;
-                    _ends[k] = baseOffset + start + k + 1;
-                }
-                _length = length;
-                _codePoints = length;
-                return i;
-            }
-            // The word buffer always holds at least eight characters; those past the word are masked off by the lookup.
-            var firstEight = Vector128.LoadUnsafe(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_word)));
-            ulong bytes = Vector128.Narrow(firstEight, Vector128<ushort>.Zero).AsUInt64().ToScalar();
-            if (sink.OnAsciiWord(_word.AsSpan(0, length), baseOffset + start, state, bytes))
+            if (kinds[c] == BertNormalizer.AsciiPunctuation
+                && sink.OnPackedWord(Vector128.CreateScalar((ulong)normalizer.AsciiMap[c]).AsByte(), 1, baseOffset + i))
             {
                 stop = true;
-                return i;
+                return i + 1;
+            }
+            i++;
+        }
+        return i;
+    }
+
+    /// <summary>Lane k holds k: compared with a length, it masks off the lanes past a word; added to an offset, it shifts lanes down.</summary>
+    private static readonly Vector128<sbyte> LaneIndices = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+
+    /// <summary>Entry h is 1 &lt;&lt; h for the eight high nibbles of ASCII, 0 for the others (non-ASCII lanes).</summary>
+    private static readonly Vector128<byte> HighNibbleBits = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>
+    /// <see cref="ScanAsciiBetweenWords"/> 16 characters at a time: each window is classified (word characters,
+    /// punctuation, non-ASCII; the rest are spaces and dropped characters, skipped between words) and lowercased with a
+    /// few vector instructions, then its words and punctuation are found with bit scans and each word is handed over
+    /// packed, cut out of the window by one shuffle. A word that reaches the window's end is read again from a window
+    /// that starts at it; one of 16 characters or more, or one followed by a non-ASCII or dropped character, is read
+    /// by <see cref="ReadScalarWord"/>.
+    /// </summary>
+    private int ScanAsciiWindows<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int i, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
+    {
+        stop = false;
+        ReadOnlySpan<byte> kinds = normalizer.AsciiClass;
+        Vector128<byte> wordRows = normalizer.AsciiWordRows;
+        Vector128<byte> punctuationRows = normalizer.AsciiPunctuationRows;
+        bool lowercase = normalizer.Lowercase;
+        while (i < text.Length)
+        {
+            // The window: the 16 characters from i, or, near the end, the text's last 16 (its lanes before i were
+            // read already); a text shorter than that is loaded from a copy, so that no read passes the text.
+            int window = Math.Min(i, text.Length - 16);
+            int width = 16;
+            ref ushort at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            if (window >= 0)
+            {
+                at = ref Unsafe.Add(ref at, window);
+            }
+            else
+            {
+                window = 0;
+                width = text.Length;
+                text.CopyTo(_tail);
+                at = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_tail));
+            }
+            uint valid = (uint)((1 << width) - 1);
+            // Saturation keeps each non-ASCII character's lane at 128 or above, where the tables below find no class.
+            Vector128<byte> bytes = Vector128.NarrowWithSaturation(Vector128.LoadUnsafe(ref at), Vector128.LoadUnsafe(ref at, 8));
+            Vector128<byte> columns = Vector128.ShuffleNative(HighNibbleBits, Vector128.ShiftRightLogical(bytes, 4));
+            Vector128<byte> lowNibbles = bytes & Vector128.Create((byte)15);
+            uint words = ~Vector128.Equals(Vector128.ShuffleNative(wordRows, lowNibbles) & columns, Vector128<byte>.Zero)
+                .ExtractMostSignificantBits() & valid;
+            uint punctuation = ~Vector128.Equals(Vector128.ShuffleNative(punctuationRows, lowNibbles) & columns, Vector128<byte>.Zero)
+                .ExtractMostSignificantBits() & valid;
+            uint nonAscii = bytes.ExtractMostSignificantBits() & valid;
+            if (lowercase)
+            {
+                Vector128<sbyte> signed = bytes.AsSByte();
+                var upper = Vector128.GreaterThan(signed, Vector128.Create((sbyte)('A' - 1))) & Vector128.LessThan(signed, Vector128.Create((sbyte)('Z' + 1)));
+                bytes |= upper.AsByte() & Vector128.Create((byte)0x20);
+            }
+            uint interesting = words | punctuation | nonAscii;
+            int p = i - window;
+            while (true)
+            {
+                uint rest = interesting >> p;
+                if (rest == 0)
+                {
+                    // Only spaces and dropped characters are left in this window.
+                    i = window + width;
+                    break;
+                }
+                p += BitOperations.TrailingZeroCount(rest);
+                uint bit = 1u << p;
+                if ((nonAscii & bit) != 0)
+                {
+                    return window + p;
+                }
+                // A punctuation character is a word of one character: no word character is punctuation, so the run
+                // of word characters from it is empty. Computed without a branch (one that words and punctuation would
+                // take in no predictable order).
+                int length = BitOperations.TrailingZeroCount(~(words >> p)) + (int)((punctuation >> p) & 1);
+                int end = p + length;
+                if (end == width && window + width < text.Length)
+                {
+                    // The word may go on past this window (which then starts at i): read it from a window that starts
+                    // at it, or, when it already started this one (16 word characters), on the scalar path.
+                    if (p > 0)
+                    {
+                        i = window + p;
+                        break;
+                    }
+                    i = ReadScalarWord(normalizer, text, window, baseOffset, ref sink, out stop);
+                    if (stop || _length > 0)
+                    {
+                        return i;
+                    }
+                    break;
+                }
+                if (end < width && (text[window + end] >= 128 || kinds[text[window + end]] == BertNormalizer.AsciiDrop)
+                    && (words & bit) != 0)
+                {
+                    // The word continues past a dropped or non-ASCII character: the scalar read hands it to the general path.
+                    return ReadScalarWord(normalizer, text, window + p, baseOffset, ref sink, out stop);
+                }
+                // Lanes p .. end - 1 moved down to 0 .. length - 1; the lanes after the word are cleared.
+                Vector128<byte> word = Vector128.ShuffleNative(bytes, (LaneIndices + Vector128.Create((sbyte)p)).AsByte())
+                    & Vector128.LessThan(LaneIndices, Vector128.Create((sbyte)length)).AsByte();
+                if (sink.OnPackedWord(word, length, baseOffset + window + p))
+                {
+                    stop = true;
+                    return window + end;
+                }
+                p = end;
             }
         }
         return i;
     }
 
     /// <summary>
-    /// Copies normalized ASCII word characters from <paramref name="i"/> into the word buffer (the word began at
-    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run, advancing the hash
-    /// state; returns where it stopped. A separate leaf method so that the hash state stays in a register (inlined
-    /// into the scanner, the JIT spilled it on every character).
+    /// Reads the ASCII word starting at <paramref name="start"/> one character at a time and hands it to the sink, or,
+    /// when a non-ASCII or dropped character follows it (so the word goes on), leaves it in the word buffer with its
+    /// offsets for the general path (then <see cref="_length"/> is above 0). Returns where it stopped.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start,
-        ref uint hashState)
+    private int ReadScalarWord<TSink>(BertNormalizer normalizer, ReadOnlySpan<char> text, int start, int baseOffset,
+        ref TSink sink, out bool stop) where TSink : struct, IWordSink
     {
-        uint state = hashState;
+        stop = false;
+        ref char source = ref MemoryMarshal.GetReference(text);
+        ref char map = ref MemoryMarshal.GetReference(normalizer.AsciiWordMap);
+        int i = start;
+        while (true)
+        {
+            int limit = Math.Min(text.Length, start + _word.Length);
+            i = ReadWordCharacters(ref source, i, limit, ref map, ref MemoryMarshal.GetArrayDataReference(_word), start);
+            if (i < limit || i == text.Length)
+            {
+                break;
+            }
+            Grow();
+        }
+        int length = i - start;
+        if (i < text.Length && (text[i] >= 128 || normalizer.AsciiClass[text[i]] == BertNormalizer.AsciiDrop))
+        {
+            for (int k = 0; k < length; k++)
+            {
+                _starts[k] = baseOffset + start + k;
+                _ends[k] = baseOffset + start + k + 1;
+            }
+            _length = length;
+            _codePoints = length;
+            return i;
+        }
+        ReadOnlySpan<char> word = _word.AsSpan(0, length);
+        stop = PackedAsciiLookup.TryPack(word, out ulong low, out ulong high)
+            ? sink.OnPackedWord(Vector128.Create(low, high).AsByte(), length, baseOffset + start)
+            : sink.OnAsciiWord(word, baseOffset + start);
+        return i;
+    }
+
+    /// <summary>
+    /// Copies normalized ASCII word characters from <paramref name="i"/> into the word buffer (the word began at
+    /// <paramref name="start"/>) until <paramref name="limit"/> or a character that ends the run; returns where it stopped.
+    /// </summary>
+    private static int ReadWordCharacters(ref char source, int i, int limit, ref char map, ref char word, int start)
+    {
         // Indexed from the word's start, so that the text and the word buffer share one index k.
         ref char wordSource = ref Unsafe.Add(ref source, start);
         int k = i - start;
@@ -224,10 +347,8 @@ internal sealed class WordScanner
                 break;
             }
             Unsafe.Add(ref word, k) = normalized;
-            state = SpanLookup.Step(state, normalized);
             k++;
         }
-        hashState = state;
         return start + k;
     }
 

@@ -42,6 +42,19 @@ public class FastPathParityTests
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa qqqqzzzzxxxxjjjjvvvv",
         "##ing ## #x x# [x] x[y]z", // added tokens are left out: the stages run here do not cut them out
         "e\u0301\u0327 a\u0308\u0301b",
+        // The vector word read covers 16 characters: words of 15, 16 and 17 characters, ended by each kind of follower.
+        "abcdefghijklmno abcdefghijklmnop abcdefghijklmnopq",
+        "ABCDEFGHIJKLMNO.ABCDEFGHIJKLMNOP,ABCDEFGHIJKLMNOPQ!",
+        "abcdefghijklmnoé abcdefghijklmnopé abcdefghijklmnopqé",
+        "abcdefghijklmno\u0001x abcdefghijklmnop\u0001x abcdefghijklmnopq\u007Fx",
+        "abcdefghijklmno",
+        "abcdefghijklmnop",
+        "abcdefghijklmnopq",
+        "TELECOMMUNICATIONS interdisciplinary Telecommunication", // the longest ASCII tokens (17 and 18 characters)
+        // Non-ASCII characters whose low byte is an ASCII letter, space, period or zero: never read as that character.
+        "abc\u0141def abc\u4E41 abc\u0120def abc\u012Edef abc\u0100def \u0141\u0161",
+        "abc\tdef\nghi\rjkl\u000Bmno\u000Cpqr\u001Fstu",
+        "x", "xy", "x.", ".x", "  x  ", "a b c d e f g h i j k l m n o p q r s t u v w x y z",
     ];
 
     [Theory]
@@ -132,6 +145,92 @@ public class FastPathParityTests
         {
             AssertMatchesStages(tokenizer, new string('a', length) + " " + new string('a', length - 1) + "b");
         }
+    }
+
+    [Fact]
+    public void TheVectorPathIsTheOneTestedWhereTheHardwareHasIt()
+    {
+        // The parity tests above cover the vector word scan through Uncased and Cased, and the scalar one through Raw
+        // (which keeps U+0000 in words, so it cannot pack them).
+        Assert.Equal(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, Golden.Uncased.Normalizer.VectorWordScan);
+        Assert.Equal(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, Golden.Cased.Normalizer.VectorWordScan);
+        Assert.False(Raw.Normalizer.VectorWordScan);
+    }
+
+    [Fact]
+    public void RandomWordsAroundTheVectorWidthMatchTheStagesRunSeparately()
+    {
+        var random = new Random(20261206);
+        string[] followers = [" ", "  ", ".", ",", "\t", "\n", "é", "\u0301", "\u0001", "\u007F", "中", "😀", "\u00A0", "\u0141", "'", ""];
+        var builder = new StringBuilder();
+        for (int n = 0; n < 2000; n++)
+        {
+            builder.Clear();
+            int words = random.Next(1, 8);
+            for (int w = 0; w < words; w++)
+            {
+                int length = random.Next(1, 21);
+                for (int k = 0; k < length; k++)
+                {
+                    builder.Append(random.Next(4) == 0 ? (char)random.Next('A', 'Z' + 1) : random.Next(6) == 0 ? (char)random.Next('0', '9' + 1)
+                        : (char)random.Next('a', 'z' + 1));
+                }
+                builder.Append(followers[random.Next(followers.Length)]);
+            }
+            string text = builder.ToString();
+            AssertMatchesStages(Golden.Uncased, text);
+            AssertMatchesStages(Golden.Cased, text);
+            AssertMatchesStages(Raw, text);
+        }
+    }
+
+    [Fact]
+    public void GreedyPiecesAcrossThePackedHalvesMatchTheGeneralPath()
+    {
+        // Tokens of 1 to 18 characters over a three-letter alphabet, as whole words and as continuations, so that the
+        // greedy match takes pieces of every length from every position of words up to 20 characters, across the
+        // 8-character halves of a packed word and past the 16 characters that pack.
+        var random = new Random(7);
+        var tokens = new List<string> { "[UNK]", "a", "b", "##a", "##b" };
+        for (int n = 0; n < 400; n++)
+        {
+            string piece = new([.. Enumerable.Range(0, random.Next(1, 19)).Select(_ => "abc"[random.Next(3)])]);
+            tokens.Add(random.Next(2) == 0 ? piece : "##" + piece);
+        }
+        var tokenizer = new WordPieceTokenizer(new WordPieceModel(new WordPieceVocabulary([.. tokens.Distinct()])));
+        for (int n = 0; n < 3000; n++)
+        {
+            string word = new([.. Enumerable.Range(0, random.Next(1, 21)).Select(_ => "abcAB"[random.Next(5)])]);
+            AssertMatchesStages(tokenizer, word + " " + word + "c.");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void TinyWordLengthLimitsCoverPunctuationAndPackedWords(int maxInputCharsPerWord)
+    {
+        // Every word over the limit is [UNK], one-character punctuation included (HF checks the length first).
+        var model = new WordPieceModel(Golden.Vocabulary, maxInputCharsPerWord: maxInputCharsPerWord);
+        var tokenizer = new WordPieceTokenizer(model, BertNormalizer.Uncased);
+        AssertMatchesStages(tokenizer, "Hello, world! a b. tokenization x=1; unaffable (ok) abcdefghijklmnopqrstu é.");
+    }
+
+    [Fact]
+    public void WordsHoldingNulWithoutCleanTextMatchTheGeneralPath()
+    {
+        // Without clean_text U+0000 is a word character; packed keys end at a zero byte, so such words must not pack.
+        string[] tokens = ["[UNK]", "a\u0000b", "a", "b", "##b", "\u0000", "##\u0000", "ab"];
+        var tokenizer = new WordPieceTokenizer(new WordPieceModel(new WordPieceVocabulary(tokens)), new BertNormalizer(cleanText: false));
+        foreach (string text in new[] { "a\u0000b", "a\u0000b ab a\u0000 \u0000b \u0000", "ab\u0000b", "ab" })
+        {
+            AssertMatchesStages(tokenizer, text);
+        }
+        var ids = new int[4];
+        Assert.Equal(1, tokenizer.EncodeToIds("a\u0000b", ids, addSpecialTokens: false));
+        Assert.Equal(1, ids[0]);
     }
 
     /// <summary>No clean_text (control characters stay in words) and no CJK spacing.</summary>
