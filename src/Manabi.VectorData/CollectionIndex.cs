@@ -318,13 +318,18 @@ internal sealed class CollectionIndex : IDisposable
             {
                 continue;
             }
-            // Links in slices of a few milliseconds under the write lock, so searches and writes interleave.
+            // Links in slices of a few milliseconds under the write lock, so searches and writes interleave. While
+            // batches keep arriving, each slice is followed by a pause as long as itself: linking takes at most half
+            // of a core from a bulk load (which stays searchable meanwhile: unlinked rows are scanned exactly).
             for (var pending = true; pending;)
             {
                 if (token.IsCancellationRequested)
                 {
                     return;
                 }
+                var started = Environment.TickCount64;
+                var sequence = AppliedSequence;
+                _sawWaiters = false;
                 Gate.EnterWriteLock();
                 try
                 {
@@ -339,9 +344,27 @@ internal sealed class CollectionIndex : IDisposable
                 {
                     Gate.ExitWriteLock();
                 }
-                await Task.Yield();
+                // A waiter must get the lock before the next slice takes it back (a woken thread is slower than this
+                // loop), and a stream of batches keeps its share of the cores.
+                if (pending && Environment.TickCount64 >= _nextBusyCheck)
+                {
+                    // Under a steady stream of writes the graph may never catch up: save anyway once every row changed.
+                    _nextBusyCheck = Environment.TickCount64 + 1000;
+                    if (SnapshotDue(linked: false))
+                    {
+                        SaveSnapshot();
+                    }
+                }
+                if (_sawWaiters || AppliedSequence != sequence)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Environment.TickCount64 - started)), CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Task.Yield();
+                }
             }
-            if (SnapshotDue())
+            if (SnapshotDue(linked: true))
             {
                 SaveSnapshot();
             }
@@ -349,15 +372,23 @@ internal sealed class CollectionIndex : IDisposable
     }
 
     // A search or a committed batch waiting for the lock ends the slice early: linking is the one thing that can wait.
-    private bool YieldToWaiters() => Gate.WaitingReadCount > 0 || Gate.WaitingWriteCount > 0;
+    private bool YieldToWaiters() => _sawWaiters = Gate.WaitingReadCount > 0 || Gate.WaitingWriteCount > 0;
 
-    private bool SnapshotDue()
+    private bool _sawWaiters;
+
+    private long _nextBusyCheck;
+
+    /// <summary>
+    /// Whether enough changed since the last snapshot: half the rows once the graphs are linked, every row while rows
+    /// are still waiting to be linked (a snapshot then carries them unlinked, and the next open links them).
+    /// </summary>
+    private bool SnapshotDue(bool linked)
     {
         Gate.EnterReadLock();
         try
         {
             var rows = Vectors.Values.Select(v => (long)v.Count).DefaultIfEmpty().Max();
-            return _changesSinceSnapshot >= Math.Max(SnapshotThreshold, rows / 2);
+            return _changesSinceSnapshot >= Math.Max(SnapshotThreshold, linked ? rows / 2 : rows);
         }
         finally
         {

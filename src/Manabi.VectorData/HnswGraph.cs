@@ -106,11 +106,13 @@ internal sealed class HnswGraph
         for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
         {
             var found = SearchLayer(query, entry, _efConstruction, l, allowed: null, returnDeleted: true);
-            SelectNeighbours(found, _m, chosen);
+            // As FAISS does: a new node takes up to 2M links on the bottom layer (M above), which the bottom layer
+            // has room for anyway; the denser bottom layer is what keeps recall high on clustered data.
+            var max = l == 0 ? _m0 : _m;
+            SelectNeighbours(found, max, chosen);
             var mine = Block(slot, l);
             mine[0] = chosen.Count;
             CollectionsMarshal.AsSpan(chosen).CopyTo(mine[1..]);
-            var max = l == 0 ? _m0 : _m;
             foreach (var neighbour in chosen)
             {
                 var theirs = Block(neighbour, l);
