@@ -272,7 +272,9 @@ internal sealed class CollectionIndex : IDisposable
     /// <summary>Completes once every stored row is linked into its HNSW graph.</summary>
     public async Task WaitForLinkedAsync(CancellationToken cancellationToken)
     {
-        while (Pending() > 0)
+        // Polled without the lock (counts are single ints; a stale read only means one more poll): a poll that waited
+        // for the lock would cut every linking slice short.
+        while (Vectors.Values.Sum(v => v.Pending) > 0 || Pending() > 0)
         {
             ObjectDisposedException.ThrowIf(_closed != 0, this);
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
@@ -344,8 +346,8 @@ internal sealed class CollectionIndex : IDisposable
                 {
                     Gate.ExitWriteLock();
                 }
-                // A waiter must get the lock before the next slice takes it back (a woken thread is slower than this
-                // loop), and a stream of batches keeps its share of the cores.
+                // A stream of batches keeps at least half the time, and a waiter (a search) gets the lock before the
+                // next slice takes it back (a woken thread is slower than this loop).
                 if (pending && Environment.TickCount64 >= _nextBusyCheck)
                 {
                     // Under a steady stream of writes the graph may never catch up: save anyway once every row changed.
@@ -355,9 +357,13 @@ internal sealed class CollectionIndex : IDisposable
                         SaveSnapshot();
                     }
                 }
-                if (_sawWaiters || AppliedSequence != sequence)
+                if (AppliedSequence != sequence)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Environment.TickCount64 - started)), CancellationToken.None).ConfigureAwait(false);
+                }
+                else if (_sawWaiters)
+                {
+                    await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
                 }
                 else
                 {
