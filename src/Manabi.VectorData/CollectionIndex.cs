@@ -73,15 +73,24 @@ internal sealed class CollectionIndex : IDisposable
     /// <summary>Deletes a collection's snapshot and any half-written one left by a killed process.</summary>
     public static void DeleteSnapshot(string snapshotPath)
     {
-        var directory = Path.GetDirectoryName(snapshotPath)!;
-        if (!Directory.Exists(directory))
+        // File.Delete throws when the folder is missing (a store whose collections never saved a snapshot).
+        if (File.Exists(snapshotPath))
         {
-            return;
+            File.Delete(snapshotPath);
         }
-        File.Delete(snapshotPath);
-        foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(snapshotPath) + ".*.tmp"))
+        DeleteTemporaries(snapshotPath);
+    }
+
+    /// <summary>Deletes the half-written snapshots (<c>&lt;snapshot&gt;.&lt;pid&gt;.tmp</c>) a killed process may have left.</summary>
+    private static void DeleteTemporaries(string snapshotPath)
+    {
+        var directory = Path.GetDirectoryName(snapshotPath)!;
+        if (Directory.Exists(directory))
         {
-            File.Delete(temp);
+            foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(snapshotPath) + ".*.tmp"))
+            {
+                File.Delete(temp);
+            }
         }
     }
 
@@ -113,7 +122,7 @@ internal sealed class CollectionIndex : IDisposable
     /// </summary>
     public long? ReadSnapshot()
     {
-        DeleteLeftoverTemporaries();
+        DeleteTemporaries(_snapshotPath);
         if (!File.Exists(_snapshotPath))
         {
             return null;
@@ -165,18 +174,6 @@ internal sealed class CollectionIndex : IDisposable
     }
 
     private IEnumerable<VectorIndex> Ordered() => Vectors.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => v.Value);
-
-    private void DeleteLeftoverTemporaries()
-    {
-        var directory = Path.GetDirectoryName(_snapshotPath)!;
-        if (Directory.Exists(directory))
-        {
-            foreach (var temp in Directory.EnumerateFiles(directory, Path.GetFileName(_snapshotPath) + ".*.tmp"))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
 
     /// <summary>
     /// Writes a snapshot of the structures as they are (under the read lock: searches go on, changes wait) to a
