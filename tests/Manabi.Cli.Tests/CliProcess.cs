@@ -28,9 +28,31 @@ internal sealed class CliProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
         _process = Process.Start(start)!;
-        _stdout = _process.StandardOutput.ReadToEndAsync();
-        _stderr = _process.StandardError.ReadToEndAsync();
+        _stdout = ReadAllAsync(_process.StandardOutput);
+        _stderr = ReadAllAsync(_process.StandardError);
     }
+
+    private readonly TaskCompletionSource _firstOutput = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<string> ReadAllAsync(StreamReader reader)
+    {
+        var text = new System.Text.StringBuilder();
+        char[] buffer = new char[4096];
+        int read;
+        while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+        {
+            text.Append(buffer, 0, read);
+            _firstOutput.TrySetResult();
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Waits until the CLI has printed anything, on either stream: the long commands print a line as their work starts,
+    /// which tells a test that the command's own signal handling is in place without guessing the start-up time.
+    /// </summary>
+    /// <returns>False when the process printed nothing within <paramref name="timeout"/> or exited silently.</returns>
+    public bool WaitForOutput(TimeSpan timeout) => _firstOutput.Task.Wait(timeout);
 
     public bool HasExited => _process.HasExited;
 

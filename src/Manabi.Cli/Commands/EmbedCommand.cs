@@ -48,7 +48,8 @@ public static class EmbedCommand
             var texts = SentenceTexts.Read(parseResult.GetValue(inputOption)!);
             using var model = SentenceModels.Load(parseResult.GetValue(modelOption));
             bool normalize = !parseResult.GetValue(noNormalizeOption);
-            var result = model.Encode(texts, batchSize, normalize: normalize ? true : false, pooling: pooling);
+            var result = model.Encode(texts, batchSize, normalize: normalize ? true : false, pooling: pooling,
+                progress: new EmbeddingProgressLines(parseResult.InvocationConfiguration.Error, texts.Count));
             string path = parseResult.GetValue(outputOption)!;
             AtomicFile.Write(path, stream =>
             {

@@ -72,6 +72,9 @@ public static class SbertCommand
                 CheckpointDirectory = checkpoints,
             };
             var error = parseResult.InvocationConfiguration.Error;
+            long stepsPerEpoch = (rows.Count + (long)batchSize - 1) / batchSize;
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Training with {loss} loss on {rows.Count:N0} examples: {epochs} epochs of {stepsPerEpoch:N0} steps (batch size {batchSize})."));
             var result = new SentenceTrainer(model, objective, options, dev).Train(rows, new SynchronousProgress(error));
             if (result.ResumedFromStep > 0)
             {

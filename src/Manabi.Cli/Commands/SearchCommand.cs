@@ -107,7 +107,7 @@ public static class SearchCommand
                 error.WriteLine($"The index in {folder} is damaged ({e.Message}); rebuilding it.");
             }
         }
-        var vectors = model.Encode(entries.Select(e => e.Text).ToList()).Vectors;
+        var vectors = model.Encode(entries.Select(e => e.Text).ToList(), progress: new EmbeddingProgressLines(error, entries.Count)).Vectors;
         // The stored text keeps its line number so that hits can point back into the corpus.
         EmbeddingIndex.Build(folder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
         error.WriteLine($"Built the index of {entries.Count} entries in {folder}.");
@@ -156,10 +156,13 @@ public static class SearchCommand
             // A build cut short leaves fewer records than entries; it is started over.
             collection.EnsureCollectionDeletedAsync().GetAwaiter().GetResult();
             collection.EnsureCollectionExistsAsync().GetAwaiter().GetResult();
+            var progress = new EmbeddingProgressLines(error, entries.Count);
+            int stored = 0;
             foreach (var chunk in entries.Chunk(256))
             {
                 collection.UpsertAsync(chunk.Select(e => new Dictionary<string, object?> { ["Line"] = e.Line, ["Text"] = e.Text, ["Embedding"] = e.Text }))
                     .GetAwaiter().GetResult();
+                progress.Report(stored += chunk.Length);
             }
             error.WriteLine($"Built the collection {name} of {entries.Count} entries in {dir}.");
         }
