@@ -27,6 +27,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
     private readonly ManabiDatabase _db;
     private readonly CollectionModel _model;
     private readonly string _table;
+    private readonly int _hnswEfSearch;
     private readonly string _fullTextTable;
     private readonly string _logTable;
     private readonly DataPropertyModel[] _fullText;
@@ -57,6 +58,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
             _fullTextTable = Quote("f_" + name);
             _logTable = Quote(LogTableName(name));
             var generator = options?.EmbeddingGenerator ?? storeGenerator;
+            _hnswEfSearch = (options as ManabiCollectionOptions)?.HnswEfSearch ?? ManabiVectorStoreOptions.DefaultHnswEfSearch;
             var builder = new ManabiModelBuilder();
             if (typeof(TRecord) == typeof(Dictionary<string, object?>))
             {
@@ -540,7 +542,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         index.Gate.EnterReadLock();
         try
         {
-            hits = index.Vectors[property.ModelName].Search(query.Span, top + options.Skip, candidates, options.ScoreThreshold);
+            hits = index.Vectors[property.ModelName].Search(query.Span, top + options.Skip, candidates, options.ScoreThreshold, _hnswEfSearch);
         }
         finally
         {
@@ -601,7 +603,7 @@ public partial class ManabiCollection<TKey, TRecord> : VectorStoreCollection<TKe
         index.Gate.EnterReadLock();
         try
         {
-            vectorHits = index.Vectors[vectorProperty.ModelName].Search(query.Span, depth, candidates, null);
+            vectorHits = index.Vectors[vectorProperty.ModelName].Search(query.Span, depth, candidates, null, _hnswEfSearch);
         }
         finally
         {

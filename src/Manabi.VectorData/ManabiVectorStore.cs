@@ -37,7 +37,7 @@ public sealed class ManabiVectorStore : VectorStore
             throw new NotSupportedException(VectorDataStrings.GetCollectionWithDictionaryNotSupported);
         }
         Acquire();
-        return new ManabiCollection<TKey, TRecord>(_db, name, new ManabiCollectionOptions { Definition = definition }, _options.EmbeddingGenerator);
+        return new ManabiCollection<TKey, TRecord>(_db, name, new ManabiCollectionOptions { Definition = definition, HnswEfSearch = _options.HnswEfSearch }, _options.EmbeddingGenerator);
     }
 
     /// <inheritdoc />
@@ -45,7 +45,7 @@ public sealed class ManabiVectorStore : VectorStore
     {
         ArgumentNullException.ThrowIfNull(definition);
         Acquire();
-        return new ManabiDynamicCollection(_db, name, new ManabiCollectionOptions { Definition = definition }, _options.EmbeddingGenerator);
+        return new ManabiDynamicCollection(_db, name, new ManabiCollectionOptions { Definition = definition, HnswEfSearch = _options.HnswEfSearch }, _options.EmbeddingGenerator);
     }
 
     /// <inheritdoc />

@@ -222,9 +222,10 @@ internal sealed class VectorIndex
 
     /// <summary>
     /// The exact best <paramref name="count"/> rows (by row id) with their scores, in ranking order. With
-    /// <paramref name="candidates"/> only those row ids are scored (the filtered set).
+    /// <paramref name="candidates"/> only those row ids are scored (the filtered set). <paramref name="efSearch"/>: the HNSW
+    /// search breadth (results kept while walking the bottom layer).
     /// </summary>
-    public List<(long Id, double Score)> Search(ReadOnlySpan<float> query, int count, IReadOnlyCollection<long>? candidates, double? threshold)
+    public List<(long Id, double Score)> Search(ReadOnlySpan<float> query, int count, IReadOnlyCollection<long>? candidates, double? threshold, int efSearch = ManabiVectorStoreOptions.DefaultHnswEfSearch)
     {
         if (query.Length != Dimensions)
         {
@@ -244,7 +245,7 @@ internal sealed class VectorIndex
             HashSet<long>? allowedIds = candidates is null ? null : candidates as HashSet<long> ?? [.. candidates];
             Func<int, bool>? allowed = allowedIds is null ? null : slot => allowedIds.Contains(_ids[slot]);
             // A filter that keeps a fraction f of the rows needs about 1/f times more results to fill k.
-            var ef = Math.Max(HnswEf, count);
+            var ef = Math.Max(efSearch, count);
             if (allowedIds is not null && LiveCount > 0)
             {
                 ef = (int)Math.Min(LiveCount, ef * Math.Max(1.0, (double)LiveCount / Math.Max(1, allowedIds.Count)));
@@ -286,8 +287,6 @@ internal sealed class VectorIndex
         return results;
     }
 
-    /// <summary>HNSW search breadth (results kept while walking the bottom layer).</summary>
-    public const int HnswEf = 128;
 
     internal float Rank(ReadOnlySpan<float> q, int slot)
     {

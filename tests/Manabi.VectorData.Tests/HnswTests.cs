@@ -121,4 +121,56 @@ public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.True(recall >= 0.95, $"recall@10 after reopening {recall:F3}");
         }
     }
+    [Fact]
+    public async Task HnswEfSearch_trades_recall_for_work_up_to_the_exact_answer()
+    {
+        using var dir = new TempDirectory();
+        // Unclustered vectors: the hardest case for a graph, so a narrow search visibly misses neighbours.
+        var random = new Random(12);
+        var items = Enumerable.Range(1, 3000).Select(i => new Item { Id = i, Bucket = i % 100, Vector = Hotel.RandomVector(random, 32) }).ToList();
+        using (var writer = new ManabiCollection<int, Item>(dir.Path, "items"))
+        {
+            await writer.EnsureCollectionExistsAsync();
+            await writer.UpsertAsync(items);
+            await writer.WaitForIndexAsync();
+        }
+        // Queries drawn afresh, not near stored items: their neighbours are far apart in the graph.
+        var queryRandom = new Random(13);
+        var queries = Enumerable.Range(0, 60).Select(_ => Hotel.RandomVector(queryRandom, 32)).ToArray();
+        async Task<double> RecallOfAsync(VectorStoreCollection<int, Item> collection)
+        {
+            double found = 0;
+            foreach (var query in queries)
+            {
+                var exact = items.OrderByDescending(i => FilterTests.Cosine(query, i.Vector.Span)).Take(10).Select(i => i.Id).ToHashSet();
+                found += (await collection.SearchAsync(query, 10).ToListAsync()).Count(r => exact.Contains(r.Record.Id));
+            }
+            return found / (10.0 * queries.Length);
+        }
+        async Task<double> RecallWithAsync(int ef)
+        {
+            using var collection = new ManabiCollection<int, Item>(dir.Path, "items", new ManabiCollectionOptions { HnswEfSearch = ef });
+            return await RecallOfAsync(collection);
+        }
+        double narrow = await RecallWithAsync(10);
+        double standard = await RecallWithAsync(ManabiVectorStoreOptions.DefaultHnswEfSearch);
+        double everything = await RecallWithAsync(items.Count);
+        output.WriteLine($"recall@10: ef 10 {narrow:F3}, ef 128 {standard:F3}, ef {items.Count} {everything:F3}");
+        Assert.True(narrow < standard, $"ef 10 ({narrow:F3}) should find fewer true neighbours than ef 128 ({standard:F3})");
+        // A breadth as large as the collection walks the whole connected graph: the exact answer.
+        Assert.Equal(1.0, everything);
+
+        // The store-level setting reaches the collections the store hands out.
+        using var store = new ManabiVectorStore(dir.Path, new ManabiVectorStoreOptions { HnswEfSearch = items.Count });
+        Assert.Equal(1.0, await RecallOfAsync(store.GetCollection<int, Item>("items")));
+    }
+
+    [Fact]
+    public void HnswEfSearch_must_be_positive_and_is_copied()
+    {
+        Assert.Equal(128, new ManabiCollectionOptions().HnswEfSearch);
+        Assert.Equal("HnswEfSearch", Assert.Throws<ArgumentOutOfRangeException>(() => new ManabiCollectionOptions { HnswEfSearch = 0 }).ParamName);
+        Assert.Equal("HnswEfSearch", Assert.Throws<ArgumentOutOfRangeException>(() => new ManabiVectorStoreOptions { HnswEfSearch = -5 }).ParamName);
+        Assert.Equal(40, new ManabiCollectionOptions(new ManabiCollectionOptions { HnswEfSearch = 40 }).HnswEfSearch);
+    }
 }
