@@ -4,7 +4,8 @@
   gen  --out DIR --n N --dim D --queries Q   clustered unit vectors: DIR/base.f32, DIR/queries.f32 (raw float32)
   run  --data DIR --n N --dim D --k 10 --m 16 --efc 128 --ef 128 --json OUT
        IndexFlatIP (exact top-k, one query at a time), IndexHNSWFlat (inner product; same M, efConstruction, ef),
-       (--build-threads T: the HNSW add on T threads; queries always on one), and HNSW filtered by an IDSelectorBatch at 10 % and 1 % selectivity (ids with id % 100 < 10, == 0).
+       (--build-threads T: the HNSW add on T threads; queries always on one), the HNSW recall/queries-per-second
+       curve over --ef-sweep (best of --rounds passes per ef), and HNSW filtered by an IDSelectorBatch at 10 % and 1 % selectivity (ids with id % 100 < 10, == 0).
        Writes queries/s, recall@k against the exact answer, build seconds and peak RSS to OUT.
 """
 import argparse, json, os, resource, sys, time
@@ -50,6 +51,17 @@ def run(a):
     hnsw.hnsw.efSearch = a.ef
     qps, approx = timed_queries(lambda q: hnsw.search(q, a.k)[1][0], queries)
     out["hnsw_qps"], out["hnsw_recall"] = qps, recall(approx, exact, a.k)
+    # The recall/speed curve of the same graph: "queries/s at equal recall" compares the two curves, not one ef.
+    sweep = []
+    for ef in (int(e) for e in a.ef_sweep.split(",") if e):
+        hnsw.hnsw.efSearch = ef
+        best = 0.0
+        for _ in range(a.rounds):
+            qps, found = timed_queries(lambda q: hnsw.search(q, a.k)[1][0], queries)
+            best = max(best, qps)
+        sweep.append({"ef": ef, "qps": best, "recall": recall(found, exact, a.k)})
+    out["hnsw_sweep"] = sweep
+    hnsw.hnsw.efSearch = a.ef
     ids = np.arange(len(base))
     for name, mask in (("filter10", ids % 100 < 10), ("filter1", ids % 100 == 0)):
         allowed = ids[mask]
@@ -72,5 +84,6 @@ if __name__ == "__main__":
     p.add_argument("--queries", type=int, default=200); p.add_argument("--k", type=int, default=10)
     p.add_argument("--m", type=int, default=16); p.add_argument("--efc", type=int, default=128); p.add_argument("--ef", type=int, default=128)
     p.add_argument("--build-threads", type=int, default=1)
+    p.add_argument("--ef-sweep", default="16,24,32,48,64,96,128,192,256"); p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
     gen(a) if a.mode == "gen" else run(a)

@@ -14,7 +14,8 @@ namespace Manabi.Benchmarks.VectorData;
 /// top-10 queries/s (IndexKind.Flat vs IndexFlatIP), HNSW queries/s and recall@10 (vs IndexHNSWFlat, same M and
 /// efConstruction), filtered HNSW at 10 % and 1 %, the background graph linking rate (vs FAISS's add), closing
 /// (which saves the snapshot), reopening plus the first search (which reads it back), resident and peak RSS. One query
-/// at a time, as an app asks; recall is against a brute-force scan computed here.
+/// at a time, as an app asks; recall is against a brute-force scan computed here. Then the HNSW recall/queries-per-second
+/// curve over <c>--ef-sweep</c> (ManabiCollectionOptions.HnswEfSearch) beside FAISS's over efSearch, and queries/s at equal recall.
 /// </summary>
 public static class VectorDataComparison
 {
@@ -38,6 +39,9 @@ public static class VectorDataComparison
         var queries = Enumerable.Range(0, queryValues.Length / dim).Select(q => (ReadOnlyMemory<float>)queryValues.AsMemory(q * dim, dim)).ToList();
         string dir = Path.Combine(Path.GetTempPath(), "manabi-vdata-bench-" + Guid.NewGuid().ToString("N"));
         var results = new Dictionary<string, double>();
+        int[] efs = [.. (Array.IndexOf(args, "--ef-sweep") >= 0 ? Arg("--ef-sweep") : "16,24,32,48,64,96,128,192,256")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture))];
+        List<(int Ef, double Qps, double Recall)> sweep = [];
         try
         {
             foreach (var kind in new[] { IndexKind.Flat, IndexKind.Hnsw })
@@ -111,6 +115,10 @@ public static class VectorDataComparison
                         }
                     }
                     collection.Dispose();
+                    if (kind == IndexKind.Hnsw)
+                    {
+                        sweep = await SweepAsync(dir, name, definition, queries, baseValues, dim, n, efs);
+                    }
                 }
             }
             results["peak_rss_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
@@ -147,9 +155,90 @@ public static class VectorDataComparison
         Line("reopen + first search, HNSW (s; reads the snapshot)", results["hnsw_reopen_s"], double.NaN, "F2");
         Line("RSS after reopening the HNSW collection (MB; FAISS: peak)", results["hnsw_rss_mb"], F("peak_rss_mb"), "F0");
         Line("peak RSS (MB; Manabi also holds the benchmark's own copy of the vectors)", results["peak_rss_mb"], F("peak_rss_mb"), "F0");
+        var faissSweep = faiss.TryGetProperty("hnsw_sweep", out var fs)
+            ? fs.EnumerateArray().Select(e => (Ef: e.GetProperty("ef").GetInt32(), Qps: e.GetProperty("qps").GetDouble(), Recall: e.GetProperty("recall").GetDouble())).ToList()
+            : [];
+        md.AppendLine();
+        md.AppendLine("HNSW recall/speed curves (the same graphs as above; best of 3 passes over the queries per ef):");
+        md.AppendLine();
+        md.AppendLine("| ef | Manabi queries/s | Manabi recall@10 | FAISS queries/s | FAISS recall@10 |");
+        md.AppendLine("|---:|---:|---:|---:|---:|");
+        foreach (int ef in efs.Union(faissSweep.Select(f => f.Ef)).Order())
+        {
+            var m = sweep.FirstOrDefault(x => x.Ef == ef);
+            var f = faissSweep.FirstOrDefault(x => x.Ef == ef);
+            string Cell(double v, string format) => v == 0 ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ef} | {Cell(m.Qps, "F0")} | {Cell(m.Recall, "F3")} | {Cell(f.Qps, "F0")} | {Cell(f.Recall, "F3")} |");
+        }
+        md.AppendLine();
+        md.AppendLine("Queries/s at equal recall (each curve interpolated linearly in recall, logarithmically in queries/s; — where a curve does not reach it):");
+        md.AppendLine();
+        md.AppendLine("| recall@10 | Manabi queries/s | FAISS queries/s | Manabi / FAISS |");
+        md.AppendLine("|---:|---:|---:|---:|");
+        var defaultPoint = sweep.FirstOrDefault(x => x.Ef == ManabiVectorStoreOptions.DefaultHnswEfSearch);
+        foreach (double target in new[] { 0.90, 0.95, 0.97, 0.98, 0.99, defaultPoint.Recall }.Where(t => t > 0).Distinct().Order())
+        {
+            double mq = QpsAtRecall(sweep, target), fq = QpsAtRecall(faissSweep, target);
+            string label = target == defaultPoint.Recall ? $"{target:F3} (Manabi's default ef {defaultPoint.Ef})" : target.ToString("F2", CultureInfo.InvariantCulture);
+            md.AppendLine(CultureInfo.InvariantCulture,
+                $"| {label} | {(double.IsNaN(mq) ? "—" : mq.ToString("F0", CultureInfo.InvariantCulture))} | {(double.IsNaN(fq) ? "—" : fq.ToString("F0", CultureInfo.InvariantCulture))} | {(double.IsNaN(mq) || double.IsNaN(fq) ? "—" : (mq / fq).ToString("F2", CultureInfo.InvariantCulture) + "×")} |");
+        }
         File.WriteAllText(Arg("--out"), md.ToString());
         Console.Write(md);
         return 0;
+    }
+
+    /// <summary>
+    /// Reopens the HNSW collection once per search breadth and measures queries/s (best of three passes, one query at a
+    /// time) and recall@10 over the same queries: the curve that "queries/s at equal recall" is read from.
+    /// </summary>
+    private static async Task<List<(int Ef, double Qps, double Recall)>> SweepAsync(string dir, string name, VectorStoreCollectionDefinition definition,
+        List<ReadOnlyMemory<float>> queries, float[] values, int dim, int n, int[] efs)
+    {
+        var curve = new List<(int, double, double)>();
+        foreach (int ef in efs)
+        {
+            using var collection = new ManabiCollection<int, Row>(dir, name, new ManabiCollectionOptions { Definition = definition, HnswEfSearch = ef });
+            await collection.SearchAsync(queries[0], 10).ToListAsync();
+            double best = 0;
+            List<HashSet<int>> found = [];
+            for (int round = 0; round < 3; round++)
+            {
+                found = [];
+                var clock = Stopwatch.StartNew();
+                foreach (var q in queries)
+                {
+                    found.Add((await collection.SearchAsync(q, 10).ToListAsync()).Select(r => r.Record.Id).ToHashSet());
+                }
+                best = Math.Max(best, queries.Count / clock.Elapsed.TotalSeconds);
+            }
+            curve.Add((ef, best, Recall(found, queries, values, dim, n, _ => true)));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ef {ef}: {best:F0} queries/s, recall@10 {curve[^1].Item3:F3}"));
+        }
+        return curve;
+    }
+
+    /// <summary>
+    /// Queries/s at <paramref name="target"/> recall on a curve ordered by ef: between the two points around it, linear in
+    /// recall and logarithmic in queries/s; NaN where the curve does not reach the target.
+    /// </summary>
+    private static double QpsAtRecall(List<(int Ef, double Qps, double Recall)> curve, double target)
+    {
+        var points = curve.OrderBy(p => p.Ef).ToList();
+        for (int i = 0; i < points.Count; i++)
+        {
+            if (points[i].Recall >= target)
+            {
+                if (i == 0 || points[i].Recall == target)
+                {
+                    return i == 0 && points[i].Recall > target ? double.NaN : points[i].Qps;
+                }
+                var (lo, hi) = (points[i - 1], points[i]);
+                double t = (target - lo.Recall) / (hi.Recall - lo.Recall);
+                return Math.Exp(Math.Log(lo.Qps) + t * (Math.Log(hi.Qps) - Math.Log(lo.Qps)));
+            }
+        }
+        return double.NaN;
     }
 
     /// <summary>Mean recall@10 of <paramref name="found"/> against a brute-force top 10 over the rows <paramref name="keep"/> accepts.</summary>
