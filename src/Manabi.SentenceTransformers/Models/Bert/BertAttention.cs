@@ -18,6 +18,15 @@ public sealed class BertAttention : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Quantizes the projections (see <see cref="BertModel.QuantizeInt8"/>).</summary>
+    internal void QuantizeInt8()
+    {
+        self.QuantizeInt8();
+        output.QuantizeInt8();
+    }
+
+    internal bool IsQuantized => self.IsQuantized && output.IsQuantized;
+
     /// <summary>Attends and projects; see <see cref="BertSelfAttention.Forward"/>.</summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
     {

@@ -1,3 +1,4 @@
+using Manabi.SentenceTransformers.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -20,10 +21,29 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    private DynamicInt8Linear? _int8;
+
+    /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
+    internal bool IsQuantized => _int8 is not null;
+
+    /// <summary>Quantizes the dense layer's current weights for inference (<see cref="DynamicInt8Linear"/>); the float32 weights stay, so saving is unchanged.</summary>
+    internal void QuantizeInt8() => _int8 ??= DynamicInt8Linear.Quantize(dense.weight!, dense.bias);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _int8?.Dispose();
+            _int8 = null;
+        }
+        base.Dispose(disposing);
+    }
+
     /// <summary>activation(dense(<paramref name="hidden"/>)).</summary>
     public override Tensor forward(Tensor hidden)
     {
-        using var projected = dense.forward(hidden);
+        using var projected = _int8 is { } int8 ? int8.Forward(hidden, training, nameof(BertIntermediate)) : dense.forward(hidden);
         return _activation(projected);
     }
 }

@@ -20,6 +20,16 @@ public sealed class BertLayer : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>Quantizes the layer's linear layers (see <see cref="BertModel.QuantizeInt8"/>).</summary>
+    internal void QuantizeInt8()
+    {
+        attention.QuantizeInt8();
+        intermediate.QuantizeInt8();
+        output.QuantizeInt8();
+    }
+
+    internal bool IsQuantized => attention.IsQuantized && intermediate.IsQuantized && output.IsQuantized;
+
     /// <summary>Transforms <c>[batch, tokens, hidden]</c> states; see <see cref="BertSelfAttention.Forward"/> for the mask.</summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
     {

@@ -72,6 +72,35 @@ public sealed class BertModel : nn.Module
         return new BertModelOutput(last, pooled, weights);
     }
 
+    /// <summary>Whether <see cref="QuantizeInt8"/> ran.</summary>
+    public bool IsQuantized => encoder.Layers.Count > 0 && encoder.Layers.All(l => l.IsQuantized);
+
+    /// <summary>
+    /// Quantizes the linear layers of every transformer layer to int8 for faster CPU inference: dynamic quantization
+    /// as PyTorch's <c>quantize_dynamic</c> applies to <c>nn.Linear</c> (int8 weights, activations quantized to uint8
+    /// from each call's range, FBGEMM's int8 GEMM; the query, key and value projections stay one product), with each
+    /// weight row scaled to a common range first so that the kernel's single scale acts per output channel.
+    /// Embeddings, LayerNorms, attention itself and the pooler stay float32. Takes the current weights; later changes
+    /// to them are not seen. The float32 weights are kept, so <c>state_dict</c> and saving are unchanged; a quantized
+    /// model refuses to run in training mode. Calling it again does nothing.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The model is not float32 on the CPU.</exception>
+    public void QuantizeInt8()
+    {
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (parameter.dtype != ScalarType.Float32 || parameter.device_type != TorchSharp.DeviceType.CPU)
+            {
+                throw new NotSupportedException(
+                    $"int8 quantization needs a float32 model on the CPU; parameter '{name}' is {parameter.dtype} on {parameter.device_type}");
+            }
+        }
+        foreach (var layer in encoder.Layers)
+        {
+            layer.QuantizeInt8();
+        }
+    }
+
     /// <summary>The pooler's output for given final hidden states.</summary>
     /// <exception cref="InvalidOperationException">The model has no pooler.</exception>
     public Tensor Pool(Tensor lastHiddenState) =>

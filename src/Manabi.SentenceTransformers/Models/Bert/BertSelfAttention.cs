@@ -1,3 +1,4 @@
+using Manabi.SentenceTransformers.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -33,6 +34,35 @@ public sealed class BertSelfAttention : nn.Module
         RegisterComponents();
     }
 
+    private DynamicInt8Linear? _qkvInt8;
+
+    /// <summary>Whether <see cref="QuantizeInt8"/> ran: the three projections then run as one int8 matrix product.</summary>
+    internal bool IsQuantized => _qkvInt8 is not null;
+
+    /// <summary>Quantizes the query, key and value weights, stacked as the float32 path stacks them, for inference.</summary>
+    internal void QuantizeInt8()
+    {
+        if (_qkvInt8 is not null)
+        {
+            return;
+        }
+        using var noGrad = no_grad();
+        using var weight = cat([query.weight, key.weight, value.weight], 0);
+        using var bias = cat([query.bias!, key.bias!, value.bias!], 0);
+        _qkvInt8 = DynamicInt8Linear.Quantize(weight, bias);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _qkvInt8?.Dispose();
+            _qkvInt8 = null;
+        }
+        base.Dispose(disposing);
+    }
+
     /// <summary>
     /// Attends over <c>[batch, tokens, hidden]</c> states. <paramref name="additiveMask"/> is <c>[batch, 1, 1, tokens]</c>,
     /// 0 where a key may be attended and a large negative number where not (or null: attend everywhere).
@@ -45,9 +75,10 @@ public sealed class BertSelfAttention : nn.Module
         using var scope = NewDisposeScope();
         // One GEMM for the three projections: the concatenated weights cost a small copy, the single
         // wider matrix product is faster than three (and the gradient still reaches each parameter).
-        var weight = cat([query.weight, key.weight, value.weight], 0);
-        var bias = cat([query.bias!, key.bias!, value.bias!], 0);
-        var qkv = nn.functional.linear(hidden, weight, bias).view(batch, length, 3, _heads, _headSize).permute(2, 0, 3, 1, 4);
+        var projected = _qkvInt8 is { } int8
+            ? int8.Forward(hidden, training, nameof(BertSelfAttention))
+            : nn.functional.linear(hidden, cat([query.weight, key.weight, value.weight], 0), cat([query.bias!, key.bias!, value.bias!], 0));
+        var qkv = projected.view(batch, length, 3, _heads, _headSize).permute(2, 0, 3, 1, 4);
         var q = qkv[0];
         var k = qkv[1];
         var v = qkv[2];

@@ -1,3 +1,4 @@
+using Manabi.SentenceTransformers.Quantization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -22,10 +23,30 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
+    private DynamicInt8Linear? _int8;
+
+    /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
+    internal bool IsQuantized => _int8 is not null;
+
+    /// <summary>Quantizes the dense layer's current weights for inference (<see cref="DynamicInt8Linear"/>); the float32 weights stay, so saving is unchanged.</summary>
+    internal void QuantizeInt8() => _int8 ??= DynamicInt8Linear.Quantize(dense.weight!, dense.bias);
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _int8?.Dispose();
+            _int8 = null;
+        }
+        base.Dispose(disposing);
+    }
+
     /// <summary>LayerNorm(dropout(dense(<paramref name="context"/>)) + <paramref name="residual"/>).</summary>
     public override Tensor forward(Tensor context, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return LayerNorm.forward(dropout.forward(dense.forward(context)).add_(residual)).MoveToOuterDisposeScope();
+        var projected = _int8 is { } int8 ? int8.Forward(context, training, nameof(BertSelfOutput)) : dense.forward(context);
+        return LayerNorm.forward(dropout.forward(projected).add_(residual)).MoveToOuterDisposeScope();
     }
 }
