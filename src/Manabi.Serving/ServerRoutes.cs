@@ -455,6 +455,7 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
                 json.WriteNumber("max_input_length", first.MaxLength);
                 json.WriteNumber("dimensions", first.Dimension);
                 json.WriteString("pooling", first.Encoder.Pooling.Mode.ToString());
+                json.WriteString("quantization", first.Encoder.IsQuantized ? "int8" : "none");
             }
             json.WriteStartArray("models");
             foreach (var model in models)
@@ -465,6 +466,7 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
                 json.WriteNumber("max_input_length", model.MaxLength);
                 json.WriteString("pooling", model.Encoder.Pooling.Mode.ToString());
                 json.WriteBoolean("normalized", model.NormalizesByDefault);
+                json.WriteString("quantization", model.Encoder.IsQuantized ? "int8" : "none");
                 json.WriteStartArray("prompts");
                 foreach (string name in model.Prompts.Keys)
                 {

@@ -30,6 +30,36 @@ public sealed class SentenceCommandTests
     }
 
     [Fact]
+    public void Embed_quantize_int8_stays_close_to_float32_and_prints_no_libtorch_warnings()
+    {
+        using var folder = new TempFolder();
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
+        var plain = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("f32.jsonl"));
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        // A child process: libtorch's own warnings go to the native error stream, which an in-process run cannot see.
+        using (var cli = new CliProcess(folder.Path, "embed", "--model", TinyModel, "--input", input, "--output", "i8.jsonl", "--quantize", "int8"))
+        {
+            var quantized = cli.WaitForExit(TimeSpan.FromMinutes(2));
+            Assert.True(quantized.ExitCode == 0, quantized.ToString());
+            Assert.DoesNotContain("deprecated", quantized.Stderr, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Warning", quantized.Stderr, StringComparison.Ordinal);
+        }
+        static double[] Vector(string line) => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var f32 = File.ReadAllLines(folder.PathOf("f32.jsonl")).Select(Vector).ToArray();
+        var i8 = File.ReadAllLines(folder.PathOf("i8.jsonl")).Select(Vector).ToArray();
+        Assert.Equal(f32.Length, i8.Length);
+        double mean = f32.Zip(i8).Average(p => p.First.Zip(p.Second).Sum(x => x.First * x.Second)); // unit vectors
+        Assert.True(mean >= 0.98, $"mean cosine {mean:F4}");
+        Assert.True(f32.Zip(i8).Any(p => p.First.Zip(p.Second).Any(x => Math.Abs(x.First - x.Second) > 1e-5)), "--quantize int8 wrote the float32 embeddings");
+
+        var wrong = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("x.jsonl"), "--quantize", "int4");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("int4", wrong.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Embed_reads_jsonl_and_honours_pooling_and_no_normalize()
     {
         using var folder = new TempFolder();

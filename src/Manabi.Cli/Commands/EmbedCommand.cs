@@ -21,9 +21,10 @@ public static class EmbedCommand
         {
             Description = "Replace the model's pooling: mean, cls, max, mean_sqrt_len_tokens, weightedmean, lasttoken, or several joined by '+'.",
         };
+        var quantizeOption = SentenceModels.QuantizeOption();
         var command = new Command("embed", "Embeds texts with a Sentence-BERT model; writes one JSON line per input, in order.")
         {
-            modelOption, inputOption, outputOption, batchOption, noNormalizeOption, poolingOption,
+            modelOption, inputOption, outputOption, batchOption, noNormalizeOption, poolingOption, quantizeOption,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -46,7 +47,7 @@ public static class EmbedCommand
                 }
             }
             var texts = SentenceTexts.Read(parseResult.GetValue(inputOption)!);
-            using var model = SentenceModels.Load(parseResult.GetValue(modelOption));
+            using var model = SentenceModels.Quantized(SentenceModels.Load(parseResult.GetValue(modelOption)), parseResult.GetValue(quantizeOption));
             bool normalize = !parseResult.GetValue(noNormalizeOption);
             var result = model.Encode(texts, batchSize, normalize: normalize ? true : false, pooling: pooling,
                 progress: new EmbeddingProgressLines(parseResult.InvocationConfiguration.Error, texts.Count));

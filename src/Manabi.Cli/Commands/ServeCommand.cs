@@ -46,6 +46,7 @@ public static class ServeCommand
             Description = "Largest request body in bytes; more gets 413.",
             DefaultValueFactory = _ => defaults.PayloadLimit,
         };
+        var quantizeOption = SentenceModels.QuantizeOption();
         var truncateOption = new Option<bool>("--auto-truncate")
         {
             Description = "true: cut inputs longer than the model's maximum length; false: answer them 422 (TEI's \"truncate\" overrides it).",
@@ -57,7 +58,7 @@ public static class ServeCommand
             "/similarity, with dynamic batching, limits, /metrics and /openapi/v1.json (docs/SERVE.md). Ctrl-C or SIGTERM stops " +
             "accepting, finishes the requests in flight and exits 0.")
         {
-            modelOption, hostOption, portOption, keyOption, concurrentOption, tokensOption, clientBatchOption, payloadOption, truncateOption,
+            modelOption, hostOption, portOption, keyOption, concurrentOption, tokensOption, clientBatchOption, payloadOption, truncateOption, quantizeOption,
         };
         command.SetAction(CommandActions.GuardAsync(async (parseResult, output, cancellationToken) =>
         {
@@ -100,7 +101,7 @@ public static class ServeCommand
                 string[] models = parseResult.GetValue(modelOption) is { Length: > 0 } named ? named : [null!];
                 foreach (string? model in models)
                 {
-                    var encoder = SentenceModels.Load(model);
+                    var encoder = SentenceModels.Quantized(SentenceModels.Load(model), parseResult.GetValue(quantizeOption));
                     encoders.Add(encoder);
                     string? folder = SentenceModels.Resolve(model);
                     string name = folder is null ? DefaultSentenceModel.Name : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
