@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using Manabi.SentenceTransformers;
 
 namespace Manabi.Serving.Tests;
 
@@ -112,6 +113,28 @@ public sealed class RouteTests(TinyServer server) : IClassFixture<TinyServer>
         Assert.Equal(1.0, scores[0].GetDouble(), 4);
         var reference = server.Reference.Encode(Mixed[..2]).Vectors;
         Assert.Equal(Vectors.Cosine(reference[0], reference[1]), scores[1].GetDouble(), 4);
+    }
+
+    [Fact]
+    public async Task An_int8_encoder_serves_close_embeddings_and_info_says_so()
+    {
+        using var encoder = SentenceEncoder.Load(ServingHost.TinyFolder);
+        encoder.QuantizeInt8();
+        await using var host = await ServingHost.StartAsync(o => o.Models.Add(EmbeddingModelSource.FromEncoder(encoder, "tiny-int8")));
+        using var info = JsonDocument.Parse(await host.Client.GetStringAsync("info"));
+        Assert.Equal("int8", info.RootElement.GetProperty("quantization").GetString());
+        Assert.Equal("int8", info.RootElement.GetProperty("models")[0].GetProperty("quantization").GetString());
+        using var plainInfo = JsonDocument.Parse(await server.Host.Client.GetStringAsync("info"));
+        Assert.Equal("none", plainInfo.RootElement.GetProperty("quantization").GetString());
+        var (status, body, response) = await host.PostAsync("v1/embeddings", JsonSerializer.Serialize(new { input = Mixed[..4], model = "tiny-int8" }));
+        response.Dispose();
+        Assert.Equal(200, status);
+        var reference = server.Reference.Encode(Mixed[..4]).Vectors;
+        var served = body.GetProperty("data").EnumerateArray().Select(d => d.GetProperty("embedding").EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToArray();
+        for (int i = 0; i < reference.Length; i++)
+        {
+            Assert.True(Vectors.Cosine(reference[i], served[i]) >= 0.98, $"input {i}");
+        }
     }
 
     [Fact]
