@@ -12,7 +12,9 @@ namespace Manabi.Benchmarks.Sbert;
 /// <c>sbert [--lines N] [--threads T] [--batch B] [--repeats R] [--out FILE.md]</c>: encodes the first N lines of
 /// tests/fixtures/tokenizer/heldout.txt with all-MiniLM-L6-v2, in Manabi (libtorch) and in ONNX Runtime running the
 /// same ONNX file, in this process, with the same tokenization (Manabi's WordPiece, length-sorted batches, minimal
-/// padding) and pooling (masked mean, L2 normalisation); prints sentences/s, the ratio, peak memory and parity.
+/// padding) and pooling (masked mean, L2 normalisation); then the same model quantized with
+/// <see cref="SentenceEncoder.QuantizeInt8"/>; prints sentences/s, the ratios, peak memory, parity and the int8
+/// embeddings' cosine to float32.
 /// </summary>
 public static class SbertEncodeComparison
 {
@@ -50,17 +52,27 @@ public static class SbertEncodeComparison
         float[][] theirs = OnnxEncode(session, model, texts, batch);
         double ortPeak = PeakMemory.PeakMiB();
 
+        // The int8 path (SentenceEncoder.QuantizeInt8) on its own copy of the model; its peak includes the import.
+        PeakMemory.Reset();
+        using var quantized = DefaultSentenceModel.Import();
+        quantized.QuantizeInt8();
+        float[][] int8 = quantized.Encode(texts, batch).Vectors;
+        double int8Peak = PeakMemory.PeakMiB();
+
         var manabiTimes = new List<double>();
         var ortTimes = new List<double>();
+        var int8Times = new List<double>();
         for (int r = 0; r < repeats; r++)
         {
             manabiTimes.Add(Time(() => model.Encode(texts, batch)));
             ortTimes.Add(Time(() => OnnxEncode(session, model, texts, batch)));
+            int8Times.Add(Time(() => quantized.Encode(texts, batch)));
         }
-        double manabiSeconds = Median(manabiTimes), ortSeconds = Median(ortTimes);
+        double manabiSeconds = Median(manabiTimes), ortSeconds = Median(ortTimes), int8Seconds = Median(int8Times);
+        double[] int8Cosines = [.. ours.Zip(int8).Select(p => p.First.Zip(p.Second).Sum(x => (double)x.First * x.Second)).Order()];
 
         double worstCosine = ours.Zip(theirs).Min(p => p.First.Zip(p.Second).Sum(x => (double)x.First * x.Second));
-        double manabiRate = texts.Count / manabiSeconds, ortRate = texts.Count / ortSeconds;
+        double manabiRate = texts.Count / manabiSeconds, ortRate = texts.Count / ortSeconds, int8Rate = texts.Count / int8Seconds;
         string table = string.Join('\n',
             $"## Sentence embeddings: all-MiniLM-L6-v2, {texts.Count} lines of heldout.txt, {threads} threads, batch {batch}",
             "",
@@ -70,8 +82,13 @@ public static class SbertEncodeComparison
             "| --- | ---: | ---: | ---: |",
             $"| Manabi (TorchSharp {TorchRuntimeVersion()}, fused SDPA, inference mode) | {manabiRate:F1} | {manabiSeconds:F3} | {manabiPeak:F0} |",
             $"| ONNX Runtime {OrtVersion()} (ORT_ENABLE_ALL) | {ortRate:F1} | {ortSeconds:F3} | {ortPeak:F0} |",
+            $"| Manabi int8 (`QuantizeInt8`: dynamic int8 linear layers, FBGEMM) | {int8Rate:F1} | {int8Seconds:F3} | {int8Peak:F0} |",
             "",
             $"Ratio Manabi / ONNX Runtime: **{manabiRate / ortRate:F2}×**. Lowest cosine between the two engines' embeddings: {worstCosine:F7}.",
+            $"Ratio Manabi int8 / ONNX Runtime (float32): **{int8Rate / ortRate:F2}×**; Manabi int8 / Manabi float32: {int8Rate / manabiRate:F2}×.",
+            $"Cosine of the int8 embeddings to Manabi's float32 ones over the {texts.Count} lines: mean {int8Cosines.Average():F5}, " +
+                $"lowest {int8Cosines[0]:F5}, 1st percentile {int8Cosines[int8Cosines.Length / 100]:F5}, 5th percentile {int8Cosines[int8Cosines.Length / 20]:F5}, " +
+                $"median {int8Cosines[int8Cosines.Length / 2]:F5}; {int8Cosines.Count(c => c >= 0.99) * 100.0 / int8Cosines.Length:F1} % of lines at 0.99 or above.",
             $"Peak RSS of each phase is measured from a reset of VmHWM at its start (the Manabi phase follows loading the model).");
         Console.WriteLine(table);
         if (outFile is not null)
