@@ -21,21 +21,21 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    private DynamicInt8Linear? _int8;
+    // The dense layer's int8 twin (see BertModel.QuantizeInt8); a field, not a registered module, so state_dict is HF's.
+    private QuantizableLinear? _quantizable;
 
     /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
-    internal bool IsQuantized => _int8 is not null;
+    internal bool IsQuantized => _quantizable?.IsQuantized == true;
 
-    /// <summary>Quantizes the dense layer's current weights for inference (<see cref="DynamicInt8Linear"/>); the float32 weights stay, so saving is unchanged.</summary>
-    internal void QuantizeInt8() => _int8 ??= DynamicInt8Linear.Quantize(dense.weight!, dense.bias);
+    /// <summary>Quantizes the dense layer's current weights for inference; the float32 weights stay, so saving is unchanged.</summary>
+    internal void QuantizeInt8() => (_quantizable ??= new QuantizableLinear(dense, nameof(BertIntermediate))).Quantize();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _int8?.Dispose();
-            _int8 = null;
+            _quantizable?.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -43,7 +43,7 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     /// <summary>activation(dense(<paramref name="hidden"/>)).</summary>
     public override Tensor forward(Tensor hidden)
     {
-        using var projected = _int8 is { } int8 ? int8.Forward(hidden, training, nameof(BertIntermediate)) : dense.forward(hidden);
+        using var projected = _quantizable is { } quantizable ? quantizable.Forward(hidden, training) : dense.forward(hidden);
         return _activation(projected);
     }
 }

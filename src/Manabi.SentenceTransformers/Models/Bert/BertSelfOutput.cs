@@ -23,21 +23,21 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         RegisterComponents();
     }
 
-    private DynamicInt8Linear? _int8;
+    // The dense layer's int8 twin (see BertModel.QuantizeInt8); a field, not a registered module, so state_dict is HF's.
+    private QuantizableLinear? _quantizable;
 
     /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
-    internal bool IsQuantized => _int8 is not null;
+    internal bool IsQuantized => _quantizable?.IsQuantized == true;
 
-    /// <summary>Quantizes the dense layer's current weights for inference (<see cref="DynamicInt8Linear"/>); the float32 weights stay, so saving is unchanged.</summary>
-    internal void QuantizeInt8() => _int8 ??= DynamicInt8Linear.Quantize(dense.weight!, dense.bias);
+    /// <summary>Quantizes the dense layer's current weights for inference; the float32 weights stay, so saving is unchanged.</summary>
+    internal void QuantizeInt8() => (_quantizable ??= new QuantizableLinear(dense, nameof(BertSelfOutput))).Quantize();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _int8?.Dispose();
-            _int8 = null;
+            _quantizable?.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -46,7 +46,7 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor context, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        var projected = _int8 is { } int8 ? int8.Forward(context, training, nameof(BertSelfOutput)) : dense.forward(context);
+        var projected = _quantizable is { } quantizable ? quantizable.Forward(context, training) : dense.forward(context);
         return LayerNorm.forward(dropout.forward(projected).add_(residual)).MoveToOuterDisposeScope();
     }
 }
