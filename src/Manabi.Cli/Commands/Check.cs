@@ -136,7 +136,33 @@ internal static class Check
             throw new InputException($"{option}: the path is empty.");
         }
         string full = Path.GetFullPath(folder);
-        string? existing = full;
+        RequireWritableAncestor(full, full, option);
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="file"/> can be written as an output file: it is not a folder, no folder above it is
+    /// a file, and the nearest existing folder above it is writable. Nothing is created. Call before long work (embedding
+    /// a whole input), so that an unwritable output is refused at once rather than after it.
+    /// </summary>
+    /// <exception cref="InputException">The file cannot be written; the message names the option and the path.</exception>
+    public static void OutputFile(string? file, string option)
+    {
+        if (string.IsNullOrEmpty(file))
+        {
+            throw new InputException($"{option}: the path is empty.");
+        }
+        string full = Path.GetFullPath(file);
+        if (Directory.Exists(full))
+        {
+            throw new InputException($"{option}: {full}: is a folder; give a file path.");
+        }
+        RequireWritableAncestor(full, Path.GetDirectoryName(full), option);
+    }
+
+    /// <summary>Walks up from <paramref name="start"/> to the nearest existing folder and checks that it takes a new file.</summary>
+    private static void RequireWritableAncestor(string full, string? start, string option)
+    {
+        string? existing = start;
         while (existing is not null && !Directory.Exists(existing))
         {
             if (File.Exists(existing))

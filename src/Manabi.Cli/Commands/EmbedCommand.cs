@@ -29,6 +29,8 @@ public static class EmbedCommand
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
             Check.DistinctFiles(parseResult.GetValue(outputOption), "--output", (parseResult.GetValue(inputOption), "--input"));
+            // Refused before the model loads and the texts are embedded, not after.
+            Check.OutputFile(parseResult.GetValue(outputOption), "--output");
             int batchSize = parseResult.GetValue(batchOption);
             if (batchSize <= 0)
             {

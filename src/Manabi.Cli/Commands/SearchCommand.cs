@@ -107,6 +107,8 @@ public static class SearchCommand
                 error.WriteLine($"The index in {folder} is damaged ({e.Message}); rebuilding it.");
             }
         }
+        // An index that cannot be written is refused before the corpus is embedded, not after.
+        Check.OutputFolder(folder, "--index");
         var vectors = model.Encode(entries.Select(e => e.Text).ToList(), progress: new EmbeddingProgressLines(error, entries.Count)).Vectors;
         // The stored text keeps its line number so that hits can point back into the corpus.
         EmbeddingIndex.Build(folder, entries.Select(e => e.Line.ToString(CultureInfo.InvariantCulture) + "\t" + e.Text).ToList(), vectors, fingerprint);
