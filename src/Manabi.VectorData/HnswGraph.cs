@@ -106,11 +106,11 @@ internal sealed class HnswGraph
         for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
         {
             var found = SearchLayer(query, entry, _efConstruction, l, allowed: null, returnDeleted: true);
-            // A new node takes M links on every layer (hnswlib's choice); its neighbours keep up to 2M on the bottom
-            // one. Measured at 1M × 384: taking 2M bottom links at once (FAISS's choice) linked half as fast and gave
-            // lower recall at ef 128 (0.956 against 0.968).
+            // A new node takes up to 2M links on the bottom layer and M above (FAISS's choice; hnswlib takes M
+            // everywhere). Measured at 1M × 384 against M everywhere: recall flattens at 0.991 instead of 0.983 (ef
+            // 256), queries/s at equal recall 0.98 rise from 1.36× to 1.56× FAISS's, and linking runs at 0.62× the speed.
             var max = l == 0 ? _m0 : _m;
-            SelectNeighbours(found, _m, chosen);
+            SelectNeighbours(found, max, chosen);
             var mine = Block(slot, l);
             mine[0] = chosen.Count;
             CollectionsMarshal.AsSpan(chosen).CopyTo(mine[1..]);
