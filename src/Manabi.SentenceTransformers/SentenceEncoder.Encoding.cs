@@ -8,7 +8,9 @@ public sealed partial class SentenceEncoder
     /// <summary>
     /// Embeds texts: each is stripped and tokenized (cut to <see cref="MaxSeqLength"/>), texts are sorted by token
     /// length and batched with minimal padding, run in inference mode with a dispose scope per batch, and returned in
-    /// input order. Results do not depend on the batch size or order (to about 1e-6).
+    /// input order. Results do not depend on the batch size or order (to about 1e-6), except after
+    /// <see cref="QuantizeInt8"/>: int8 activations are quantized from each batch's range, so a text's embedding then
+    /// moves slightly with its batch.
     /// </summary>
     /// <param name="texts">The texts.</param>
     /// <param name="batchSize">Texts per forward pass.</param>

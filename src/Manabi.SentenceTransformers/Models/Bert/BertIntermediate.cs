@@ -18,24 +18,25 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(config);
         dense = nn.Linear(config.HiddenSize, config.IntermediateSize);
         _activation = BertActivation.Resolve(config.HiddenAct);
+        _quantizable = new QuantizableLinear(dense, nameof(BertIntermediate));
         RegisterComponents();
     }
 
     // The dense layer's int8 twin (see BertModel.QuantizeInt8); a field, not a registered module, so state_dict is HF's.
-    private QuantizableLinear? _quantizable;
+    private readonly QuantizableLinear _quantizable;
 
     /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
-    internal bool IsQuantized => _quantizable?.IsQuantized == true;
+    internal bool IsQuantized => _quantizable.IsQuantized;
 
     /// <summary>Quantizes the dense layer's current weights for inference; the float32 weights stay, so saving is unchanged.</summary>
-    internal void QuantizeInt8() => (_quantizable ??= new QuantizableLinear(dense, nameof(BertIntermediate))).Quantize();
+    internal void QuantizeInt8() => _quantizable.Quantize();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _quantizable?.Dispose();
+            _quantizable.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -43,7 +44,7 @@ public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
     /// <summary>activation(dense(<paramref name="hidden"/>)).</summary>
     public override Tensor forward(Tensor hidden)
     {
-        using var projected = _quantizable is { } quantizable ? quantizable.Forward(hidden, training) : dense.forward(hidden);
+        using var projected = _quantizable.Forward(hidden, training);
         return _activation(projected);
     }
 }

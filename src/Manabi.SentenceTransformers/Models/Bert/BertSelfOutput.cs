@@ -20,24 +20,25 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
         dense = nn.Linear(config.HiddenSize, config.HiddenSize);
         LayerNorm = nn.LayerNorm(config.HiddenSize, config.LayerNormEps);
         dropout = nn.Dropout(config.HiddenDropoutProb);
+        _quantizable = new QuantizableLinear(dense, nameof(BertSelfOutput));
         RegisterComponents();
     }
 
     // The dense layer's int8 twin (see BertModel.QuantizeInt8); a field, not a registered module, so state_dict is HF's.
-    private QuantizableLinear? _quantizable;
+    private readonly QuantizableLinear _quantizable;
 
     /// <summary>Whether <see cref="QuantizeInt8"/> ran: the dense layer then runs in int8.</summary>
-    internal bool IsQuantized => _quantizable?.IsQuantized == true;
+    internal bool IsQuantized => _quantizable.IsQuantized;
 
     /// <summary>Quantizes the dense layer's current weights for inference; the float32 weights stay, so saving is unchanged.</summary>
-    internal void QuantizeInt8() => (_quantizable ??= new QuantizableLinear(dense, nameof(BertSelfOutput))).Quantize();
+    internal void QuantizeInt8() => _quantizable.Quantize();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            _quantizable?.Dispose();
+            _quantizable.Dispose();
         }
         base.Dispose(disposing);
     }
@@ -46,7 +47,7 @@ public sealed class BertSelfOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor context, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        var projected = _quantizable is { } quantizable ? quantizable.Forward(context, training) : dense.forward(context);
+        var projected = _quantizable.Forward(context, training);
         return LayerNorm.forward(dropout.forward(projected).add_(residual)).MoveToOuterDisposeScope();
     }
 }
