@@ -104,6 +104,20 @@ public sealed partial class SentenceEncoder : nn.Module
     /// </summary>
     public void QuantizeInt8() => bert.QuantizeInt8();
 
+    /// <summary>Whether <see cref="UseBFloat16"/> ran: the transformer's weights and arithmetic are bfloat16.</summary>
+    public bool IsBFloat16 => bert.IsBFloat16;
+
+    /// <summary>
+    /// Runs the transformer in bfloat16 from now on (<see cref="BertModel.UseBFloat16"/>): on CPUs with AMX or
+    /// AVX-512-BF16 (<see cref="Manabi.Torch.Runtime.TorchRuntime.CpuSupportsBFloat16"/>) about twice the float32 speed,
+    /// with embeddings within 0.9999 cosine of float32 (docs/RESULTS.md); on other CPUs it is slower than float32. Pooling
+    /// and the modules after it stay float32, and so do <see cref="TokenEmbeddings"/> and the embeddings returned. For
+    /// inference: training a bfloat16 encoder throws. <c>Save</c> then writes bfloat16 weights. The alternative to
+    /// <see cref="QuantizeInt8"/>, not a companion of it. Calling it again does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The encoder was quantized to int8.</exception>
+    public void UseBFloat16() => bert.UseBFloat16();
+
     /// <summary>The width of the sentence embeddings.</summary>
     public int Dimension => after_pooling.OfType<Dense>().LastOrDefault()?.OutFeatures ?? pooling.OutputDimension;
 
@@ -131,19 +145,28 @@ public sealed partial class SentenceEncoder : nn.Module
         return Embed(batch.InputIds, batch.AttentionMask, normalize: null, poolingOverride: null);
     }
 
-    /// <summary>The raw transformer output (<c>token_embeddings</c>) of a tokenized batch.</summary>
+    /// <summary>The raw transformer output (<c>token_embeddings</c>) of a tokenized batch, as float32 also after <see cref="UseBFloat16"/>.</summary>
     public Tensor TokenEmbeddings(TokenBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         using var output = bert.Forward(batch.InputIds, batch.AttentionMask);
-        return output.LastHiddenState.alias();
+        return AsFloat32(output.LastHiddenState);
     }
+
+    // A bfloat16 transformer (UseBFloat16) hands float32 states to pooling and the modules after it.
+    private static Tensor AsFloat32(Tensor hidden) =>
+        hidden.dtype == ScalarType.Float32 ? hidden.alias() : hidden.to(ScalarType.Float32);
 
     private Tensor Embed(Tensor inputIds, Tensor attentionMask, bool? normalize, Pooling? poolingOverride)
     {
         using var scope = NewDisposeScope();
+        if (training && bert.IsBFloat16)
+        {
+            throw new InvalidOperationException(
+                $"{ModelId} runs in bfloat16 (UseBFloat16), which is for inference: train the float32 model, then convert it.");
+        }
         using var output = bert.Forward(inputIds, attentionMask);
-        var embedding = (poolingOverride ?? pooling).Forward(output.LastHiddenState, attentionMask);
+        var embedding = (poolingOverride ?? pooling).Forward(AsFloat32(output.LastHiddenState), attentionMask);
         if (poolingOverride is null)
         {
             foreach (var module in after_pooling)

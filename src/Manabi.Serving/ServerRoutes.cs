@@ -456,6 +456,7 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
                 json.WriteNumber("dimensions", first.Dimension);
                 json.WriteString("pooling", first.Encoder.Pooling.Mode.ToString());
                 json.WriteString("quantization", first.Encoder.IsQuantized ? "int8" : "none");
+                json.WriteString("dtype", first.Encoder.IsBFloat16 ? "bfloat16" : "float32");
             }
             json.WriteStartArray("models");
             foreach (var model in models)
@@ -467,6 +468,7 @@ internal sealed class ServerRoutes(ServerState state, ILogger<ServerRoutes> logg
                 json.WriteString("pooling", model.Encoder.Pooling.Mode.ToString());
                 json.WriteBoolean("normalized", model.NormalizesByDefault);
                 json.WriteString("quantization", model.Encoder.IsQuantized ? "int8" : "none");
+                json.WriteString("dtype", model.Encoder.IsBFloat16 ? "bfloat16" : "float32");
                 json.WriteStartArray("prompts");
                 foreach (string name in model.Prompts.Keys)
                 {

@@ -60,6 +60,34 @@ public sealed class SentenceCommandTests
     }
 
     [Fact]
+    public void Embed_dtype_bfloat16_stays_close_to_float32_and_excludes_int8()
+    {
+        using var folder = new TempFolder();
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
+        var plain = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("f32.jsonl"));
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        var half = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("bf16.jsonl"), "--dtype", "bfloat16");
+        Assert.True(half.ExitCode == 0, half.Stderr);
+        static double[] Vector(string line) => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var f32 = File.ReadAllLines(folder.PathOf("f32.jsonl")).Select(Vector).ToArray();
+        var bf16 = File.ReadAllLines(folder.PathOf("bf16.jsonl")).Select(Vector).ToArray();
+        Assert.Equal(f32.Length, bf16.Length);
+        double worst = f32.Zip(bf16).Min(p => p.First.Zip(p.Second).Sum(x => x.First * x.Second)); // unit vectors
+        Assert.True(worst >= 0.999, $"lowest cosine {worst:F5}");
+        Assert.True(f32.Zip(bf16).Any(p => p.First.Zip(p.Second).Any(x => Math.Abs(x.First - x.Second) > 1e-5)), "--dtype bfloat16 wrote the float32 embeddings");
+
+        var both = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("x.jsonl"), "--dtype", "bfloat16", "--quantize", "int8");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("alternatives", both.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(folder.PathOf("x.jsonl")));
+        var wrong = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("x.jsonl"), "--dtype", "float16");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("float16", wrong.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Embed_reads_jsonl_and_honours_pooling_and_no_normalize()
     {
         using var folder = new TempFolder();

@@ -116,6 +116,29 @@ public sealed class RouteTests(TinyServer server) : IClassFixture<TinyServer>
     }
 
     [Fact]
+    public async Task A_bfloat16_encoder_serves_close_embeddings_and_info_says_so()
+    {
+        using var encoder = SentenceEncoder.Load(ServingHost.TinyFolder);
+        encoder.UseBFloat16();
+        await using var host = await ServingHost.StartAsync(o => o.Models.Add(EmbeddingModelSource.FromEncoder(encoder, "tiny-bf16")));
+        using var info = JsonDocument.Parse(await host.Client.GetStringAsync("info"));
+        Assert.Equal("bfloat16", info.RootElement.GetProperty("dtype").GetString());
+        Assert.Equal("none", info.RootElement.GetProperty("quantization").GetString());
+        Assert.Equal("bfloat16", info.RootElement.GetProperty("models")[0].GetProperty("dtype").GetString());
+        using var plainInfo = JsonDocument.Parse(await server.Host.Client.GetStringAsync("info"));
+        Assert.Equal("float32", plainInfo.RootElement.GetProperty("dtype").GetString());
+        var (status, body, response) = await host.PostAsync("embed", JsonSerializer.Serialize(new { inputs = Mixed[..4] }));
+        response.Dispose();
+        Assert.Equal(200, status);
+        var reference = server.Reference.Encode(Mixed[..4]).Vectors;
+        var served = body.EnumerateArray().Select(row => row.EnumerateArray().Select(e => e.GetSingle()).ToArray()).ToArray();
+        for (int i = 0; i < reference.Length; i++)
+        {
+            Assert.True(Vectors.Cosine(reference[i], served[i]) >= 0.999, $"input {i}");
+        }
+    }
+
+    [Fact]
     public async Task An_int8_encoder_serves_close_embeddings_and_info_says_so()
     {
         using var encoder = SentenceEncoder.Load(ServingHost.TinyFolder);

@@ -22,9 +22,10 @@ public static class EmbedCommand
             Description = "Replace the model's pooling: mean, cls, max, mean_sqrt_len_tokens, weightedmean, lasttoken, or several joined by '+'.",
         };
         var quantizeOption = SentenceModels.QuantizeOption();
+        var dtypeOption = SentenceModels.DtypeOption();
         var command = new Command("embed", "Embeds texts with a Sentence-BERT model; writes one JSON line per input, in order.")
         {
-            modelOption, inputOption, outputOption, batchOption, noNormalizeOption, poolingOption, quantizeOption,
+            modelOption, inputOption, outputOption, batchOption, noNormalizeOption, poolingOption, quantizeOption, dtypeOption,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -49,7 +50,7 @@ public static class EmbedCommand
                 }
             }
             var texts = SentenceTexts.Read(parseResult.GetValue(inputOption)!);
-            using var model = SentenceModels.Quantized(SentenceModels.Load(parseResult.GetValue(modelOption)), parseResult.GetValue(quantizeOption));
+            using var model = SentenceModels.ForInference(SentenceModels.Load(parseResult.GetValue(modelOption)), parseResult.GetValue(quantizeOption), parseResult.GetValue(dtypeOption));
             bool normalize = !parseResult.GetValue(noNormalizeOption);
             var result = model.Encode(texts, batchSize, normalize: normalize ? true : false, pooling: pooling,
                 progress: new EmbeddingProgressLines(parseResult.InvocationConfiguration.Error, texts.Count));

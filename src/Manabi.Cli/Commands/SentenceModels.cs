@@ -48,12 +48,38 @@ internal static class SentenceModels
         DefaultValueFactory = _ => "none",
     }.AcceptOnlyFromAmong("none", "int8");
 
-    /// <summary>Quantizes <paramref name="encoder"/> as <c>--quantize</c> <paramref name="mode"/> says.</summary>
-    public static SentenceEncoder Quantized(SentenceEncoder encoder, string? mode)
+    /// <summary>The <c>--dtype</c> option (text-embeddings-inference's name) of the commands that run a sentence model for inference.</summary>
+    public static Option<string> DtypeOption() => new Option<string>("--dtype")
     {
-        if (mode == "int8")
+        Description = "float32, or bfloat16: the transformer in bfloat16, about twice as fast on CPUs with AMX or AVX-512-BF16 " +
+            "(slower elsewhere; 'manabi doctor' says which this one has), embeddings within 0.9999 cosine of float32. " +
+            "An alternative to --quantize int8; see docs/SERVE.md.",
+        DefaultValueFactory = _ => "float32",
+    }.AcceptOnlyFromAmong("float32", "bfloat16");
+
+    /// <summary>
+    /// Prepares <paramref name="encoder"/> for inference as <c>--quantize</c> <paramref name="quantize"/> and
+    /// <c>--dtype</c> <paramref name="dtype"/> say; warns on stderr when bfloat16 is asked of a CPU without bfloat16 units.
+    /// </summary>
+    /// <exception cref="InputException">Both int8 and bfloat16 were asked for.</exception>
+    public static SentenceEncoder ForInference(SentenceEncoder encoder, string? quantize, string? dtype)
+    {
+        if (quantize == "int8" && dtype == "bfloat16")
+        {
+            encoder.Dispose();
+            throw new InputException("--quantize int8 and --dtype bfloat16 are alternatives: choose one.");
+        }
+        if (quantize == "int8")
         {
             encoder.QuantizeInt8();
+        }
+        else if (dtype == "bfloat16")
+        {
+            if (!Manabi.Torch.Runtime.TorchRuntime.CpuSupportsBFloat16)
+            {
+                Console.Error.WriteLine("warning: this CPU has no AMX or AVX-512-BF16 units: bfloat16 runs emulated, slower than float32.");
+            }
+            encoder.UseBFloat16();
         }
         return encoder;
     }

@@ -47,6 +47,7 @@ public static class ServeCommand
             DefaultValueFactory = _ => defaults.PayloadLimit,
         };
         var quantizeOption = SentenceModels.QuantizeOption();
+        var dtypeOption = SentenceModels.DtypeOption();
         var truncateOption = new Option<bool>("--auto-truncate")
         {
             Description = "true: cut inputs longer than the model's maximum length; false: answer them 422 (TEI's \"truncate\" overrides it).",
@@ -58,7 +59,7 @@ public static class ServeCommand
             "/similarity, with dynamic batching, limits, /metrics and /openapi/v1.json (docs/SERVE.md). Ctrl-C or SIGTERM stops " +
             "accepting, finishes the requests in flight and exits 0.")
         {
-            modelOption, hostOption, portOption, keyOption, concurrentOption, tokensOption, clientBatchOption, payloadOption, truncateOption, quantizeOption,
+            modelOption, hostOption, portOption, keyOption, concurrentOption, tokensOption, clientBatchOption, payloadOption, truncateOption, quantizeOption, dtypeOption,
         };
         command.SetAction(CommandActions.GuardAsync(async (parseResult, output, cancellationToken) =>
         {
@@ -101,7 +102,7 @@ public static class ServeCommand
                 string[] models = parseResult.GetValue(modelOption) is { Length: > 0 } named ? named : [null!];
                 foreach (string? model in models)
                 {
-                    var encoder = SentenceModels.Quantized(SentenceModels.Load(model), parseResult.GetValue(quantizeOption));
+                    var encoder = SentenceModels.ForInference(SentenceModels.Load(model), parseResult.GetValue(quantizeOption), parseResult.GetValue(dtypeOption));
                     encoders.Add(encoder);
                     string? folder = SentenceModels.Resolve(model);
                     string name = folder is null ? DefaultSentenceModel.Name : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));

@@ -275,6 +275,12 @@ public static class TorchRuntime
             : NativeLayout.Elsewhere;
     }
 
+    /// <summary>
+    /// Whether the CPU has bfloat16 matrix units (AMX-BF16 or AVX-512-BF16), where libtorch's bfloat16 matrix products
+    /// are about twice as fast as float32; without them bfloat16 is emulated and slower than float32.
+    /// </summary>
+    public static bool CpuSupportsBFloat16 => CpuInfoFlag("amx_bf16") || CpuInfoFlag("avx512_bf16");
+
     /// <summary>A one-line description of the CPU's vector features relevant to libtorch kernels.</summary>
     public static string CpuFeatures()
     {

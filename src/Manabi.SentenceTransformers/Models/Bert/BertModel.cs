@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Manabi.SentenceTransformers.Models.Bert;
@@ -101,6 +102,27 @@ public sealed class BertModel : nn.Module
         }
     }
 
+    /// <summary>Whether the transformer's floating-point weights are bfloat16 (<see cref="UseBFloat16"/>).</summary>
+    public bool IsBFloat16 => parameters().FirstOrDefault()?.dtype == ScalarType.BFloat16;
+
+    /// <summary>
+    /// Converts every floating-point weight to bfloat16 (as <c>model.to(torch.bfloat16)</c> does), so the matrix products
+    /// run on the CPU's bfloat16 units (AMX or AVX-512-BF16 through oneDNN) at about twice the float32 speed; the additive
+    /// attention mask follows the weights' dtype. <c>state_dict</c> and saving then hold bfloat16 weights. Calling it
+    /// again does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model was quantized to int8: its int8 layers were made from the
+    /// float32 weights, so the two cannot be combined; load the model again.</exception>
+    public void UseBFloat16()
+    {
+        if (encoder.Layers.Any(l => l.IsQuantized))
+        {
+            throw new InvalidOperationException(
+                "the model is quantized to int8 (QuantizeInt8); int8 and bfloat16 are alternatives: load the float32 model again to use bfloat16.");
+        }
+        this.to(ScalarType.BFloat16);
+    }
+
     /// <summary>The pooler's output for given final hidden states.</summary>
     /// <exception cref="InvalidOperationException">The model has no pooler.</exception>
     public Tensor Pool(Tensor lastHiddenState) =>
@@ -146,7 +168,8 @@ public sealed class BertModel : nn.Module
                 return null;
             }
         }
-        double lowest = dtype == ScalarType.Float64 ? double.MinValue : float.MinValue;
+        // The dtype's own lowest finite value (HF's torch.finfo(dtype).min): float.MinValue overflows bfloat16/half.
+        double lowest = finfo(dtype).min;
         using var masked = attentionMask.eq(0);
         return zeros(attentionMask.shape, dtype, attentionMask.device).masked_fill_(masked, lowest)
             .view(attentionMask.shape[0], 1, 1, attentionMask.shape[1]);
