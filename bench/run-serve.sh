@@ -5,10 +5,10 @@
 # thread count (the sbert comparison of bench/Manabi.Benchmarks, the bench's ONNX Runtime anchor). Writes a Markdown
 # table to bench/results/serve-<UTC time>.md.
 # Usage: bench/run-serve.sh [--duration SECONDS (60)] [--threads N (nproc)] [--lines N (2000)] [--connections "1 8 64"] [--port P (18080)]
-#                           [--quantize none|int8 (none): the server's --quantize]
+#                           [--quantize none|int8 (none): the server's --quantize] [--dtype float32|bfloat16 (float32): its --dtype]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-duration=60; threads="$(nproc)"; lines=2000; connections="1 8 64"; port=18080; quantize=none
+duration=60; threads="$(nproc)"; lines=2000; connections="1 8 64"; port=18080; quantize=none; dtype=float32
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration="$2"; shift 2 ;;
@@ -17,6 +17,7 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift 2 ;;
     --port) port="$2"; shift 2 ;;
     --quantize) quantize="$2"; shift 2 ;;
+    --dtype) dtype="$2"; shift 2 ;;
     *) echo "run-serve.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +35,7 @@ trap cleanup EXIT
 head -n "$lines" "$root/tests/fixtures/tokenizer/heldout.txt" > "$work/sentences.txt"
 
 # The server's intra-op budget (one libtorch thread per batch worker, as many workers as this) is OMP_NUM_THREADS.
-OMP_NUM_THREADS="$threads" dotnet "$cli/manabi.dll" serve --port "$port" --max-concurrent-requests 4096 --quantize "$quantize" 2> "$work/server.log" &
+OMP_NUM_THREADS="$threads" dotnet "$cli/manabi.dll" serve --port "$port" --max-concurrent-requests 4096 --quantize "$quantize" --dtype "$dtype" 2> "$work/server.log" &
 server_pid=$!
 for _ in $(seq 1 600); do
   curl -sf "http://127.0.0.1:$port/ready" >/dev/null 2>&1 && break
@@ -63,12 +64,14 @@ echo "in-process Encode and ONNX Runtime..." >&2
 dotnet "$root/bench/Manabi.Benchmarks/bin/Release/net10.0/linux-x64/Manabi.Benchmarks.dll" sbert --lines "$lines" --threads "$threads" --repeats 3 > "$work/inprocess.md"
 manabi_rate="$(grep '^| Manabi (' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
 int8_rate="$(grep '^| Manabi int8' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
-ort_rate="$(grep '^| ONNX Runtime' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
+bf16_rate="$(grep '^| Manabi bfloat16' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
+ort_rate="$(grep '^| ONNX Runtime [0-9.]* (ORT_ENABLE_ALL)' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
+ort_int8_rate="$(grep '^| ONNX Runtime [0-9.]* int8, per_channel' "$work/inprocess.md" | awk -F'|' '{gsub(/ /, "", $3); print $3}')"
 
 mkdir -p "$root/bench/results"
 out="$root/bench/results/serve-$(date -u +%Y%m%d-%H%M).md"
 {
-  echo "## manabi serve --quantize $quantize: all-MiniLM-L6-v2, one sentence per request, first $lines lines of heldout.txt, $threads threads, ${duration} s per level"
+  echo "## manabi serve --quantize $quantize --dtype $dtype: all-MiniLM-L6-v2, one sentence per request, first $lines lines of heldout.txt, $threads threads, ${duration} s per level"
   echo
   echo "Machine: $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); $(uname -sr). Load generator: $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1,2) on the same machine."
   echo
@@ -77,7 +80,9 @@ out="$root/bench/results/serve-$(date -u +%Y%m%d-%H%M).md"
   printf '%s\n' "${rows[@]}"
   echo "| in-process SentenceEncoder.Encode (batch 32) | $manabi_rate | | | | | |"
   echo "| in-process SentenceEncoder.Encode after QuantizeInt8 (batch 32) | $int8_rate | | | | | |"
+  echo "| in-process SentenceEncoder.Encode after UseBFloat16 (batch 32) | $bf16_rate | | | | | |"
   echo "| ONNX Runtime in-process (batch 32) | $ort_rate | | | | | |"
+  echo "| ONNX Runtime int8 in-process, per channel (batch 32) | $ort_int8_rate | | | | | |"
   echo
   echo "Server peak RSS (VmHWM): $peak MiB. The in-process rows are the sbert comparison (bench/Manabi.Benchmarks sbert) on the same lines:"
   echo

@@ -7,6 +7,10 @@ if (args.Length > 0 && args[0] == "sbert-profile")
 {
     return Manabi.Benchmarks.Sbert.SbertForwardProfile.Run(args[1..]);
 }
+if (args.Length > 0 && args[0] == "sbert-ceiling")
+{
+    return Manabi.Benchmarks.Sbert.SbertGemmCeiling.Run(args[1..]);
+}
 if (args.Length > 0 && args[0] == "sbert")
 {
     return Manabi.Benchmarks.Sbert.SbertEncodeComparison.Run(args[1..]);
