@@ -145,11 +145,15 @@ public sealed partial class SentenceEncoder : nn.Module
         return Embed(batch.InputIds, batch.AttentionMask, normalize: null, poolingOverride: null);
     }
 
-    /// <summary>The raw transformer output (<c>token_embeddings</c>) of a tokenized batch, as float32 also after <see cref="UseBFloat16"/>.</summary>
-    public Tensor TokenEmbeddings(TokenBatch batch)
+    /// <summary>
+    /// The raw transformer output (<c>token_embeddings</c>) of a tokenized batch, as float32 also after
+    /// <see cref="UseBFloat16"/>. With <paramref name="skipPadding"/> (see <see cref="BertModel.Forward"/>) the
+    /// transformer computes the real tokens only and the padded positions are zeros: what a masked pooling needs, faster.
+    /// </summary>
+    public Tensor TokenEmbeddings(TokenBatch batch, bool skipPadding = false)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var output = bert.Forward(batch.InputIds, batch.AttentionMask);
+        using var output = bert.Forward(batch.InputIds, batch.AttentionMask, skipPadding: skipPadding);
         return AsFloat32(output.LastHiddenState);
     }
 
@@ -165,7 +169,8 @@ public sealed partial class SentenceEncoder : nn.Module
             throw new InvalidOperationException(
                 $"{ModelId} runs in bfloat16 (UseBFloat16), which is for inference: train the float32 model, then convert it.");
         }
-        using var output = bert.Forward(inputIds, attentionMask);
+        // Pooling is masked, so the padded positions need not be computed (equal on the real tokens).
+        using var output = bert.Forward(inputIds, attentionMask, skipPadding: true);
         var embedding = (poolingOverride ?? pooling).Forward(AsFloat32(output.LastHiddenState), attentionMask);
         if (poolingOverride is null)
         {

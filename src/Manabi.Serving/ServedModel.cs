@@ -75,7 +75,7 @@ internal sealed class ServedModel : IDisposable
         }
         using var scope = NewDisposeScope();
         var batch = new TokenBatch(tensor(ids, rows.Count, length), tensor(mask, rows.Count, length), 0);
-        var hidden = Encoder.TokenEmbeddings(batch);
+        var hidden = Encoder.TokenEmbeddings(batch, skipPadding: true);
         var pooled = Encoder.Pooling.Forward(hidden, batch.AttentionMask);
         foreach (var module in _beforeNormalize)
         {

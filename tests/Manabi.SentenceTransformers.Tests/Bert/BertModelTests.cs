@@ -50,6 +50,51 @@ public sealed class BertModelTests
     }
 
     [Fact]
+    public void Skipping_padding_matches_transformers_on_the_real_tokens_and_zeroes_the_padding()
+    {
+        using var model = BertWeights.LoadModel(Fixtures.Path("sbert", "tiny-sbert"));
+        model.eval();
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        var first3 = golden.RootElement.GetProperty("last_hidden_state_first3");
+        long[] ids = Flatten(first3.GetProperty("input_ids"));
+        long[] mask = Flatten(first3.GetProperty("attention_mask"));
+        int rows = first3.GetProperty("input_ids").GetArrayLength();
+        int length = ids.Length / rows;
+        Assert.Contains(0L, mask); // the fixture has padding, so the packed path runs
+        double[] expected = first3.GetProperty("values").EnumerateArray()
+            .SelectMany(r => r.EnumerateArray()).SelectMany(GoldenJson.Vector).ToArray();
+        using var scope = NewDisposeScope();
+        using var _ = inference_mode();
+        using var output = model.Forward(tensor(ids, rows, length), tensor(mask, rows, length), skipPadding: true);
+        float[] actual = output.LastHiddenState.data<float>().ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        int width = actual.Length / ids.Length;
+        double worst = 0;
+        for (int token = 0; token < ids.Length; token++)
+        {
+            for (int d = 0; d < width; d++)
+            {
+                int i = token * width + d;
+                if (mask[token] == 0)
+                {
+                    Assert.Equal(0f, actual[i]);
+                }
+                else
+                {
+                    worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+                }
+            }
+        }
+        Assert.True(worst <= 1e-5, $"largest difference on real tokens {worst:E2}");
+
+        // Training mode ignores it: dropout and autograd see the padded batch, as in transformers.
+        model.train();
+        using var trained = model.Forward(tensor(ids, rows, length), tensor(mask, rows, length), skipPadding: true);
+        model.eval();
+        Assert.Contains(trained.LastHiddenState.data<float>().ToArray().Where((_, i) => mask[i / width] == 0), v => v != 0f);
+    }
+
+    [Fact]
     public void Saved_safetensors_carry_transformers_metadata_and_load_back()
     {
         string folder = Path.Combine(Path.GetTempPath(), "manabi-bert-" + Guid.NewGuid().ToString("N"));

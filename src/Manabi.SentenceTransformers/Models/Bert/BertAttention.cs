@@ -27,6 +27,13 @@ public sealed class BertAttention : nn.Module
 
     internal bool IsQuantized => self.IsQuantized && output.IsQuantized;
 
+    /// <summary>Attends and projects packed rows; see <see cref="BertSelfAttention.ForwardPacked"/>.</summary>
+    internal Tensor ForwardPacked(Tensor packed, Tensor? additiveMask, PackedTokens layout)
+    {
+        using var context = self.ForwardPacked(packed, additiveMask, layout);
+        return output.forward(context, packed);
+    }
+
     /// <summary>Attends and projects; see <see cref="BertSelfAttention.Forward"/>.</summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
     {

@@ -21,6 +21,22 @@ public sealed class BertEncoder : nn.Module
     /// <summary>The layers, in order.</summary>
     public IReadOnlyList<BertLayer> Layers => layer.ToList();
 
+    /// <summary>Runs every layer on packed rows (<see cref="PackedTokens"/>); the input is not disposed, intermediate states are.</summary>
+    internal Tensor ForwardPacked(Tensor packed, Tensor? additiveMask, PackedTokens layout)
+    {
+        Tensor current = packed;
+        foreach (var block in layer)
+        {
+            var next = block.ForwardPacked(current, additiveMask, layout);
+            if (!ReferenceEquals(current, packed))
+            {
+                current.Dispose();
+            }
+            current = next;
+        }
+        return ReferenceEquals(current, packed) ? packed.alias() : current;
+    }
+
     /// <summary>Runs every layer; the input is not disposed, intermediate states are.</summary>
     public (Tensor Output, IReadOnlyList<Tensor>? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
     {

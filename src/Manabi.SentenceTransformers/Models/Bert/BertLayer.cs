@@ -30,6 +30,14 @@ public sealed class BertLayer : nn.Module
 
     internal bool IsQuantized => attention.IsQuantized && intermediate.IsQuantized && output.IsQuantized;
 
+    /// <summary>Transforms packed <c>[tokens, hidden]</c> rows; see <see cref="BertSelfAttention.ForwardPacked"/>.</summary>
+    internal Tensor ForwardPacked(Tensor packed, Tensor? additiveMask, PackedTokens layout)
+    {
+        using var attended = attention.ForwardPacked(packed, additiveMask, layout);
+        using var expanded = intermediate.forward(attended);
+        return output.forward(expanded, attended);
+    }
+
     /// <summary>Transforms <c>[batch, tokens, hidden]</c> states; see <see cref="BertSelfAttention.Forward"/> for the mask.</summary>
     public (Tensor Output, Tensor? Weights) Forward(Tensor hidden, Tensor? additiveMask, bool outputWeights = false)
     {

@@ -45,9 +45,13 @@ public sealed class BertModel : nn.Module
     /// Encodes a batch. <paramref name="inputIds"/> and <paramref name="attentionMask"/> are <c>[batch, tokens]</c>
     /// int64 (mask 1 for real tokens, 0 for padding); <paramref name="tokenTypeIds"/> null means all zeros.
     /// Attention runs through libtorch's fused scaled-dot-product kernel unless <paramref name="outputAttentions"/>.
+    /// With <paramref name="skipPadding"/>, outside training and without attention weights, a padded batch computes its
+    /// real tokens only: the linear layers, LayerNorms and activations run on them packed, and only attention sees the
+    /// padded shape; the padded positions of the last hidden state are then zeros rather than the values HF computes
+    /// there (which no masked pooling reads). Faster when lengths in a batch differ; equal on the real tokens.
     /// </summary>
     public BertModelOutput Forward(Tensor inputIds, Tensor? attentionMask = null, Tensor? tokenTypeIds = null,
-        bool outputAttentions = false, bool computePooler = false)
+        bool outputAttentions = false, bool computePooler = false, bool skipPadding = false)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         if (inputIds.dim() != 2)
@@ -62,7 +66,19 @@ public sealed class BertModel : nn.Module
         using var scope = NewDisposeScope();
         var hidden = embeddings.forward(inputIds, tokenTypeIds);
         var additiveMask = AdditiveMask(attentionMask, hidden.dtype);
-        var (last, weights) = encoder.Forward(hidden, additiveMask, outputAttentions);
+        Tensor last;
+        IReadOnlyList<Tensor>? weights = null;
+        if (skipPadding && additiveMask is not null && !training && !outputAttentions)
+        {
+            using var layout = PackedTokens.Of(attentionMask!);
+            using var packed = layout.Pack(hidden);
+            using var packedLast = encoder.ForwardPacked(packed, additiveMask, layout);
+            last = layout.Unpack(packedLast);
+        }
+        else
+        {
+            (last, weights) = encoder.Forward(hidden, additiveMask, outputAttentions);
+        }
         var pooled = computePooler && pooler is not null ? pooler.forward(last) : null;
         last.MoveToOuterDisposeScope();
         pooled?.MoveToOuterDisposeScope();

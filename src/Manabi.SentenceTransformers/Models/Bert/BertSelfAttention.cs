@@ -64,6 +64,26 @@ public sealed class BertSelfAttention : nn.Module
     }
 
     /// <summary>
+    /// Attends over packed <c>[tokens, hidden]</c> rows (see <see cref="PackedTokens"/>): the three projections run on the
+    /// real tokens only, and only attention itself sees the padded batch. Inference only (no attention weights).
+    /// </summary>
+    internal Tensor ForwardPacked(Tensor packed, Tensor? additiveMask, PackedTokens layout)
+    {
+        using var scope = NewDisposeScope();
+        var projected = Project(packed);
+        var qkv = layout.Unpack(projected).view(layout.Batch, layout.Length, 3, _heads, _headSize).permute(2, 0, 3, 1, 4);
+        var context = nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], additiveMask, training ? _dropoutProbability : 0.0);
+        var merged = context.transpose(1, 2).reshape(layout.Batch * layout.Length, (long)_heads * _headSize).index_select(0, layout.Indices);
+        return merged.MoveToOuterDisposeScope();
+    }
+
+    // One GEMM for the three projections: the concatenated weights cost a small copy, the single
+    // wider matrix product is faster than three (and the gradient still reaches each parameter).
+    private Tensor Project(Tensor hidden) => _qkvInt8 is { } int8
+        ? int8.Forward(hidden, training, nameof(BertSelfAttention))
+        : nn.functional.linear(hidden, cat([query.weight, key.weight, value.weight], 0), cat([query.bias!, key.bias!, value.bias!], 0));
+
+    /// <summary>
     /// Attends over <c>[batch, tokens, hidden]</c> states. <paramref name="additiveMask"/> is <c>[batch, 1, 1, tokens]</c>,
     /// 0 where a key may be attended and a large negative number where not (or null: attend everywhere).
     /// Returns the context <c>[batch, tokens, hidden]</c> and, when asked, the weights <c>[batch, heads, tokens, tokens]</c>.
@@ -73,11 +93,7 @@ public sealed class BertSelfAttention : nn.Module
         ArgumentNullException.ThrowIfNull(hidden);
         long batch = hidden.shape[0], length = hidden.shape[1];
         using var scope = NewDisposeScope();
-        // One GEMM for the three projections: the concatenated weights cost a small copy, the single
-        // wider matrix product is faster than three (and the gradient still reaches each parameter).
-        var projected = _qkvInt8 is { } int8
-            ? int8.Forward(hidden, training, nameof(BertSelfAttention))
-            : nn.functional.linear(hidden, cat([query.weight, key.weight, value.weight], 0), cat([query.bias!, key.bias!, value.bias!], 0));
+        var projected = Project(hidden);
         var qkv = projected.view(batch, length, 3, _heads, _headSize).permute(2, 0, 3, 1, 4);
         var q = qkv[0];
         var k = qkv[1];
