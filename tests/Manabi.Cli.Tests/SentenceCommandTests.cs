@@ -29,15 +29,25 @@ public sealed class SentenceCommandTests
         }
     }
 
+    /// <summary>Writes the tiny model's public golden texts to the folder and embeds them in float32 into <paramref name="output"/>; returns the input file.</summary>
+    private static string EmbedFloat32(TempFolder folder, string output)
+    {
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
+        var plain = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf(output));
+        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        return input;
+    }
+
+    private static double[][] Vectors(string jsonl) =>
+        [.. File.ReadAllLines(jsonl).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray())];
+
     [Fact]
     public void Embed_quantize_int8_stays_close_to_float32_and_prints_no_libtorch_warnings()
     {
         using var folder = new TempFolder();
-        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
-        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
-        var plain = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("f32.jsonl"));
-        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        string input = EmbedFloat32(folder, "f32.jsonl");
         // A child process: libtorch's own warnings go to the native error stream, which an in-process run cannot see.
         using (var cli = new CliProcess(folder.Path, "embed", "--model", TinyModel, "--input", input, "--output", "i8.jsonl", "--quantize", "int8"))
         {
@@ -46,9 +56,8 @@ public sealed class SentenceCommandTests
             Assert.DoesNotContain("deprecated", quantized.Stderr, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("Warning", quantized.Stderr, StringComparison.Ordinal);
         }
-        static double[] Vector(string line) => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var f32 = File.ReadAllLines(folder.PathOf("f32.jsonl")).Select(Vector).ToArray();
-        var i8 = File.ReadAllLines(folder.PathOf("i8.jsonl")).Select(Vector).ToArray();
+        var f32 = Vectors(folder.PathOf("f32.jsonl"));
+        var i8 = Vectors(folder.PathOf("i8.jsonl"));
         Assert.Equal(f32.Length, i8.Length);
         double mean = f32.Zip(i8).Average(p => p.First.Zip(p.Second).Sum(x => x.First * x.Second)); // unit vectors
         Assert.True(mean >= 0.98, $"mean cosine {mean:F4}");
@@ -63,16 +72,11 @@ public sealed class SentenceCommandTests
     public void Embed_dtype_bfloat16_stays_close_to_float32_and_excludes_int8()
     {
         using var folder = new TempFolder();
-        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
-        string[] texts = golden.RootElement.GetProperty("texts_public").EnumerateArray().Select(e => e.GetString()!).ToArray();
-        string input = folder.File("texts.txt", string.Join('\n', texts) + "\n");
-        var plain = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("f32.jsonl"));
-        Assert.True(plain.ExitCode == 0, plain.Stderr);
+        string input = EmbedFloat32(folder, "f32.jsonl");
         var half = CliRunner.Run("embed", "--model", TinyModel, "--input", input, "--output", folder.PathOf("bf16.jsonl"), "--dtype", "bfloat16");
         Assert.True(half.ExitCode == 0, half.Stderr);
-        static double[] Vector(string line) => JsonDocument.Parse(line).RootElement.GetProperty("embedding").EnumerateArray().Select(e => e.GetDouble()).ToArray();
-        var f32 = File.ReadAllLines(folder.PathOf("f32.jsonl")).Select(Vector).ToArray();
-        var bf16 = File.ReadAllLines(folder.PathOf("bf16.jsonl")).Select(Vector).ToArray();
+        var f32 = Vectors(folder.PathOf("f32.jsonl"));
+        var bf16 = Vectors(folder.PathOf("bf16.jsonl"));
         Assert.Equal(f32.Length, bf16.Length);
         double worst = f32.Zip(bf16).Min(p => p.First.Zip(p.Second).Sum(x => x.First * x.Second)); // unit vectors
         Assert.True(worst >= 0.999, $"lowest cosine {worst:F5}");

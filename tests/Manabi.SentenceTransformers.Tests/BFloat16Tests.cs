@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using Manabi.TestSupport;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -23,25 +22,12 @@ public sealed class BFloat16Tests(ITestOutputHelper output)
         Assert.True(half.IsBFloat16);
         Assert.False(reference.IsBFloat16);
         Assert.All(half.Bert.parameters(), p => Assert.Equal(ScalarType.BFloat16, p.dtype));
-        var expected = reference.Encode(texts).Vectors;
-        var actual = half.Encode(texts).Vectors;
-        double sum = 0, worst = 1, largestChange = 0;
-        for (int i = 0; i < texts.Count; i++)
-        {
-            double cosine = TensorPrimitives.CosineSimilarity(expected[i], actual[i]);
-            sum += cosine;
-            worst = Math.Min(worst, cosine);
-            for (int j = 0; j < expected[i].Length; j++)
-            {
-                largestChange = Math.Max(largestChange, Math.Abs(expected[i][j] - actual[i][j]));
-            }
-        }
-        double mean = sum / texts.Count;
-        output.WriteLine($"cosine to float32 over {texts.Count} held-out lines: mean {mean:F6}, lowest {worst:F6}; largest component change {largestChange:F5}");
+        var agreement = EmbeddingAgreement.Of(reference.Encode(texts).Vectors, half.Encode(texts).Vectors);
+        output.WriteLine($"cosine to float32 over {texts.Count} held-out lines: {agreement}");
         // The bfloat16 path really ran (embeddings differ), and stayed close: docs/RESULTS.md records the full figures.
-        Assert.True(largestChange > 1e-4, "the bfloat16 encoder returned the float32 embeddings");
-        Assert.True(mean >= 0.9999, $"mean cosine {mean:F6} < 0.9999");
-        Assert.True(worst >= 0.999, $"lowest cosine {worst:F6} < 0.999");
+        Assert.True(agreement.LargestChange > 1e-4, "the bfloat16 encoder returned the float32 embeddings");
+        Assert.True(agreement.Mean >= 0.9999, $"mean cosine {agreement.Mean:F6} < 0.9999");
+        Assert.True(agreement.Lowest >= 0.999, $"lowest cosine {agreement.Lowest:F6} < 0.999");
 
         // Token embeddings (what the server pools) come back as float32 too.
         using var batch = half.Tokenize(texts.Take(3).ToList());

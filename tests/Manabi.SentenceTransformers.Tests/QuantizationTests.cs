@@ -25,23 +25,12 @@ public sealed class QuantizationTests(ITestOutputHelper output)
         Assert.False(reference.IsQuantized);
         var expected = reference.Encode(texts).Vectors;
         var actual = quantized.Encode(texts).Vectors;
-        double sum = 0, worst = 1, largestChange = 0;
-        for (int i = 0; i < texts.Count; i++)
-        {
-            double cosine = TensorPrimitives.CosineSimilarity(expected[i], actual[i]);
-            sum += cosine;
-            worst = Math.Min(worst, cosine);
-            for (int j = 0; j < expected[i].Length; j++)
-            {
-                largestChange = Math.Max(largestChange, Math.Abs(expected[i][j] - actual[i][j]));
-            }
-        }
-        double mean = sum / texts.Count;
-        output.WriteLine($"cosine to float32 over {texts.Count} held-out lines: mean {mean:F5}, lowest {worst:F5}; largest component change {largestChange:F4}");
+        var agreement = EmbeddingAgreement.Of(expected, actual);
+        output.WriteLine($"cosine to float32 over {texts.Count} held-out lines: {agreement}");
         // The int8 path really ran (embeddings differ), and stayed close: docs/RESULTS.md records the full held-out figures.
-        Assert.True(largestChange > 1e-4, "the quantized encoder returned the float32 embeddings");
-        Assert.True(mean >= 0.99, $"mean cosine {mean:F5} < 0.99");
-        Assert.True(worst >= 0.9, $"lowest cosine {worst:F5} < 0.9");
+        Assert.True(agreement.LargestChange > 1e-4, "the quantized encoder returned the float32 embeddings");
+        Assert.True(agreement.Mean >= 0.99, $"mean cosine {agreement.Mean:F5} < 0.99");
+        Assert.True(agreement.Lowest >= 0.9, $"lowest cosine {agreement.Lowest:F5} < 0.9");
 
         // Each call quantizes its activations from its own range, so a text's embedding depends a little on its batch.
         var alone = quantized.Encode(texts.Take(20).ToList(), batchSize: 1).Vectors;

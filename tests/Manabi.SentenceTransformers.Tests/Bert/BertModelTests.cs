@@ -25,24 +25,29 @@ public sealed class BertModelTests
         Assert.Equal(5 + 2 * 16 + 2, keys.Count);
     }
 
+    /// <summary>transformers' last hidden state of the tiny model's first three golden texts, with their padded ids and mask.</summary>
+    private static (long[] Ids, long[] Mask, int Rows, int Length, double[] Expected) FirstThreeGolden()
+    {
+        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
+        var first3 = golden.RootElement.GetProperty("last_hidden_state_first3");
+        long[] ids = Flatten(first3.GetProperty("input_ids"));
+        int rows = first3.GetProperty("input_ids").GetArrayLength();
+        double[] expected = first3.GetProperty("values").EnumerateArray()
+            .SelectMany(r => r.EnumerateArray()).SelectMany(GoldenJson.Vector).ToArray();
+        return (ids, Flatten(first3.GetProperty("attention_mask")), rows, ids.Length / rows, expected);
+    }
+
     [Fact]
     public void Tiny_bert_last_hidden_state_matches_transformers()
     {
         using var model = BertWeights.LoadModel(Fixtures.Path("sbert", "tiny-sbert"));
-        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
-        var first3 = golden.RootElement.GetProperty("last_hidden_state_first3");
-        long[] ids = Flatten(first3.GetProperty("input_ids"));
-        long[] mask = Flatten(first3.GetProperty("attention_mask"));
-        int rows = first3.GetProperty("input_ids").GetArrayLength();
-        int length = ids.Length / rows;
+        var (ids, mask, rows, length, expected) = FirstThreeGolden();
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
         foreach (bool weights in new[] { false, true })
         {
             using var output = model.Forward(tensor(ids, rows, length), tensor(mask, rows, length), outputAttentions: weights);
             float[] actual = output.LastHiddenState.data<float>().ToArray();
-            double[] expected = first3.GetProperty("values").EnumerateArray()
-                .SelectMany(r => r.EnumerateArray()).SelectMany(GoldenJson.Vector).ToArray();
             Assert.Equal(expected.Length, actual.Length);
             double worst = expected.Select((e, i) => Math.Abs(e - actual[i])).Max();
             Assert.True(worst <= 1e-5, $"largest difference {worst:E2} (attention weights requested: {weights})");
@@ -54,15 +59,8 @@ public sealed class BertModelTests
     {
         using var model = BertWeights.LoadModel(Fixtures.Path("sbert", "tiny-sbert"));
         model.eval();
-        using var golden = GoldenJson.Load("sbert", "tiny-sbert-golden.json");
-        var first3 = golden.RootElement.GetProperty("last_hidden_state_first3");
-        long[] ids = Flatten(first3.GetProperty("input_ids"));
-        long[] mask = Flatten(first3.GetProperty("attention_mask"));
-        int rows = first3.GetProperty("input_ids").GetArrayLength();
-        int length = ids.Length / rows;
+        var (ids, mask, rows, length, expected) = FirstThreeGolden();
         Assert.Contains(0L, mask); // the fixture has padding, so the packed path runs
-        double[] expected = first3.GetProperty("values").EnumerateArray()
-            .SelectMany(r => r.EnumerateArray()).SelectMany(GoldenJson.Vector).ToArray();
         using var scope = NewDisposeScope();
         using var _ = inference_mode();
         using var output = model.Forward(tensor(ids, rows, length), tensor(mask, rows, length), skipPadding: true);
