@@ -94,6 +94,31 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
+    public void Train_records_mixup_cutmix_and_test_time_flip_and_eval_flips_on_request()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 8);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", run, "--epochs", "1",
+            "--batch-size", "8", "--threads", "1", "--mixup", "0.8", "--cutmix", "1.0", "--tta-flip");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            var options = state.RootElement.GetProperty("options");
+            Assert.Equal(0.8, options.GetProperty("mixup_alpha").GetDouble());
+            Assert.Equal(1.0, options.GetProperty("cutmix_alpha").GetDouble());
+            Assert.True(options.GetProperty("test_time_flip").GetBoolean());
+        }
+        var eval = CliRunner.Run("vision", "eval", "--checkpoint", run, "--tta-flip");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Equal(16, JsonDocument.Parse(eval.Stdout.Trim()).RootElement.GetProperty("count").GetInt32());
+
+        var negative = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("bad"), "--mixup", "-1");
+        Assert.Equal(2, negative.ExitCode);
+        Assert.Contains("--mixup", negative.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_eval_explain_and_resume_on_an_image_folder()
     {
         using var folder = new TempFolder();

@@ -81,13 +81,19 @@ public sealed class DataAndTrainingTests
         }
     }
 
-    [Fact]
-    public void An_interrupted_run_resumes_to_exactly_the_same_weights()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // Mixup and CutMix draw from the seed alone; test-time flips change only the evaluation
+    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool mixing)
     {
         TorchRuntime.EnsureLoaded();
         var train = RequireFashionMnist(false).Subset(48, 2);
         var test = RequireFashionMnist(false).Subset(32, 3);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 1e-3, WarmupEpochs = 0.5, Seed = 5 };
+        if (mixing)
+        {
+            options = options with { MixupAlpha = 0.8, CutmixAlpha = 1.0, TestTimeFlip = true };
+        }
         string straight = TempFolder(), interrupted = TempFolder();
         try
         {
@@ -117,6 +123,32 @@ public sealed class DataAndTrainingTests
             Directory.Delete(straight, true);
             Directory.Delete(interrupted, true);
         }
+    }
+
+    [Fact]
+    public void Test_time_flip_averages_the_logits_of_each_image_and_its_mirror_image()
+    {
+        TorchRuntime.EnsureLoaded();
+        var test = RequireFashionMnist(false).Subset(40, 4);
+        manual_seed(3);
+        using var model = VisionModels.Create("resnet18-tiny");
+        var normalisation = new Augmentation([0.286f], [0.353f]);
+        var plain = Evaluator.Evaluate(model, test, normalisation, batchSize: 16);
+        var flipped = Evaluator.Evaluate(model, test, normalisation, batchSize: 16, flipAverage: true);
+        model.eval();
+        double lossSum = 0;
+        using (var noGrad = no_grad())
+        {
+            foreach (var batch in new BatchLoader(test, 16, normalisation, shuffle: false, seed: 0).Epoch(0))
+            {
+                using var owned = batch;
+                using var scope = NewDisposeScope();
+                var logits = (model.call(batch.Images) + model.call(batch.Images.flip(3))) / 2;
+                lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+            }
+        }
+        Assert.Equal(lossSum / test.Count, flipped.Loss, 5);
+        Assert.NotEqual(plain.Loss, flipped.Loss);
     }
 
     [Theory]

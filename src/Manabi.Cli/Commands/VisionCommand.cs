@@ -93,13 +93,17 @@ public static class VisionCommand
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing.", DefaultValueFactory = _ => 0.1 };
         var clip = new Option<double>("--clip") { Description = "Gradient-norm clipping (0: none).", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, order, augmentation and dropout." };
+        var mixup = new Option<double>("--mixup") { Description = "Mixup alpha: blend each batch with itself reversed, weight ~ Beta(alpha, alpha) (0: off; timm's recipes use 0.8)." };
+        var cutmix = new Option<double>("--cutmix") { Description = "CutMix alpha: paste a box of the reversed batch, labels weighted by area (0: off; timm's recipes use 1.0). With --mixup, one of the two per batch." };
+        var ttaFlip = new Option<bool>("--tta-flip") { Description = "Evaluate with test-time flip averaging (the logits of each image and its mirror image)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on a seeded random subset of this many test images." };
         var command = new Command("train",
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
-            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, threads, subset, testSubset,
+            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip,
+            threads, subset, testSubset,
         };
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
         // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
@@ -122,6 +126,8 @@ public static class VisionCommand
             Check.NonNegative(parseResult.GetValue(warmup), "--warmup-epochs");
             Check.InRange(parseResult.GetValue(smoothing), "--label-smoothing", 0, 1);
             Check.NonNegative(parseResult.GetValue(clip), "--clip");
+            Check.NonNegative(parseResult.GetValue(mixup), "--mixup");
+            Check.NonNegative(parseResult.GetValue(cutmix), "--cutmix");
             var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
             {
                 "adamw" => OptimizerKind.AdamW,
@@ -170,6 +176,9 @@ public static class VisionCommand
                     GradientClip = parseResult.GetValue(clip),
                     Seed = seedValue,
                     MaxMinutes = parseResult.GetValue(maxMinutes),
+                    MixupAlpha = parseResult.GetValue(mixup),
+                    CutmixAlpha = parseResult.GetValue(cutmix),
+                    TestTimeFlip = parseResult.GetValue(ttaFlip),
                 };
                 state = new TrainingState
                 {
@@ -214,16 +223,17 @@ public static class VisionCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Run folder written by 'manabi vision train'.", Required = true };
         var data = new Option<string?>("--data") { Description = "'fashion-mnist' or an image folder (default: the data the run was trained on)." };
         var subset = new Option<int?>("--subset") { Description = "Evaluate a seeded random subset of this many test images." };
+        var ttaFlip = new Option<bool>("--tta-flip") { Description = "Average the logits of each image and its mirror image (test-time flip)." };
         var command = new Command("eval", "Evaluates a checkpoint on the test split; prints one JSON line (model, accuracy, loss, count, per_class, confusion).")
         {
-            checkpoint, data, subset,
+            checkpoint, data, subset, ttaFlip,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
             var (state, network, test) = OpenCheckpoint(parseResult.GetValue(checkpoint)!, parseResult.GetValue(data), parseResult.GetValue(subset));
             using (network)
             {
-                var result = Evaluator.Evaluate(network, test, new Augmentation(state.Mean, state.Std));
+                var result = Evaluator.Evaluate(network, test, new Augmentation(state.Mean, state.Std), flipAverage: parseResult.GetValue(ttaFlip));
                 var line = new Dictionary<string, object>
                 {
                     ["model"] = state.Model,

@@ -65,6 +65,22 @@ public sealed record TrainingOptions
     /// <summary>Random horizontal flips.</summary>
     public bool HorizontalFlip { get; init; } = true;
 
+    /// <summary>
+    /// Mixup (Zhang et al. 2018) on each training batch: images and their labels are blended with the batch reversed,
+    /// by a weight drawn from Beta(alpha, alpha); 0 for none (timm's <c>--mixup</c>, 0.8 in its ImageNet recipes).
+    /// </summary>
+    public double MixupAlpha { get; init; }
+
+    /// <summary>
+    /// CutMix (Yun et al. 2019) on each training batch: a box of the batch reversed is pasted in, the labels weighted
+    /// by area, its weight drawn from Beta(alpha, alpha); 0 for none (timm's <c>--cutmix</c>, 1.0 in its recipes).
+    /// With both set, each batch uses one of the two, CutMix with probability 0.5, as timm does.
+    /// </summary>
+    public double CutmixAlpha { get; init; }
+
+    /// <summary>Average the logits of each test image and its mirror image when evaluating (test-time flip averaging).</summary>
+    public bool TestTimeFlip { get; init; }
+
     /// <summary>Evaluate on the test set after each epoch.</summary>
     public bool EvaluateEachEpoch { get; init; } = true;
 

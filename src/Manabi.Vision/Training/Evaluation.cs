@@ -16,8 +16,11 @@ public sealed record EvaluationResult(double Accuracy, double Loss, double[] Per
 /// <summary>Evaluates classifiers in batches without gradients.</summary>
 public static class Evaluator
 {
-    /// <summary>Evaluates <paramref name="model"/> (switched to evaluation mode) on <paramref name="dataset"/>.</summary>
-    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset dataset, Augmentation normalisation, int batchSize = 256)
+    /// <summary>
+    /// Evaluates <paramref name="model"/> (switched to evaluation mode) on <paramref name="dataset"/>; with
+    /// <paramref name="flipAverage"/>, the logits of each image and of its mirror image are averaged (test-time flip).
+    /// </summary>
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset dataset, Augmentation normalisation, int batchSize = 256, bool flipAverage = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
@@ -40,6 +43,10 @@ public static class Evaluator
                 using var scope = NewDisposeScope();
                 using var owned = batch;
                 var logits = model.call(batch.Images);
+                if (flipAverage)
+                {
+                    logits = logits.add(model.call(batch.Images.flip(3))).div_(2);
+                }
                 lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 long[] predicted = logits.argmax(1).data<long>().ToArray();
                 long[] truth = batch.Labels.data<long>().ToArray();

@@ -94,16 +94,19 @@ public sealed class Trainer
                     rate = schedule.Rate(state.Step);
                     optimizer.ZeroGrad();
                     Tensor logits, loss;
+                    // Its own seed (the +2 stream), so that mixing draws the same boxes and weights after a resume.
+                    var mixed = BatchMixing.Mix(batch.Images, batch.Labels, options.MixupAlpha, options.CutmixAlpha,
+                        Seeds.Mix(options.Seed, epoch, batch.Index) + 2);
                     if (model is AttentionBranchNetwork abn)
                     {
-                        var output = abn.ForwardAll(batch.Images);
+                        var output = abn.ForwardAll(mixed.Images);
                         logits = output.PerceptionLogits;
-                        loss = AttentionBranchNetwork.Loss(output, batch.Labels, options.LabelSmoothing);
+                        loss = mixed.Loss(labels => AttentionBranchNetwork.Loss(output, labels, options.LabelSmoothing));
                     }
                     else
                     {
-                        logits = model.call(batch.Images);
-                        loss = nn.functional.cross_entropy(logits, batch.Labels, label_smoothing: options.LabelSmoothing);
+                        logits = model.call(mixed.Images);
+                        loss = mixed.Loss(labels => nn.functional.cross_entropy(logits, labels, label_smoothing: options.LabelSmoothing));
                     }
                     // Checked before the step: a NaN loss would make every weight NaN, and the run's next save keep them.
                     double lossValue = loss.item<float>();
@@ -144,7 +147,7 @@ public sealed class Trainer
             }
             double trainSeconds = epochSeconds + epochClock.Elapsed.TotalSeconds;
             EvaluationResult? evaluation = options.EvaluateEachEpoch && test is not null
-                ? Evaluator.Evaluate(model, test, augmentation)
+                ? Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip)
                 : null;
             var record = new EpochRecord(epoch + 1, lossSum / Math.Max(seen, 1), correct / Math.Max(seen, 1), evaluation?.Accuracy,
                 trainSeconds, seen / Math.Max(trainSeconds, 1e-9), rate);
@@ -191,6 +194,8 @@ public sealed class Trainer
         TrainingChecks.NonNegative(options.GradientClip);
         TrainingChecks.NonNegative(options.MaxMinutes);
         TrainingChecks.NonNegative(options.CropPadding);
+        TrainingChecks.NonNegative(options.MixupAlpha);
+        TrainingChecks.NonNegative(options.CutmixAlpha);
     }
 
     private void Save(Optimizer optimizer) =>
