@@ -94,13 +94,13 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
-    public void Train_records_mixup_cutmix_and_test_time_flip_and_eval_flips_on_request()
+    public void Train_records_mixup_cutmix_flips_and_a_weight_average_which_eval_then_scores()
     {
         using var folder = new TempFolder();
         WriteImageFolder(folder.Path, size: 8, perClass: 8);
         string run = folder.PathOf("run");
         var train = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", run, "--epochs", "1",
-            "--batch-size", "8", "--threads", "1", "--mixup", "0.8", "--cutmix", "1.0", "--tta-flip");
+            "--batch-size", "8", "--threads", "1", "--mixup", "0.8", "--cutmix", "1.0", "--tta-flip", "--ema", "0.9");
         Assert.True(train.ExitCode == 0, train.ToString());
         using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
         {
@@ -108,14 +108,26 @@ public sealed class VisionCommandTests
             Assert.Equal(0.8, options.GetProperty("mixup_alpha").GetDouble());
             Assert.Equal(1.0, options.GetProperty("cutmix_alpha").GetDouble());
             Assert.True(options.GetProperty("test_time_flip").GetBoolean());
+            Assert.Equal(0.9, options.GetProperty("ema_decay").GetDouble());
         }
+        Assert.True(File.Exists(Path.Combine(run, "ema.safetensors")));
         var eval = CliRunner.Run("vision", "eval", "--checkpoint", run, "--tta-flip");
         Assert.True(eval.ExitCode == 0, eval.ToString());
-        Assert.Equal(16, JsonDocument.Parse(eval.Stdout.Trim()).RootElement.GetProperty("count").GetInt32());
+        using (var result = JsonDocument.Parse(eval.Stdout.Trim()))
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            Assert.Equal(16, result.RootElement.GetProperty("count").GetInt32());
+            // eval scores the weight average with flips, as training's last evaluation did.
+            Assert.Equal(state.RootElement.GetProperty("last_evaluation").GetProperty("accuracy").GetDouble(),
+                result.RootElement.GetProperty("accuracy").GetDouble(), 10);
+        }
 
         var negative = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("bad"), "--mixup", "-1");
         Assert.Equal(2, negative.ExitCode);
         Assert.Contains("--mixup", negative.Stderr, StringComparison.Ordinal);
+        var frozen = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("bad"), "--ema", "1");
+        Assert.Equal(2, frozen.ExitCode);
+        Assert.Contains("--ema", frozen.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

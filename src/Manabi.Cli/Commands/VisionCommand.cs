@@ -96,13 +96,14 @@ public static class VisionCommand
         var mixup = new Option<double>("--mixup") { Description = "Mixup alpha: blend each batch with itself reversed, weight ~ Beta(alpha, alpha) (0: off; timm's recipes use 0.8)." };
         var cutmix = new Option<double>("--cutmix") { Description = "CutMix alpha: paste a box of the reversed batch, labels weighted by area (0: off; timm's recipes use 1.0). With --mixup, one of the two per batch." };
         var ttaFlip = new Option<bool>("--tta-flip") { Description = "Evaluate with test-time flip averaging (the logits of each image and its mirror image)." };
+        var ema = new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999; 0: off), evaluate it, and save it as ema.safetensors, which eval and explain then use." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on a seeded random subset of this many test images." };
         var command = new Command("train",
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
-            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip,
+            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip, ema,
             threads, subset, testSubset,
         };
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
@@ -128,6 +129,10 @@ public static class VisionCommand
             Check.NonNegative(parseResult.GetValue(clip), "--clip");
             Check.NonNegative(parseResult.GetValue(mixup), "--mixup");
             Check.NonNegative(parseResult.GetValue(cutmix), "--cutmix");
+            if (!(parseResult.GetValue(ema) is var decay && decay >= 0 && decay < 1))
+            {
+                throw new InputException($"--ema: the decay must be 0 (off) or a number in (0, 1) such as 0.999, got {parseResult.GetValue(ema)}.");
+            }
             var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
             {
                 "adamw" => OptimizerKind.AdamW,
@@ -179,6 +184,7 @@ public static class VisionCommand
                     MixupAlpha = parseResult.GetValue(mixup),
                     CutmixAlpha = parseResult.GetValue(cutmix),
                     TestTimeFlip = parseResult.GetValue(ttaFlip),
+                    EmaDecay = parseResult.GetValue(ema),
                 };
                 state = new TrainingState
                 {

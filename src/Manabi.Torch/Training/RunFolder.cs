@@ -80,10 +80,56 @@ public static class RunFolder
         }
     }
 
-    /// <summary>Loads the weights and, when saved, the optimiser state of a run being resumed.</summary>
-    internal static void Resume(nn.Module model, Optimizer optimizer, string runDirectory)
+    /// <summary>
+    /// Loads the weights a run is evaluated with: its weight average (<see cref="WeightAverage.FileName"/>) when it trained
+    /// one, else <see cref="ModelFileName"/>.
+    /// </summary>
+    public static void LoadEvaluationWeights(nn.Module model, string runDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        string averagePath = Path.Combine(runDirectory, WeightAverage.FileName);
+        if (!File.Exists(averagePath))
+        {
+            LoadWeights(model, runDirectory);
+            return;
+        }
+        var weights = SafeTensors.Read(averagePath);
+        try
+        {
+            weights.Remove("__updates__", out var updates);
+            updates?.Dispose();
+            EnsureFinite(weights, averagePath);
+            StateDicts.LoadStrict(model, weights);
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Loads the weights and, when saved, the optimiser state and weight average of a run being resumed.</summary>
+    internal static void Resume(nn.Module model, Optimizer optimizer, string runDirectory, WeightAverage? average = null)
     {
         LoadWeights(model, runDirectory);
+        string averagePath = Path.Combine(runDirectory, WeightAverage.FileName);
+        if (average is not null && File.Exists(averagePath))
+        {
+            var saved = SafeTensors.Read(averagePath);
+            try
+            {
+                average.LoadStateDict(saved, averagePath);
+            }
+            finally
+            {
+                foreach (var tensor in saved.Values)
+                {
+                    tensor.Dispose();
+                }
+            }
+        }
         string optimizerPath = Path.Combine(runDirectory, OptimizerFileName);
         if (File.Exists(optimizerPath))
         {
@@ -100,13 +146,23 @@ public static class RunFolder
     /// Writes the weights (with <paramref name="metadata"/>), the optimiser state, then the JSON state through
     /// <paramref name="saveState"/>: a folder whose state exists always has weights at least as new.
     /// </summary>
-    internal static void Save(string runDirectory, nn.Module model, IReadOnlyDictionary<string, string> metadata, Optimizer optimizer, Action<string> saveState)
+    internal static void Save(string runDirectory, nn.Module model, IReadOnlyDictionary<string, string> metadata, Optimizer optimizer, Action<string> saveState,
+        WeightAverage? average = null)
     {
         Directory.CreateDirectory(runDirectory);
         SafeTensors.Write(Path.Combine(runDirectory, ModelFileName), model.state_dict(), metadata);
         var optimizerState = optimizer.StateDict();
         SafeTensors.Write(Path.Combine(runDirectory, OptimizerFileName), optimizerState);
         optimizerState["__steps__"].Dispose();
+        if (average is not null)
+        {
+            var averageState = average.StateDict();
+            SafeTensors.Write(Path.Combine(runDirectory, WeightAverage.FileName), averageState, metadata);
+            foreach (var tensor in averageState.Values)
+            {
+                tensor.Dispose();
+            }
+        }
         saveState(runDirectory);
     }
 

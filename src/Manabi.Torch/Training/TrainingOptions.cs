@@ -78,6 +78,12 @@ public sealed record TrainingOptions
     /// </summary>
     public double CutmixAlpha { get; init; }
 
+    /// <summary>
+    /// Decay of an exponential moving average of the weights (<see cref="WeightAverage"/>), evaluated and kept beside
+    /// the weights; 0 for none (timm's <c>--model-ema-decay</c>, 0.9998 in its ImageNet recipes).
+    /// </summary>
+    public double EmaDecay { get; init; }
+
     /// <summary>Average the logits of each test image and its mirror image when evaluating (test-time flip averaging).</summary>
     public bool TestTimeFlip { get; init; }
 

@@ -56,8 +56,8 @@ public sealed class Trainer
     /// <summary>Called after every epoch.</summary>
     public Action<EpochRecord>? OnEpoch { get; set; }
 
-    /// <summary>Loads the model's weights from a run folder.</summary>
-    public static void LoadWeights(nn.Module model, string runDirectory) => RunFolder.LoadWeights(model, runDirectory);
+    /// <summary>Loads the weights a run folder is evaluated with: its weight average when it trained one (<see cref="TrainingOptions.EmaDecay"/>), else its weights.</summary>
+    public static void LoadWeights(nn.Module model, string runDirectory) => RunFolder.LoadEvaluationWeights(model, runDirectory);
 
     /// <summary>Runs (or resumes) training until done, out of time or cancelled; saves the state in every case.</summary>
     public TrainingOutcome Run(ImageDataset train, ImageDataset? test, CancellationToken cancellationToken = default)
@@ -65,9 +65,10 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         var options = state.Options;
         var optimizer = new Optimizer(model, options);
+        using var average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
         if (state.Step > 0 || state.Epoch > 0 || state.Batch > 0)
         {
-            RunFolder.Resume(model, optimizer, runDirectory);
+            RunFolder.Resume(model, optimizer, runDirectory, average);
         }
         var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
@@ -117,6 +118,7 @@ public sealed class Trainer
                         nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClip);
                     }
                     optimizer.Step(rate);
+                    average?.Update(model);
                     long n = batch.Labels.shape[0];
                     lossSum += lossValue * n;
                     correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
@@ -136,18 +138,18 @@ public sealed class Trainer
                 if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && state.Batch < loader.BatchesPerEpoch)
                 {
                     state = state with { PartialEpoch = [lossSum, correct, seen, seconds] };
-                    Save(optimizer);
+                    Save(optimizer, average);
                     return stop;
                 }
             }
             if (cancellationToken.IsCancellationRequested && state.Batch < loader.BatchesPerEpoch)
             {
-                Save(optimizer);
+                Save(optimizer, average);
                 return TrainingOutcome.Cancelled;
             }
             double trainSeconds = epochSeconds + epochClock.Elapsed.TotalSeconds;
             EvaluationResult? evaluation = options.EvaluateEachEpoch && test is not null
-                ? Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip)
+                ? EvaluateWith(average, () => Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip))
                 : null;
             var record = new EpochRecord(epoch + 1, lossSum / Math.Max(seen, 1), correct / Math.Max(seen, 1), evaluation?.Accuracy,
                 trainSeconds, seen / Math.Max(trainSeconds, 1e-9), rate);
@@ -161,7 +163,7 @@ public sealed class Trainer
                 Finished = epoch + 1 == options.Epochs,
                 ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
             };
-            Save(optimizer);
+            Save(optimizer, average);
             OnEpoch?.Invoke(record);
             if (state.Finished)
             {
@@ -175,7 +177,7 @@ public sealed class Trainer
         if (!state.Finished)
         {
             state = state with { Finished = true };
-            Save(optimizer);
+            Save(optimizer, average);
         }
         return TrainingOutcome.Finished;
     }
@@ -196,8 +198,27 @@ public sealed class Trainer
         TrainingChecks.NonNegative(options.CropPadding);
         TrainingChecks.NonNegative(options.MixupAlpha);
         TrainingChecks.NonNegative(options.CutmixAlpha);
+        if (!(double.IsFinite(options.EmaDecay) && options.EmaDecay >= 0 && options.EmaDecay < 1))
+        {
+            throw new ArgumentOutOfRangeException("options.EmaDecay", options.EmaDecay,
+                $"options.EmaDecay must be 0 (no weight average) or a number in (0, 1) such as 0.999, got {options.EmaDecay}.");
+        }
     }
 
-    private void Save(Optimizer optimizer) =>
-        RunFolder.Save(runDirectory, model, new Dictionary<string, string> { ["model"] = state.Model, ["format"] = "pt" }, optimizer, state.Save);
+    // The weight average, when kept, is what the run is evaluated with: swapped in for the evaluation, then back.
+    private T EvaluateWith<T>(WeightAverage? average, Func<T> evaluate)
+    {
+        average?.Swap(model);
+        try
+        {
+            return evaluate();
+        }
+        finally
+        {
+            average?.Swap(model);
+        }
+    }
+
+    private void Save(Optimizer optimizer, WeightAverage? average) =>
+        RunFolder.Save(runDirectory, model, new Dictionary<string, string> { ["model"] = state.Model, ["format"] = "pt" }, optimizer, state.Save, average);
 }
