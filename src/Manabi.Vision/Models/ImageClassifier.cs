@@ -95,7 +95,8 @@ public sealed class ImageClassifier : IDisposable
         var info = VisionModels.Get(modelName);
         if (!File.Exists(weightsPath))
         {
-            throw new FileNotFoundException($"'{weightsPath}' does not exist.", weightsPath);
+            throw new FileNotFoundException(
+                Directory.Exists(weightsPath) ? $"'{weightsPath}' is a folder, not a safetensors file." : $"'{weightsPath}' does not exist.", weightsPath);
         }
         TorchRuntime.EnsureLoaded();
         var weights = SafeTensors.Read(weightsPath);

@@ -180,7 +180,7 @@ public sealed record VisionPreprocessing(int Channels, int Height, int Width, IR
         }
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"'{path}' does not exist.", path);
+            throw new FileNotFoundException(Directory.Exists(path) ? $"'{path}' is a folder, not an image file." : $"'{path}' does not exist.", path);
         }
         using var scope = NewDisposeScope();
         return Preprocess(ToTensor(ImageFile.Decode(path))).MoveToOuterDisposeScope();
