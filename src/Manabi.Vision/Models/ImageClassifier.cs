@@ -69,14 +69,23 @@ public sealed class ImageClassifier : IDisposable
         var state = TrainingState.Load(runDirectory);
         TorchRuntime.EnsureLoaded();
         var network = state.LoadModel(runDirectory);
-        var info = VisionModels.Get(state.Model);
-        var preprocessing = info.Preprocessing.WithInput(state.Channels, state.ImageSize, state.ImageSize) with
+        try
         {
-            Mean = state.Mean,
-            Std = state.Std,
-            CropPercent = 1.0,
-        };
-        return new ImageClassifier(network, info.Name, preprocessing, state.ClassNames);
+            var info = VisionModels.Get(state.Model);
+            var preprocessing = info.Preprocessing.WithInput(state.Channels, state.ImageSize, state.ImageSize) with
+            {
+                Mean = state.Mean,
+                Std = state.Std,
+                CropPercent = 1.0,
+            };
+            preprocessing.Validate();
+            return new ImageClassifier(network, info.Name, preprocessing, state.ClassNames);
+        }
+        catch (ArgumentException ex)
+        {
+            network.Dispose();
+            throw new InvalidDataException($"{Path.Combine(runDirectory, TrainingState.FileName)}: its normalisation does not fit the model: {ex.Message}", ex);
+        }
     }
 
     /// <summary>
