@@ -59,15 +59,6 @@ internal static partial class FaultTable
             File.WriteAllBytes(model, WithNaNWeight(File.ReadAllBytes(model)));
             return new Invocation(["vision", "predict", "--checkpoint", run, Good(s)], model);
         }));
-        table.Add(new(Predict, "state.json normalisation of two channels for one", s =>
-        {
-            string run = CopyRun(s, TrainedRuns.VisionRun);
-            string state = Path.Combine(run, "state.json");
-            var root = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
-            root["mean"] = new JsonArray(0.5, 0.5);
-            File.WriteAllText(state, root.ToJsonString());
-            return new Invocation(["vision", "predict", "--checkpoint", run, Good(s)], state);
-        }));
         table.Add(new(Predict, "--checkpoint a Siamese run", s =>
             new Invocation(["vision", "predict", "--checkpoint", CopyRun(s, TrainedRuns.SiameseRun), Good(s)], "--checkpoint")));
         foreach (var (fault, write) in new (string, Func<FaultScene, string>)[]
@@ -288,6 +279,18 @@ internal static partial class FaultTable
             File.Delete(Path.Combine(run, "state.json"));
             return new Invocation(args(s, run), run);
         }));
+        if (!siamese)
+        {
+            table.Add(new(command, "state.json normalisation of two channels for one", s =>
+            {
+                string run = CopyRun(s, Source());
+                string state = Path.Combine(run, "state.json");
+                var root = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
+                root["mean"] = new JsonArray(0.5, 0.5);
+                File.WriteAllText(state, root.ToJsonString());
+                return new Invocation(args(s, run), state);
+            }));
+        }
     }
 
     /// <summary>The run's state.json with every string value made a number and every number a string.</summary>
