@@ -208,6 +208,83 @@ public sealed class VisionCommandTests
         }
     }
 
+    [Fact]
+    public void Predict_prints_the_top_classes_of_PNG_and_JPEG_files_of_any_size()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 4);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", run, "--epochs", "1", "--batch-size", "8", "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string png = folder.PathOf("bright.png"), jpeg = folder.PathOf("dark.jpg");
+        WritePng(png, 20, 12, 200);
+        WriteJpeg(jpeg, 8, 8, 40);
+
+        var predict = CliRunner.Run("vision", "predict", "--checkpoint", run, png, jpeg, "--top", "5");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        string[] lines = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Two classes: each image gets its path and two lines (fewer than --top), named as the run's classes.
+        Assert.Equal(new[] { png, "", "", jpeg, "", "" }, lines.Select(l => l.StartsWith("  ", StringComparison.Ordinal) ? "" : l.TrimEnd()));
+        Assert.All(lines.Where(l => l.StartsWith("  ", StringComparison.Ordinal)), l => Assert.Matches(@"^  [01]\.\d{4}  [ab]$", l.TrimEnd()));
+        double total = lines.Skip(1).Take(2).Sum(l => double.Parse(l.Trim().Split("  ")[0], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.InRange(total, 0.999, 1.001);
+
+        // The weights alone, with the model named: no class names, so class indices.
+        var byWeights = CliRunner.Run("vision", "predict", "--weights", Path.Combine(run, "model.safetensors"), "--model", "resnet18-small", png, "--top", "1");
+        Assert.True(byWeights.ExitCode == 0, byWeights.ToString());
+        Assert.Matches(@"^  [01]\.\d{4}  class [01]$", byWeights.Stdout.Split('\n')[1].TrimEnd());
+    }
+
+    [Fact]
+    public void Predict_reports_a_bad_image_or_option_as_bad_input_naming_it()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-small", "--data", folder.Path, "--output", run, "--epochs", "1", "--batch-size", "4", "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string good = folder.PathOf("good.png"), corrupt = folder.PathOf("corrupt.jpg"), truncated = folder.PathOf("truncated.png");
+        WritePng(good, 8, 8, 100);
+        File.WriteAllText(corrupt, "not a jpeg");
+        byte[] whole = File.ReadAllBytes(good);
+        File.WriteAllBytes(truncated, whole[..(whole.Length / 2)]);
+
+        foreach (string bad in new[] { corrupt, truncated, folder.PathOf("absent.png") })
+        {
+            var result = CliRunner.Run("vision", "predict", "--checkpoint", run, good, bad);
+            Assert.True(result.ExitCode == 2, $"{bad}: {result}");
+            Assert.Contains(Path.GetFileName(bad), result.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+            Assert.Equal("", result.Stdout.Trim());
+        }
+
+        string[][] misuse =
+        [
+            ["vision", "predict", good],
+            ["vision", "predict", "--checkpoint", run, "--weights", Path.Combine(run, "model.safetensors"), good],
+            ["vision", "predict", "--weights", Path.Combine(run, "model.safetensors"), good],
+            ["vision", "predict", "--checkpoint", run, "--model", "resnet18-small", good],
+            ["vision", "predict", "--checkpoint", run, "--top", "0", good],
+            ["vision", "predict", "--checkpoint", folder.PathOf("absent"), good],
+            ["vision", "predict", "--weights", Path.Combine(run, "model.safetensors"), "--model", "seresnet18-small", good],
+            ["vision", "predict", "--weights", Path.Combine(run, "model.safetensors"), "--model", "resnet19", good],
+        ];
+        foreach (var args in misuse)
+        {
+            var result = CliRunner.Run(args);
+            Assert.True(result.ExitCode == 2, $"{string.Join(' ', args)}: {result}");
+            Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    private static void WriteJpeg(string path, int width, int height, byte grey)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(new SKColor(grey, grey, grey));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Jpeg, 90);
+        File.WriteAllBytes(path, data.ToArray());
+    }
+
     private static byte[] LyingHeaderLength(byte[] file)
     {
         byte[] copy = (byte[])file.Clone();

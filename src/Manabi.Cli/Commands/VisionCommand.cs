@@ -18,7 +18,7 @@ namespace Manabi.Cli.Commands;
 
 /// <summary>
 /// <c>manabi vision</c>: named vision models (ResNet, SE-ResNet, ViT, ABN), their parameter counts, training on
-/// Fashion-MNIST or an image folder, evaluation and visual explanations.
+/// Fashion-MNIST or an image folder, evaluation, visual explanations and predictions on image files.
 /// </summary>
 public static class VisionCommand
 {
@@ -32,6 +32,7 @@ public static class VisionCommand
             TrainCommand(),
             EvalCommand(),
             ExplainCommand(),
+            PredictCommand(),
         };
         return command;
     }
@@ -285,6 +286,65 @@ public static class VisionCommand
                 AtomicFile.Write(path, stream => stream.Write(png), "--output");
             }
             output.WriteLine(Path.GetFullPath(path));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command PredictCommand()
+    {
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Run folder written by 'manabi vision train'." };
+        var weights = new Option<string?>("--weights") { Description = "A timm-layout .safetensors file (with --model)." };
+        var model = new Option<string?>("--model") { Description = "The model the --weights are for (see 'manabi vision models')." };
+        var top = new Option<int>("--top") { Description = "Classes to print per image.", DefaultValueFactory = _ => 5 };
+        var images = new Argument<string[]>("IMAGE") { Description = "PNG or JPEG files, any size: resized and cropped per the model's preprocessing.", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("predict",
+            "Prints each image's most probable classes: the file, then one line per class (probability, name or class index).")
+        {
+            checkpoint, weights, model, top, images,
+        };
+        command.SetAction(CommandActions.Guard((parseResult, output) =>
+        {
+            string? run = parseResult.GetValue(checkpoint), file = parseResult.GetValue(weights), name = parseResult.GetValue(model);
+            int k = parseResult.GetValue(top);
+            Check.Positive(k, "--top");
+            if ((run is null) == (file is null))
+            {
+                throw new InputException("give either --checkpoint RUN or --weights FILE --model NAME.");
+            }
+            if (run is not null && name is not null)
+            {
+                throw new InputException("--model goes with --weights; a --checkpoint records its model.");
+            }
+            if (file is not null && name is null)
+            {
+                throw new InputException("--weights needs --model NAME (see 'manabi vision models').");
+            }
+            if (run is not null && !Directory.Exists(run))
+            {
+                throw new InputException($"--checkpoint: '{run}' is not a folder.");
+            }
+            using var classifier = run is not null
+                ? Check.Input(() => ImageClassifier.FromCheckpoint(run), "--checkpoint")
+                : Check.Input(() => Check.Input(() => ImageClassifier.FromWeights(FindModel(name!).Name, file!)), "--weights");
+            IReadOnlyList<ImagePrediction> predictions;
+            try
+            {
+                predictions = classifier.Predict(parseResult.GetValue(images)!, k);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException)
+            {
+                // The library's message names the file.
+                throw new InputException(ex.Message, ex);
+            }
+            foreach (var prediction in predictions)
+            {
+                output.WriteLine(prediction.Path);
+                foreach (var score in prediction.Top)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {score.Probability:0.0000}  {score.Name ?? "class " + score.Class.ToString(CultureInfo.InvariantCulture)}"));
+                }
+            }
             return ExitCodes.Success;
         }));
         return command;

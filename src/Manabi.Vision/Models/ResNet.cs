@@ -147,9 +147,11 @@ public sealed class Bottleneck : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// ResNet and SE-ResNet (He et al.; Hu et al.) with timm's state_dict layout (<c>conv1</c>, <c>bn1</c>,
-/// <c>layer1</c>…<c>layer4</c>, <c>fc</c>), so timm and torchvision ResNet weights load unchanged.
+/// <c>layer1</c>…<c>layer4</c>, <c>fc</c>), so timm and torchvision ResNet weights load unchanged, and timm's model
+/// contract (<see cref="IVisionModel"/>): unpooled <see cref="ForwardFeatures"/>, <see cref="ForwardHead"/>,
+/// <see cref="ForwardIntermediates"/> over the stem and the four stages, <see cref="ResetClassifier"/>.
 /// </summary>
-public sealed class ResNet : nn.Module<Tensor, Tensor>
+public sealed class ResNet : nn.Module<Tensor, Tensor>, IVisionModel
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
@@ -159,7 +161,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     private readonly Sequential layer2;
     private readonly Sequential layer3;
     private readonly Sequential layer4;
-    private readonly Linear? fc;
+    // A Linear, or the identity with no classes (timm's num_classes=0), which has no state_dict keys.
+    private nn.Module<Tensor, Tensor> fc;
 
     /// <summary>Creates the network; on the <c>meta</c> device it only records shapes.</summary>
     public ResNet(ResNetConfig config, Device? device = null) : base(config?.Name ?? nameof(ResNet))
@@ -185,8 +188,10 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         }
         (layer1, layer2, layer3, layer4) = (stages[0], stages[1], stages[2], stages[3]);
         FeatureChannels = channels;
+        FeatureInfo = StageFeatureInfo(config);
         // Zero classes gives a headless feature extractor, as timm's num_classes=0.
-        fc = config.Classes > 0 ? nn.Linear(channels, config.Classes, device: device) : null;
+        fc = config.Classes > 0 ? nn.Linear(channels, config.Classes, device: device) : nn.Identity();
+        NumClasses = Math.Max(0, config.Classes);
         RegisterComponents();
         Initialize(this);
     }
@@ -196,6 +201,38 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
 
     /// <summary>Channels entering the classifier.</summary>
     public long FeatureChannels { get; }
+
+    /// <inheritdoc/>
+    public long NumFeatures => FeatureChannels;
+
+    /// <inheritdoc/>
+    public int NumClasses { get; private set; }
+
+    /// <summary>
+    /// timm's <c>feature_info</c>: the stem's activation (<c>act1</c>, before the max-pool) and the four stages'
+    /// outputs, indices 0 to 4, with their channels and reductions.
+    /// </summary>
+    public IReadOnlyList<FeatureInfo> FeatureInfo { get; }
+
+    /// <summary>The feature maps of a ResNet or ABN backbone of shape <paramref name="config"/>, as timm numbers them.</summary>
+    internal static IReadOnlyList<FeatureInfo> StageFeatureInfo(ResNetConfig config, string lastStage = "layer4")
+    {
+        int reduction = config.SmallInput ? 1 : 2;
+        var info = new List<FeatureInfo> { new(config.StemWidth, reduction, "act1") };
+        if (!config.SmallInput)
+        {
+            reduction *= 2;
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            if (i > 0)
+            {
+                reduction *= 2;
+            }
+            info.Add(new(config.StageWidth(i) * config.Expansion, reduction, i == 3 ? lastStage : $"layer{i + 1}"));
+        }
+        return info;
+    }
 
     /// <summary>Builds one stage: the first block changes stride and width, the rest keep them.</summary>
     public static (Sequential Stage, long OutChannels) MakeStage(ResNetConfig config, long inChannels, long planes, int blocks, long stride, Device? device = null)
@@ -270,37 +307,108 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>The classifier layer.</summary>
-    public Linear Classifier => fc ?? throw new InvalidOperationException($"{Config.Name} was built without a classifier (0 classes).");
+    /// <exception cref="InvalidOperationException">The network has no classifier (0 classes).</exception>
+    public Linear Classifier => fc as Linear ?? throw new InvalidOperationException($"{Config.Name} has no classifier (0 classes).");
 
-    /// <summary>Pooled features (batch, <see cref="FeatureChannels"/>) before the classifier.</summary>
+    /// <summary>The last stage's feature maps (batch, <see cref="FeatureChannels"/>, height, width), not pooled (timm <c>forward_features</c>).</summary>
     public Tensor ForwardFeatures(Tensor input)
     {
         CheckInput(input);
         using var scope = NewDisposeScope();
-        var x = layer4.call(layer3.call(layer2.call(layer1.call(ForwardStem(input)))));
-        return x.mean([2, 3]).MoveToOuterDisposeScope();
+        return layer4.call(layer3.call(layer2.call(layer1.call(ForwardStem(input))))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Global average pooling of <see cref="ForwardFeatures"/>' maps, then the classifier; with
+    /// <paramref name="preLogits"/> the pooled (batch, <see cref="FeatureChannels"/>) features (timm <c>forward_head</c>).
+    /// </summary>
+    public Tensor ForwardHead(Tensor features, bool preLogits = false)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() != 4)
+        {
+            throw new ArgumentException($"{Config.Name}'s head takes feature maps (batch, channels, height, width) but got ({string.Join(", ", features.shape)}).", nameof(features));
+        }
+        using var scope = NewDisposeScope();
+        var pooled = features.mean([2, 3]);
+        return (preLogits ? pooled : fc.call(pooled)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var features = ForwardFeatures(input);
-        return (fc is null ? features : fc.call(features)).MoveToOuterDisposeScope();
+        return ForwardHead(ForwardFeatures(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// timm's <c>forward_intermediates</c>: the maps of <see cref="FeatureInfo"/> that <paramref name="indices"/> picks
+    /// (0 the stem's activation before the max-pool, 1–4 the stages; null all; negative from the end), in network order.
+    /// </summary>
+    /// <param name="input">Images (batch, channels, height, width).</param>
+    /// <param name="indices">Which maps; null for all five.</param>
+    /// <param name="norm">Ignored: a ResNet has no final norm (as in timm).</param>
+    /// <param name="stopEarly">Skip the stages after the last one asked for.</param>
+    public IReadOnlyList<Tensor> ForwardIntermediates(Tensor input, IReadOnlyList<int>? indices = null, bool norm = false, bool stopEarly = false)
+    {
+        CheckInput(input);
+        var (take, max) = FeatureIndices.Resolve(FeatureInfo.Count, indices);
+        using var scope = NewDisposeScope();
+        var outputs = new List<Tensor>();
+        var x = act1.call(ConvBatchNorm.Forward(conv1, bn1, input));
+        if (take.Contains(0))
+        {
+            outputs.Add(x);
+        }
+        x = maxpool.call(x);
+        int last = stopEarly ? max : 4;
+        for (int i = 1; i <= last; i++)
+        {
+            x = Stage(i - 1).call(x);
+            if (take.Contains(i))
+            {
+                outputs.Add(x);
+            }
+        }
+        foreach (var output in outputs)
+        {
+            output.MoveToOuterDisposeScope();
+        }
+        return outputs;
+    }
+
+    /// <summary>
+    /// Replaces <c>fc</c> with a new Linear layer for <paramref name="numClasses"/> classes (PyTorch's default
+    /// initialisation, as timm), or with the identity for 0; the old classifier is disposed.
+    /// </summary>
+    public void ResetClassifier(int numClasses)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
+        var reference = bn1.weight!;
+        nn.Module<Tensor, Tensor> replacement = numClasses > 0
+            ? nn.Linear(FeatureChannels, numClasses, device: reference.device, dtype: reference.dtype)
+            : nn.Identity();
+        replacement.train(training);
+        // The indexer replaces the registration in place, so `fc` keeps its position among the modules.
+        _internal_submodules["fc"] = replacement;
+        fc.Dispose();
+        fc = replacement;
+        NumClasses = numClasses;
     }
 
     /// <summary>
     /// Class activation maps (Zhou et al.): the last stage's feature maps weighted by the classifier row of the
     /// predicted class, clamped at zero and scaled to a maximum of 1 per image; (batch, h, w) and the predictions.
     /// </summary>
+    /// <exception cref="InvalidOperationException">The network has no classifier (0 classes).</exception>
     public (Tensor Maps, Tensor Predictions) ClassActivationMap(Tensor input)
     {
-        CheckInput(input);
+        var classifier = Classifier;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var features = layer4.call(layer3.call(layer2.call(layer1.call(ForwardStem(input)))));
-        var predictions = Classifier.call(features.mean([2, 3])).argmax(1);
-        var weights = Classifier.weight.index_select(0, predictions);
+        var features = ForwardFeatures(input);
+        var predictions = ForwardHead(features).argmax(1);
+        var weights = classifier.weight.index_select(0, predictions);
         var maps = einsum("bc,bchw->bhw", weights, features).clamp_min(0);
         maps = maps / maps.amax([1, 2], keepdim: true).clamp_min(1e-12);
         return (maps.MoveToOuterDisposeScope(), predictions.MoveToOuterDisposeScope());

@@ -19,14 +19,19 @@ public enum VisionModelFamily
     VisionTransformer,
 }
 
-/// <summary>A named vision model and its default input and output shapes.</summary>
+/// <summary>A named vision model, its default input and output shapes and its preprocessing.</summary>
 /// <param name="Name">The name accepted by <see cref="VisionModels.Create"/>.</param>
 /// <param name="Family">The kind of network.</param>
 /// <param name="Description">One line for people.</param>
 /// <param name="ImageSize">Default square image side.</param>
 /// <param name="Channels">Default image channels.</param>
 /// <param name="Classes">Default classes.</param>
-public sealed record VisionModelInfo(string Name, VisionModelFamily Family, string Description, int ImageSize, int Channels, int Classes);
+/// <param name="Preprocessing">
+/// The evaluation preprocessing at the default shape, as timm's <c>pretrained_cfg</c>: timm's ResNet or ViT defaults
+/// for ImageNet shapes, the Fashion-MNIST statistics the trainer computes for the 28×28 models.
+/// </param>
+public sealed record VisionModelInfo(string Name, VisionModelFamily Family, string Description, int ImageSize, int Channels, int Classes,
+    VisionPreprocessing Preprocessing);
 
 /// <summary>
 /// The named vision models: ImageNet-shaped ResNet/SE-ResNet 18/34/50 (timm layout), small-input variants for
@@ -46,20 +51,20 @@ public static class VisionModels
 
     private static readonly VisionModelInfo[] Fixed =
     [
-        new("resnet18", VisionModelFamily.ResNet, "ResNet-18 (timm/torchvision layout)", 224, 3, 1000),
-        new("resnet34", VisionModelFamily.ResNet, "ResNet-34", 224, 3, 1000),
-        new("resnet50", VisionModelFamily.ResNet, "ResNet-50 (bottleneck)", 224, 3, 1000),
-        new("seresnet18", VisionModelFamily.ResNet, "SE-ResNet-18 (timm layout)", 224, 3, 1000),
-        new("seresnet34", VisionModelFamily.ResNet, "SE-ResNet-34", 224, 3, 1000),
-        new("seresnet50", VisionModelFamily.ResNet, "SE-ResNet-50 (bottleneck)", 224, 3, 1000),
-        new("resnet18-small", VisionModelFamily.ResNet, "ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.5", 28, 1, 10),
-        new("seresnet18-small", VisionModelFamily.ResNet, "SE-ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.5", 28, 1, 10),
-        new("resnet18-tiny", VisionModelFamily.ResNet, "ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.25", 28, 1, 10),
-        new("seresnet18-tiny", VisionModelFamily.ResNet, "SE-ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.25", 28, 1, 10),
-        new("abn-resnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on resnet18-small", 28, 1, 10),
-        new("abn-seresnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on seresnet18-small", 28, 1, 10),
-        new("vit-small28", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 4, width 192, 6 blocks, 3 heads", 28, 1, 10),
-        new("vit-small28-p7", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 7 (16 tokens, ~3× cheaper), width 192, 6 blocks, 3 heads", 28, 1, 10),
+        ImageNetResNet("resnet18", "ResNet-18 (timm/torchvision layout)"),
+        ImageNetResNet("resnet34", "ResNet-34"),
+        ImageNetResNet("resnet50", "ResNet-50 (bottleneck)"),
+        ImageNetResNet("seresnet18", "SE-ResNet-18 (timm layout)"),
+        ImageNetResNet("seresnet34", "SE-ResNet-34"),
+        ImageNetResNet("seresnet50", "SE-ResNet-50 (bottleneck)"),
+        Small("resnet18-small", VisionModelFamily.ResNet, "ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.5"),
+        Small("seresnet18-small", VisionModelFamily.ResNet, "SE-ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.5"),
+        Small("resnet18-tiny", VisionModelFamily.ResNet, "ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.25"),
+        Small("seresnet18-tiny", VisionModelFamily.ResNet, "SE-ResNet-18 for 28×28: 3×3 stem, no max-pool, width ×0.25"),
+        Small("abn-resnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on resnet18-small"),
+        Small("abn-seresnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on seresnet18-small"),
+        Small("vit-small28", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 4, width 192, 6 blocks, 3 heads"),
+        Small("vit-small28-p7", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 7 (16 tokens, ~3× cheaper), width 192, 6 blocks, 3 heads"),
     ];
 
     /// <summary>Every named model: the fixed ones, then each named ViT configuration.</summary>
@@ -67,8 +72,15 @@ public static class VisionModels
     [
         .. Fixed,
         .. VisionTransformerConfig.Named().Select(c => new VisionModelInfo(c.Name, VisionModelFamily.VisionTransformer,
-            $"{c.TimmName}: width {c.EmbedDim}, {c.Depth} blocks, {c.Heads} heads", c.ImageSize, c.InChannels, c.Classes)),
+            $"{c.TimmName}: width {c.EmbedDim}, {c.Depth} blocks, {c.Heads} heads", c.ImageSize, c.InChannels, c.Classes,
+            VisionPreprocessing.VisionTransformerImageNet(c.ImageSize, c.InChannels))),
     ];
+
+    private static VisionModelInfo ImageNetResNet(string name, string description) =>
+        new(name, VisionModelFamily.ResNet, description, 224, 3, 1000, VisionPreprocessing.ResNetImageNet());
+
+    private static VisionModelInfo Small(string name, VisionModelFamily family, string description) =>
+        new(name, family, description, 28, 1, 10, VisionPreprocessing.FashionMnist());
 
     /// <summary>The model's info, also for ViT names not in <see cref="All"/> (e.g. "vit_base_patch16_384"); null when unknown.</summary>
     public static VisionModelInfo? Find(string name)
@@ -80,7 +92,8 @@ public static class VisionModels
             return known;
         }
         var vit = VisionTransformerConfig.TryParse(name);
-        return vit is null ? null : new VisionModelInfo(name.Trim(), VisionModelFamily.VisionTransformer, vit.TimmName ?? vit.Name, vit.ImageSize, 3, 1000);
+        return vit is null ? null : new VisionModelInfo(name.Trim(), VisionModelFamily.VisionTransformer, vit.TimmName ?? vit.Name, vit.ImageSize, 3, 1000,
+            VisionPreprocessing.VisionTransformerImageNet(vit.ImageSize));
     }
 
     /// <summary>The model's info, or an <see cref="ArgumentException"/> listing the valid names.</summary>

@@ -103,12 +103,23 @@ public sealed record VisionTransformerConfig(string Name, int ImageSize, int Pat
             nameof(name));
 }
 
+/// <summary>The layout of a ViT's intermediate outputs (timm's <c>output_fmt</c>); either way without the class token.</summary>
+public enum IntermediateFormat
+{
+    /// <summary>Patch tokens as a feature map (batch, dim, grid height, grid width), timm's default.</summary>
+    Nchw,
+
+    /// <summary>Patch tokens as a sequence (batch, patches, dim).</summary>
+    Nlc,
+}
+
 /// <summary>
 /// A Vision Transformer with timm's <c>VisionTransformer</c> semantics and state_dict keys (<c>cls_token</c>,
 /// <c>pos_embed</c>, <c>patch_embed.proj</c>, <c>blocks.N.{norm1,attn.qkv,attn.proj,norm2,mlp.fc1,mlp.fc2}</c>,
-/// <c>norm</c> or <c>fc_norm</c>, <c>head</c>), so timm weights load unchanged.
+/// <c>norm</c> or <c>fc_norm</c>, <c>head</c>), so timm weights load unchanged, and timm's model contract
+/// (<see cref="IVisionModel"/>).
 /// </summary>
-public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
+public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionModel
 {
     private readonly Parameter cls_token;
     private readonly Parameter pos_embed;
@@ -118,7 +129,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> norm;
     private readonly nn.Module<Tensor, Tensor> fc_norm;
     private readonly Dropout head_drop;
-    private readonly nn.Module<Tensor, Tensor> head;
+    private nn.Module<Tensor, Tensor> head;
 
     /// <summary>Creates the network; on the <c>meta</c> device it only records shapes.</summary>
     public VisionTransformer(VisionTransformerConfig config, Device? device = null) : base(config?.Name ?? nameof(VisionTransformer))
@@ -143,12 +154,23 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         fc_norm = average ? nn.LayerNorm(config.EmbedDim, eps: normEps, device: device) : nn.Identity();
         head_drop = nn.Dropout(config.Dropout);
         head = config.Classes > 0 ? nn.Linear(config.EmbedDim, config.Classes, device: device) : nn.Identity();
+        NumClasses = Math.Max(0, config.Classes);
+        FeatureInfo = Enumerable.Range(0, config.Depth).Select(i => new FeatureInfo(config.EmbedDim, config.PatchSize, $"blocks.{i}")).ToArray();
         RegisterComponents();
         Initialize();
     }
 
-    /// <summary>The configuration this network was built from.</summary>
+    /// <summary>The configuration this network was built from (its <see cref="VisionTransformerConfig.Classes"/> is the original head's).</summary>
     public VisionTransformerConfig Config { get; }
+
+    /// <inheritdoc/>
+    public int NumClasses { get; private set; }
+
+    /// <inheritdoc/>
+    public long NumFeatures => Config.EmbedDim;
+
+    /// <summary>timm's <c>feature_info</c>: one entry per block (<c>blocks.N</c>), token width, reduction = patch size.</summary>
+    public IReadOnlyList<FeatureInfo> FeatureInfo { get; }
 
     /// <summary>The position embedding (1, 1 + patches, dim), class-token position first.</summary>
     public Parameter PositionEmbedding => pos_embed;
@@ -215,7 +237,10 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         return (tokens, attentions);
     }
 
-    /// <summary>The pooled, normalised image representation (batch, dim) that enters the classifier, from <see cref="ForwardFeatures"/>' tokens.</summary>
+    /// <summary>
+    /// The pooled, normalised image representation (batch, dim) that enters the classifier, from <see cref="ForwardFeatures"/>'
+    /// tokens: <see cref="ForwardHead"/> with pre-logits, without the head's dropout.
+    /// </summary>
     public Tensor ForwardPooled(Tensor tokens)
     {
         ArgumentNullException.ThrowIfNull(tokens);
@@ -226,12 +251,21 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
         return fc_norm.call(pooled).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The classifier on features from <see cref="ForwardFeatures"/>.</summary>
-    public Tensor ForwardHead(Tensor tokens)
+    /// <summary>
+    /// timm's <c>forward_head</c> on <see cref="ForwardFeatures"/>' tokens: the class token or the patch mean (per
+    /// <see cref="VisionTransformerConfig.Pooling"/>), <c>fc_norm</c>, dropout, then the classifier; with
+    /// <paramref name="preLogits"/> the pooled (batch, dim) features before the classifier.
+    /// </summary>
+    public Tensor ForwardHead(Tensor features, bool preLogits = false)
     {
-        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() != 3)
+        {
+            throw new ArgumentException($"{Config.Name}'s head takes tokens (batch, tokens, dim) but got ({string.Join(", ", features.shape)}).", nameof(features));
+        }
         using var scope = NewDisposeScope();
-        return head.call(head_drop.call(ForwardPooled(tokens))).MoveToOuterDisposeScope();
+        var pooled = head_drop.call(ForwardPooled(features));
+        return (preLogits ? pooled : head.call(pooled)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -239,6 +273,71 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         return ForwardHead(ForwardFeatures(input)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// timm's <c>forward_intermediates</c> with its default layout: the outputs of the blocks <paramref name="indices"/>
+    /// picks (null all; negative from the end), as (batch, dim, grid, grid) maps of the patch tokens.
+    /// </summary>
+    /// <param name="input">Images (batch, channels, height, width).</param>
+    /// <param name="indices">Which blocks; null for all.</param>
+    /// <param name="norm">Apply the final norm to each (the identity with average pooling, as in timm).</param>
+    /// <param name="stopEarly">Skip the blocks after the last one asked for.</param>
+    public IReadOnlyList<Tensor> ForwardIntermediates(Tensor input, IReadOnlyList<int>? indices = null, bool norm = false, bool stopEarly = false) =>
+        ForwardIntermediates(input, indices, norm, stopEarly, IntermediateFormat.Nchw);
+
+    /// <summary>
+    /// timm's <c>forward_intermediates</c>: the outputs of the blocks <paramref name="indices"/> picks, in block order,
+    /// without the class token, laid out as <paramref name="format"/> says.
+    /// </summary>
+    /// <param name="input">Images (batch, channels, height, width).</param>
+    /// <param name="indices">Which blocks; null for all; negative from the end.</param>
+    /// <param name="norm">Apply the final norm to each.</param>
+    /// <param name="stopEarly">Skip the blocks after the last one asked for.</param>
+    /// <param name="format">Feature maps (timm's NCHW) or token sequences (NLC).</param>
+    public IReadOnlyList<Tensor> ForwardIntermediates(Tensor input, IReadOnlyList<int>? indices, bool norm, bool stopEarly, IntermediateFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (take, max) = FeatureIndices.Resolve(blocks.Count, indices);
+        using var scope = NewDisposeScope();
+        long gridHeight = input.shape[^2] / Config.PatchSize, gridWidth = input.shape[^1] / Config.PatchSize;
+        var x = Embed(input);
+        int last = stopEarly ? max : blocks.Count - 1;
+        var outputs = new List<Tensor>();
+        for (int i = 0; i <= last; i++)
+        {
+            x = blocks[i].call(x);
+            if (take.Contains(i))
+            {
+                var tokens = (norm ? this.norm.call(x) : x)[.., 1..];
+                outputs.Add(format == IntermediateFormat.Nchw
+                    ? tokens.reshape(tokens.shape[0], gridHeight, gridWidth, -1).permute(0, 3, 1, 2).contiguous()
+                    : tokens);
+            }
+        }
+        foreach (var output in outputs)
+        {
+            output.MoveToOuterDisposeScope();
+        }
+        return outputs;
+    }
+
+    /// <summary>
+    /// Replaces <c>head</c> with a new Linear layer for <paramref name="numClasses"/> classes (PyTorch's default
+    /// initialisation, as timm's <c>reset_classifier</c>), or with the identity for 0; the old head is disposed.
+    /// </summary>
+    public void ResetClassifier(int numClasses)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
+        nn.Module<Tensor, Tensor> replacement = numClasses > 0
+            ? nn.Linear(Config.EmbedDim, numClasses, device: cls_token.device, dtype: cls_token.dtype)
+            : nn.Identity();
+        replacement.train(training);
+        // The indexer replaces the registration in place, so `head` keeps its position among the modules.
+        _internal_submodules["head"] = replacement;
+        head.Dispose();
+        head = replacement;
+        NumClasses = numClasses;
     }
 
     /// <summary>

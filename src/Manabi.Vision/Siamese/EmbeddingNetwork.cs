@@ -31,12 +31,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         }
         Config = config;
         encoder = VisionModels.Create(info.Name, classes: 0, imageSize: config.ImageSize, channels: config.Channels, device: device);
-        FeatureDimension = encoder switch
-        {
-            ResNet resnet => resnet.FeatureChannels,
-            VisionTransformer vit => vit.Config.EmbedDim,
-            _ => throw new ArgumentException($"{info.Name} cannot serve as an encoder.", nameof(config)),
-        };
+        FeatureDimension = encoder is IVisionModel model
+            ? model.NumFeatures
+            : throw new ArgumentException($"{info.Name} cannot serve as an encoder.", nameof(config));
         long hidden = config.HiddenDimension > 0 ? config.HiddenDimension : FeatureDimension;
         long dim = config.EmbeddingDimension;
         switch (config.Head)
@@ -90,8 +87,9 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     {
         ArgumentNullException.ThrowIfNull(images);
         using var scope = NewDisposeScope();
-        var features = encoder is VisionTransformer vit ? vit.ForwardPooled(vit.ForwardFeatures(images)) : encoder.call(images);
-        return features.MoveToOuterDisposeScope();
+        // The pre-logits of timm's contract: the pooled features whatever the family (a ViT's after its fc_norm).
+        var model = (IVisionModel)encoder;
+        return model.ForwardHead(model.ForwardFeatures(images), preLogits: true).MoveToOuterDisposeScope();
     }
 
     /// <summary>The projection of pooled features, before any normalisation (SimSiam's z).</summary>

@@ -169,7 +169,16 @@ public sealed record TrainingState
             {
                 throw new InvalidDataException($"{path}: a Siamese run ('manabi siamese train'), not a classifier run; read it with 'manabi siamese eval' or 'manabi siamese probe'.");
             }
-            return document.RootElement.Deserialize<TrainingState>(RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            var state = document.RootElement.Deserialize<TrainingState>(RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            // Checked here, once for every reader (train's resume, eval, explain, predict): a batch loader would
+            // otherwise refuse the normalisation later as an argument error, far from the file.
+            if (state.Channels <= 0 || state.ImageSize <= 0 || state.Mean.Length != state.Channels || state.Std.Length != state.Channels
+                || state.Mean.Any(m => !float.IsFinite(m)) || state.Std.Any(v => !(v > 0) || !float.IsFinite(v)))
+            {
+                throw new InvalidDataException(
+                    $"{path}: the normalisation ({state.Mean.Length} means, {state.Std.Length} standard deviations) does not fit {state.Channels} channels of {state.ImageSize} px, or is not finite and positive.");
+            }
+            return state;
         }
         catch (JsonException ex)
         {

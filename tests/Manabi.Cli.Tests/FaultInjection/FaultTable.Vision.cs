@@ -49,6 +49,45 @@ internal static partial class FaultTable
         table.Add(Option("vision explain", "--output under a regular file", "--output", s =>
             ["vision", "explain", "--checkpoint", CopyRun(s, TrainedRuns.VisionRun), "--count", "2", "--output", Path.Combine(s.Text("blocker", "x"), "grid.png")]));
 
+        const string Predict = "vision predict";
+        // An image the vision run was trained on, read in place.
+        static string Good(FaultScene s) => s.Shared(Path.Combine(TrainedRuns.VisionImages, "test", "a", "0.png"));
+        AddCheckpointFaults(table, Predict, siamese: false, (s, run) => ["vision", "predict", "--checkpoint", run, Good(s)]);
+        table.Add(new(Predict, "a weight NaN", s =>
+        {
+            string run = CopyRun(s, TrainedRuns.VisionRun);
+            string model = Path.Combine(run, "model.safetensors");
+            File.WriteAllBytes(model, WithNaNWeight(File.ReadAllBytes(model)));
+            return new Invocation(["vision", "predict", "--checkpoint", run, Good(s)], model);
+        }));
+        table.Add(new(Predict, "--checkpoint a Siamese run", s =>
+            new Invocation(["vision", "predict", "--checkpoint", CopyRun(s, TrainedRuns.SiameseRun), Good(s)], "--checkpoint")));
+        foreach (var (fault, write) in new (string, Func<FaultScene, string>)[]
+        {
+            ("IMAGE missing", s => s.Missing("b.png")),
+            ("IMAGE empty", s => s.Text("b.jpg", "")),
+            ("IMAGE a folder", s => s.Folder("b.png")),
+            ("IMAGE binary garbage", s => s.Garbage("b.jpg")),
+            ("IMAGE a truncated PNG", s => s.Bytes("b.png", File.ReadAllBytes(Good(s))[..60])),
+        })
+        {
+            table.Add(new(Predict, fault, s =>
+            {
+                string run = CopyRun(s, TrainedRuns.VisionRun), image = write(s);
+                return new Invocation(["vision", "predict", "--checkpoint", run, Good(s), image], image);
+            }));
+        }
+        static string Weights(FaultScene s) => s.Shared(Path.Combine(TrainedRuns.VisionRun, "model.safetensors"));
+        table.Add(Option(Predict, "--top 0", "--top", s => ["vision", "predict", "--checkpoint", CopyRun(s, TrainedRuns.VisionRun), "--top", "0", Good(s)]));
+        table.Add(Option(Predict, "neither --checkpoint nor --weights", "--checkpoint", s => ["vision", "predict", Good(s)]));
+        table.Add(Option(Predict, "both --checkpoint and --weights", "--weights", s =>
+            ["vision", "predict", "--checkpoint", CopyRun(s, TrainedRuns.VisionRun), "--weights", Weights(s), "--model", "resnet18-tiny", Good(s)]));
+        table.Add(Option(Predict, "--model with --checkpoint", "--model", s => ["vision", "predict", "--checkpoint", CopyRun(s, TrainedRuns.VisionRun), "--model", "resnet18-tiny", Good(s)]));
+        table.Add(Option(Predict, "--weights without --model", "--model", s => ["vision", "predict", "--weights", Weights(s), Good(s)]));
+        table.Add(Option(Predict, "--model unknown", "resnet19", s => ["vision", "predict", "--weights", Weights(s), "--model", "resnet19", Good(s)]));
+        table.Add(Option(Predict, "--weights of another model", "--weights", s => ["vision", "predict", "--weights", Weights(s), "--model", "seresnet18-tiny", Good(s)]));
+        AddFileFaults(table, Predict, "--weights", "model.safetensors", FileFaults.All, (s, path) => ["vision", "predict", "--weights", path, "--model", "resnet18-tiny", Good(s)]);
+
         const string SiameseTrain = "siamese train";
         static string[] SiameseArgs(FaultScene s, string data, params string[] extra) =>
             ["siamese", "train", "--data", data, "--classes", "0-1", "--encoder", "resnet18-tiny", "--loss", "triplet", "--epochs", "1",
@@ -241,6 +280,18 @@ internal static partial class FaultTable
             File.Delete(Path.Combine(run, "state.json"));
             return new Invocation(args(s, run), run);
         }));
+        if (!siamese)
+        {
+            table.Add(new(command, "state.json normalisation of two channels for one", s =>
+            {
+                string run = CopyRun(s, Source());
+                string state = Path.Combine(run, "state.json");
+                var root = JsonNode.Parse(File.ReadAllText(state))!.AsObject();
+                root["mean"] = new JsonArray(0.5, 0.5);
+                File.WriteAllText(state, root.ToJsonString());
+                return new Invocation(args(s, run), state);
+            }));
+        }
     }
 
     /// <summary>The run's state.json with every string value made a number and every number a string.</summary>
