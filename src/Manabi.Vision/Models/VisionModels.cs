@@ -35,7 +35,8 @@ public sealed record VisionModelInfo(string Name, VisionModelFamily Family, stri
 
 /// <summary>
 /// The named vision models: ImageNet-shaped ResNet/SE-ResNet 18/34/50 (timm layout), small-input variants for
-/// 28×28 images (3×3 stem, no max-pool, half or quarter width), ABN over those, a small ViT for 28×28 images, and every
+/// 28×28 images (3×3 stem, no max-pool, half or quarter width), ABN over those, small ViTs for 28×28 images (patch 4 or 7,
+/// or a convolutional stem), and every
 /// named ViT ("ViT-L/16", "vit_large_patch16_224").
 /// </summary>
 public static class VisionModels
