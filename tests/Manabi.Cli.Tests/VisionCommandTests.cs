@@ -157,6 +157,8 @@ public sealed class VisionCommandTests
         }
         var eval = CliRunner.Run("vision", "eval", "--checkpoint", run);
         Assert.True(eval.ExitCode == 0, eval.ToString());
+        var explain = CliRunner.Run("vision", "explain", "--checkpoint", run, "--count", "2", "--output", folder.PathOf("maps.png"));
+        Assert.True(explain.ExitCode == 0, explain.ToString());
         var resumed = CliRunner.Run([.. args, "--epochs", "2"]);
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resuming", resumed.Stdout, StringComparison.Ordinal);
