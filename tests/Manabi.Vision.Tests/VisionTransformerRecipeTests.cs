@@ -2,6 +2,7 @@ using Manabi.Torch.Runtime;
 using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
 using Manabi.Vision.Models;
+using Manabi.Vision.Training;
 using static TorchSharp.torch;
 
 namespace Manabi.Vision.Tests;
@@ -123,5 +124,36 @@ public sealed class VisionTransformerRecipeTests
         var config = new VisionTransformerConfig("conv-p7", 28, 7, 1, 10, 192, 1, 3) { ConvStem = true };
         var ex = Assert.Throws<ArgumentException>(() => new VisionTransformer(config, META));
         Assert.Contains("power of two", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0.25, null)]
+    [InlineData(1.5, "drop_path")]
+    [InlineData(-0.5, "drop_path")]
+    public void A_state_records_its_drop_path_and_refuses_one_outside_0_to_1(double rate, string? error)
+    {
+        string folder = Directory.CreateTempSubdirectory("manabi-droppath-").FullName;
+        try
+        {
+            new TrainingState
+            {
+                Model = "vit-small28", Classes = 10, ImageSize = 28, Channels = 1, ClassNames = [.. Enumerable.Range(0, 10).Select(i => $"c{i}")],
+                Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = new TrainingOptions(), DropPath = rate,
+            }.Save(folder);
+            if (error is null)
+            {
+                Assert.Equal(rate, TrainingState.Load(folder).DropPath);
+            }
+            else
+            {
+                var ex = Assert.Throws<InvalidDataException>(() => TrainingState.Load(folder));
+                Assert.Contains(error, ex.Message, StringComparison.Ordinal);
+                Assert.Contains(TrainingState.FileName, ex.Message, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
     }
 }

@@ -186,7 +186,7 @@ public sealed record TrainingState
             }
             if (!(state.DropPath >= 0 && state.DropPath < 1))
             {
-                throw new InvalidDataException($"{path}: the drop-path rate {state.DropPath} is not in [0, 1).");
+                throw new InvalidDataException($"{path}: the drop-path rate (drop_path) {state.DropPath} is not in [0, 1).");
             }
             return state;
         }
