@@ -82,9 +82,10 @@ public sealed class DataAndTrainingTests
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
-    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes)
+    [InlineData(false, false)]
+    [InlineData(true, false)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
+    [InlineData(false, true)] // random erasing and TrivialAugment draw from (seed, epoch, batch) too
+    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, bool augment)
     {
         TorchRuntime.EnsureLoaded();
         var train = RequireFashionMnist(false).Subset(48, 2);
@@ -93,6 +94,10 @@ public sealed class DataAndTrainingTests
         if (recipes)
         {
             options = options with { MixupAlpha = 0.8, CutmixAlpha = 1.0, TestTimeFlip = true, EmaDecay = 0.9 };
+        }
+        if (augment)
+        {
+            options = options with { RandomErasingProbability = 0.5, TrivialAugment = true };
         }
         string straight = TempFolder(), interrupted = TempFolder();
         try
