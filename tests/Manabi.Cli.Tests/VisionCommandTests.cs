@@ -131,6 +131,29 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
+    public void Train_records_random_erasing_and_trivial_augment_and_refuses_bad_probabilities()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 4);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", run, "--epochs", "1",
+            "--batch-size", "8", "--threads", "1", "--random-erasing", "0.25", "--trivial-augment");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            var options = state.RootElement.GetProperty("options");
+            Assert.Equal(0.25, options.GetProperty("random_erasing_probability").GetDouble());
+            Assert.True(options.GetProperty("trivial_augment").GetBoolean());
+        }
+        foreach (string bad in new[] { "1.5", "-0.1", "NaN" })
+        {
+            var refused = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("bad"), "--random-erasing", bad);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains("--random-erasing", refused.Stderr, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Models_lists_the_conv_stem_vit_with_its_parameter_count()
     {
         var result = CliRunner.Run("vision", "models");

@@ -82,10 +82,11 @@ public sealed class DataAndTrainingTests
     }
 
     [Theory]
-    [InlineData(false, "abn-seresnet18-small", 0.0)]
-    [InlineData(true, "abn-seresnet18-small", 0.0)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
-    [InlineData(false, "vit-small28-p7", 0.3)] // drop path's masks come from the per-batch seed, and the rate is rebuilt from state.json
-    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, string model, double dropPath)
+    [InlineData(false, false, "abn-seresnet18-small", 0.0)]
+    [InlineData(true, false, "abn-seresnet18-small", 0.0)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
+    [InlineData(false, true, "abn-seresnet18-small", 0.0)] // random erasing and TrivialAugment draw from (seed, epoch, batch) too
+    [InlineData(false, false, "vit-small28-p7", 0.3)] // drop path's masks come from the per-batch seed, and the rate is rebuilt from state.json
+    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, bool augment, string model, double dropPath)
     {
         TorchRuntime.EnsureLoaded();
         var train = RequireFashionMnist(false).Subset(48, 2);
@@ -94,6 +95,10 @@ public sealed class DataAndTrainingTests
         if (recipes)
         {
             options = options with { MixupAlpha = 0.8, CutmixAlpha = 1.0, TestTimeFlip = true, EmaDecay = 0.9 };
+        }
+        if (augment)
+        {
+            options = options with { RandomErasingProbability = 0.5, TrivialAugment = true };
         }
         string straight = TempFolder(), interrupted = TempFolder();
         try

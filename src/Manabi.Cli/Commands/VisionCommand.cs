@@ -102,12 +102,16 @@ public static class VisionCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on a seeded random subset of this many test images." };
+        var randomErasing = new Option<double>("--random-erasing") { Description = "Random erasing probability per training image (timm's --reprob, mode 'pixel': a box of 2-33 % becomes noise; 0: off)." };
+        var trivialAugment = new Option<bool>("--trivial-augment") { Description = "TrivialAugment (torchvision's TrivialAugmentWide) on training images: one random operation and magnitude per image." };
         var command = new Command("train",
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
             model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip, ema,
             dropPath, threads, subset, testSubset,
         };
+        command.Options.Add(randomErasing);
+        command.Options.Add(trivialAugment);
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
         // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
@@ -131,6 +135,7 @@ public static class VisionCommand
             Check.NonNegative(parseResult.GetValue(clip), "--clip");
             Check.NonNegative(parseResult.GetValue(mixup), "--mixup");
             Check.NonNegative(parseResult.GetValue(cutmix), "--cutmix");
+            Check.InRange(parseResult.GetValue(randomErasing), "--random-erasing", 0, 1);
             if (!(parseResult.GetValue(ema) is var decay && decay >= 0 && decay < 1))
             {
                 throw new InputException($"--ema: the decay must be 0 (off) or a number in (0, 1) such as 0.999, got {parseResult.GetValue(ema)}.");
@@ -185,6 +190,8 @@ public static class VisionCommand
                     LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
                     WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
                     WarmupEpochs = parseResult.GetValue(warmup),
+                    RandomErasingProbability = parseResult.GetValue(randomErasing),
+                    TrivialAugment = parseResult.GetValue(trivialAugment),
                     LabelSmoothing = parseResult.GetValue(smoothing),
                     GradientClip = parseResult.GetValue(clip),
                     Seed = seedValue,

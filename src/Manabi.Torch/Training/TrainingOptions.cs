@@ -84,6 +84,15 @@ public sealed record TrainingOptions
     /// </summary>
     public double EmaDecay { get; init; }
 
+    /// <summary>
+    /// Random erasing (Zhong et al. 2020) of training images with this probability, as timm's <c>--reprob</c> in
+    /// mode 'pixel': a box of 2 % to a third of the normalised image becomes normal noise; 0 for none.
+    /// </summary>
+    public double RandomErasingProbability { get; init; }
+
+    /// <summary>TrivialAugment (Müller and Hutter 2021, torchvision's <c>TrivialAugmentWide</c>) on training images.</summary>
+    public bool TrivialAugment { get; init; }
+
     /// <summary>Average the logits of each test image and its mirror image when evaluating (test-time flip averaging).</summary>
     public bool TestTimeFlip { get; init; }
 

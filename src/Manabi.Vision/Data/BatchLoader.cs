@@ -10,10 +10,19 @@ namespace Manabi.Vision.Data;
 /// <param name="Std">Per-channel standard deviation divided by.</param>
 /// <param name="CropPadding">Zero-pad by this many pixels and crop back at a random offset; 0 for none.</param>
 /// <param name="HorizontalFlip">Mirror half of the images at random.</param>
-public sealed record Augmentation(float[] Mean, float[] Std, int CropPadding = 0, bool HorizontalFlip = false)
+/// <param name="ErasingProbability">
+/// Random erasing (Zhong et al. 2020) as timm's <c>RandomErasing</c> in mode 'pixel': with this probability a box of
+/// 2 % to a third of the normalised image (aspect ratio log-uniform in [0.3, 1/0.3]) becomes normal noise; 0 for none.
+/// </param>
+/// <param name="TrivialAugment">
+/// TrivialAugment (Müller and Hutter 2021) as torchvision's <c>TrivialAugmentWide</c>: one operation of the wide set
+/// with a random magnitude per image, on the 8-bit image after cropping and flipping.
+/// </param>
+public sealed record Augmentation(float[] Mean, float[] Std, int CropPadding = 0, bool HorizontalFlip = false,
+    double ErasingProbability = 0, bool TrivialAugment = false)
 {
     /// <summary>The same normalisation without random transforms (for evaluation).</summary>
-    public Augmentation WithoutRandomness() => this with { CropPadding = 0, HorizontalFlip = false };
+    public Augmentation WithoutRandomness() => this with { CropPadding = 0, HorizontalFlip = false, ErasingProbability = 0, TrivialAugment = false };
 }
 
 /// <summary>One batch: images (batch, channels, height, width) as float32 and labels as int64.</summary>
@@ -49,6 +58,10 @@ public sealed class BatchLoader
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(augmentation);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (!(augmentation.ErasingProbability is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(augmentation), augmentation.ErasingProbability, "The erasing probability must lie in [0, 1].");
+        }
         if (augmentation.Mean.Length != dataset.Channels || augmentation.Std.Length != dataset.Channels)
         {
             throw new ArgumentException($"The normalisation has {augmentation.Mean.Length} channels, the images {dataset.Channels}.", nameof(augmentation));
@@ -124,6 +137,10 @@ public sealed class BatchLoader
             scale[ch] = 1f / (255f * augmentation.Std[ch]);
             shift[ch] = -augmentation.Mean[ch] / augmentation.Std[ch];
         }
+        // TrivialAugment and erasing draw from their own stream so that turning them on leaves crops and flips as they were.
+        bool extra = augmentation.TrivialAugment || augmentation.ErasingProbability > 0;
+        var extraRandom = extra ? new Random(Seeds.Mix(seed, epoch, batch) + 3) : null;
+        var image = augmentation.TrivialAugment ? new byte[dataset.ImageBytes] : null;
         for (int i = 0; i < count; i++)
         {
             int source = order[start + i];
@@ -133,6 +150,16 @@ public sealed class BatchLoader
             bool flip = augmentation.HorizontalFlip && random.Next(2) == 1;
             var src = dataset.Pixels.AsSpan(source * dataset.ImageBytes, dataset.ImageBytes);
             var dst = pixels.AsSpan(i * c * plane, c * plane);
+            if (image is not null)
+            {
+                // TrivialAugment works on the 8-bit image, so crop and flip into a byte buffer first; it is then
+                // normalised as it stands (dx = dy = 0, no flip).
+                CropAndFlip(src, image, c, h, w, dy, dx, flip);
+                TrivialAugment.ApplyRandom(extraRandom!, image, c, h, w);
+                src = image;
+                dy = dx = 0;
+                flip = false;
+            }
             for (int ch = 0; ch < c; ch++)
             {
                 float zero = shift[ch];
@@ -149,7 +176,29 @@ public sealed class BatchLoader
                     }
                 }
             }
+            if (augmentation.ErasingProbability > 0)
+            {
+                // After normalisation, as timm's RandomErasing follows Normalize.
+                RandomErasing.ErasePixels(extraRandom!, dst, c, h, w, augmentation.ErasingProbability);
+            }
         }
         return (pixels, labels, batch);
+    }
+
+    private static void CropAndFlip(ReadOnlySpan<byte> source, byte[] target, int channels, int height, int width, int dy, int dx, bool flip)
+    {
+        int plane = height * width;
+        for (int ch = 0; ch < channels; ch++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                int sy = y + dy;
+                for (int x = 0; x < width; x++)
+                {
+                    int sx = (flip ? width - 1 - x : x) + dx;
+                    target[ch * plane + y * width + x] = sy >= 0 && sy < height && sx >= 0 && sx < width ? source[ch * plane + sy * width + sx] : (byte)0;
+                }
+            }
+        }
     }
 }

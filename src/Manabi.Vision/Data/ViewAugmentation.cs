@@ -336,26 +336,9 @@ public sealed class ViewAugmentation
         return ((height - ch) / 2, (width - cw) / 2, ch, cw);
     }
 
-    private (int Top, int Left, int Height, int Width)? SampleErasing(Random random, int height, int width)
-    {
-        // torchvision's RandomErasing.get_params, also rejecting boxes whose rounded area leaves the scale range.
-        var o = Options;
-        double area = (double)height * width;
-        double logMin = Math.Log(o.MinErasingAspectRatio), logMax = Math.Log(o.MaxErasingAspectRatio);
-        for (int attempt = 0; attempt < 10; attempt++)
-        {
-            double target = area * Uniform(random, o.MinErasingScale, o.MaxErasingScale);
-            double ratio = Math.Exp(Uniform(random, logMin, logMax));
-            int h = (int)Math.Round(Math.Sqrt(target * ratio));
-            int w = (int)Math.Round(Math.Sqrt(target / ratio));
-            double fraction = h * w / area;
-            if (h > 0 && w > 0 && h < height && w < width && fraction >= o.MinErasingScale && fraction <= o.MaxErasingScale)
-            {
-                return (random.Next(0, height - h + 1), random.Next(0, width - w + 1), h, w);
-            }
-        }
-        return null;
-    }
+    private (int Top, int Left, int Height, int Width)? SampleErasing(Random random, int height, int width) =>
+        RandomErasing.SampleBox(random, height, width, Options.MinErasingScale, Options.MaxErasingScale,
+            Options.MinErasingAspectRatio, Options.MaxErasingAspectRatio);
 
     private static bool Coin(Random random, double probability) => random.NextDouble() < probability;
 

@@ -70,7 +70,8 @@ public sealed class Trainer
         {
             RunFolder.Resume(model, optimizer, runDirectory, average);
         }
-        var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip);
+        var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip,
+            options.RandomErasingProbability, options.TrivialAugment);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
         long totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;
         // Warm-up is capped at a fifth of the run: a one-epoch run with the default one-epoch warm-up would
@@ -198,6 +199,7 @@ public sealed class Trainer
         TrainingChecks.NonNegative(options.CropPadding);
         TrainingChecks.NonNegative(options.MixupAlpha);
         TrainingChecks.NonNegative(options.CutmixAlpha);
+        TrainingChecks.InRange(options.RandomErasingProbability, 0, 1);
         if (!(double.IsFinite(options.EmaDecay) && options.EmaDecay >= 0 && options.EmaDecay < 1))
         {
             throw new ArgumentOutOfRangeException("options.EmaDecay", options.EmaDecay,
