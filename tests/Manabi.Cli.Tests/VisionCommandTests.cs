@@ -154,6 +154,64 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
+    public void Models_lists_the_conv_stem_vit_with_its_parameter_count()
+    {
+        var result = CliRunner.Run("vision", "models");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var line = result.Stdout.Split('\n').Single(l => l.StartsWith("vit-small28-conv ", StringComparison.Ordinal));
+        // vit-small28 (2,684,554) less its 4×4 patchify conv (3,264) plus the stem (204,384).
+        Assert.Contains("2,885,674", line, StringComparison.Ordinal);
+        Assert.Contains("28x28x1", line, StringComparison.Ordinal);
+        Assert.Contains("convolutional stem", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Train_records_drop_path_which_eval_resume_and_predict_rebuild()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 4);
+        string run = folder.PathOf("run");
+        string[] args = ["vision", "train", "--model", "vit-small28-conv", "--data", folder.Path, "--output", run, "--batch-size", "8", "--threads", "1", "--drop-path", "0.2"];
+        var train = CliRunner.Run([.. args, "--epochs", "1"]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            Assert.Equal(0.2, state.RootElement.GetProperty("drop_path").GetDouble());
+        }
+        var eval = CliRunner.Run("vision", "eval", "--checkpoint", run);
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        var explain = CliRunner.Run("vision", "explain", "--checkpoint", run, "--count", "2", "--output", folder.PathOf("maps.png"));
+        Assert.True(explain.ExitCode == 0, explain.ToString());
+        var resumed = CliRunner.Run([.. args, "--epochs", "2"]);
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("resuming", resumed.Stdout, StringComparison.Ordinal);
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            Assert.Equal(2, state.RootElement.GetProperty("epoch").GetInt32());
+            Assert.Equal(0.2, state.RootElement.GetProperty("drop_path").GetDouble());
+        }
+        string png = Path.Combine(folder.Path, "test", "a", "0.png");
+        var predict = CliRunner.Run("vision", "predict", "--checkpoint", run, png, "--top", "1");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+    }
+
+    [Theory]
+    [InlineData("resnet18-tiny", "0.1", "not a ViT")]
+    [InlineData("vit-small28", "1", "--drop-path")]
+    [InlineData("vit-small28", "-0.1", "--drop-path")]
+    [InlineData("vit-small28", "NaN", "--drop-path")]
+    public void Drop_path_is_bad_input_for_a_resnet_or_outside_0_to_1(string model, string rate, string expected)
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        var result = CliRunner.Run("vision", "train", "--model", model, "--data", folder.Path, "--output", folder.PathOf("run"), "--drop-path", rate);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--drop-path", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.PathOf("run"), "state.json")));
+    }
+
+    [Fact]
     public void Train_eval_explain_and_resume_on_an_image_folder()
     {
         using var folder = new TempFolder();

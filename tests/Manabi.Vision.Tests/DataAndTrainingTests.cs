@@ -82,10 +82,11 @@ public sealed class DataAndTrainingTests
     }
 
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(true, false)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
-    [InlineData(false, true)] // random erasing and TrivialAugment draw from (seed, epoch, batch) too
-    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, bool augment)
+    [InlineData(false, false, "abn-seresnet18-small", 0.0)]
+    [InlineData(true, false, "abn-seresnet18-small", 0.0)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
+    [InlineData(false, true, "abn-seresnet18-small", 0.0)] // random erasing and TrivialAugment draw from (seed, epoch, batch) too
+    [InlineData(false, false, "vit-small28-p7", 0.3)] // drop path's masks come from the per-batch seed, and the rate is rebuilt from state.json
+    public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, bool augment, string model, double dropPath)
     {
         TorchRuntime.EnsureLoaded();
         var train = RequireFashionMnist(false).Subset(48, 2);
@@ -102,12 +103,13 @@ public sealed class DataAndTrainingTests
         string straight = TempFolder(), interrupted = TempFolder();
         try
         {
-            Train(straight, options, train, test, stopAfterBatches: null);
-            var outcome = Train(interrupted, options, train, test, stopAfterBatches: 4);
+            Train(straight, options, train, test, stopAfterBatches: null, model, dropPath);
+            var outcome = Train(interrupted, options, train, test, stopAfterBatches: 4, model, dropPath);
             Assert.Equal(TrainingOutcome.Cancelled, outcome);
             var midway = TrainingState.Load(interrupted);
             Assert.Equal((1, 1, 4L), (midway.Epoch, midway.Batch, midway.Step));
-            Assert.Equal(TrainingOutcome.Finished, Train(interrupted, options, train, test, stopAfterBatches: null));
+            Assert.Equal(dropPath, midway.DropPath);
+            Assert.Equal(TrainingOutcome.Finished, Train(interrupted, options, train, test, stopAfterBatches: null, model, dropPath: 0));
 
             foreach (string file in recipes ? [TrainingState.ModelFileName, WeightAverage.FileName] : new[] { TrainingState.ModelFileName })
             {
@@ -178,17 +180,19 @@ public sealed class DataAndTrainingTests
             new Trainer(model, state with { Options = new TrainingOptions { LabelSmoothing = double.NaN } }, Path.GetTempPath())).ParamName);
     }
 
-    private static TrainingOutcome Train(string folder, TrainingOptions options, ImageDataset train, ImageDataset test, int? stopAfterBatches)
+    // A resumed run takes its drop-path rate from its state (as 'vision train' does), not from dropPath.
+    private static TrainingOutcome Train(string folder, TrainingOptions options, ImageDataset train, ImageDataset test, int? stopAfterBatches,
+        string modelName = "abn-seresnet18-small", double dropPath = 0)
     {
         manual_seed(options.Seed);
-        using var model = VisionModels.Create("abn-seresnet18-small");
         var state = File.Exists(Path.Combine(folder, TrainingState.FileName))
             ? TrainingState.Load(folder)
             : new TrainingState
             {
-                Model = "abn-seresnet18-small", Classes = 10, ImageSize = 28, Channels = 1, ClassNames = FashionMnist.ClassNames,
-                Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = options,
+                Model = modelName, Classes = 10, ImageSize = 28, Channels = 1, ClassNames = FashionMnist.ClassNames,
+                Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = options, DropPath = dropPath,
             };
+        using var model = VisionModels.Create(state.Model, dropPath: state.DropPath);
         using var cancel = new CancellationTokenSource();
         var trainer = new Trainer(model, state, folder);
         int batches = 0;

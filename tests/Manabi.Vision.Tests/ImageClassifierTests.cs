@@ -59,4 +59,33 @@ public sealed class ImageClassifierTests
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("vit-small28")]
+    [InlineData("vit-small28-conv")] // channels from the stem's first convolution, not its 1×1 projection
+    public void Weights_of_a_28x28_ViT_load_with_the_registrys_patch_and_stem(string name)
+    {
+        TorchRuntime.EnsureLoaded();
+        manual_seed(5);
+        string folder = Path.Combine(Path.GetTempPath(), $"manabi-classifier-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            string weights = Path.Combine(folder, "model.safetensors");
+            using (var model = VisionModels.Create(name))
+            {
+                SafeTensors.Write(weights, model.state_dict().ToDictionary(p => p.Key, p => p.Value.contiguous()));
+            }
+            using var classifier = ImageClassifier.FromWeights(name, weights);
+            Assert.Equal((1, 28, 28), classifier.Preprocessing.InputSize);
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            classifier.Model.eval();
+            Assert.Equal([2L, 10], classifier.Model.call(randn(2, 1, 28, 28)).shape);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

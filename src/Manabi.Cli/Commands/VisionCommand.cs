@@ -98,6 +98,7 @@ public static class VisionCommand
         var cutmix = new Option<double>("--cutmix") { Description = "CutMix alpha: paste a box of the reversed batch, labels weighted by area (0: off; timm's recipes use 1.0). With --mixup, one of the two per batch." };
         var ttaFlip = new Option<bool>("--tta-flip") { Description = "Evaluate with test-time flip averaging (the logits of each image and its mirror image)." };
         var ema = new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999; 0: off), evaluate it, and save it as ema.safetensors, which eval and explain then use." };
+        var dropPath = new Option<double>("--drop-path") { Description = "ViTs only: stochastic-depth rate of the last block, rising linearly from 0 at the first, in [0, 1) (0: off; timm's recipes use 0.1 for ViT-S, DeiT-S)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
         var testSubset = new Option<int?>("--test-subset") { Description = "Evaluate on a seeded random subset of this many test images." };
@@ -107,7 +108,7 @@ public static class VisionCommand
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
             model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip, ema,
-            threads, subset, testSubset,
+            dropPath, threads, subset, testSubset,
         };
         command.Options.Add(randomErasing);
         command.Options.Add(trivialAugment);
@@ -138,6 +139,12 @@ public static class VisionCommand
             if (!(parseResult.GetValue(ema) is var decay && decay >= 0 && decay < 1))
             {
                 throw new InputException($"--ema: the decay must be 0 (off) or a number in (0, 1) such as 0.999, got {parseResult.GetValue(ema)}.");
+            }
+            double dropRate = parseResult.GetValue(dropPath);
+            Check.InRange(dropRate, "--drop-path", 0, 1, maxExclusive: true);
+            if (dropRate > 0 && info.Family != VisionModelFamily.VisionTransformer)
+            {
+                throw new InputException($"--drop-path: stochastic depth drops transformer blocks; {info.Name} is not a ViT (see 'manabi vision models').");
             }
             var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
             {
@@ -197,11 +204,12 @@ public static class VisionCommand
                 state = new TrainingState
                 {
                     Model = info.Name, Classes = train.ClassNames.Count, ImageSize = train.Height, Channels = train.Channels,
-                    ClassNames = train.ClassNames, Data = dataName, Mean = mean, Std = std, Options = options,
+                    ClassNames = train.ClassNames, Data = dataName, Mean = mean, Std = std, Options = options, DropPath = dropRate,
                 };
             }
             manual_seed(state.Options.Seed);
-            using var network = Check.Input(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels));
+            // A resumed run keeps its recorded rate, like its other settings, so it continues the model it trained.
+            using var network = Check.Input(() => VisionModels.Create(info.Name, state.Classes, state.ImageSize, state.Channels, dropPath: state.DropPath));
             var trainer = new Trainer(network, state, runDirectory);
             IAnsiConsole console = Terminal.CreateConsole(output);
             console.WriteLine($"{info.Name}: {Torch.Weights.StateDicts.ParameterCount(network):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; " +
@@ -418,8 +426,8 @@ public static class VisionCommand
     {
         if (info.Family == VisionModelFamily.VisionTransformer)
         {
-            var config = VisionTransformerConfig.TryParse(info.Name);
-            int patch = config?.PatchSize ?? 4;
+            // The registry's config, so vit-small28-p7 is checked against patch 7 rather than a guess.
+            int patch = VisionModels.TransformerConfig(info.Name)?.PatchSize ?? 4;
             if (data.Height != data.Width || data.Height % patch != 0)
             {
                 throw new InputException($"{option}: {info.Name} needs square images whose side is a multiple of the patch size {patch}; these are {data.Width}x{data.Height}.");

@@ -112,7 +112,10 @@ public sealed class ImageClassifier : IDisposable
         try
         {
             bool vit = info.Family == VisionModelFamily.VisionTransformer;
-            string headKey = vit ? "head.weight" : "fc.weight", stemKey = vit ? "patch_embed.proj.weight" : "conv1.weight";
+            var vitConfig = VisionModels.TransformerConfig(info.Name);
+            // The first convolution reads the image channels: a convolutional stem's first layer, not its 1×1 projection.
+            string headKey = vit ? "head.weight" : "fc.weight",
+                stemKey = vitConfig is { ConvStem: true } ? "patch_embed.stem.0.weight" : vit ? "patch_embed.proj.weight" : "conv1.weight";
             if (!weights.TryGetValue(headKey, out var head) || head.dim() != 2)
             {
                 throw new InvalidDataException($"'{weightsPath}' has no classifier ({headKey}); {info.Name} cannot classify without one.");
@@ -129,7 +132,7 @@ public sealed class ImageClassifier : IDisposable
                 long grid = (long)Math.Round(Math.Sqrt(position.shape[1] - 1));
                 if (grid * grid == position.shape[1] - 1)
                 {
-                    imageSize = (int)(grid * VisionTransformerConfig.Parse(info.Name).PatchSize);
+                    imageSize = (int)(grid * vitConfig!.PatchSize);
                 }
             }
             if (classNames is not null && classNames.Count != classes)

@@ -35,7 +35,8 @@ public sealed record VisionModelInfo(string Name, VisionModelFamily Family, stri
 
 /// <summary>
 /// The named vision models: ImageNet-shaped ResNet/SE-ResNet 18/34/50 (timm layout), small-input variants for
-/// 28×28 images (3×3 stem, no max-pool, half or quarter width), ABN over those, a small ViT for 28×28 images, and every
+/// 28×28 images (3×3 stem, no max-pool, half or quarter width), ABN over those, small ViTs for 28×28 images (patch 4 or 7,
+/// or a convolutional stem), and every
 /// named ViT ("ViT-L/16", "vit_large_patch16_224").
 /// </summary>
 public static class VisionModels
@@ -65,6 +66,7 @@ public static class VisionModels
         Small("abn-seresnet18-small", VisionModelFamily.AttentionBranch, "Attention Branch Network on seresnet18-small"),
         Small("vit-small28", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 4, width 192, 6 blocks, 3 heads"),
         Small("vit-small28-p7", VisionModelFamily.VisionTransformer, "ViT for 28×28: patch 7 (16 tokens, ~3× cheaper), width 192, 6 blocks, 3 heads"),
+        Small("vit-small28-conv", VisionModelFamily.VisionTransformer, "vit-small28 with a convolutional stem (Xiao et al. 2021): two 3×3 stride-2 conv-BN-ReLU, 1×1 conv to width 192"),
     ];
 
     /// <summary>Every named model: the fixed ones, then each named ViT configuration.</summary>
@@ -104,8 +106,18 @@ public static class VisionModels
     /// Creates a named model; null shape arguments take the model's defaults. Convolutional models (ResNet, SE-ResNet,
     /// ABN) come with channels-last weights (<see cref="ChannelsLast"/>), which trains them faster on the CPU.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown name or impossible shape; the message says which.</exception>
-    public static nn.Module<Tensor, Tensor> Create(string name, int? classes = null, int? imageSize = null, int? channels = null, Device? device = null)
+    /// <param name="name">The model's name.</param>
+    /// <param name="classes">Output classes; null for the model's.</param>
+    /// <param name="imageSize">Square image side; null for the model's.</param>
+    /// <param name="channels">Image channels; null for the model's.</param>
+    /// <param name="device">Where to create the weights.</param>
+    /// <param name="dropPath">
+    /// A ViT's stochastic-depth rate of the last block (<see cref="VisionTransformerConfig.DropPath"/>), in [0, 1); it
+    /// changes no weights, only training. Other models take only 0.
+    /// </param>
+    /// <exception cref="ArgumentException">Unknown name, impossible shape, or a drop-path rate the model cannot take; the message says which.</exception>
+    public static nn.Module<Tensor, Tensor> Create(string name, int? classes = null, int? imageSize = null, int? channels = null, Device? device = null,
+        double dropPath = 0)
     {
         var info = Get(name);
         int k = classes ?? info.Classes;
@@ -114,6 +126,18 @@ public static class VisionModels
         if (k < 0 || size <= 0 || c <= 0)
         {
             throw new ArgumentException($"{info.Name}: classes, image size and channels must be positive.", nameof(classes));
+        }
+        if (!(dropPath >= 0 && dropPath < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(dropPath), dropPath, $"{info.Name}: the drop-path rate must be in [0, 1), got {dropPath}.");
+        }
+        if (TransformerConfig(info, k, size, c) is { } config)
+        {
+            return new VisionTransformer(config with { DropPath = dropPath }, device);
+        }
+        if (dropPath != 0)
+        {
+            throw new ArgumentException($"{info.Name}: drop path (stochastic depth) is a Vision Transformer option; {info.Name} has no transformer blocks.", nameof(dropPath));
         }
         string key = info.Name.ToLowerInvariant();
         switch (key)
@@ -126,15 +150,28 @@ public static class VisionModels
                 return ChannelsLast.Apply(new ResNet(SmallResNet(key, k, c, TinyWidth), device));
             case "abn-resnet18-small" or "abn-seresnet18-small":
                 return ChannelsLast.Apply(new AttentionBranchNetwork(SmallResNet(key[4..], k, c), device: device));
-            case "vit-small28":
-                return new VisionTransformer(new VisionTransformerConfig(info.Name, size, 4, c, k, 192, 6, 3), device);
-            case "vit-small28-p7":
-                return new VisionTransformer(new VisionTransformerConfig(info.Name, size, 7, c, k, 192, 6, 3), device);
             default:
-                var vit = VisionTransformerConfig.Parse(info.Name, size, c, k);
-                return new VisionTransformer(vit with { Name = info.Name }, device);
+                throw new ArgumentException($"Unknown model '{name}'.", nameof(name));
         }
     }
+
+    /// <summary>The ViT configuration of a named model at a shape (its default shape when null); null for models that are not ViTs.</summary>
+    /// <exception cref="ArgumentException">Unknown name, or a ViT name whose patch does not divide the image size.</exception>
+    public static VisionTransformerConfig? TransformerConfig(string name, int? classes = null, int? imageSize = null, int? channels = null)
+    {
+        var info = Get(name);
+        return TransformerConfig(info, classes ?? info.Classes, imageSize ?? info.ImageSize, channels ?? info.Channels);
+    }
+
+    private static VisionTransformerConfig? TransformerConfig(VisionModelInfo info, int classes, int size, int channels) =>
+        info.Family != VisionModelFamily.VisionTransformer ? null : info.Name.ToLowerInvariant() switch
+        {
+            "vit-small28" => new VisionTransformerConfig(info.Name, size, 4, channels, classes, 192, 6, 3),
+            "vit-small28-p7" => new VisionTransformerConfig(info.Name, size, 7, channels, classes, 192, 6, 3),
+            // Same width, depth and heads as vit-small28, so the two compare the stems alone.
+            "vit-small28-conv" => new VisionTransformerConfig(info.Name, size, 4, channels, classes, 192, 6, 3) { ConvStem = true },
+            _ => VisionTransformerConfig.Parse(info.Name, size, channels, classes) with { Name = info.Name },
+        };
 
     /// <summary>The parameter count of a named model, computed on the <c>meta</c> device (no memory, no initialisation cost).</summary>
     public static long ParameterCount(string name, int? classes = null, int? imageSize = null, int? channels = null)

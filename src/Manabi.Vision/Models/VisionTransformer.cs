@@ -40,6 +40,13 @@ public sealed record VisionTransformerConfig(string Name, int ImageSize, int Pat
     int EmbedDim, int Depth, int Heads, double MlpRatio = 4.0, bool QkvBias = true, double? LayerScaleInit = null,
     double DropPath = 0, double Dropout = 0, VisionTransformerPooling Pooling = VisionTransformerPooling.Token)
 {
+    /// <summary>
+    /// A convolutional stem (<see cref="ConvStemEmbed"/>: 3×3 stride-2 convolutions with BatchNorm and ReLU, then a 1×1
+    /// convolution, as in Xiao et al. 2021) instead of the patchify convolution; the patch size must be a power of two.
+    /// Its weights are <c>patch_embed.stem.N</c> and <c>patch_embed.proj</c>.
+    /// </summary>
+    public bool ConvStem { get; init; }
+
     /// <summary>The named sizes: short name, timm name, width, depth, heads.</summary>
     public static IReadOnlyList<(string Short, string Long, int Width, int Depth, int Heads)> Sizes { get; } =
     [
@@ -123,7 +130,8 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionModel
 {
     private readonly Parameter cls_token;
     private readonly Parameter pos_embed;
-    private readonly PatchEmbed patch_embed;
+    // PatchEmbed (timm's patchify convolution) or ConvStemEmbed; the field's name is the state_dict prefix either way.
+    private readonly nn.Module<Tensor, Tensor> patch_embed;
     private readonly Dropout pos_drop;
     private readonly ModuleList<TransformerBlock> blocks;
     private readonly nn.Module<Tensor, Tensor> norm;
@@ -137,9 +145,11 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionModel
         ArgumentNullException.ThrowIfNull(config);
         Config = config;
         const double normEps = 1e-6;
-        patch_embed = new PatchEmbed(config.ImageSize, config.PatchSize, config.InChannels, config.EmbedDim, device);
+        patch_embed = config.ConvStem
+            ? new ConvStemEmbed(config.ImageSize, config.PatchSize, config.InChannels, config.EmbedDim, device)
+            : new PatchEmbed(config.ImageSize, config.PatchSize, config.InChannels, config.EmbedDim, device);
         cls_token = new Parameter(zeros([1, 1, config.EmbedDim], device: device));
-        pos_embed = new Parameter(zeros([1, patch_embed.PatchCount + 1, config.EmbedDim], device: device));
+        pos_embed = new Parameter(zeros([1, (long)config.GridSize * config.GridSize + 1, config.EmbedDim], device: device));
         pos_drop = nn.Dropout(config.Dropout);
         var blockList = new List<TransformerBlock>(config.Depth);
         for (int i = 0; i < config.Depth; i++)

@@ -43,6 +43,12 @@ public sealed record TrainingState
     /// <summary>Image channels.</summary>
     public required int Channels { get; init; }
 
+    /// <summary>
+    /// A ViT's stochastic-depth rate of the last block (<see cref="Models.VisionTransformerConfig.DropPath"/>); 0 for
+    /// none and for other models. Recorded so that resuming rebuilds the model that was trained.
+    /// </summary>
+    public double DropPath { get; init; }
+
     /// <summary>Class names by label.</summary>
     public required IReadOnlyList<string> ClassNames { get; init; }
 
@@ -122,7 +128,7 @@ public sealed record TrainingState
         nn.Module<Tensor, Tensor> model;
         try
         {
-            model = Models.VisionModels.Create(Model, Classes, ImageSize, Channels);
+            model = Models.VisionModels.Create(Model, Classes, ImageSize, Channels, dropPath: DropPath);
         }
         catch (ArgumentException ex)
         {
@@ -177,6 +183,10 @@ public sealed record TrainingState
             {
                 throw new InvalidDataException(
                     $"{path}: the normalisation ({state.Mean.Length} means, {state.Std.Length} standard deviations) does not fit {state.Channels} channels of {state.ImageSize} px, or is not finite and positive.");
+            }
+            if (!(state.DropPath >= 0 && state.DropPath < 1))
+            {
+                throw new InvalidDataException($"{path}: the drop-path rate (drop_path) {state.DropPath} is not in [0, 1).");
             }
             return state;
         }

@@ -21,7 +21,8 @@ internal static partial class FaultTable
         AddImageDataFaults(table, Train, (s, data) => TrainArgs(s, data), (root, perClass) => VisionCommandTests.WriteImageFolder(root, 8, perClass), Path.Combine("train", "a", "0.png"));
         foreach (var (option, value) in new[] { ("--epochs", "0"), ("--batch-size", "0"), ("--lr", "NaN"), ("--lr", "-1"), ("--weight-decay", "Infinity"),
             ("--label-smoothing", "2"), ("--clip", "-1"), ("--threads", "0"), ("--max-minutes", "-1"), ("--warmup-epochs", "-1"), ("--subset", "0"), ("--optimizer", "adam"),
-            ("--mixup", "-0.5"), ("--cutmix", "NaN"), ("--ema", "1"), ("--random-erasing", "1.5"), ("--random-erasing", "NaN") })
+            ("--mixup", "-0.5"), ("--cutmix", "NaN"), ("--ema", "1"), ("--random-erasing", "1.5"), ("--random-erasing", "NaN"),
+            ("--drop-path", "1"), ("--drop-path", "NaN"), ("--drop-path", "0.1") })
         {
             table.Add(Option(Train, $"{option} {value}", option, s => TrainArgs(s, ImageFolder(s), option, value)));
         }
