@@ -97,7 +97,7 @@ public static class VisionCommand
         var mixup = new Option<double>("--mixup") { Description = "Mixup alpha: blend each batch with itself reversed, weight ~ Beta(alpha, alpha) (0: off; timm's recipes use 0.8)." };
         var cutmix = new Option<double>("--cutmix") { Description = "CutMix alpha: paste a box of the reversed batch, labels weighted by area (0: off; timm's recipes use 1.0). With --mixup, one of the two per batch." };
         var ttaFlip = new Option<bool>("--tta-flip") { Description = "Evaluate with test-time flip averaging (the logits of each image and its mirror image)." };
-        var ema = new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999; 0: off), evaluate it, and save it as ema.safetensors, which eval and explain then use." };
+        var ema = new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999; 0: off), evaluate it, and save it as ema.safetensors, which eval, explain and predict then use." };
         var dropPath = new Option<double>("--drop-path") { Description = "ViTs only: stochastic-depth rate of the last block, rising linearly from 0 at the first, in [0, 1) (0: off; timm's recipes use 0.1 for ViT-S, DeiT-S)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images." };
@@ -107,11 +107,9 @@ public static class VisionCommand
         var command = new Command("train",
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
-            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed, mixup, cutmix, ttaFlip, ema,
-            dropPath, threads, subset, testSubset,
+            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, weightDecay, warmup, smoothing, clip, seed,
+            mixup, cutmix, randomErasing, trivialAugment, ema, dropPath, ttaFlip, threads, subset, testSubset,
         };
-        command.Options.Add(randomErasing);
-        command.Options.Add(trivialAugment);
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
         // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
