@@ -125,17 +125,8 @@ public sealed class AttentionBranchNetwork : nn.Module<Tensor, Tensor>, IVisionM
     /// Global average pooling of <see cref="ForwardFeatures"/>' maps, then <c>fc</c>; with <paramref name="preLogits"/>
     /// the pooled (batch, <see cref="NumFeatures"/>) features.
     /// </summary>
-    public Tensor ForwardHead(Tensor features, bool preLogits = false)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        if (features.dim() != 4)
-        {
-            throw new ArgumentException($"ABN's head takes feature maps (batch, channels, height, width) but got ({string.Join(", ", features.shape)}).", nameof(features));
-        }
-        using var scope = NewDisposeScope();
-        var pooled = features.mean([2, 3]);
-        return (preLogits ? pooled : fc.call(pooled)).MoveToOuterDisposeScope();
-    }
+    public Tensor ForwardHead(Tensor features, bool preLogits = false) =>
+        ClassifierHeads.PoolAndClassify(features, fc, preLogits, "ABN");
 
     /// <summary>
     /// The maps of <see cref="FeatureInfo"/> that <paramref name="indices"/> picks (0 the stem's activation before the
@@ -192,12 +183,8 @@ public sealed class AttentionBranchNetwork : nn.Module<Tensor, Tensor>, IVisionM
     /// </summary>
     public void ResetClassifier(int numClasses)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
         var reference = bn1.weight!;
-        nn.Module<Tensor, Tensor> head = numClasses > 0
-            ? nn.Linear(NumFeatures, numClasses, device: reference.device, dtype: reference.dtype)
-            : nn.Identity();
-        head.train(training);
+        var head = ClassifierHeads.Create(NumFeatures, numClasses, reference, training);
         // The indexer replaces the registration in place, so the keys keep their order.
         _internal_submodules["fc"] = head;
         fc.Dispose();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Manabi.Vision.Models;
@@ -82,5 +83,36 @@ internal static class FeatureIndices
             take.Add(index);
         }
         return (take, take.Max());
+    }
+}
+
+/// <summary>The classifier heads shared by the models' implementations of <see cref="IVisionModel"/>.</summary>
+internal static class ClassifierHeads
+{
+    /// <summary>
+    /// timm's <c>reset_classifier</c> layer: a new Linear layer for <paramref name="numClasses"/> classes (PyTorch's default
+    /// initialisation) on <paramref name="like"/>'s device and dtype, or the identity for 0, in <paramref name="training"/> mode.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor> Create(long features, int numClasses, Tensor like, bool training)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
+        nn.Module<Tensor, Tensor> head = numClasses > 0
+            ? nn.Linear(features, numClasses, device: like.device, dtype: like.dtype)
+            : nn.Identity();
+        head.train(training);
+        return head;
+    }
+
+    /// <summary>A CNN's <c>forward_head</c>: global average pooling of (batch, channels, height, width) maps, then <paramref name="classifier"/> unless <paramref name="preLogits"/>.</summary>
+    public static Tensor PoolAndClassify(Tensor features, nn.Module<Tensor, Tensor> classifier, bool preLogits, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        if (features.dim() != 4)
+        {
+            throw new ArgumentException($"{owner}'s head takes feature maps (batch, channels, height, width) but got ({string.Join(", ", features.shape)}).", nameof(features));
+        }
+        using var scope = NewDisposeScope();
+        var pooled = features.mean([2, 3]);
+        return (preLogits ? pooled : classifier.call(pooled)).MoveToOuterDisposeScope();
     }
 }

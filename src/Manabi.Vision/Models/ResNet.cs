@@ -322,17 +322,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IVisionModel
     /// Global average pooling of <see cref="ForwardFeatures"/>' maps, then the classifier; with
     /// <paramref name="preLogits"/> the pooled (batch, <see cref="FeatureChannels"/>) features (timm <c>forward_head</c>).
     /// </summary>
-    public Tensor ForwardHead(Tensor features, bool preLogits = false)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        if (features.dim() != 4)
-        {
-            throw new ArgumentException($"{Config.Name}'s head takes feature maps (batch, channels, height, width) but got ({string.Join(", ", features.shape)}).", nameof(features));
-        }
-        using var scope = NewDisposeScope();
-        var pooled = features.mean([2, 3]);
-        return (preLogits ? pooled : fc.call(pooled)).MoveToOuterDisposeScope();
-    }
+    public Tensor ForwardHead(Tensor features, bool preLogits = false) =>
+        ClassifierHeads.PoolAndClassify(features, fc, preLogits, Config.Name);
 
     /// <inheritdoc/>
     public override Tensor forward(Tensor input)
@@ -383,12 +374,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>, IVisionModel
     /// </summary>
     public void ResetClassifier(int numClasses)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
-        var reference = bn1.weight!;
-        nn.Module<Tensor, Tensor> replacement = numClasses > 0
-            ? nn.Linear(FeatureChannels, numClasses, device: reference.device, dtype: reference.dtype)
-            : nn.Identity();
-        replacement.train(training);
+        var replacement = ClassifierHeads.Create(FeatureChannels, numClasses, bn1.weight!, training);
         // The indexer replaces the registration in place, so `fc` keeps its position among the modules.
         _internal_submodules["fc"] = replacement;
         fc.Dispose();

@@ -338,11 +338,7 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>, IVisionModel
     /// </summary>
     public void ResetClassifier(int numClasses)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(numClasses);
-        nn.Module<Tensor, Tensor> replacement = numClasses > 0
-            ? nn.Linear(Config.EmbedDim, numClasses, device: cls_token.device, dtype: cls_token.dtype)
-            : nn.Identity();
-        replacement.train(training);
+        var replacement = ClassifierHeads.Create(Config.EmbedDim, numClasses, cls_token, training);
         // The indexer replaces the registration in place, so `head` keeps its position among the modules.
         _internal_submodules["head"] = replacement;
         head.Dispose();
