@@ -23,8 +23,8 @@ internal static class RandomErasing
         double logMin = Math.Log(minAspectRatio), logMax = Math.Log(maxAspectRatio);
         for (int attempt = 0; attempt < 10; attempt++)
         {
-            double target = area * Uniform(random, minScale, maxScale);
-            double ratio = Math.Exp(Uniform(random, logMin, logMax));
+            double target = area * SeededDraws.Uniform(random, minScale, maxScale);
+            double ratio = Math.Exp(SeededDraws.Uniform(random, logMin, logMax));
             int h = (int)Math.Round(Math.Sqrt(target * ratio));
             int w = (int)Math.Round(Math.Sqrt(target / ratio));
             double fraction = h * w / area;
@@ -54,16 +54,10 @@ internal static class RandomErasing
             {
                 for (int x = left; x < left + w; x++)
                 {
-                    image[c * plane + y * width + x] = (float)Normal(random);
+                    image[c * plane + y * width + x] = (float)SeededDraws.Normal(random);
                 }
             }
         }
         return true;
     }
-
-    // Box-Muller: System.Random has no normal draw, and the noise must come from the batch's seeded stream.
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private static double Uniform(Random random, double low, double high) => low + (high - low) * random.NextDouble();
 }

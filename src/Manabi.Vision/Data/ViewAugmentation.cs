@@ -104,23 +104,23 @@ public sealed class ViewAugmentation
             {
                 p = p with
                 {
-                    RotationDegrees = Uniform(random, -o.MaxRotationDegrees, o.MaxRotationDegrees),
-                    TranslateX = Uniform(random, -o.MaxTranslate, o.MaxTranslate),
-                    TranslateY = Uniform(random, -o.MaxTranslate, o.MaxTranslate),
-                    ShearDegrees = Uniform(random, -o.MaxShearDegrees, o.MaxShearDegrees),
+                    RotationDegrees = SeededDraws.Uniform(random, -o.MaxRotationDegrees, o.MaxRotationDegrees),
+                    TranslateX = SeededDraws.Uniform(random, -o.MaxTranslate, o.MaxTranslate),
+                    TranslateY = SeededDraws.Uniform(random, -o.MaxTranslate, o.MaxTranslate),
+                    ShearDegrees = SeededDraws.Uniform(random, -o.MaxShearDegrees, o.MaxShearDegrees),
                 };
             }
             if (Coin(random, o.JitterProbability))
             {
                 p = p with
                 {
-                    BrightnessFactor = Uniform(random, 1 - o.Brightness, 1 + o.Brightness),
-                    ContrastFactor = Uniform(random, 1 - o.Contrast, 1 + o.Contrast),
+                    BrightnessFactor = SeededDraws.Uniform(random, 1 - o.Brightness, 1 + o.Brightness),
+                    ContrastFactor = SeededDraws.Uniform(random, 1 - o.Contrast, 1 + o.Contrast),
                 };
             }
             if (Coin(random, o.BlurProbability))
             {
-                p = p with { BlurSigma = Uniform(random, o.MinBlurSigma, o.MaxBlurSigma) };
+                p = p with { BlurSigma = SeededDraws.Uniform(random, o.MinBlurSigma, o.MaxBlurSigma) };
             }
             if (Coin(random, o.NoiseProbability))
             {
@@ -314,8 +314,8 @@ public sealed class ViewAugmentation
         double logMin = Math.Log(o.MinAspectRatio), logMax = Math.Log(o.MaxAspectRatio);
         for (int attempt = 0; attempt < 10; attempt++)
         {
-            double target = area * Uniform(random, o.MinCropScale, o.MaxCropScale);
-            double ratio = Math.Exp(Uniform(random, logMin, logMax));
+            double target = area * SeededDraws.Uniform(random, o.MinCropScale, o.MaxCropScale);
+            double ratio = Math.Exp(SeededDraws.Uniform(random, logMin, logMax));
             int w = (int)Math.Round(Math.Sqrt(target * ratio));
             int h = (int)Math.Round(Math.Sqrt(target / ratio));
             if (w > 0 && w <= width && h > 0 && h <= height)
@@ -342,7 +342,6 @@ public sealed class ViewAugmentation
 
     private static bool Coin(Random random, double probability) => random.NextDouble() < probability;
 
-    private static double Uniform(Random random, double low, double high) => low + (high - low) * random.NextDouble();
 
     private static bool Any(IReadOnlyList<ImageAugmentationParameters> ps, Func<ImageAugmentationParameters, bool> predicate)
     {

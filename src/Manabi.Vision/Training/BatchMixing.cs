@@ -1,3 +1,4 @@
+using Manabi.Vision.Data;
 using static TorchSharp.torch;
 
 namespace Manabi.Vision.Training;
@@ -109,7 +110,7 @@ public static class BatchMixing
             double x, v;
             do
             {
-                x = Normal(random);
+                x = SeededDraws.Normal(random);
                 v = 1 + c * x;
             }
             while (v <= 0);
@@ -120,11 +121,5 @@ public static class BatchMixing
                 return d * v;
             }
         }
-    }
-
-    private static double Normal(Random random)
-    {
-        double u1 = 1 - random.NextDouble(), u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }
