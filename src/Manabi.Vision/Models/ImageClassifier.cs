@@ -62,30 +62,22 @@ public sealed class ImageClassifier : IDisposable
     /// keeps the whole resized image (crop_pct 1).
     /// </summary>
     /// <exception cref="FileNotFoundException">No state or weights in the folder.</exception>
-    /// <exception cref="InvalidDataException">A malformed state, or weights that do not fit its model; the message names the folder.</exception>
+    /// <exception cref="InvalidDataException">A malformed state (a normalisation that does not fit its channels included), or weights that do not fit its model; the message names the file.</exception>
     public static ImageClassifier FromCheckpoint(string runDirectory)
     {
         ArgumentNullException.ThrowIfNull(runDirectory);
         var state = TrainingState.Load(runDirectory);
         TorchRuntime.EnsureLoaded();
         var network = state.LoadModel(runDirectory);
-        try
+        // TrainingState.Load has checked the normalisation against the channels, so this preprocessing is valid.
+        var info = VisionModels.Get(state.Model);
+        var preprocessing = info.Preprocessing.WithInput(state.Channels, state.ImageSize, state.ImageSize) with
         {
-            var info = VisionModels.Get(state.Model);
-            var preprocessing = info.Preprocessing.WithInput(state.Channels, state.ImageSize, state.ImageSize) with
-            {
-                Mean = state.Mean,
-                Std = state.Std,
-                CropPercent = 1.0,
-            };
-            preprocessing.Validate();
-            return new ImageClassifier(network, info.Name, preprocessing, state.ClassNames);
-        }
-        catch (ArgumentException ex)
-        {
-            network.Dispose();
-            throw new InvalidDataException($"{Path.Combine(runDirectory, TrainingState.FileName)}: its normalisation does not fit the model: {ex.Message}", ex);
-        }
+            Mean = state.Mean,
+            Std = state.Std,
+            CropPercent = 1.0,
+        };
+        return new ImageClassifier(network, info.Name, preprocessing, state.ClassNames);
     }
 
     /// <summary>
