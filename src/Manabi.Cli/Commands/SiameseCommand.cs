@@ -21,7 +21,7 @@ using TorchSharp;
 namespace Manabi.Cli.Commands;
 
 /// <summary>
-/// <c>manabi siamese</c>: trains Siamese (contrastive, triplet) and self-supervised (NT-Xent, SimSiam, InfoNCE)
+/// <c>manabi siamese</c>: trains Siamese (contrastive, triplet, SupCon, multi-similarity) and self-supervised (NT-Xent, SimSiam, InfoNCE)
 /// image encoders, evaluates one-shot recognition and verification on unseen classes, and fits a linear probe.
 /// </summary>
 public static class SiameseCommand
@@ -39,14 +39,14 @@ public static class SiameseCommand
         var data = new Option<string>("--data") { Description = "'fashion-mnist' or a folder with train/CLASS/*.png and test/CLASS/*.png.", Required = true };
         var classes = new Option<string?>("--classes") { Description = "Classes to train on, e.g. 0-5 (default: all; labels are unused by ntxent, simsiam and infonce)." };
         var encoder = new Option<string>("--encoder") { Description = "Encoder: a ResNet, SE-ResNet or ViT name from 'manabi vision models', e.g. seresnet18-small.", DefaultValueFactory = _ => "seresnet18-small" };
-        var loss = new Option<string>("--loss") { Description = "contrastive, triplet, ntxent, simsiam or infonce.", Required = true };
+        var loss = new Option<string>("--loss") { Description = "Supervised: contrastive, triplet, supcon or multi-similarity; self-supervised: ntxent, simsiam or infonce.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs (about one pass over the training images each).", DefaultValueFactory = _ => 10 };
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Stop after this many minutes of training, saving the state (0: no limit)." };
         var outputDir = new Option<string>("--output") { Description = "Run folder (model.safetensors, optimizer.safetensors, state.json); an existing run resumes.", Required = true };
         var miner = new Option<string>("--miner") { Description = "Triplet miner: all, batch-hard, semi-hard or easy.", DefaultValueFactory = _ => "semi-hard" };
         var margin = new Option<double?>("--margin") { Description = "Margin of the contrastive and triplet losses on normalised embeddings (default 0.5 contrastive, 0.2 triplet)." };
         var hinge = new Option<bool>("--hinge") { Description = "Contrastive loss in its hinge form instead of Hadsell's squared form." };
-        var temperature = new Option<double>("--temperature") { Description = "NT-Xent / InfoNCE temperature.", DefaultValueFactory = _ => 0.2 };
+        var temperature = new Option<double>("--temperature") { Description = "NT-Xent, SupCon and InfoNCE temperature.", DefaultValueFactory = _ => 0.2 };
         var noStopGradient = new Option<bool>("--no-stop-gradient") { Description = "SimSiam without the stop-gradient (to show the collapse it prevents)." };
         var dimension = new Option<int?>("--embedding-dim") { Description = "Embedding dimension (default 128; 256 for simsiam)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per batch of the self-supervised losses.", DefaultValueFactory = _ => 256 };
@@ -57,16 +57,21 @@ public static class SiameseCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, batches and augmentation." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
         var subset = new Option<int?>("--subset") { Description = "Train on a seeded random subset of this many images (before the class filter)." };
+        var readout = new Option<string>("--readout")
+        {
+            Description = "Features the head reads (and --features scores): pooled (the last stage's global average), multiscale (1:7,2:4,3:2,4:1), or INDEX:GRID,... feature maps pooled to grids.",
+            DefaultValueFactory = _ => "pooled",
+        };
         var command = new Command("train",
             "Trains an encoder. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
             data, classes, encoder, loss, epochs, maxMinutes, outputDir, miner, margin, hinge, temperature, noStopGradient, dimension,
-            batchSize, perClass, optimizer, learningRate, weightDecay, seed, threads, subset,
+            batchSize, perClass, optimizer, learningRate, weightDecay, seed, threads, subset, readout,
         };
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
         {
             var objective = SiameseObjectives.Parse(parseResult.GetValue(loss)!)
-                ?? throw new InputException($"--loss: '{parseResult.GetValue(loss)}' is not contrastive, triplet, ntxent, simsiam or infonce.");
+                ?? throw new InputException($"--loss: '{parseResult.GetValue(loss)}' is not contrastive, triplet, supcon, multi-similarity, ntxent, simsiam or infonce.");
             Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
             using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
@@ -100,6 +105,15 @@ public static class SiameseCommand
                 "sgd" => OptimizerKind.Sgd,
                 var other => throw new InputException($"--optimizer: '{other}' is not adamw or sgd."),
             };
+            FeatureReadout featureReadout;
+            try
+            {
+                featureReadout = FeatureReadout.Parse(parseResult.GetValue(readout)!);
+            }
+            catch (FormatException ex)
+            {
+                throw new InputException($"--readout: {ex.Message}", ex);
+            }
             string encoderName = parseResult.GetValue(encoder)!;
             var info = VisionModels.Find(encoderName) ?? throw new InputException(
                 $"--encoder: unknown model '{encoderName}'. Valid encoders: {string.Join(", ", VisionModels.All.Where(m => m.Family != VisionModelFamily.AttentionBranch).Select(m => m.Name))}.");
@@ -166,7 +180,7 @@ public static class SiameseCommand
                 var (mean, std) = train.ChannelStatistics();
                 state = new SiameseRunState
                 {
-                    Network = EmbeddingNetworkConfig.ForObjective(info.Name, train.Height, train.Channels, objective, parseResult.GetValue(dimension)),
+                    Network = EmbeddingNetworkConfig.ForObjective(info.Name, train.Height, train.Channels, objective, parseResult.GetValue(dimension)) with { Readout = featureReadout },
                     Data = dataName,
                     ClassNames = train.ClassNames,
                     TrainClasses = trainClasses,
@@ -176,10 +190,20 @@ public static class SiameseCommand
                 };
             }
             torch.manual_seed(state.Options.Seed);
-            using var network = Check.Input(() => new EmbeddingNetwork(state.Network));
+            EmbeddingNetwork network;
+            try
+            {
+                network = Check.Input(() => new EmbeddingNetwork(state.Network));
+            }
+            catch (ArgumentException ex) when (!state.Network.Readout.IsPooled)
+            {
+                // The encoder was checked above, so what the network refuses here is the readout (a ViT, or a map it lacks).
+                throw new InputException($"--readout: {ex.Message}", ex);
+            }
+            using var ownedNetwork = network;
             var trainer = Check.Input(() => new SiameseTrainer(network, state, runDirectory));
             IAnsiConsole console = Terminal.CreateConsole(output);
-            console.WriteLine($"{state.Options.Objective.Name()} on {info.Name} ({Torch.Weights.StateDicts.ParameterCount(network):N0} parameters, {state.Network.Head} head, " +
+            console.WriteLine($"{state.Options.Objective.Name()} on {info.Name} ({Torch.Weights.StateDicts.ParameterCount(network):N0} parameters, {state.Network.Head} head on {state.Network.Readout} features, " +
                 $"{network.EmbeddingDimension}-d embeddings); classes {Describe(state.TrainClasses)}; {torch.get_num_threads()} threads; run folder {runDirectory}" +
                 (state.Step > 0 ? $" (resuming at epoch {state.Epoch + 1}, batch {state.Batch})" : ""));
             trainer.OnEpoch = record => console.WriteLine(

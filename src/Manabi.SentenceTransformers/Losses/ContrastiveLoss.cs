@@ -1,10 +1,13 @@
+using Manabi.Torch.Evaluation;
+using Manabi.Torch.Losses;
 using static TorchSharp.torch;
 
 namespace Manabi.SentenceTransformers.Losses;
 
 /// <summary>
 /// Contrastive loss on pairs labelled 1 (similar) or 0 (dissimilar), with cosine distance d = 1 − cos(u, v):
-/// ½·(y·d² + (1−y)·relu(margin − d)²), averaged (sentence-transformers' <c>ContrastiveLoss</c>, margin 0.5).
+/// ½·(y·d² + (1−y)·relu(margin − d)²), averaged (sentence-transformers' <c>ContrastiveLoss</c>, margin 0.5). The text
+/// columns' side of <see cref="PairContrastiveLoss"/>, which computes it (Hadsell's squared form on cosine distance).
 /// </summary>
 public sealed class ContrastiveLoss : SentenceLoss
 {
@@ -32,9 +35,7 @@ public sealed class ContrastiveLoss : SentenceLoss
     {
         Require(embeddings, labels, 2, labelled: true);
         using var scope = NewDisposeScope();
-        var distance = 1 - nn.functional.cosine_similarity(embeddings[0], embeddings[1], 1);
-        var y = labels!.to(distance.dtype);
-        var losses = 0.5 * (y * distance.pow(2) + (1 - y) * nn.functional.relu(Margin - distance).pow(2));
-        return (SizeAverage ? losses.mean() : losses.sum()).MoveToOuterDisposeScope();
+        var mean = new PairContrastiveLoss(Margin, ContrastiveForm.Squared, EmbeddingDistance.Cosine).Compute(embeddings[0], embeddings[1], labels!);
+        return (SizeAverage ? mean : mean * embeddings[0].shape[0]).MoveToOuterDisposeScope();
     }
 }

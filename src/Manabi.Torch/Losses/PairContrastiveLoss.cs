@@ -17,10 +17,10 @@ public enum ContrastiveForm
 /// <summary>
 /// The contrastive loss of Siamese networks (Hadsell et al. 2006) over pairs of embeddings: same-class pairs are
 /// pulled together, different-class pairs pushed apart until they are at least <see cref="Margin"/> apart.
-/// <see cref="ComputeBatch"/> uses every pair of a batch at once, weighting the positive and negative pairs
+/// <see cref="Compute(Tensor, Tensor)"/> uses every pair of a batch at once, weighting the positive and negative pairs
 /// equally, so a batch with many classes is not dominated by its negatives.
 /// </summary>
-public sealed class PairContrastiveLoss
+public sealed class PairContrastiveLoss : ILabelledEmbeddingLoss
 {
     /// <summary>Creates the loss.</summary>
     /// <param name="margin">The distance different pairs must exceed (positive).</param>
@@ -61,16 +61,12 @@ public sealed class PairContrastiveLoss
     /// The loss over every pair (i &lt; j) of a labelled batch: mean over same-class pairs plus mean over
     /// different-class pairs (a term is left out when the batch has no such pair).
     /// </summary>
-    public Tensor ComputeBatch(Tensor embeddings, Tensor labels)
+    public Tensor Compute(Tensor embeddings, Tensor labels)
     {
-        ArgumentNullException.ThrowIfNull(labels);
+        LabelledEmbeddingLosses.Check(embeddings, labels);
         using var scope = NewDisposeScope();
         var d = PairwiseDistances.Matrix(embeddings, embeddings, Distance);
         long n = d.shape[0];
-        if (labels.shape.Length != 1 || labels.shape[0] != n)
-        {
-            throw new ArgumentException($"{nameof(labels)} needs one label per embedding ({n}), got [{string.Join(", ", labels.shape)}].", nameof(labels));
-        }
         var upper = ones(n, n, dtype: ScalarType.Bool, device: d.device).triu(1);
         var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
         var positive = same.logical_and(upper);

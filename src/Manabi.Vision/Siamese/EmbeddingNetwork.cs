@@ -31,9 +31,18 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         }
         Config = config;
         encoder = VisionModels.Create(info.Name, classes: 0, imageSize: config.ImageSize, channels: config.Channels, device: device);
-        FeatureDimension = encoder is IVisionModel model
-            ? model.NumFeatures
-            : throw new ArgumentException($"{info.Name} cannot serve as an encoder.", nameof(config));
+        if (encoder is not IVisionModel model)
+        {
+            throw new ArgumentException($"{info.Name} cannot serve as an encoder.", nameof(config));
+        }
+        try
+        {
+            FeatureDimension = (config.Readout ?? FeatureReadout.Pooled).Width(model, info.Name);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(config), ex);
+        }
         long hidden = config.HiddenDimension > 0 ? config.HiddenDimension : FeatureDimension;
         long dim = config.EmbeddingDimension;
         switch (config.Head)
@@ -70,7 +79,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The configuration.</summary>
     public EmbeddingNetworkConfig Config { get; }
 
-    /// <summary>The width of the encoder's pooled features.</summary>
+    /// <summary>The width of the features <see cref="Features"/> returns (the encoder's pooled width, or the spatial readout's).</summary>
     public long FeatureDimension { get; }
 
     /// <summary>The width of the embedding <c>forward</c> returns.</summary>
@@ -82,14 +91,15 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The encoder (the vision model without its classifier).</summary>
     public nn.Module<Tensor, Tensor> Encoder => encoder;
 
-    /// <summary>The encoder's pooled features (batch, <see cref="FeatureDimension"/>): what a linear probe reads.</summary>
+    /// <summary>
+    /// The encoder's features (batch, <see cref="FeatureDimension"/>) read out as <see cref="EmbeddingNetworkConfig.Readout"/>
+    /// says: what the head projects, a linear probe reads and <c>--features</c> scores. Pooled, they are timm's
+    /// pre-logits whatever the family (a ViT's after its fc_norm).
+    /// </summary>
     public Tensor Features(Tensor images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        using var scope = NewDisposeScope();
-        // The pre-logits of timm's contract: the pooled features whatever the family (a ViT's after its fc_norm).
-        var model = (IVisionModel)encoder;
-        return model.ForwardHead(model.ForwardFeatures(images), preLogits: true).MoveToOuterDisposeScope();
+        return (Config.Readout ?? FeatureReadout.Pooled).Read((IVisionModel)encoder, images);
     }
 
     /// <summary>The projection of pooled features, before any normalisation (SimSiam's z).</summary>

@@ -14,6 +14,12 @@ public sealed record EmbeddingNetworkConfig(string Encoder, int ImageSize, int C
     ProjectionHead Head = ProjectionHead.Linear, bool Normalize = true, int HiddenDimension = 0)
 {
     /// <summary>
+    /// How the encoder's feature maps become the features the head reads (and a probe or <c>--features</c> evaluation
+    /// scores): <see cref="FeatureReadout.Pooled"/> unless set. Runs saved before readouts existed load as pooled.
+    /// </summary>
+    public FeatureReadout Readout { get; init; } = FeatureReadout.Pooled;
+
+    /// <summary>
     /// The preset network of <paramref name="objective"/>: SimSiam's projector and predictor with 256-d embeddings;
     /// an MLP head (SimCLR) for NT-Xent and InfoNCE; a linear head for the supervised losses; 128-d unless
     /// <paramref name="embeddingDimension"/> is given.

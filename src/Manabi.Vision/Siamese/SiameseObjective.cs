@@ -17,19 +17,27 @@ public enum SiameseObjective
 
     /// <summary>Self-supervised InfoNCE (multiple negatives ranking, shared with the sentence work) from each first view to its second.</summary>
     InfoNce,
+
+    /// <summary>Supervised: SupCon, the supervised contrastive loss over every pair of class-balanced batches.</summary>
+    SupCon,
+
+    /// <summary>Supervised: the multi-similarity loss (mined and softly weighted pairs) over class-balanced batches.</summary>
+    MultiSimilarity,
 }
 
 /// <summary>Names of objectives as the command line spells them.</summary>
 public static class SiameseObjectives
 {
     /// <summary>Whether the objective needs class labels.</summary>
-    public static bool IsSupervised(this SiameseObjective objective) => objective is SiameseObjective.Contrastive or SiameseObjective.Triplet;
+    public static bool IsSupervised(this SiameseObjective objective) =>
+        objective is SiameseObjective.Contrastive or SiameseObjective.Triplet or SiameseObjective.SupCon or SiameseObjective.MultiSimilarity;
 
-    /// <summary>The command-line name ("contrastive", "triplet", "ntxent", "simsiam", "infonce").</summary>
+    /// <summary>The command-line name ("contrastive", "triplet", "supcon", "multi-similarity", "ntxent", "simsiam", "infonce").</summary>
     public static string Name(this SiameseObjective objective) => objective switch
     {
         SiameseObjective.NTXent => "ntxent",
         SiameseObjective.InfoNce => "infonce",
+        SiameseObjective.MultiSimilarity => "multi-similarity",
         _ => objective.ToString().ToLowerInvariant(),
     };
 

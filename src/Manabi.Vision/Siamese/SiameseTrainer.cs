@@ -22,8 +22,8 @@ namespace Manabi.Vision.Siamese;
 public readonly record struct SiameseProgress(int Epoch, int Epochs, int Batch, int Batches, double Loss, double ImagesPerSecond, double NormalizedStd);
 
 /// <summary>
-/// Trains an <see cref="EmbeddingNetwork"/> with a supervised pair objective (contrastive, triplet with a
-/// miner, over class-balanced batches) or a self-supervised one (NT-Xent, SimSiam, InfoNCE over two augmented
+/// Trains an <see cref="EmbeddingNetwork"/> with a supervised objective (any <see cref="ILabelledEmbeddingLoss"/>:
+/// contrastive, mined triplets, SupCon, multi-similarity, over class-balanced batches) or a self-supervised one (NT-Xent, SimSiam, InfoNCE over two augmented
 /// views), checkpointing into a run folder like the classifier <see cref="Trainer"/>: batches and
 /// augmentations are functions of (seed, epoch, batch), so a stopped run resumes exactly.
 /// </summary>
@@ -185,19 +185,12 @@ public sealed class SiameseTrainer
         {
             case SiameseObjective.Contrastive:
             case SiameseObjective.Triplet:
+            case SiameseObjective.SupCon:
+            case SiameseObjective.MultiSimilarity:
             {
                 var labels = tensor(indices.Select(i => (long)train.Labels[i]).ToArray());
                 var embeddings = network.call(augmentation.Apply(images, seed));
-                if (options.Objective == SiameseObjective.Contrastive)
-                {
-                    return (new PairContrastiveLoss(options.Margin, options.ContrastiveForm, options.Distance).ComputeBatch(embeddings, labels), embeddings);
-                }
-                var distances = PairwiseDistances.Matrix(embeddings, embeddings, options.Distance);
-                using var triplets = TripletMiner.Mine(distances, labels, options.Miner, options.Margin);
-                var anchorRows = distances.index_select(0, triplets.Anchors);
-                var positive = anchorRows.gather(1, triplets.Positives.unsqueeze(1)).squeeze(1);
-                var negative = anchorRows.gather(1, triplets.Negatives.unsqueeze(1)).squeeze(1);
-                return (new TripletMarginLoss(options.Margin).FromDistances(positive, negative), embeddings);
+                return (options.LabelledLoss().Compute(embeddings, labels), embeddings);
             }
             case SiameseObjective.SimSiam:
             {

@@ -52,7 +52,7 @@ public sealed record SiameseTrainingOptions
     /// <summary>The distance of the supervised losses.</summary>
     public EmbeddingDistance Distance { get; init; } = EmbeddingDistance.Euclidean;
 
-    /// <summary>NT-Xent temperature; InfoNCE uses its inverse as the scale.</summary>
+    /// <summary>NT-Xent and SupCon temperature; InfoNCE uses its inverse as the scale.</summary>
     public double Temperature { get; init; } = 0.2;
 
     /// <summary>SimSiam's stop-gradient (switch off only to demonstrate collapse).</summary>
@@ -112,6 +112,20 @@ public sealed record SiameseTrainingOptions
             ErasingProbability = 0.1,
         }
         : new ViewAugmentationOptions();
+
+    /// <summary>
+    /// The loss of a supervised <see cref="Objective"/>: the contrastive loss over every pair, the triplet loss over
+    /// mined triplets, SupCon at <see cref="Temperature"/>, or the multi-similarity loss with its paper's settings.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The objective is self-supervised.</exception>
+    public ILabelledEmbeddingLoss LabelledLoss() => Objective switch
+    {
+        SiameseObjective.Contrastive => new PairContrastiveLoss(Margin, ContrastiveForm, Distance),
+        SiameseObjective.Triplet => new MinedTripletLoss(Miner, Margin, Distance),
+        SiameseObjective.SupCon => new SupervisedContrastiveLoss(Temperature),
+        SiameseObjective.MultiSimilarity => new MultiSimilarityLoss(),
+        _ => throw new InvalidOperationException($"{Objective.Name()} is self-supervised: it has no labelled loss."),
+    };
 
     /// <summary>The equivalent settings of the shared <see cref="Optimizer"/>.</summary>
     internal TrainingOptions ToOptimizerOptions() => new()

@@ -75,7 +75,7 @@ public sealed class MetricLossTests
         var embeddings = randn(9, 4);
         long[] labels = [0, 0, 1, 1, 1, 2, 2, 0, 2];
         var loss = new PairContrastiveLoss(1.5, ContrastiveForm.Squared);
-        double actual = loss.ComputeBatch(embeddings, tensor(labels)).item<float>();
+        double actual = loss.Compute(embeddings, tensor(labels)).item<float>();
         float[] e = embeddings.data<float>().ToArray();
         double positive = 0, negative = 0;
         int positives = 0, negatives = 0;
