@@ -112,8 +112,51 @@ public sealed class SiameseCommandTests
         Assert.Contains("does not hold weights", mismatch.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_supervised_run_on_a_spatial_readout_is_scored_and_reported_on_its_features()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, perClass: 8);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-3", "--encoder", "resnet18-small", "--loss", "supcon",
+            "--readout", "4:1,2:2", "--epochs", "1", "--images-per-class", "4", "--embedding-dim", "16", "--threads", "1", "--output", run);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Contains("Linear head on 2:2,4:1 features", train.Stdout, StringComparison.Ordinal);
+        using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
+        {
+            Assert.Equal("2:2,4:1", state.RootElement.GetProperty("network").GetProperty("readout").GetString());
+            Assert.Equal("supervised_contrastive", state.RootElement.GetProperty("options").GetProperty("objective").GetString());
+        }
+
+        var eval = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--episodes", "50", "--features");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Contains("\"embedding\":\"features\"", eval.Stdout, StringComparison.Ordinal);
+
+        // resnet18-small on 16x16 images: stage 2 is 64 channels pooled to 2x2, stage 4 256 channels pooled globally.
+        string reportFolder = folder.PathOf("report");
+        var report = CliRunner.Run("embeddings", "report", "--checkpoint", run, "--output", reportFolder, "--count", "40", "--features");
+        Assert.True(report.ExitCode == 0, report.ToString());
+        using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(reportFolder, "report.json"))))
+        {
+            Assert.Equal(64 * 4 + 256, json.RootElement.GetProperty("dimensions").GetInt32());
+            Assert.Equal("features", json.RootElement.GetProperty("embedding").GetString());
+            Assert.Equal("2:2,4:1", json.RootElement.GetProperty("readout").GetString());
+        }
+
+        var vit = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-3", "--encoder", "vit-small28", "--loss", "supcon",
+            "--readout", "multiscale", "--epochs", "1", "--output", folder.PathOf("vit"));
+        Assert.Equal(2, vit.ExitCode);
+        Assert.Contains("--readout: ", vit.Stderr, StringComparison.Ordinal);
+        Assert.Contains("is a ViT", vit.Stderr, StringComparison.Ordinal);
+        var missing = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-3", "--encoder", "resnet18-small", "--loss", "supcon",
+            "--readout", "7:1", "--epochs", "1", "--output", folder.PathOf("missing"));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("asks for feature map 7", missing.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "hinge-thing", "--output", "x" }, "--loss")]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "supcon", "--readout", "2:x", "--output", "x" }, "--readout: readout '2:x'")]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--miner", "hardest", "--output", "x" }, "--miner")]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--encoder", "abn-resnet18-small", "--output", "x" }, "resnet18-small")]
     [InlineData(new[] { "siamese", "eval", "--checkpoint", "/nonexistent/run", "--classes", "6-9" }, "is not a folder")]

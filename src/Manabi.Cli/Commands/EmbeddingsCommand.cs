@@ -24,11 +24,12 @@ public static class EmbeddingsCommand
         var classes = new Option<string?>("--classes") { Description = "Test classes to embed, e.g. 6-9 (default: all)." };
         var count = new Option<int>("--count") { Description = "Seeded test images to embed.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed of the image subset." };
+        var features = new Option<bool>("--features") { Description = "Report the encoder's features (its readout, the head discarded) instead of the head's embeddings, as 'siamese eval --features' scores them." };
         var command = new Command("report",
             "Writes report.json (covariance spectrum, RankMe effective rank, SimSiam collapse statistic, alignment and uniformity, linear-probe-free), " +
             "spectrum.png and pca.png (2-D PCA coloured by class) for the test images; prints the JSON path.")
         {
-            checkpoint, outputDir, classes, count, seed,
+            checkpoint, outputDir, classes, count, seed, features,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -49,7 +50,8 @@ public static class EmbeddingsCommand
             }
             test = test.Subset(n, parseResult.GetValue(seed));
             using var scope = torch.NewDisposeScope();
-            var embeddings = ImageEmbedder.Embed(run.Network, test, run.State.Mean, run.State.Std);
+            bool useFeatures = parseResult.GetValue(features);
+            var embeddings = ImageEmbedder.Embed(run.Network, test, run.State.Mean, run.State.Std, features: useFeatures);
             var report = EmbeddingQuality.Compute(embeddings, test.Labels, seed: parseResult.GetValue(seed));
             Directory.CreateDirectory(folder);
             var json = new Dictionary<string, object?>
@@ -58,6 +60,8 @@ public static class EmbeddingsCommand
                 ["encoder"] = run.State.Network.Encoder,
                 ["loss"] = run.State.Options.Objective.Name(),
                 ["stop_gradient"] = run.State.Options.StopGradient,
+                ["embedding"] = useFeatures ? "features" : "head",
+                ["readout"] = run.State.Network.Readout.ToString(),
                 ["count"] = report.Count,
                 ["dimensions"] = report.Dimensions,
                 ["effective_rank"] = report.EffectiveRank,

@@ -19,7 +19,7 @@ public enum SiameseObjective
     InfoNce,
 
     /// <summary>Supervised: SupCon, the supervised contrastive loss over every pair of class-balanced batches.</summary>
-    SupCon,
+    SupervisedContrastive,
 
     /// <summary>Supervised: the multi-similarity loss (mined and softly weighted pairs) over class-balanced batches.</summary>
     MultiSimilarity,
@@ -30,7 +30,7 @@ public static class SiameseObjectives
 {
     /// <summary>Whether the objective needs class labels.</summary>
     public static bool IsSupervised(this SiameseObjective objective) =>
-        objective is SiameseObjective.Contrastive or SiameseObjective.Triplet or SiameseObjective.SupCon or SiameseObjective.MultiSimilarity;
+        objective is SiameseObjective.Contrastive or SiameseObjective.Triplet or SiameseObjective.SupervisedContrastive or SiameseObjective.MultiSimilarity;
 
     /// <summary>The command-line name ("contrastive", "triplet", "supcon", "multi-similarity", "ntxent", "simsiam", "infonce").</summary>
     public static string Name(this SiameseObjective objective) => objective switch
@@ -38,6 +38,7 @@ public static class SiameseObjectives
         SiameseObjective.NTXent => "ntxent",
         SiameseObjective.InfoNce => "infonce",
         SiameseObjective.MultiSimilarity => "multi-similarity",
+        SiameseObjective.SupervisedContrastive => "supcon",
         _ => objective.ToString().ToLowerInvariant(),
     };
 

@@ -185,7 +185,7 @@ public sealed class SiameseTrainer
         {
             case SiameseObjective.Contrastive:
             case SiameseObjective.Triplet:
-            case SiameseObjective.SupCon:
+            case SiameseObjective.SupervisedContrastive:
             case SiameseObjective.MultiSimilarity:
             {
                 var labels = tensor(indices.Select(i => (long)train.Labels[i]).ToArray());

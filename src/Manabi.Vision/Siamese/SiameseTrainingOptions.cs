@@ -122,7 +122,7 @@ public sealed record SiameseTrainingOptions
     {
         SiameseObjective.Contrastive => new PairContrastiveLoss(Margin, ContrastiveForm, Distance),
         SiameseObjective.Triplet => new MinedTripletLoss(Miner, Margin, Distance),
-        SiameseObjective.SupCon => new SupervisedContrastiveLoss(Temperature),
+        SiameseObjective.SupervisedContrastive => new SupervisedContrastiveLoss(Temperature),
         SiameseObjective.MultiSimilarity => new MultiSimilarityLoss(),
         _ => throw new InvalidOperationException($"{Objective.Name()} is self-supervised: it has no labelled loss."),
     };
