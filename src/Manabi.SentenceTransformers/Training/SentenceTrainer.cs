@@ -44,6 +44,10 @@ public sealed class SentenceTrainer
     /// Trains on <paramref name="data"/>. When the checkpoint directory holds a checkpoint, the run resumes from the
     /// newest one (weights, optimizer state and position in the data) instead of starting over.
     /// </summary>
+    /// <exception cref="OperationCanceledException">
+    /// <paramref name="cancellationToken"/> was cancelled; with a checkpoint directory, the steps done so far are
+    /// checkpointed first, so that the next run resumes from them.
+    /// </exception>
     public TrainingResult Train(IReadOnlyList<TrainingExample> data, IProgress<TrainingProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
@@ -58,50 +62,62 @@ public sealed class SentenceTrainer
         int warmup = (int)Math.Ceiling(totalSteps * _options.WarmupRatio);
         var parameters = _model.parameters().Concat(_loss.parameters()).ToList();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, 0.9, 0.999, 1e-8, _options.WeightDecay);
-        int step = ResumeIfPossible(optimizer);
-        int resumedFrom = step;
+        int resumedFrom = ResumeIfPossible(optimizer);
+        int checkpointed = resumedFrom;
         var losses = new List<double>();
-        var devScores = new List<double>();
-        _model.train();
-        _loss.train();
-        try
+        // The checkpoint keeps only the step: the position follows from it, and the epoch count may grow between runs.
+        var start = new SentenceRunState
         {
-            for (int epoch = step / stepsPerEpoch; epoch < _options.Epochs; epoch++)
+            Epoch = resumedFrom / stepsPerEpoch,
+            Batch = resumedFrom % stepsPerEpoch,
+            Step = resumedFrom,
+            Finished = resumedFrom >= totalSteps,
+        };
+        void Checkpoint(long step)
+        {
+            if (_options.CheckpointDirectory is not null && step != checkpointed)
             {
-                int[] order = Shuffle(data.Count, _options.Seed + epoch);
-                for (int batch = step - epoch * stepsPerEpoch; batch < stepsPerEpoch; batch++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    var rows = order.Skip(batch * _options.BatchSize).Take(_options.BatchSize).Select(i => data[i]).ToList();
-                    double rate = LearningRateAt(step, warmup, totalSteps);
-                    foreach (var group in optimizer.ParamGroups)
-                    {
-                        group.LearningRate = rate;
-                    }
-                    double value = Step(optimizer, parameters, rows);
-                    step++;
-                    // A NaN loss has already made the weights NaN (optimizer.step ran); stop before a checkpoint or
-                    // the caller's save writes them.
-                    TrainingDivergedException.ThrowIfNotFinite(value, step, epoch + 1);
-                    losses.Add(value);
-                    progress?.Report(new TrainingProgress(epoch + 1, step, totalSteps, value, rate));
-                    if (_options.CheckpointDirectory is not null && _options.CheckpointEverySteps > 0 && step % _options.CheckpointEverySteps == 0)
-                    {
-                        WriteCheckpoint(optimizer, step);
-                    }
-                }
+                WriteCheckpoint(optimizer, (int)step);
+                checkpointed = (int)step;
+            }
+        }
+        var loop = new TrainingLoop<SentenceRunState, SentenceEpochRecord>(start)
+        {
+            Seed = _options.Seed,
+            Epochs = _options.Epochs,
+            GradientClip = _options.MaxGradNorm,
+            Layout = SentenceRunState.SumLayout,
+            Optimizer = new TorchOptimizerSteps(optimizer, parameters),
+            LearningRate = step => LearningRateAt((int)step, warmup, totalSteps),
+            Modules = [_model, _loss],
+            Save = saved => Checkpoint(saved.Step),
+            SaveEachEpoch = _options.CheckpointEverySteps <= 0,
+            EndEpoch = (current, epoch) =>
+            {
+                double? score = null;
                 if (_evaluator is not null)
                 {
-                    double score = _evaluator.Evaluate(_model);
-                    _model.train();
-                    devScores.Add(score);
-                    progress?.Report(new TrainingProgress(epoch + 1, step, totalSteps, losses.Count > 0 ? losses[^1] : double.NaN,
-                        LearningRateAt(step - 1, warmup, totalSteps), score));
+                    score = _evaluator.Evaluate(_model);
+                    progress?.Report(new TrainingProgress(epoch.Epoch, (int)current.Step, totalSteps, losses.Count > 0 ? losses[^1] : double.NaN,
+                        epoch.LearningRate, score));
                 }
-                if (_options.CheckpointDirectory is not null && _options.CheckpointEverySteps <= 0)
+                return current with { History = [.. current.History, new SentenceEpochRecord(epoch.Epoch, epoch.Sums.MeanLoss, score)] };
+            },
+            BatchDone = batch =>
+            {
+                losses.Add(batch.Loss);
+                progress?.Report(new TrainingProgress(batch.Epoch, (int)batch.Step, totalSteps, batch.Loss, batch.LearningRate));
+                if (_options.CheckpointEverySteps > 0 && batch.Step % _options.CheckpointEverySteps == 0)
                 {
-                    WriteCheckpoint(optimizer, step);
+                    Checkpoint(batch.Step);
                 }
+            },
+        };
+        try
+        {
+            if (loop.Run(new SentenceStep(this, data, stepsPerEpoch), cancellationToken) != TrainingOutcome.Finished)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
             }
         }
         finally
@@ -109,7 +125,8 @@ public sealed class SentenceTrainer
             _model.eval();
             _loss.eval();
         }
-        return new TrainingResult(step, resumedFrom, losses, devScores);
+        var devScores = loop.State.History.Where(e => e.DevScore is not null).Select(e => e.DevScore!.Value).ToList();
+        return new TrainingResult((int)loop.State.Step, resumedFrom, losses, devScores);
     }
 
     /// <summary>Linear warm-up from 0 over <paramref name="warmup"/> steps, then linear decay to 0 at <paramref name="total"/>.</summary>
@@ -122,21 +139,13 @@ public sealed class SentenceTrainer
         return _options.LearningRate * Math.Max(0.0, (double)(total - step) / Math.Max(1, total - warmup));
     }
 
-    private double Step(optim.Optimizer optimizer, List<TorchSharp.Modules.Parameter> parameters, List<TrainingExample> rows)
+    /// <summary>The loss of a batch of rows: one text list per column, and the labels when the loss needs them.</summary>
+    private Tensor ComputeLoss(List<TrainingExample> rows)
     {
-        using var scope = NewDisposeScope();
-        optimizer.zero_grad();
         int columns = rows[0].Texts.Count;
         var texts = Enumerable.Range(0, columns).Select(c => (IReadOnlyList<string>)rows.Select(r => r.Texts[c]).ToList()).ToList();
         Tensor? labels = _loss.NeedsLabels ? tensor(rows.Select(r => r.Label!.Value).ToArray()) : null;
-        var loss = _loss.Forward(_model, texts, labels);
-        loss.backward();
-        if (_options.MaxGradNorm > 0)
-        {
-            nn.utils.clip_grad_norm_(parameters, _options.MaxGradNorm);
-        }
-        optimizer.step();
-        return loss.item<float>();
+        return _loss.Forward(_model, texts, labels);
     }
 
     private void Validate(IReadOnlyList<TrainingExample> data)
@@ -251,4 +260,31 @@ public sealed class SentenceTrainer
                 System.Globalization.CultureInfo.InvariantCulture, out _))
             .Select(d => (d.Path, Step: int.Parse(d.Name["checkpoint-".Length..], System.Globalization.CultureInfo.InvariantCulture)))
             .OrderByDescending(d => d.Step);
+
+    /// <summary>Shuffled batches of rows (the order a function of the seed and the epoch, so resumable), and their loss.</summary>
+    private sealed class SentenceStep(SentenceTrainer trainer, IReadOnlyList<TrainingExample> data, int stepsPerEpoch) : ITrainingStep<List<TrainingExample>>
+    {
+        public int BatchesPerEpoch => stepsPerEpoch;
+
+        public IEnumerable<List<TrainingExample>> Batches(int epoch, int firstBatch, CancellationToken cancellationToken)
+        {
+            int size = trainer._options.BatchSize;
+            int[] order = Shuffle(data.Count, trainer._options.Seed + epoch);
+            for (int batch = firstBatch; batch < stepsPerEpoch; batch++)
+            {
+                yield return order.Skip(batch * size).Take(size).Select(i => data[i]).ToList();
+            }
+        }
+
+        public BatchLoss Compute(List<TrainingExample> rows, int epoch, int batchIndex, long seed) => new(trainer.ComputeLoss(rows), rows.Count);
+    }
+
+    /// <summary>A sentence run's position; only its step is checkpointed (<see cref="StateFile"/>), the rest follows from it.</summary>
+    private sealed record SentenceRunState : RunState<SentenceEpochRecord>
+    {
+        public static readonly PartialEpochLayout SumLayout = new(LossSum: 0, Examples: 1, Seconds: 2);
+    }
+
+    /// <summary>One finished epoch of this run: its mean loss, and the dev score when a dev set is evaluated.</summary>
+    private sealed record SentenceEpochRecord(int Epoch, double Loss, double? DevScore);
 }

@@ -8,7 +8,7 @@ namespace Manabi.Torch.Training;
 /// AdamW and SGD with momentum over named parameters, with their state exposed as named tensors so that a
 /// checkpoint holds everything an exact resume needs. Parameters named in <c>noDecay</c> get no weight decay.
 /// </summary>
-public sealed class Optimizer
+public sealed class Optimizer : ITrainingOptimizer
 {
     private readonly IReadOnlyList<(string Name, Parameter Parameter, bool Decay)> parameters;
     private readonly TrainingOptions options;

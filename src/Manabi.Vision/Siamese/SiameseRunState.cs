@@ -16,10 +16,21 @@ public sealed record SiameseEpochRecord(int Epoch, double Loss, double Seconds, 
 
 /// <summary>
 /// Everything a Siamese run folder's <c>state.json</c> holds: what was trained on what, with which settings,
-/// and how far it got. With <c>model.safetensors</c> and <c>optimizer.safetensors</c> it resumes exactly.
+/// and (in the shared <see cref="RunState{TEpochRecord}"/> core) how far it got. With <c>model.safetensors</c> and
+/// <c>optimizer.safetensors</c> it resumes exactly. Its <see cref="RunState{TEpochRecord}.PartialEpoch"/> holds
+/// loss·images, images, seconds, the sum of the batches' normalised stds, and batches.
 /// </summary>
-public sealed record SiameseRunState
+public sealed record SiameseRunState : RunState<SiameseEpochRecord>
 {
+    // The order state.json has always kept the sums in; the shared loop reads and writes them through it.
+    internal static readonly PartialEpochLayout SumLayout = new(LossSum: 0, Examples: 1, Seconds: 2, Metrics: [3, 4]);
+
+    /// <summary>Creates a state at the start of a run.</summary>
+    public SiameseRunState()
+    {
+        PartialEpoch = SumLayout.Empty;
+    }
+
     /// <summary>The state file's name.</summary>
     public const string FileName = "state.json";
 
@@ -49,27 +60,6 @@ public sealed record SiameseRunState
 
     /// <summary>The settings.</summary>
     public required SiameseTrainingOptions Options { get; init; }
-
-    /// <summary>Finished epochs.</summary>
-    public int Epoch { get; init; }
-
-    /// <summary>Finished batches of the current epoch.</summary>
-    public int Batch { get; init; }
-
-    /// <summary>Optimiser steps taken.</summary>
-    public long Step { get; init; }
-
-    /// <summary>Running sums of the current epoch: loss·images, images, seconds, normalised-std sum, batches.</summary>
-    public double[] PartialEpoch { get; init; } = [0, 0, 0, 0, 0];
-
-    /// <summary>Training seconds so far over all sessions.</summary>
-    public double ElapsedSeconds { get; init; }
-
-    /// <summary>Whether every epoch is done.</summary>
-    public bool Finished { get; init; }
-
-    /// <summary>The finished epochs.</summary>
-    public IReadOnlyList<SiameseEpochRecord> History { get; init; } = [];
 
     /// <summary>
     /// Checks that the run in <paramref name="runDirectory"/> trains <paramref name="encoder"/> with

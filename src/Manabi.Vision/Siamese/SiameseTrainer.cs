@@ -5,7 +5,6 @@ using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
 using Manabi.Vision.Data;
 using Manabi.Vision.Training;
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,6 +31,7 @@ public sealed class SiameseTrainer
     private readonly EmbeddingNetwork network;
     private readonly string runDirectory;
     private SiameseRunState state;
+    private TrainingLoop<SiameseRunState, SiameseEpochRecord>? running;
 
     /// <summary>The model file's name in a run folder.</summary>
     public const string ModelFileName = RunFolder.ModelFileName;
@@ -71,8 +71,8 @@ public sealed class SiameseTrainer
         TrainingChecks.NonNegative(options.GradientClip);
     }
 
-    /// <summary>The current state.</summary>
-    public SiameseRunState State => state;
+    /// <summary>The current state (after the last batch while <see cref="Run"/> trains).</summary>
+    public SiameseRunState State => running?.State ?? state;
 
     /// <summary>Called after every batch.</summary>
     public Action<SiameseProgress>? OnProgress { get; set; }
@@ -91,90 +91,42 @@ public sealed class SiameseTrainer
         ArgumentNullException.ThrowIfNull(train);
         var options = state.Options;
         var optimizer = new Optimizer(network, options.ToOptimizerOptions());
-        if (state.Step > 0)
-        {
-            RunFolder.Resume(network, optimizer, runDirectory);
-        }
         var augmentation = new ViewAugmentation(options.Augmentation ?? SiameseTrainingOptions.DefaultAugmentation(options.Objective), state.Mean, state.Std);
         var batches = BatchPlan.Create(train, state.TrainClasses, options);
         long totalSteps = (long)batches.BatchesPerEpoch * options.Epochs;
         var schedule = new CosineSchedule(options.LearningRate, 0, Math.Max(1, (long)(options.WarmupFraction * totalSteps)), totalSteps);
-        var clock = Stopwatch.StartNew();
-        double startElapsed = state.ElapsedSeconds;
-
-        for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
+        var loop = new TrainingLoop<SiameseRunState, SiameseEpochRecord>(state)
         {
-            double[] sums = [.. state.PartialEpoch];
-            var epochClock = Stopwatch.StartNew();
-            double rate = schedule.Rate(state.Step);
-            network.train();
-            var plan = batches.Epoch(epoch);
-            for (int b = state.Batch; b < plan.Count; b++)
+            Seed = options.Seed,
+            Epochs = options.Epochs,
+            GradientClip = options.GradientClip,
+            MaxMinutes = options.MaxMinutes,
+            Layout = SiameseRunState.SumLayout,
+            Optimizer = optimizer,
+            LearningRate = schedule.Rate,
+            Modules = [network],
+            Resume = () => RunFolder.Resume(network, optimizer, runDirectory),
+            Save = saved => RunFolder.Save(runDirectory, network, new Dictionary<string, string> { ["encoder"] = saved.Network.Encoder, ["format"] = "pt" },
+                optimizer, saved.Save),
+            EndEpoch = (current, epoch) => current with
             {
-                int[] indices = plan[b];
-                double loss, spread;
-                using (var scope = NewDisposeScope())
-                {
-                    long seed = Seeds.Mix(options.Seed, epoch, b);
-                    manual_seed(seed + 1);
-                    rate = schedule.Rate(state.Step);
-                    optimizer.ZeroGrad();
-                    var images = ViewAugmentation.ToUnitTensor(train, indices);
-                    var (lossTensor, embeddings) = Step(images, indices, train, augmentation, seed);
-                    // Checked before the step: a NaN loss would make every weight NaN, and the run's next save keep them.
-                    loss = lossTensor.item<float>();
-                    TrainingDivergedException.ThrowIfNotFinite(loss, state.Step + 1, epoch + 1);
-                    lossTensor.backward();
-                    if (options.GradientClip > 0)
-                    {
-                        nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClip);
-                    }
-                    optimizer.Step(rate);
-                    spread = NormalizedStd(embeddings);
-                }
-                sums[0] += loss * indices.Length;
-                sums[1] += indices.Length;
-                sums[3] += spread;
-                sums[4] += 1;
-                double seconds = sums[2] + epochClock.Elapsed.TotalSeconds;
-                state = state with
-                {
-                    Batch = b + 1,
-                    Step = state.Step + 1,
-                    PartialEpoch = [sums[0], sums[1], sums[2], sums[3], sums[4]],
-                    ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
-                };
-                OnProgress?.Invoke(new SiameseProgress(epoch + 1, options.Epochs, b + 1, plan.Count, sums[0] / sums[1], sums[1] / Math.Max(seconds, 1e-9), spread));
-                if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && b + 1 < plan.Count)
-                {
-                    state = state with { PartialEpoch = [sums[0], sums[1], seconds, sums[3], sums[4]] };
-                    Save(optimizer);
-                    return stop;
-                }
-            }
-            double trainSeconds = sums[2] + epochClock.Elapsed.TotalSeconds;
-            var record = new SiameseEpochRecord(epoch + 1, sums[0] / Math.Max(sums[1], 1), trainSeconds, sums[1] / Math.Max(trainSeconds, 1e-9), rate, sums[3] / Math.Max(sums[4], 1));
-            state = state with
-            {
-                Epoch = epoch + 1,
-                Batch = 0,
-                PartialEpoch = [0, 0, 0, 0, 0],
-                History = [.. state.History, record],
-                Finished = epoch + 1 == options.Epochs,
-                ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
-            };
-            Save(optimizer);
-            OnEpoch?.Invoke(record);
-            if (state.Finished)
-            {
-                break;
-            }
-            if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stopAfterEpoch)
-            {
-                return stopAfterEpoch;
-            }
+                History = [.. current.History, new SiameseEpochRecord(epoch.Epoch, epoch.Sums.MeanLoss, epoch.Sums.Seconds,
+                    epoch.Sums.ExamplesPerSecond, epoch.LearningRate, epoch.Sums.Metrics[0] / Math.Max(epoch.Sums.Metrics[1], 1))],
+            },
+            BatchDone = batch => OnProgress?.Invoke(new SiameseProgress(batch.Epoch, options.Epochs, batch.Batch, batch.Batches,
+                batch.Sums.LossSum / batch.Sums.Examples, batch.Sums.ExamplesPerSecond, batch.Metrics[0])),
+            EpochSaved = saved => OnEpoch?.Invoke(saved.History[^1]),
+        };
+        running = loop;
+        try
+        {
+            return loop.Run(new SiameseStep(this, train, augmentation, batches), cancellationToken);
         }
-        return TrainingOutcome.Finished;
+        finally
+        {
+            state = loop.State;
+            running = null;
+        }
     }
 
     /// <summary>One batch's loss and the embeddings to monitor.</summary>
@@ -222,8 +174,23 @@ public sealed class SiameseTrainer
         return normalised.std(0).mean().item<float>();
     }
 
-    private void Save(Optimizer optimizer) =>
-        RunFolder.Save(runDirectory, network, new Dictionary<string, string> { ["encoder"] = state.Network.Encoder, ["format"] = "pt" }, optimizer, state.Save);
+    /// <summary>
+    /// A Siamese batch: the images of its indices, the objective's loss (<see cref="Step"/>), and the collapse statistic
+    /// and a batch count summed beside it.
+    /// </summary>
+    private sealed class SiameseStep(SiameseTrainer trainer, ImageDataset train, ViewAugmentation augmentation, BatchPlan plan) : ITrainingStep<int[]>
+    {
+        public int BatchesPerEpoch => plan.BatchesPerEpoch;
+
+        public IEnumerable<int[]> Batches(int epoch, int firstBatch, CancellationToken cancellationToken) => plan.Epoch(epoch).Skip(firstBatch);
+
+        public BatchLoss Compute(int[] indices, int epoch, int batchIndex, long seed)
+        {
+            var images = ViewAugmentation.ToUnitTensor(train, indices);
+            var (loss, embeddings) = trainer.Step(images, indices, train, augmentation, seed);
+            return new BatchLoss(loss, indices.Length, [NormalizedStd(embeddings), 1]);
+        }
+    }
 
     /// <summary>The batches of a run: class-balanced for supervised objectives, shuffled passes otherwise.</summary>
     private sealed class BatchPlan

@@ -3,7 +3,6 @@ using Manabi.Torch.Training;
 using Manabi.Torch.Weights;
 using Manabi.Vision.Data;
 using Manabi.Vision.Models;
-using System.Diagnostics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -31,6 +30,7 @@ public sealed class Trainer
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly string runDirectory;
     private TrainingState state;
+    private TrainingLoop<TrainingState, EpochRecord>? running;
 
     /// <summary>Creates a trainer for a fresh or resumed run.</summary>
     /// <param name="model">The model, freshly created; its weights are loaded when the run is resumed.</param>
@@ -47,8 +47,8 @@ public sealed class Trainer
         this.runDirectory = runDirectory;
     }
 
-    /// <summary>The current state.</summary>
-    public TrainingState State => state;
+    /// <summary>The current state (after the last batch while <see cref="Run"/> trains).</summary>
+    public TrainingState State => running?.State ?? state;
 
     /// <summary>Called after every batch.</summary>
     public Action<TrainingProgress>? OnProgress { get; set; }
@@ -66,10 +66,6 @@ public sealed class Trainer
         var options = state.Options;
         var optimizer = new Optimizer(model, options);
         using var average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
-        if (state.Step > 0 || state.Epoch > 0 || state.Batch > 0)
-        {
-            RunFolder.Resume(model, optimizer, runDirectory, average);
-        }
         var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip,
             options.RandomErasingProbability, options.TrivialAugment);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
@@ -78,109 +74,42 @@ public sealed class Trainer
         // otherwise never decay its learning rate.
         long warmupSteps = Math.Clamp((long)Math.Round(options.WarmupEpochs * loader.BatchesPerEpoch), 1, Math.Max(1, totalSteps / 5));
         var schedule = new CosineSchedule(options.LearningRate, options.MinLearningRate, warmupSteps, totalSteps);
-        var clock = Stopwatch.StartNew();
-        double startElapsed = state.ElapsedSeconds;
-
-        for (int epoch = state.Epoch; epoch < options.Epochs; epoch++)
+        var loop = new TrainingLoop<TrainingState, EpochRecord>(state)
         {
-            double lossSum = state.PartialEpoch[0], correct = state.PartialEpoch[1], seen = state.PartialEpoch[2], epochSeconds = state.PartialEpoch[3];
-            var epochClock = Stopwatch.StartNew();
-            model.train();
-            double rate = schedule.Rate(state.Step);
-            foreach (var batch in loader.Epoch(epoch, state.Batch, cancellationToken))
+            Seed = options.Seed,
+            Epochs = options.Epochs,
+            GradientClip = options.GradientClip,
+            MaxMinutes = options.MaxMinutes,
+            Layout = TrainingState.SumLayout,
+            Optimizer = optimizer,
+            LearningRate = schedule.Rate,
+            Modules = [model],
+            Resume = () => RunFolder.Resume(model, optimizer, runDirectory, average),
+            Save = saved => RunFolder.Save(runDirectory, model, new Dictionary<string, string> { ["model"] = saved.Model, ["format"] = "pt" },
+                optimizer, saved.Save, average),
+            EndEpoch = (current, epoch) =>
             {
-                using var owned = batch;
-                using (var scope = NewDisposeScope())
-                {
-                    manual_seed(Seeds.Mix(options.Seed, epoch, batch.Index) + 1L);
-                    rate = schedule.Rate(state.Step);
-                    optimizer.ZeroGrad();
-                    Tensor logits, loss;
-                    // Its own seed (the +2 stream), so that mixing draws the same boxes and weights after a resume.
-                    var mixed = BatchMixing.Mix(batch.Images, batch.Labels, options.MixupAlpha, options.CutmixAlpha,
-                        Seeds.Mix(options.Seed, epoch, batch.Index) + 2);
-                    if (model is AttentionBranchNetwork abn)
-                    {
-                        var output = abn.ForwardAll(mixed.Images);
-                        logits = output.PerceptionLogits;
-                        loss = mixed.Loss(labels => AttentionBranchNetwork.Loss(output, labels, options.LabelSmoothing));
-                    }
-                    else
-                    {
-                        logits = model.call(mixed.Images);
-                        loss = mixed.Loss(labels => nn.functional.cross_entropy(logits, labels, label_smoothing: options.LabelSmoothing));
-                    }
-                    // Checked before the step: a NaN loss would make every weight NaN, and the run's next save keep them.
-                    double lossValue = loss.item<float>();
-                    TrainingDivergedException.ThrowIfNotFinite(lossValue, state.Step + 1, epoch + 1);
-                    loss.backward();
-                    if (options.GradientClip > 0)
-                    {
-                        nn.utils.clip_grad_norm_(optimizer.Parameters, options.GradientClip);
-                    }
-                    optimizer.Step(rate);
-                    average?.Update(model);
-                    long n = batch.Labels.shape[0];
-                    lossSum += lossValue * n;
-                    correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
-                    seen += n;
-                }
-                double seconds = epochSeconds + epochClock.Elapsed.TotalSeconds;
-                state = state with
-                {
-                    Batch = batch.Index + 1,
-                    Step = state.Step + 1,
-                    PartialEpoch = [lossSum, correct, seen, epochSeconds],
-                    ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
-                };
-                OnProgress?.Invoke(new TrainingProgress(epoch + 1, options.Epochs, batch.Index + 1, loader.BatchesPerEpoch,
-                    lossSum / seen, correct / seen, seen / Math.Max(seconds, 1e-9), rate));
-
-                if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stop && state.Batch < loader.BatchesPerEpoch)
-                {
-                    state = state with { PartialEpoch = [lossSum, correct, seen, seconds] };
-                    Save(optimizer, average);
-                    return stop;
-                }
-            }
-            if (cancellationToken.IsCancellationRequested && state.Batch < loader.BatchesPerEpoch)
-            {
-                Save(optimizer, average);
-                return TrainingOutcome.Cancelled;
-            }
-            double trainSeconds = epochSeconds + epochClock.Elapsed.TotalSeconds;
-            EvaluationResult? evaluation = options.EvaluateEachEpoch && test is not null
-                ? EvaluateWith(average, () => Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip))
-                : null;
-            var record = new EpochRecord(epoch + 1, lossSum / Math.Max(seen, 1), correct / Math.Max(seen, 1), evaluation?.Accuracy,
-                trainSeconds, seen / Math.Max(trainSeconds, 1e-9), rate);
-            state = state with
-            {
-                Epoch = epoch + 1,
-                Batch = 0,
-                PartialEpoch = [0, 0, 0, 0],
-                History = [.. state.History, record],
-                LastEvaluation = evaluation ?? state.LastEvaluation,
-                Finished = epoch + 1 == options.Epochs,
-                ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
-            };
-            Save(optimizer, average);
-            OnEpoch?.Invoke(record);
-            if (state.Finished)
-            {
-                break;
-            }
-            if (RunBudget.StopReason(options.MaxMinutes, state.ElapsedSeconds, cancellationToken) is { } stopAfterEpoch)
-            {
-                return stopAfterEpoch;
-            }
-        }
-        if (!state.Finished)
+                EvaluationResult? evaluation = options.EvaluateEachEpoch && test is not null
+                    ? EvaluateWith(average, () => Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip))
+                    : null;
+                var record = new EpochRecord(epoch.Epoch, epoch.Sums.MeanLoss, epoch.Sums.Metrics[0] / Math.Max(epoch.Sums.Examples, 1),
+                    evaluation?.Accuracy, epoch.Sums.Seconds, epoch.Sums.ExamplesPerSecond, epoch.LearningRate);
+                return current with { History = [.. current.History, record], LastEvaluation = evaluation ?? current.LastEvaluation };
+            },
+            BatchDone = batch => OnProgress?.Invoke(new TrainingProgress(batch.Epoch, options.Epochs, batch.Batch, batch.Batches,
+                batch.Sums.LossSum / batch.Sums.Examples, batch.Sums.Metrics[0] / batch.Sums.Examples, batch.Sums.ExamplesPerSecond, batch.LearningRate)),
+            EpochSaved = saved => OnEpoch?.Invoke(saved.History[^1]),
+        };
+        running = loop;
+        try
         {
-            state = state with { Finished = true };
-            Save(optimizer, average);
+            return loop.Run(new ClassifierStep(model, loader, average, options), cancellationToken);
         }
-        return TrainingOutcome.Finished;
+        finally
+        {
+            state = loop.State;
+            running = null;
+        }
     }
 
     // Options that are out of range fail here, before a model is trained on them (a NaN rate trains NaN weights).
@@ -221,6 +150,38 @@ public sealed class Trainer
         }
     }
 
-    private void Save(Optimizer optimizer, WeightAverage? average) =>
-        RunFolder.Save(runDirectory, model, new Dictionary<string, string> { ["model"] = state.Model, ["format"] = "pt" }, optimizer, state.Save, average);
+    /// <summary>
+    /// A classifier's batch: cross-entropy of the (optionally mixed) batch, or an ABN's two cross-entropies; the
+    /// correct predictions are summed beside the loss.
+    /// </summary>
+    private sealed class ClassifierStep(nn.Module<Tensor, Tensor> model, BatchLoader loader, WeightAverage? average, TrainingOptions options)
+        : ITrainingStep<Batch>
+    {
+        public int BatchesPerEpoch => loader.BatchesPerEpoch;
+
+        public IEnumerable<Batch> Batches(int epoch, int firstBatch, CancellationToken cancellationToken) =>
+            loader.Epoch(epoch, firstBatch, cancellationToken);
+
+        public BatchLoss Compute(Batch batch, int epoch, int batchIndex, long seed)
+        {
+            Tensor logits, loss;
+            // Its own seed (the +2 stream), so that mixing draws the same boxes and weights after a resume.
+            var mixed = BatchMixing.Mix(batch.Images, batch.Labels, options.MixupAlpha, options.CutmixAlpha, unchecked((int)seed + 2));
+            if (model is AttentionBranchNetwork abn)
+            {
+                var output = abn.ForwardAll(mixed.Images);
+                logits = output.PerceptionLogits;
+                loss = mixed.Loss(labels => AttentionBranchNetwork.Loss(output, labels, options.LabelSmoothing));
+            }
+            else
+            {
+                logits = model.call(mixed.Images);
+                loss = mixed.Loss(labels => nn.functional.cross_entropy(logits, labels, label_smoothing: options.LabelSmoothing));
+            }
+            long correct = logits.argmax(1).eq(batch.Labels).sum().item<long>();
+            return new BatchLoss(loss, (int)batch.Labels.shape[0], [correct]);
+        }
+
+        public void AfterUpdate() => average?.Update(model);
+    }
 }

@@ -18,10 +18,21 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccura
 
 /// <summary>
 /// The JSON state of a training run (<c>state.json</c> beside <c>model.safetensors</c> and
-/// <c>optimizer.safetensors</c>): which model, its shapes and normalisation, where training stands and its history.
+/// <c>optimizer.safetensors</c>): which model, its shapes and normalisation, and (in the shared
+/// <see cref="RunState{TEpochRecord}"/> core) where training stands and its history. Its
+/// <see cref="RunState{TEpochRecord}.PartialEpoch"/> holds loss·images, correct predictions, images and seconds.
 /// </summary>
-public sealed record TrainingState
+public sealed record TrainingState : RunState<EpochRecord>
 {
+    // The order state.json has always kept the sums in; the shared loop reads and writes them through it.
+    internal static readonly PartialEpochLayout SumLayout = new(LossSum: 0, Examples: 2, Seconds: 3, Metrics: [1]);
+
+    /// <summary>Creates a state at the start of a run.</summary>
+    public TrainingState()
+    {
+        PartialEpoch = SumLayout.Empty;
+    }
+
     /// <summary>The state file's name in a run folder.</summary>
     public const string FileName = "state.json";
 
@@ -64,28 +75,9 @@ public sealed record TrainingState
     /// <summary>The training settings.</summary>
     public required TrainingOptions Options { get; init; }
 
-    /// <summary>Completed epochs.</summary>
-    public int Epoch { get; init; }
-
-    /// <summary>The next batch of the current (incomplete) epoch; 0 at an epoch boundary.</summary>
-    public int Batch { get; init; }
-
-    /// <summary>Optimiser steps taken.</summary>
-    public long Step { get; init; }
-
-    /// <summary>Sums over the current epoch's finished batches: loss·images, correct predictions, images, seconds.</summary>
-    public double[] PartialEpoch { get; init; } = [0, 0, 0, 0];
-
-    /// <summary>Training wall time so far, in seconds.</summary>
-    public double ElapsedSeconds { get; init; }
-
-    /// <summary>True when all epochs are done.</summary>
-    public bool Finished { get; init; }
-
-    /// <summary>The finished epochs.</summary>
-    public IReadOnlyList<EpochRecord> History { get; init; } = [];
-
     /// <summary>The last test evaluation, if any.</summary>
+    // The shared core's properties are serialised after the record's own; this keeps last_evaluation last, where state.json has always had it.
+    [JsonPropertyOrder(1)]
     public EvaluationResult? LastEvaluation { get; init; }
 
     /// <summary>Checks that the run in <paramref name="runDirectory"/> trains <paramref name="model"/>, so resuming it continues the same run.</summary>

@@ -89,6 +89,56 @@ public sealed class SentenceTrainerTests
         }
     }
 
+    /// <summary>Reports on the training thread, so that a test can cancel at an exact step.</summary>
+    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Fact]
+    public void A_cancelled_run_checkpoints_its_steps_and_resumes_mid_epoch_to_the_uninterrupted_model()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "manabi-cancel-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new SentenceTrainerOptions { Epochs = 2, BatchSize = 2, LearningRate = 1e-3, WarmupRatio = 0.25 };
+            using var straight = SentenceEncoder.Load(TinySbert.Folder);
+            var straightResult = new SentenceTrainer(straight, new CosineSimilarityLoss(), options).Train(Pairs());
+            Assert.Equal(6, straightResult.Steps);
+
+            string checkpoints = Path.Combine(root, "checkpoints");
+            using (var first = SentenceEncoder.Load(TinySbert.Folder))
+            using (var cancel = new CancellationTokenSource())
+            {
+                // Step 4 is the first of epoch 2's three: the cancellation lands mid-epoch.
+                var progress = new InlineProgress(p =>
+                {
+                    if (p.Step == 4)
+                    {
+                        cancel.Cancel();
+                    }
+                });
+                Assert.ThrowsAny<OperationCanceledException>(() =>
+                    new SentenceTrainer(first, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }).Train(Pairs(), progress, cancel.Token));
+            }
+            Assert.True(Directory.Exists(Path.Combine(checkpoints, "checkpoint-4", "model")));
+            using var resumed = SentenceEncoder.Load(TinySbert.Folder);
+            var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }).Train(Pairs());
+            Assert.Equal((4, 6), (resumedResult.ResumedFromStep, resumedResult.Steps));
+            Assert.Equal(straightResult.Losses.Skip(4).ToList(), resumedResult.Losses.ToList(), (a, b) => Math.Abs(a - b) < 1e-6);
+            string[] probes = ["A man plays guitar.", "The market dropped."];
+            TinySbert.AssertClose(straight.Encode(probes).Vectors.Select(v => v.Select(x => (double)x).ToArray()).ToArray(),
+                resumed.Encode(probes).Vectors, 1e-6, "resumed vs straight");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
     [Theory]
     [InlineData(double.NaN)]
     [InlineData(-1.0)]
