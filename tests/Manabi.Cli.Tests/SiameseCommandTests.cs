@@ -128,9 +128,31 @@ public sealed class SiameseCommandTests
             Assert.Equal("supervised_contrastive", state.RootElement.GetProperty("options").GetProperty("objective").GetString());
         }
 
+        // Before any eval, verify measures its threshold in the space it is asked for.
+        string a = Path.Combine(folder.Path, "test", "c4", "0.png"), b = Path.Combine(folder.Path, "test", "c5", "1.png");
+        var onHead = CliRunner.Run("verify", "--checkpoint", run, a, b);
+        Assert.True(onHead.ExitCode == 0, onHead.ToString());
+        Assert.Contains("\"embedding\":\"head\"", onHead.Stdout, StringComparison.Ordinal);
+
         var eval = CliRunner.Run("siamese", "eval", "--checkpoint", run, "--classes", "4-7", "--episodes", "50", "--features");
         Assert.True(eval.ExitCode == 0, eval.ToString());
         Assert.Contains("\"embedding\":\"features\"", eval.Stdout, StringComparison.Ordinal);
+        double eer = JsonDocument.Parse(eval.Stdout.Trim()).RootElement.GetProperty("eer").GetDouble();
+
+        // The threshold eval saved was measured on the features, so verify compares the pair's features against it.
+        var verify = CliRunner.Run("verify", "--checkpoint", run, a, b);
+        Assert.True(verify.ExitCode == 0, verify.ToString());
+        using (var json = JsonDocument.Parse(verify.Stdout.Trim()))
+        {
+            Assert.Equal("features", json.RootElement.GetProperty("embedding").GetString());
+            Assert.EndsWith("verification.json", json.RootElement.GetProperty("threshold_source").GetString(), StringComparison.Ordinal);
+            Assert.InRange(json.RootElement.GetProperty("distance").GetDouble(), 0, 2);
+        }
+        using (var saved = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "verification.json"))))
+        {
+            Assert.True(saved.RootElement.GetProperty("features").GetBoolean());
+            Assert.Equal(eer, saved.RootElement.GetProperty("eer").GetDouble());
+        }
 
         // resnet18-small on 16x16 images: stage 2 is 64 channels pooled to 2x2, stage 4 256 channels pooled globally.
         string reportFolder = folder.PathOf("report");

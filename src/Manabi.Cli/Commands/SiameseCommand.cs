@@ -193,12 +193,12 @@ public static class SiameseCommand
             EmbeddingNetwork network;
             try
             {
-                network = Check.Input(() => new EmbeddingNetwork(state.Network));
+                network = new EmbeddingNetwork(state.Network);
             }
-            catch (ArgumentException ex) when (!state.Network.Readout.IsPooled)
+            catch (ArgumentException ex)
             {
-                // The encoder was checked above, so what the network refuses here is the readout (a ViT, or a map it lacks).
-                throw new InputException($"--readout: {ex.Message}", ex);
+                // The encoder was checked above, so what the network refuses with a spatial readout is the readout (a ViT, or a map it lacks).
+                throw new InputException(state.Network.Readout.IsPooled ? ex.Message : $"--readout: {ex.Message}", ex);
             }
             using var ownedNetwork = network;
             var trainer = Check.Input(() => new SiameseTrainer(network, state, runDirectory));
@@ -286,11 +286,7 @@ public static class SiameseCommand
             int seedValue = parseResult.GetValue(seed);
             using var scope = torch.NewDisposeScope();
             bool useFeatures = parseResult.GetValue(features);
-            var embeddings = ImageEmbedder.Embed(run.Network, images, run.State.Mean, run.State.Std, features: useFeatures);
-            if (useFeatures)
-            {
-                embeddings = torch.nn.functional.normalize(embeddings, p: 2, dim: 1);
-            }
+            var embeddings = run.Embed(images, useFeatures);
             FewShotResult fewShot;
             try
             {
@@ -303,7 +299,7 @@ public static class SiameseCommand
             var (verification, threshold) = EmbeddingVerification.Evaluate(embeddings, images.Labels, parseResult.GetValue(pairsFrom), seedValue);
             int[] ks = [.. new[] { 1, 2, 4, 8 }.Where(kk => kk < images.Count)];
             var retrieval = EmbeddingRetrieval.Evaluate(embeddings, images.Labels, ks, EmbeddingDistance.Euclidean);
-            run.SaveThreshold(new VerificationThreshold(threshold, verification.Eer, chosen, Math.Min(images.Count, parseResult.GetValue(pairsFrom))));
+            run.SaveThreshold(new VerificationThreshold(threshold, verification.Eer, chosen, Math.Min(images.Count, parseResult.GetValue(pairsFrom)), useFeatures));
             var line = new Dictionary<string, object>
             {
                 ["way"] = w,

@@ -20,11 +20,16 @@ public static class VerifyCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Run folder written by 'manabi siamese train'.", Required = true };
         var first = new Argument<string>("IMAGE_A") { Description = "The first image (PNG or JPEG, the model's size)." };
         var second = new Argument<string>("IMAGE_B") { Description = "The second image." };
+        var features = new Option<bool>("--features")
+        {
+            Description = "Compare the L2-normalised features (the readout, the head discarded) instead of the head's embeddings; " +
+                          "implied when the saved threshold was measured on them by 'siamese eval --features'.",
+        };
         var command = new Command("verify",
             "Prints the embedding distance of two images and whether they are the same class at the equal-error-rate threshold " +
             "(saved by 'manabi siamese eval', else measured on 2,000 test images of the classes not trained on). One JSON line.")
         {
-            checkpoint, first, second,
+            checkpoint, first, second, features,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
@@ -34,13 +39,20 @@ public static class VerifyCommand
             byte[] b = VisionData.ReadImage(parseResult.GetValue(second)!, config.Channels, config.ImageSize, config.ImageSize, "IMAGE_B");
             var pair = new ImageDataset([.. a, .. b], [0, 0], config.Channels, config.ImageSize, config.ImageSize, ["image"]);
             var saved = SiameseRuns.ReadThreshold(run);
-            var operatingPoint = saved ?? SiameseRuns.MeasureThreshold(run);
+            // A pair is compared in the space its threshold was measured in: the saved one's unless --features asks for the
+            // features and the saved one is the head's, which is then measured anew.
+            bool useFeatures = parseResult.GetValue(features) || saved?.Features == true;
+            if (saved is not null && saved.Features != useFeatures)
+            {
+                saved = null;
+            }
+            var operatingPoint = saved ?? SiameseRuns.MeasureThreshold(run, useFeatures);
             double threshold = operatingPoint.Threshold;
             string source = saved is not null
                 ? Path.Combine(run.Directory, SiameseRun.ThresholdFileName)
                 : $"measured on {operatingPoint.Images} test images of classes {string.Join(",", operatingPoint.Classes)}";
             using var scope = torch.NewDisposeScope();
-            var embeddings = ImageEmbedder.Embed(run.Network, pair, run.State.Mean, run.State.Std);
+            var embeddings = run.Embed(pair, useFeatures);
             double distance = PairwiseDistances.Rows(embeddings[0..1], embeddings[1..2], EmbeddingDistance.Euclidean, eps: 0).item<float>();
             var line = new Dictionary<string, object>
             {
@@ -48,6 +60,7 @@ public static class VerifyCommand
                 ["threshold"] = threshold,
                 ["same"] = distance <= threshold,
                 ["threshold_source"] = source,
+                ["embedding"] = useFeatures ? "features" : "head",
             };
             output.WriteLine(JsonSerializer.Serialize(line));
             return ExitCodes.Success;

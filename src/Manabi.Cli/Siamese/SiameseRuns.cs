@@ -38,7 +38,7 @@ public static class SiameseRuns
     public static VerificationThreshold? ReadThreshold(SiameseRun run) => Guard(() => run.ReadThreshold(), "--checkpoint");
 
     /// <summary>A threshold measured on up to 2,000 test images of the classes the run did not train on.</summary>
-    public static VerificationThreshold MeasureThreshold(SiameseRun run) => Guard(() => run.MeasureThreshold(), "--checkpoint");
+    public static VerificationThreshold MeasureThreshold(SiameseRun run, bool features) => Guard(() => run.MeasureThreshold(features: features), "--checkpoint");
 
     /// <summary>Runs <paramref name="action"/>, turning a bad run folder or data into bad input under <paramref name="option"/>.</summary>
     private static T Guard<T>(Func<T> action, string option)

@@ -35,14 +35,7 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
         {
             throw new ArgumentException($"{info.Name} cannot serve as an encoder.", nameof(config));
         }
-        try
-        {
-            FeatureDimension = (config.Readout ?? FeatureReadout.Pooled).Width(model, info.Name);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException(ex.Message, nameof(config), ex);
-        }
+        FeatureDimension = (config.Readout ?? FeatureReadout.Pooled).Width(model, info.Name);
         long hidden = config.HiddenDimension > 0 ? config.HiddenDimension : FeatureDimension;
         long dim = config.EmbeddingDimension;
         switch (config.Head)

@@ -120,16 +120,31 @@ public sealed class SiameseRun : IDisposable
     }
 
     /// <summary>
-    /// The saved threshold, else one measured on up to <paramref name="maxImages"/> test images (chosen with
-    /// <paramref name="seed"/>) of the classes the run did not train on (all classes when it trained on all).
+    /// The saved threshold when it was measured in the space <paramref name="features"/> asks for, else one measured on up
+    /// to <paramref name="maxImages"/> test images (chosen with <paramref name="seed"/>) of the classes the run did not
+    /// train on (all classes when it trained on all).
     /// </summary>
-    public VerificationThreshold Threshold(int maxImages = 2000, int seed = 0) => ReadThreshold() ?? MeasureThreshold(maxImages, seed);
+    public VerificationThreshold Threshold(int maxImages = 2000, int seed = 0, bool features = false) =>
+        ReadThreshold() is { } saved && saved.Features == features ? saved : MeasureThreshold(maxImages, seed, features);
+
+    /// <summary>
+    /// The embeddings verification and one-shot evaluation compare: the network's output, or with
+    /// <paramref name="features"/> its L2-normalised features (the readout, the head discarded).
+    /// </summary>
+    public Tensor Embed(ImageDataset images, bool features = false)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        using var scope = NewDisposeScope();
+        var embeddings = ImageEmbedder.Embed(Network, images, State.Mean, State.Std, features);
+        return (features ? nn.functional.normalize(embeddings, p: 2, dim: 1) : embeddings).MoveToOuterDisposeScope();
+    }
 
     /// <summary>
     /// Measures the equal-error-rate threshold on every pair of up to <paramref name="maxImages"/> test images of the
-    /// classes the run did not train on (all classes when it trained on all); saves nothing.
+    /// classes the run did not train on (all classes when it trained on all), on the head's embeddings or with
+    /// <paramref name="features"/> on the normalised features; saves nothing.
     /// </summary>
-    public VerificationThreshold MeasureThreshold(int maxImages = 2000, int seed = 0)
+    public VerificationThreshold MeasureThreshold(int maxImages = 2000, int seed = 0, bool features = false)
     {
         var test = TestSplit();
         int[] classes = State.TrainClasses is { } trained && trained.Count < test.ClassNames.Count
@@ -137,9 +152,9 @@ public sealed class SiameseRun : IDisposable
             : [.. Enumerable.Range(0, test.ClassNames.Count)];
         var images = ImageEmbedder.FilterClasses(test, classes).Subset(maxImages, seed);
         using var scope = NewDisposeScope();
-        var embeddings = ImageEmbedder.Embed(Network, images, State.Mean, State.Std);
+        var embeddings = Embed(images, features);
         var (result, threshold) = EmbeddingVerification.Evaluate(embeddings, images.Labels, maxImages, seed);
-        return new VerificationThreshold(threshold, result.Eer, classes, images.Count);
+        return new VerificationThreshold(threshold, result.Eer, classes, images.Count, features);
     }
 
     /// <inheritdoc/>

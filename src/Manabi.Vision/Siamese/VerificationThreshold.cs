@@ -8,4 +8,8 @@ namespace Manabi.Vision.Siamese;
 /// <param name="Eer">The equal error rate at that threshold.</param>
 /// <param name="Classes">The classes it was measured on.</param>
 /// <param name="Images">How many test images it was measured on (every pair of them); 0 when not recorded.</param>
-public sealed record VerificationThreshold(double Threshold, double Eer, IReadOnlyList<int> Classes, int Images = 0);
+/// <param name="Features">
+/// Whether it was measured on the L2-normalised features (<c>--features</c>, the head discarded) rather than the head's
+/// embeddings; a pair must be compared in the same space. Files saved before this existed were measured on the head.
+/// </param>
+public sealed record VerificationThreshold(double Threshold, double Eer, IReadOnlyList<int> Classes, int Images = 0, bool Features = false);
