@@ -42,13 +42,13 @@ public sealed class SiameseSection : ITourSection
             "'manabi siamese eval --checkpoint run --classes 6-9 --way 4 --shot 1 --episodes 10000 --features', 'manabi embeddings report --checkpoint run --features --output report' " +
             "and 'manabi verify --checkpoint run a.png b.png'.");
         string folder = FashionMnistLocator.LocateOrInstall(context.Log) ?? throw new TourSectionSkippedException(FashionMnistLocator.MissingMessage);
-        var train = ImageEmbedder.FilterClasses(FashionMnist.Load(true, folder), SeenClasses).Subset(context.Quick ? 1920 : 12000, context.Seed);
+        var train = ImageEmbedder.FilterClasses(FashionMnist.Load(true, folder), SeenClasses).Subset(context.Quick ? 4800 : 36000, context.Seed);
         var test = ImageEmbedder.FilterClasses(FashionMnist.Load(false, folder), UnseenClasses).Subset(context.Quick ? 800 : 2000, context.Seed + 1);
         var (mean, std) = train.ChannelStatistics();
         var options = new SiameseTrainingOptions
         {
             Objective = SiameseObjective.SupervisedContrastive,
-            Epochs = context.Quick ? 1 : 3,
+            Epochs = context.Quick ? 1 : 2,
             ImagesPerClass = 16,
             Seed = context.Seed,
             MaxMinutes = 3,
