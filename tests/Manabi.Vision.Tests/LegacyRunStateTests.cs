@@ -154,31 +154,6 @@ public sealed class LegacyRunStateTests
         }
     }
 
-    private static TrainingOutcome TrainSiamese(string folder, SiameseTrainingOptions options, ImageDataset train, int? stopAfterBatches,
-        Action<SiameseProgress>? progress = null)
-    {
-        manual_seed(options.Seed);
-        using var network = new EmbeddingNetwork(new EmbeddingNetworkConfig("resnet18-small", 28, 1, 32));
-        var state = SiameseRunState.Exists(folder)
-            ? SiameseRunState.Load(folder)
-            : new SiameseRunState
-            {
-                Network = network.Config, Data = "synthetic", ClassNames = train.ClassNames, Mean = [0.3f], Std = [0.3f], Options = options,
-            };
-        using var cancel = new CancellationTokenSource();
-        var trainer = new SiameseTrainer(network, state, folder);
-        int batches = 0;
-        trainer.OnProgress = report =>
-        {
-            progress?.Invoke(report);
-            if (++batches == stopAfterBatches)
-            {
-                cancel.Cancel();
-            }
-        };
-        return trainer.Run(train, cancel.Token);
-    }
-
     [Fact]
     public void A_Siamese_run_stopped_before_the_shared_loop_resumes_to_the_uninterrupted_weights()
     {
@@ -187,9 +162,9 @@ public sealed class LegacyRunStateTests
         string straight = Folder(), interrupted = Folder();
         try
         {
-            Assert.Equal(TrainingOutcome.Finished, TrainSiamese(straight, options, train, null));
+            Assert.Equal(TrainingOutcome.Finished, SiameseTrainingTests.Train(straight, options, train, null));
             var reports = new List<SiameseProgress>();
-            Assert.Equal(TrainingOutcome.Cancelled, TrainSiamese(interrupted, options, train, 3, reports.Add));
+            Assert.Equal(TrainingOutcome.Cancelled, SiameseTrainingTests.Train(interrupted, options, train, 3, reports.Add));
             Assert.Equal(3, reports.Count);
             // The Siamese order of that time: loss·images, images, seconds, the sum of the batches' normalised stds, batches.
             double images = 3 * 12;
@@ -200,7 +175,7 @@ public sealed class LegacyRunStateTests
             json["elapsed_seconds"] = 1.5;
             File.WriteAllText(path, json.ToJsonString());
 
-            Assert.Equal(TrainingOutcome.Finished, TrainSiamese(interrupted, options, train, null));
+            Assert.Equal(TrainingOutcome.Finished, SiameseTrainingTests.Train(interrupted, options, train, null));
             AssertSameWeights(straight, interrupted);
             var expected = SiameseRunState.Load(straight).History;
             var resumed = SiameseRunState.Load(interrupted);

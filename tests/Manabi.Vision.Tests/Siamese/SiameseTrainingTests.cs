@@ -151,7 +151,9 @@ public sealed class SiameseTrainingTests
         }
     }
 
-    private static TrainingOutcome Train(string folder, SiameseTrainingOptions options, ImageDataset train, int? stopAfterBatches)
+    /// <summary>Trains (or resumes) a resnet18-small run in <paramref name="folder"/>, cancelled after <paramref name="stopAfterBatches"/> batches when given.</summary>
+    internal static TrainingOutcome Train(string folder, SiameseTrainingOptions options, ImageDataset train, int? stopAfterBatches,
+        Action<SiameseProgress>? progress = null)
     {
         manual_seed(options.Seed);
         var head = options.Objective switch
@@ -170,8 +172,9 @@ public sealed class SiameseTrainingTests
         using var cancel = new CancellationTokenSource();
         var trainer = new SiameseTrainer(network, state, folder);
         int batches = 0;
-        trainer.OnProgress = _ =>
+        trainer.OnProgress = report =>
         {
+            progress?.Invoke(report);
             if (++batches == stopAfterBatches)
             {
                 cancel.Cancel();
