@@ -132,7 +132,13 @@ public sealed class LegacyRunStateTests
                   "last_evaluation": null
                 }
                 """;
-            File.WriteAllText(Path.Combine(interrupted, TrainingState.FileName), legacy);
+            // Sums of another layout (one number too many) are refused where state.json is read, naming it.
+            string statePath = Path.Combine(interrupted, TrainingState.FileName);
+            File.WriteAllText(statePath, legacy.Replace("\"partial_epoch\": [", "\"partial_epoch\": [7, ", StringComparison.Ordinal));
+            var damaged = Assert.Throws<InvalidDataException>(() => TrainingState.Load(interrupted));
+            Assert.Contains(statePath, damaged.Message, StringComparison.Ordinal);
+            Assert.Contains("partial_epoch holds 5 numbers", damaged.Message, StringComparison.Ordinal);
+            File.WriteAllText(statePath, legacy);
             var loaded = TrainingState.Load(interrupted);
             Assert.Equal((1, 1, 4L, 2.5), (loaded.Epoch, loaded.Batch, loaded.Step, loaded.ElapsedSeconds));
             Assert.Equal((5, 16, 1e-3, 0.05), (loaded.Options.Seed, loaded.Options.BatchSize, loaded.Options.LearningRate, loaded.Options.WeightDecay));
@@ -173,6 +179,10 @@ public sealed class LegacyRunStateTests
             var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
             json["partial_epoch"] = JsonNode.Parse($"[{Number(reports[^1].Loss * images)}, {Number(images)}, 0.5, {Number(spread)}, 3]");
             json["elapsed_seconds"] = 1.5;
+            File.WriteAllText(path, json.ToJsonString().Replace("\"partial_epoch\":[", "\"partial_epoch\":[7,", StringComparison.Ordinal));
+            var damaged = Assert.Throws<InvalidDataException>(() => SiameseRunState.Load(interrupted));
+            Assert.Contains(path, damaged.Message, StringComparison.Ordinal);
+            Assert.Contains("partial_epoch holds 6 numbers", damaged.Message, StringComparison.Ordinal);
             File.WriteAllText(path, json.ToJsonString());
 
             Assert.Equal(TrainingOutcome.Finished, SiameseTrainingTests.Train(interrupted, options, train, null));

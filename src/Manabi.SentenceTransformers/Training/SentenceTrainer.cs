@@ -2,7 +2,7 @@ using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers.Models.Bert;
 using Manabi.Torch.Losses;
 using Manabi.Torch.Training;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using static TorchSharp.torch;
 
 namespace Manabi.SentenceTransformers.Training;
@@ -62,26 +62,21 @@ public sealed class SentenceTrainer
         int warmup = (int)Math.Ceiling(totalSteps * _options.WarmupRatio);
         var parameters = _model.parameters().Concat(_loss.parameters()).ToList();
         using var optimizer = optim.AdamW(parameters, _options.LearningRate, 0.9, 0.999, 1e-8, _options.WeightDecay);
-        int resumedFrom = ResumeIfPossible(optimizer);
-        int checkpointed = resumedFrom;
+        var resumed = ResumeIfPossible(optimizer);
+        int resumedFrom = (int)(resumed?.Step ?? 0);
+        long checkpointed = resumedFrom;
         var losses = new List<double>();
-        // The checkpoint keeps only the step: the position follows from it, and the epoch count may grow between runs.
-        var start = new SentenceRunState
+        var start = Position(resumed ?? new SentenceRunState(), resumedFrom, stepsPerEpoch, totalSteps) with { Seed = _options.Seed };
+        TrainingLoop<SentenceRunState, SentenceEpochRecord>? loop = null;
+        void Checkpoint(SentenceRunState state)
         {
-            Epoch = resumedFrom / stepsPerEpoch,
-            Batch = resumedFrom % stepsPerEpoch,
-            Step = resumedFrom,
-            Finished = resumedFrom >= totalSteps,
-        };
-        void Checkpoint(long step)
-        {
-            if (_options.CheckpointDirectory is not null && step != checkpointed)
+            if (_options.CheckpointDirectory is not null && state.Step != checkpointed)
             {
-                WriteCheckpoint(optimizer, (int)step);
-                checkpointed = (int)step;
+                WriteCheckpoint(optimizer, state);
+                checkpointed = state.Step;
             }
         }
-        var loop = new TrainingLoop<SentenceRunState, SentenceEpochRecord>(start)
+        loop = new TrainingLoop<SentenceRunState, SentenceEpochRecord>(start)
         {
             Seed = _options.Seed,
             Epochs = _options.Epochs,
@@ -90,7 +85,7 @@ public sealed class SentenceTrainer
             Optimizer = new TorchOptimizerSteps(optimizer, parameters),
             LearningRate = step => LearningRateAt((int)step, warmup, totalSteps),
             Modules = [_model, _loss],
-            Save = saved => Checkpoint(saved.Step),
+            Save = Checkpoint,
             SaveEachEpoch = _options.CheckpointEverySteps <= 0,
             EndEpoch = (current, epoch) =>
             {
@@ -109,7 +104,7 @@ public sealed class SentenceTrainer
                 progress?.Report(new TrainingProgress(batch.Epoch, (int)batch.Step, totalSteps, batch.Loss, batch.LearningRate));
                 if (_options.CheckpointEverySteps > 0 && batch.Step % _options.CheckpointEverySteps == 0)
                 {
-                    Checkpoint(batch.Step);
+                    Checkpoint(loop!.State);
                 }
             },
         };
@@ -176,8 +171,9 @@ public sealed class SentenceTrainer
         return order;
     }
 
-    private void WriteCheckpoint(optim.Optimizer optimizer, int step)
+    private void WriteCheckpoint(optim.Optimizer optimizer, SentenceRunState state)
     {
+        long step = state.Step;
         string root = Path.GetFullPath(_options.CheckpointDirectory!);
         Directory.CreateDirectory(root);
         string final = Path.Combine(root, $"checkpoint-{step}");
@@ -197,7 +193,7 @@ public sealed class SentenceTrainer
             }
             BertWeights.WriteSafetensors(weights, Path.Combine(temp, WeightsFile));
             ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(temp, OptimizerFile));
-            JsonFiles.WriteAtomically(Path.Combine(temp, StateFile), new JsonObject { ["global_step"] = step, ["seed"] = _options.Seed });
+            RunFolder.WriteState(temp, StateFile, state);
             if (Directory.Exists(final))
             {
                 Directory.Delete(final, recursive: true);
@@ -218,35 +214,56 @@ public sealed class SentenceTrainer
         }
     }
 
-    private int ResumeIfPossible(optim.Optimizer optimizer)
+    /// <summary>Loads the newest checkpoint's weights and optimiser state, and returns its run state; null when there is none.</summary>
+    private SentenceRunState? ResumeIfPossible(optim.Optimizer optimizer)
     {
         if (_options.CheckpointDirectory is null || !Directory.Exists(_options.CheckpointDirectory))
         {
-            return 0;
+            return null;
         }
         var latest = Checkpoints(Path.GetFullPath(_options.CheckpointDirectory)).FirstOrDefault();
         if (latest.Path is null)
         {
-            return 0;
+            return null;
         }
+        // The state is read first: a damaged one is refused before any weight is touched.
+        var state = SentenceRunState.Load(Path.Combine(latest.Path, StateFile));
         string weightsPath = Path.Combine(latest.Path, WeightsFile);
-        var state = BertWeights.ReadStateDict(weightsPath);
+        var weights = BertWeights.ReadStateDict(weightsPath);
         try
         {
-            BertWeights.CopyInto(_model, Prefixed(state, "model."), weightsPath);
-            BertWeights.CopyInto(_loss, Prefixed(state, "loss."), weightsPath);
+            BertWeights.CopyInto(_model, Prefixed(weights, "model."), weightsPath);
+            BertWeights.CopyInto(_loss, Prefixed(weights, "loss."), weightsPath);
         }
         finally
         {
-            foreach (var t in state.Values)
+            foreach (var t in weights.Values)
             {
                 t.Dispose();
             }
         }
         ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(latest.Path, OptimizerFile));
-        string statePath = Path.Combine(latest.Path, StateFile);
-        return JsonFiles.ReadInt(JsonFiles.ParseObject(statePath), "global_step", statePath)
-            ?? throw new InvalidDataException($"{statePath}: no \"global_step\"");
+        return state;
+    }
+
+    /// <summary>
+    /// A checkpoint's state placed at its step for this run: the position follows from the step, because the epoch
+    /// count may grow between runs; the epoch's sums are kept only where the checkpoint was at that same position
+    /// (another batch size moves it), and the history only up to it.
+    /// </summary>
+    private static SentenceRunState Position(SentenceRunState saved, long step, int stepsPerEpoch, int totalSteps)
+    {
+        int epoch = (int)(step / stepsPerEpoch), batch = (int)(step % stepsPerEpoch);
+        bool samePosition = saved.Epoch == epoch && saved.Batch == batch;
+        return saved with
+        {
+            Epoch = epoch,
+            Batch = batch,
+            Step = step,
+            PartialEpoch = samePosition && saved.PartialEpoch.Length > 0 ? saved.PartialEpoch : SentenceRunState.SumLayout.Empty,
+            History = [.. saved.History.Where(record => record.Epoch <= epoch)],
+            Finished = step >= totalSteps,
+        };
     }
 
     private static Dictionary<string, Tensor> Prefixed(Dictionary<string, Tensor> state, string prefix) =>
@@ -279,10 +296,51 @@ public sealed class SentenceTrainer
         public BatchLoss Compute(List<TrainingExample> rows, int epoch, int batchIndex, long seed) => new(trainer.ComputeLoss(rows), rows.Count);
     }
 
-    /// <summary>A sentence run's position; only its step is checkpointed (<see cref="StateFile"/>), the rest follows from it.</summary>
+    /// <summary>
+    /// A sentence run's state, the <see cref="RunState{TEpochRecord}"/> every Manabi trainer keeps, written as each
+    /// checkpoint's <see cref="StateFile"/>. It also carries the Hugging Face Trainer's <c>global_step</c>, the name
+    /// under which checkpoints written before this format kept their step (with the seed and nothing else); those
+    /// still resume, from their step with the epoch's sums and history empty.
+    /// </summary>
     private sealed record SentenceRunState : RunState<SentenceEpochRecord>
     {
         public static readonly PartialEpochLayout SumLayout = new(LossSum: 0, Examples: 1, Seconds: 2);
+
+        /// <summary>The seed the run was started with.</summary>
+        public int Seed { get; init; }
+
+        /// <summary>The Hugging Face Trainer's name for the optimiser steps taken, the same as <c>step</c>.</summary>
+        public long GlobalStep => Step;
+
+        /// <summary>Reads a checkpoint's state; a damaged one is refused with the file's name.</summary>
+        public static SentenceRunState Load(string path)
+        {
+            var json = JsonFiles.ParseObject(path);
+            int globalStep = JsonFiles.ReadInt(json, "global_step", path) ?? throw new InvalidDataException($"{path}: no \"global_step\"");
+            if (globalStep < 0)
+            {
+                throw new InvalidDataException($"{path}: \"global_step\" is {globalStep}, not a step count.");
+            }
+            if (!json.ContainsKey("step"))
+            {
+                return new SentenceRunState { Step = globalStep, Seed = JsonFiles.ReadInt(json, "seed", path) ?? 0 };
+            }
+            SentenceRunState state;
+            try
+            {
+                state = json.Deserialize<SentenceRunState>(RunFolder.Json) ?? throw new InvalidDataException($"{path}: empty state.");
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidDataException($"{path}: not a valid sentence training state ({ex.Message}).", ex);
+            }
+            if (state.Step != globalStep)
+            {
+                throw new InvalidDataException($"{path}: \"step\" {state.Step} and \"global_step\" {globalStep} differ; the state is damaged.");
+            }
+            SumLayout.Check(state.PartialEpoch, path);
+            return state;
+        }
     }
 
     /// <summary>One finished epoch of this run: its mean loss, and the dev score when a dev set is evaluated.</summary>

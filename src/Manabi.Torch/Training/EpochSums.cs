@@ -47,6 +47,25 @@ internal sealed record PartialEpochLayout(int LossSum, int Examples, int Seconds
         return new EpochSums(partialEpoch[LossSum], partialEpoch[Examples], partialEpoch[Seconds], [.. Metrics.Select(i => partialEpoch[i])]);
     }
 
+    /// <summary>
+    /// Refuses a saved state whose <paramref name="partialEpoch"/> does not fit this layout, naming the state file:
+    /// checked where the state is read, so that the error names the file rather than surfacing later in the loop.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Neither empty nor this layout's length.</exception>
+    public void Check(double[] partialEpoch, string path)
+    {
+        ArgumentNullException.ThrowIfNull(partialEpoch);
+        if (partialEpoch.Length != 0 && partialEpoch.Length != Length)
+        {
+            throw new InvalidDataException($"{path}: partial_epoch holds {partialEpoch.Length} numbers, this kind of run keeps {Length}; the state is damaged.");
+        }
+        // A loss sum may be negative (SimSiam's is), so only finiteness is checked.
+        if (partialEpoch.Any(v => !double.IsFinite(v)))
+        {
+            throw new InvalidDataException($"{path}: partial_epoch holds a sum that is not finite; the state is damaged.");
+        }
+    }
+
     /// <summary>The sums as a state's partial_epoch array.</summary>
     public double[] Write(EpochSums sums)
     {

@@ -143,6 +143,11 @@ public sealed record SiameseRunState : RunState<SiameseEpochRecord>
         {
             throw new InvalidDataException($"{path}: not a valid Siamese run state ({ex.Message}).", ex);
         }
-        return state ?? throw new InvalidDataException($"{path}: empty state.");
+        if (state is null)
+        {
+            throw new InvalidDataException($"{path}: empty state.");
+        }
+        SumLayout.Check(state.PartialEpoch, path);
+        return state;
     }
 }

@@ -180,6 +180,7 @@ public sealed record TrainingState : RunState<EpochRecord>
             {
                 throw new InvalidDataException($"{path}: the drop-path rate (drop_path) {state.DropPath} is not in [0, 1).");
             }
+            SumLayout.Check(state.PartialEpoch, path);
             return state;
         }
         catch (JsonException ex)

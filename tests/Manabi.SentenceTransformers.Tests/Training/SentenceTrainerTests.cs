@@ -2,6 +2,7 @@ using Manabi.SentenceTransformers.Losses;
 using Manabi.SentenceTransformers.Training;
 using Manabi.SentenceTransformers;
 using Manabi.Torch.Losses;
+using System.Text.Json.Nodes;
 
 namespace Manabi.SentenceTransformers.Tests.Training;
 
@@ -64,16 +65,18 @@ public sealed class SentenceTrainerTests
             string checkpoints = Path.Combine(root, "checkpoints");
             using (var first = SentenceEncoder.Load(TinySbert.Folder))
             {
-                new SentenceTrainer(first, new CosineSimilarityLoss(), options with { Epochs = 1, CheckpointDirectory = checkpoints })
+                new SentenceTrainer(first, new CosineSimilarityLoss(), options with { Epochs = 1, CheckpointDirectory = checkpoints }, new SimilarityEvaluator(Dev()))
                     .Train(Pairs());
             }
             Assert.True(Directory.Exists(Path.Combine(checkpoints, "checkpoint-2", "model")));
             using var resumed = SentenceEncoder.Load(TinySbert.Folder);
-            var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints })
+            var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }, new SimilarityEvaluator(Dev()))
                 .Train(Pairs());
             Assert.Equal(2, resumedResult.ResumedFromStep);
             Assert.Equal(4, resumedResult.Steps);
             Assert.Equal(straightResult.Losses.Skip(2).ToList(), resumedResult.Losses.ToList(), (a, b) => Math.Abs(a - b) < 1e-6);
+            // The checkpoint keeps the run's history, so the dev score of the epoch before the resume is still reported.
+            Assert.Equal(straightResult.DevScores, resumedResult.DevScores, (a, b) => Math.Abs(a - b) < 1e-6);
             string[] probes = ["A man plays guitar.", "The market dropped."];
             TinySbert.AssertClose(straight.Encode(probes).Vectors.Select(v => v.Select(x => (double)x).ToArray()).ToArray(),
                 resumed.Encode(probes).Vectors, 1e-6, "resumed vs straight");
@@ -125,10 +128,71 @@ public sealed class SentenceTrainerTests
             using var resumed = SentenceEncoder.Load(TinySbert.Folder);
             var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }).Train(Pairs());
             Assert.Equal((4, 6), (resumedResult.ResumedFromStep, resumedResult.Steps));
+            // Epoch 2's mean loss spans the steps before and after the resume: the checkpoint kept the epoch's sums.
+            var history = StateOf(checkpoints, 6)["history"]!.AsArray();
+            Assert.Equal(2, history.Count);
+            double epoch2 = (straightResult.Losses[3] * 2 + straightResult.Losses[4] * 2 + straightResult.Losses[5] * 2) / 6;
+            Assert.Equal(epoch2, history[1]!["loss"]!.GetValue<double>(), 5);
             Assert.Equal(straightResult.Losses.Skip(4).ToList(), resumedResult.Losses.ToList(), (a, b) => Math.Abs(a - b) < 1e-6);
             string[] probes = ["A man plays guitar.", "The market dropped."];
             TinySbert.AssertClose(straight.Encode(probes).Vectors.Select(v => v.Select(x => (double)x).ToArray()).ToArray(),
                 resumed.Encode(probes).Vectors, 1e-6, "resumed vs straight");
+        }
+        finally
+        {
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    private static JsonObject StateOf(string checkpoints, int step) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(checkpoints, $"checkpoint-{step}", "trainer_state.json")))!.AsObject();
+
+    [Fact]
+    public void A_checkpoint_keeps_the_shared_run_state_and_older_or_damaged_states_are_handled()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "manabi-state-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var options = new SentenceTrainerOptions { Epochs = 2, BatchSize = 3, LearningRate = 1e-3, WarmupRatio = 0.25 };
+            using var straight = SentenceEncoder.Load(TinySbert.Folder);
+            var straightResult = new SentenceTrainer(straight, new CosineSimilarityLoss(), options).Train(Pairs());
+            string checkpoints = Path.Combine(root, "checkpoints");
+            using (var first = SentenceEncoder.Load(TinySbert.Folder))
+            {
+                new SentenceTrainer(first, new CosineSimilarityLoss(), options with { Epochs = 1, CheckpointDirectory = checkpoints }).Train(Pairs());
+            }
+            // The fields every Manabi run state has, and the Hugging Face Trainer's global_step beside them.
+            var state = StateOf(checkpoints, 2);
+            Assert.Equal((2, 1, 0, true, 2, 42), (state["global_step"]!.GetValue<int>(), state["epoch"]!.GetValue<int>(), state["batch"]!.GetValue<int>(),
+                state["finished"]!.GetValue<bool>(), state["step"]!.GetValue<int>(), state["seed"]!.GetValue<int>()));
+            Assert.Equal(3, state["partial_epoch"]!.AsArray().Count);
+            Assert.Equal((straightResult.Losses[0] + straightResult.Losses[1]) / 2, state["history"]![0]!["loss"]!.GetValue<double>(), 5);
+            string statePath = Path.Combine(checkpoints, "checkpoint-2", "trainer_state.json");
+
+            // A damaged state is refused by name before any weight is loaded.
+            state["partial_epoch"] = new JsonArray(1.0, 2.0);
+            File.WriteAllText(statePath, state.ToJsonString());
+            using (var model = SentenceEncoder.Load(TinySbert.Folder))
+            {
+                var error = Assert.Throws<InvalidDataException>(() =>
+                    new SentenceTrainer(model, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }).Train(Pairs()));
+                Assert.Contains(statePath, error.Message, StringComparison.Ordinal);
+                Assert.Contains("partial_epoch holds 2 numbers", error.Message, StringComparison.Ordinal);
+            }
+
+            // A checkpoint written before the shared format (only the step and the seed) still resumes to the same model.
+            File.WriteAllText(statePath, """{ "global_step": 2, "seed": 42 }""");
+            using var resumed = SentenceEncoder.Load(TinySbert.Folder);
+            var resumedResult = new SentenceTrainer(resumed, new CosineSimilarityLoss(), options with { CheckpointDirectory = checkpoints }).Train(Pairs());
+            Assert.Equal((2, 4), (resumedResult.ResumedFromStep, resumedResult.Steps));
+            Assert.Equal(straightResult.Losses.Skip(2).ToList(), resumedResult.Losses.ToList(), (a, b) => Math.Abs(a - b) < 1e-6);
+            string[] probes = ["A man plays guitar.", "The market dropped."];
+            TinySbert.AssertClose(straight.Encode(probes).Vectors.Select(v => v.Select(x => (double)x).ToArray()).ToArray(),
+                resumed.Encode(probes).Vectors, 1e-6, "resumed vs straight");
+            Assert.True(StateOf(checkpoints, 4)["finished"]!.GetValue<bool>());
         }
         finally
         {
