@@ -153,6 +153,18 @@ public sealed class SiameseCommandTests
             Assert.True(saved.RootElement.GetProperty("features").GetBoolean());
             Assert.Equal(eer, saved.RootElement.GetProperty("eer").GetDouble());
         }
+        // The same rule from the library: asking for no space takes the saved threshold's; asking for the head measures anew.
+        using (var opened = Manabi.Vision.Siamese.SiameseRun.Open(run))
+        {
+            var implied = opened.Threshold();
+            Assert.True(implied.Features);
+            Assert.Equal(Path.Combine(opened.Directory, "verification.json"), implied.SourceFile);
+            var onTheHead = opened.Threshold(maxImages: 40, features: false);
+            Assert.False(onTheHead.Features);
+            Assert.Null(onTheHead.SourceFile);
+            var asked = opened.Threshold(features: true);
+            Assert.Equal((implied.Threshold, implied.SourceFile), (asked.Threshold, asked.SourceFile));
+        }
 
         // resnet18-small on 16x16 images: stage 2 is 64 channels pooled to 2x2, stage 4 256 channels pooled globally.
         string reportFolder = folder.PathOf("report");

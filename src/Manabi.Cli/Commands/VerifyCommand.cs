@@ -38,19 +38,12 @@ public static class VerifyCommand
             byte[] a = VisionData.ReadImage(parseResult.GetValue(first)!, config.Channels, config.ImageSize, config.ImageSize, "IMAGE_A");
             byte[] b = VisionData.ReadImage(parseResult.GetValue(second)!, config.Channels, config.ImageSize, config.ImageSize, "IMAGE_B");
             var pair = new ImageDataset([.. a, .. b], [0, 0], config.Channels, config.ImageSize, config.ImageSize, ["image"]);
-            var saved = SiameseRuns.ReadThreshold(run);
-            // A pair is compared in the space its threshold was measured in: the saved one's unless --features asks for the
-            // features and the saved one is the head's, which is then measured anew.
-            bool useFeatures = parseResult.GetValue(features) || saved?.Features == true;
-            if (saved is not null && saved.Features != useFeatures)
-            {
-                saved = null;
-            }
-            var operatingPoint = saved ?? SiameseRuns.MeasureThreshold(run, useFeatures);
+            // A pair is compared in the space its threshold was measured in (the library's rule, SiameseRun.Threshold).
+            var operatingPoint = SiameseRuns.Threshold(run, parseResult.GetValue(features) ? true : null);
+            bool useFeatures = operatingPoint.Features;
             double threshold = operatingPoint.Threshold;
-            string source = saved is not null
-                ? Path.Combine(run.Directory, SiameseRun.ThresholdFileName)
-                : $"measured on {operatingPoint.Images} test images of classes {string.Join(",", operatingPoint.Classes)}";
+            string source = operatingPoint.SourceFile
+                ?? $"measured on {operatingPoint.Images} test images of classes {string.Join(",", operatingPoint.Classes)}";
             using var scope = torch.NewDisposeScope();
             var embeddings = run.Embed(pair, useFeatures);
             double distance = PairwiseDistances.Rows(embeddings[0..1], embeddings[1..2], EmbeddingDistance.Euclidean, eps: 0).item<float>();

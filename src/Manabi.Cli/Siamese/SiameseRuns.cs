@@ -34,11 +34,8 @@ public static class SiameseRuns
     /// <summary>The run's training split, checked against its image shape.</summary>
     public static ImageDataset TrainSplit(SiameseRun run) => Guard(() => run.TrainSplit(), "--checkpoint");
 
-    /// <summary>The run's saved verification threshold, or null.</summary>
-    public static VerificationThreshold? ReadThreshold(SiameseRun run) => Guard(() => run.ReadThreshold(), "--checkpoint");
-
-    /// <summary>A threshold measured on up to 2,000 test images of the classes the run did not train on.</summary>
-    public static VerificationThreshold MeasureThreshold(SiameseRun run, bool features) => Guard(() => run.MeasureThreshold(features: features), "--checkpoint");
+    /// <summary>The threshold to verify against and its space (<see cref="SiameseRun.Threshold"/>): the saved one, or one measured on 2,000 test images.</summary>
+    public static VerificationThreshold Threshold(SiameseRun run, bool? features) => Guard(() => run.Threshold(features: features), "--checkpoint");
 
     /// <summary>Runs <paramref name="action"/>, turning a bad run folder or data into bad input under <paramref name="option"/>.</summary>
     private static T Guard<T>(Func<T> action, string option)

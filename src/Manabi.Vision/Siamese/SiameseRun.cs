@@ -104,7 +104,7 @@ public sealed class SiameseRun : IDisposable
         try
         {
             var saved = JsonSerializer.Deserialize<VerificationThreshold>(File.ReadAllText(path), ThresholdJson);
-            return saved is not null && double.IsFinite(saved.Threshold) ? saved : null;
+            return saved is not null && double.IsFinite(saved.Threshold) ? saved with { SourceFile = path } : null;
         }
         catch (JsonException ex)
         {
@@ -120,12 +120,16 @@ public sealed class SiameseRun : IDisposable
     }
 
     /// <summary>
-    /// The saved threshold when it was measured in the space <paramref name="features"/> asks for, else one measured on up
-    /// to <paramref name="maxImages"/> test images (chosen with <paramref name="seed"/>) of the classes the run did not
-    /// train on (all classes when it trained on all).
+    /// The threshold to verify pairs against, whose <see cref="VerificationThreshold.Features"/> says the space to compare
+    /// them in (<see cref="Embed"/>): the saved one when <paramref name="features"/> is null (its own space, so a threshold
+    /// saved by <c>siamese eval --features</c> implies the features) or names the space it was measured in; else one
+    /// measured on up to <paramref name="maxImages"/> test images (chosen with <paramref name="seed"/>) of the classes the
+    /// run did not train on (all classes when it trained on all), in the space asked for (the head's when none is).
     /// </summary>
-    public VerificationThreshold Threshold(int maxImages = 2000, int seed = 0, bool features = false) =>
-        ReadThreshold() is { } saved && saved.Features == features ? saved : MeasureThreshold(maxImages, seed, features);
+    public VerificationThreshold Threshold(int maxImages = 2000, int seed = 0, bool? features = null) =>
+        ReadThreshold() is { } saved && (features is null || saved.Features == features)
+            ? saved
+            : MeasureThreshold(maxImages, seed, features ?? false);
 
     /// <summary>
     /// The embeddings verification and one-shot evaluation compare: the network's output, or with

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Manabi.Vision.Siamese;
 
 /// <summary>
@@ -12,4 +14,9 @@ namespace Manabi.Vision.Siamese;
 /// Whether it was measured on the L2-normalised features (<c>--features</c>, the head discarded) rather than the head's
 /// embeddings; a pair must be compared in the same space. Files saved before this existed were measured on the head.
 /// </param>
-public sealed record VerificationThreshold(double Threshold, double Eer, IReadOnlyList<int> Classes, int Images = 0, bool Features = false);
+public sealed record VerificationThreshold(double Threshold, double Eer, IReadOnlyList<int> Classes, int Images = 0, bool Features = false)
+{
+    /// <summary>The file it was read from (<see cref="SiameseRun.ReadThreshold"/>); null when it was just measured.</summary>
+    [JsonIgnore]
+    public string? SourceFile { get; init; }
+}
