@@ -260,7 +260,7 @@ public sealed class SentenceTrainer
             Epoch = epoch,
             Batch = batch,
             Step = step,
-            PartialEpoch = samePosition && saved.PartialEpoch.Length > 0 ? saved.PartialEpoch : SentenceRunState.SumLayout.Empty,
+            PartialEpoch = samePosition ? saved.PartialEpoch : SentenceRunState.SumLayout.Empty,
             History = [.. saved.History.Where(record => record.Epoch <= epoch)],
             Finished = step >= totalSteps,
         };
@@ -323,7 +323,8 @@ public sealed class SentenceTrainer
             }
             if (!json.ContainsKey("step"))
             {
-                return new SentenceRunState { Step = globalStep, Seed = JsonFiles.ReadInt(json, "seed", path) ?? 0 };
+                // The trainer sets the seed from its options, so only the step is read.
+                return new SentenceRunState { Step = globalStep };
             }
             SentenceRunState state;
             try

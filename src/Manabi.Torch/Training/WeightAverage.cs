@@ -8,9 +8,9 @@ namespace Manabi.Torch.Training;
 /// optimiser step every floating-point tensor of the state dict (parameters and BatchNorm statistics) moves toward the
 /// model's by 1 − d; integer buffers are copied. The warm-up is TensorFlow's <c>ExponentialMovingAverage</c> rule with
 /// <c>num_updates</c>, d = min(decay, (1 + updates) / (10 + updates)), not timm's optional power warm-up: it needs no
-/// second setting, and the early average does not cling to the random initialisation. Evaluating the average usually scores above the last weights late in
-/// training. Its tensors are plain named tensors, saved beside the run's weights so that a resumed run continues it
-/// exactly.
+/// second setting, and the early average does not cling to the random initialisation. Evaluating the average usually
+/// scores above the last weights late in training. Its tensors are plain named tensors, saved beside the run's weights
+/// so that a resumed run continues it exactly.
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
