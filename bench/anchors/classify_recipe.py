@@ -89,6 +89,11 @@ def parse():
     p.add_argument("--no-epoch-eval", action="store_true", help="evaluate only after the last epoch")
     p.add_argument("--channels-last", action="store_true", help="channels-last weights and batches (Manabi's CPU layout)")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--optimizer", choices=["adamw", "sgd"], default="adamw", help="as Manabi's --optimizer")
+    p.add_argument("--lr", type=float, default=None, help="peak rate (default: Manabi's, 2e-3 AdamW, 0.1 SGD)")
+    p.add_argument("--weight-decay", type=float, default=None, help="default: Manabi's, 0.05 AdamW, 5e-4 SGD")
+    p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
+    p.add_argument("--nesterov", action="store_true", help="SGD with Nesterov momentum")
     a = p.parse_args()
     if a.epochs < 1 or a.threads < 1 or (a.subset is not None and a.subset < 1):
         p.error("--epochs, --threads and --subset must be positive")
@@ -118,12 +123,12 @@ def build(name):
     return model
 
 
-def learning_rate(step, warmup, total):
+def learning_rate(step, warmup, total, peak):
     """CosineSchedule.Rate: linear warm-up from lr/W, then cosine to the final rate."""
     if step < warmup:
-        return PEAK_LR * (step + 1) / warmup
+        return peak * (step + 1) / warmup
     progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    return MIN_LR + (PEAK_LR - MIN_LR) * 0.5 * (1 + math.cos(math.pi * progress))
+    return MIN_LR + (peak - MIN_LR) * 0.5 * (1 + math.cos(math.pi * progress))
 
 
 class WeightAverage:
@@ -240,8 +245,14 @@ def main():
         model = model.to(memory_format=torch.channels_last)
     decay = [p for _, p in model.named_parameters() if p.dim() > 1]
     rest = [p for _, p in model.named_parameters() if p.dim() <= 1]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": WEIGHT_DECAY}, {"params": rest, "weight_decay": 0.0}],
-                                  lr=PEAK_LR, betas=BETAS, eps=EPS)
+    sgd = a.optimizer == "sgd"
+    peak = a.lr if a.lr is not None else (0.1 if sgd else PEAK_LR)
+    weight_decay = a.weight_decay if a.weight_decay is not None else (5e-4 if sgd else WEIGHT_DECAY)
+    groups = [{"params": decay, "weight_decay": weight_decay}, {"params": rest, "weight_decay": 0.0}]
+    if sgd:  # Manabi's SGD: L2 decay in the gradient, PyTorch's momentum buffer (tested equal to torch.optim.SGD)
+        optimizer = torch.optim.SGD(groups, lr=peak, momentum=a.momentum, nesterov=a.nesterov)
+    else:
+        optimizer = torch.optim.AdamW(groups, lr=peak, betas=BETAS, eps=EPS)
     average = WeightAverage(model, a.ema) if a.ema > 0 else None
     batches = (count + BATCH - 1) // BATCH
     total = batches * a.epochs
@@ -267,7 +278,7 @@ def main():
     for epoch in range(a.epochs):
         model.train()
         order = np.random.default_rng([a.seed, epoch, 2**31 - 1]).permutation(count)
-        loss_sum, correct, seen, rate = 0.0, 0, 0, learning_rate(step, warmup, total)
+        loss_sum, correct, seen, rate = 0.0, 0, 0, learning_rate(step, warmup, total, peak)
         start = time.perf_counter()
         for b in range(batches):
             index = order[b * BATCH:(b + 1) * BATCH]
@@ -275,7 +286,7 @@ def main():
             labels = y_train_t[torch.from_numpy(index)]
             if a.channels_last:
                 images = images.contiguous(memory_format=torch.channels_last)
-            rate = learning_rate(step, warmup, total)
+            rate = learning_rate(step, warmup, total, peak)
             for group in optimizer.param_groups:
                 group["lr"] = rate
             optimizer.zero_grad(set_to_none=True)
@@ -304,7 +315,8 @@ def main():
     headline, raw, ema = final
     print(json.dumps({
         "model": a.model, "params": params, "manabi_params": expected, "epochs": a.epochs, "seed": a.seed,
-        "options": {"batch": BATCH, "lr": PEAK_LR, "min_lr": MIN_LR, "weight_decay": WEIGHT_DECAY, "warmup_steps": warmup,
+        "options": {"batch": BATCH, "optimizer": a.optimizer, "lr": peak, "min_lr": MIN_LR, "weight_decay": weight_decay,
+                    "momentum": a.momentum if sgd else None, "nesterov": a.nesterov if sgd else None, "warmup_steps": warmup,
                     "total_steps": total, "label_smoothing": LABEL_SMOOTHING, "clip": CLIP, "crop_padding": PAD, "flip": True,
                     "ema": a.ema, "random_erasing": a.random_erasing, "tta_flip": a.tta_flip, "subset": a.subset,
                     "channels_last": a.channels_last},

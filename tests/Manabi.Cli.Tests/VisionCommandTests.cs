@@ -212,6 +212,50 @@ public sealed class VisionCommandTests
     }
 
     [Fact]
+    public void Train_records_sgd_momentum_and_nesterov()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 4);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", run, "--epochs", "1",
+            "--batch-size", "8", "--threads", "1", "--optimizer", "sgd", "--momentum", "0.8", "--nesterov");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json")));
+        var options = state.RootElement.GetProperty("options");
+        Assert.Equal("sgd", options.GetProperty("optimizer").GetString());
+        Assert.Equal(0.8, options.GetProperty("momentum").GetDouble());
+        Assert.True(options.GetProperty("nesterov").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("adamw", "--nesterov", null, "sgd only")]
+    [InlineData("adamw", "--momentum", "0.5", "sgd only")]
+    [InlineData("sgd", "--momentum", "1", "--momentum")]
+    [InlineData("sgd", "--momentum", "-0.1", "--momentum")]
+    public void Momentum_and_nesterov_are_bad_input_outside_sgd_or_0_to_1(string optimizer, string flag, string? value, string expected)
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        string[] args = ["vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("run"), "--optimizer", optimizer, flag];
+        var result = CliRunner.Run(value is null ? args : [.. args, value]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(flag, result.Stderr, StringComparison.Ordinal);
+        Assert.Contains(expected, result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder.PathOf("run"), "state.json")));
+    }
+
+    [Fact]
+    public void Nesterov_without_momentum_is_bad_input()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        var result = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("run"),
+            "--optimizer", "sgd", "--nesterov", "--momentum", "0");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--nesterov", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_eval_explain_and_resume_on_an_image_folder()
     {
         using var folder = new TempFolder();

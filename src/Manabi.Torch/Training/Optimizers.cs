@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Manabi.Torch.Training;
 
 /// <summary>
-/// AdamW and SGD with momentum over named parameters, with their state exposed as named tensors so that a
-/// checkpoint holds everything an exact resume needs. Parameters named in <c>noDecay</c> get no weight decay.
+/// AdamW and SGD with (optionally Nesterov) momentum over named parameters, stepping as PyTorch's <c>AdamW</c> and
+/// <c>SGD</c> do, with their state exposed as named tensors so that a checkpoint holds everything an exact resume needs.
+/// Parameters that <see cref="UsesWeightDecay"/> rejects get no weight decay.
 /// </summary>
 public sealed class Optimizer : ITrainingOptimizer
 {
@@ -91,7 +92,8 @@ public sealed class Optimizer : ITrainingOptimizer
                 {
                     buffer.mul_(options.Momentum).add_(g);
                 }
-                p.add_(buffer, alpha: -learningRate);
+                // PyTorch's Nesterov form: step along the gradient plus the momentum-scaled new buffer.
+                p.add_(options.Nesterov ? g.add(buffer, alpha: options.Momentum) : buffer, alpha: -learningRate);
             }
         }
     }

@@ -44,6 +44,12 @@ public sealed record TrainingOptions
     /// <summary>SGD momentum.</summary>
     public double Momentum { get; init; } = 0.9;
 
+    /// <summary>
+    /// SGD only: Nesterov momentum, as PyTorch's <c>SGD(nesterov=True)</c> and timm's <c>--opt sgd</c> (which is
+    /// Nesterov); off gives classical (heavy-ball) momentum.
+    /// </summary>
+    public bool Nesterov { get; init; }
+
     /// <summary>Linear warm-up length in epochs (may be fractional; at most a fifth of the run).</summary>
     public double WarmupEpochs { get; init; } = 1;
 
