@@ -178,6 +178,13 @@ public sealed class DataAndTrainingTests
         Assert.Equal(property, ex.ParamName);
         Assert.Equal("options.LabelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() =>
             new Trainer(model, state with { Options = new TrainingOptions { LabelSmoothing = double.NaN } }, Path.GetTempPath())).ParamName);
+        // Nesterov momentum belongs to SGD with momentum, as in PyTorch.
+        foreach (var nesterov in new[] { new TrainingOptions { Nesterov = true }, new TrainingOptions { Optimizer = OptimizerKind.Sgd, Momentum = 0, Nesterov = true } })
+        {
+            var refused = Assert.Throws<ArgumentException>(() => new Trainer(model, state with { Options = nesterov }, Path.GetTempPath()));
+            Assert.Contains("options.Nesterov", refused.Message, StringComparison.Ordinal);
+        }
+        _ = new Trainer(model, state with { Options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, Nesterov = true } }, Path.GetTempPath());
     }
 
     // A resumed run takes its drop-path rate from its state (as 'vision train' does), not from dropPath.
