@@ -5,6 +5,8 @@
 # Usage: bench/run-compare.sh KIND "DEBIAN PACKAGES" [options of compare KIND...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/peer-blas.sh
+. "$root/bench/peer-blas.sh"  # the peers' OpenBLAS on the kernels this CPU supports
 kind="$1"; packages="$2"; shift 2
 # shellcheck disable=SC2086  # the package list is meant to split
 "$root/build/ensure-prerequisites.sh" --packages $packages

@@ -18,6 +18,8 @@
 #   --list       print the runs of the plan and whether each is done, then exit
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/peer-blas.sh
+. "$root/bench/peer-blas.sh"  # the peers' OpenBLAS on the kernels this CPU supports
 plan="${1:?usage: bench/run-recipes.sh se|abn|vit|peer|quick [--runs DIR] [--threads N] [--seeds \"0 1 2\"] [--list]}"
 shift
 runs="$root/runs/recipes"; threads=2; seeds="0 1 2"; list=0

@@ -8,6 +8,8 @@
 # Results go to bench/results/vectordata-*.md (copy the table into docs/BENCHMARKS.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/peer-blas.sh
+. "$root/bench/peer-blas.sh"  # the peers' OpenBLAS on the kernels this CPU supports
 cd "$root"
 n="${1:-20000}"
 build_threads="${2:-1}"

@@ -4,6 +4,8 @@
 # Results go to bench/results/vectors-*.md (copy the tables into docs/BENCHMARKS.md and docs/RESULTS.md).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/peer-blas.sh
+. "$root/bench/peer-blas.sh"  # the peers' OpenBLAS on the kernels this CPU supports
 cd "$root"
 bench/vectors-data.sh
 dotnet build bench/Manabi.Benchmarks -c Release -nologo -v quiet

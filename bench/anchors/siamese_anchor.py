@@ -128,9 +128,8 @@ def build(task):
 
 
 def blas() -> str:
-    # The BLAS actually loaded (Debian picks it through alternatives), not the one named at build time.
-    with open("/proc/self/maps") as maps:
-        return "openblas" if "openblas" in maps.read() else "reference"
+    from blas_probe import loaded_blas
+    return loaded_blas()
 
 
 def serve(threads):

@@ -131,12 +131,8 @@ def build(name):
 
 
 def blas_info() -> str:
-    try:
-        import re
-        m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-        return m.group(1) if m else "unknown"
-    except Exception:
-        return "unknown"
+    from blas_probe import loaded_blas
+    return loaded_blas()
 
 
 def stepper(model, batch):

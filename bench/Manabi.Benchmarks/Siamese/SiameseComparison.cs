@@ -38,7 +38,7 @@ public static class SiameseComparison
         var ntxent = await NTXentStepAsync(peer, rounds);
         var (episodes, accuracy) = await EpisodesAsync(peer, rounds);
         var summary = await peer.QuitAsync();
-        string version = $"PyTorch {summary.GetProperty("torch").GetString()} ({summary.GetProperty("blas").GetString()} BLAS)";
+        string version = $"PyTorch {summary.GetProperty("torch").GetString()} (BLAS: {summary.GetProperty("blas").GetString()})";
         double peerAccuracy = summary.GetProperty("values").GetProperty("episodes").GetDouble();
 
         ComparisonRow Row(string what, Func<double, string> rate, InterleavedTimes times, string agreement) => new(

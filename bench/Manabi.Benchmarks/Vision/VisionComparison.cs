@@ -80,7 +80,7 @@ public static class VisionComparison
         long parameters = StateDicts.ParameterCount(model);
         long peerParameters = summary.GetProperty("params").GetInt64();
         string agreement = peerParameters == parameters ? $"same parameter count ({parameters:N0})" : $"parameters differ: {parameters:N0} vs {peerParameters:N0}";
-        string version = $"PyTorch {summary.GetProperty("torch").GetString()} ({summary.GetProperty("blas").GetString()} BLAS)";
+        string version = $"PyTorch {summary.GetProperty("torch").GetString()} (BLAS: {summary.GetProperty("blas").GetString()})";
         ComparisonRow Row(string what, InterleavedTimes times)
         {
             double ours = times.OursMedian, theirs = times.TheirsMedian;
