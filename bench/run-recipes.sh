@@ -5,7 +5,7 @@
 # resumes exactly where it stopped, finished runs and peers are skipped, and rerunning the same command picks up
 # where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/.
 #
-# Usage: bench/run-recipes.sh PLAN [--runs DIR] [--threads N] [--seeds "0 1 2"] [--list]
+# Usage: bench/run-recipes.sh PLAN [--runs DIR] [--threads N] [--seeds "0 1 2"] [--only GLOB] [--list]
 #   PLAN  se     seresnet18-small 12 epochs: the defaults, erasing 0.25 + EMA 0.999 (each evaluated with and
 #                without test-time flip, and the EMA run's raw weights too), and the SE ablation (resnet18-small)
 #         abn    abn-resnet18-small against its backbone resnet18-small, 12 epochs
@@ -15,6 +15,8 @@
 #   --runs DIR   where run folders go (default: runs/recipes)
 #   --threads N  libtorch threads per run (default 2)
 #   --seeds S    seeds of each recipe (default "0 1 2")
+#   --only GLOB  only the runs whose name matches the shell pattern GLOB (for example 'vitconv-*'); the table
+#                then covers those runs alone
 #   --list       print the runs of the plan and whether each is done, then exit
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,12 +24,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/bench/peer-blas.sh"  # the peers' OpenBLAS on the kernels this CPU supports
 plan="${1:?usage: bench/run-recipes.sh se|abn|vit|peer|quick [--runs DIR] [--threads N] [--seeds \"0 1 2\"] [--list]}"
 shift
-runs="$root/runs/recipes"; threads=2; seeds="0 1 2"; list=0
+runs="$root/runs/recipes"; threads=2; seeds="0 1 2"; list=0; only='*'
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
     --list) list=1; shift ;;
     *) echo "bench/run-recipes.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
@@ -58,6 +61,16 @@ for seed in $seeds; do
     *) echo "bench/run-recipes.sh: unknown plan '$plan' (se, abn, vit, peer, quick)" >&2; exit 2 ;;
   esac
 done
+selected=()
+for job in "${jobs[@]}"; do
+  read -r name _ <<<"$job"
+  # shellcheck disable=SC2053  # $only is a pattern on purpose
+  [[ $name == $only ]] && selected+=("$job")
+done
+if [ ${#selected[@]} -eq 0 ]; then
+  echo "bench/run-recipes.sh: no run of the $plan plan matches --only '$only'" >&2; exit 2
+fi
+jobs=("${selected[@]}")
 
 mkdir -p "$runs"
 if [ "$list" = 1 ]; then
