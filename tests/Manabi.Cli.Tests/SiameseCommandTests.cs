@@ -188,11 +188,30 @@ public sealed class SiameseCommandTests
         Assert.Contains("asks for feature map 7", missing.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Train_records_sgd_momentum_and_nesterov()
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, perClass: 4);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run("siamese", "train", "--data", folder.Path, "--classes", "0-2", "--encoder", "resnet18-tiny", "--loss", "triplet",
+            "--epochs", "1", "--images-per-class", "2", "--embedding-dim", "8", "--threads", "1", "--output", run,
+            "--optimizer", "sgd", "--momentum", "0.8", "--nesterov");
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json")));
+        var options = state.RootElement.GetProperty("options");
+        Assert.Equal("sgd", options.GetProperty("optimizer").GetString());
+        Assert.Equal(0.8, options.GetProperty("momentum").GetDouble());
+        Assert.True(options.GetProperty("nesterov").GetBoolean());
+    }
+
     [Theory]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "hinge-thing", "--output", "x" }, "--loss")]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "supcon", "--readout", "2:x", "--output", "x" }, "--readout: readout '2:x'")]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--miner", "hardest", "--output", "x" }, "--miner")]
     [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--encoder", "abn-resnet18-small", "--output", "x" }, "resnet18-small")]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--nesterov", "--output", "x" }, "--momentum and --nesterov apply to --optimizer sgd only")]
+    [InlineData(new[] { "siamese", "train", "--data", "fashion-mnist", "--loss", "triplet", "--optimizer", "sgd", "--nesterov", "--momentum", "0", "--output", "x" }, "--nesterov: Nesterov momentum needs a --momentum above 0")]
     [InlineData(new[] { "siamese", "eval", "--checkpoint", "/nonexistent/run", "--classes", "6-9" }, "is not a folder")]
     [InlineData(new[] { "siamese", "probe", "--checkpoint", "/nonexistent/run" }, "is not a folder")]
     [InlineData(new[] { "verify", "--checkpoint", "/nonexistent/run", "a.png", "b.png" }, "is not a folder")]

@@ -51,7 +51,7 @@ public static class SiameseCommand
         var dimension = new Option<int?>("--embedding-dim") { Description = "Embedding dimension (default 128; 256 for simsiam)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per batch of the self-supervised losses.", DefaultValueFactory = _ => 256 };
         var perClass = new Option<int>("--images-per-class") { Description = "Images per class per batch of the supervised losses.", DefaultValueFactory = _ => 20 };
-        var optimizer = new Option<string>("--optimizer") { Description = "adamw or sgd.", DefaultValueFactory = _ => "adamw" };
+        var optimizer = new OptimizerFlags();
         var learningRate = new Option<double?>("--lr") { Description = "Peak learning rate (default 1e-3 AdamW, 0.05 SGD)." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (default 1e-4 AdamW, 5e-4 SGD)." };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, batches and augmentation." };
@@ -66,7 +66,7 @@ public static class SiameseCommand
             "Trains an encoder. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
             data, classes, encoder, loss, epochs, maxMinutes, outputDir, miner, margin, hinge, temperature, noStopGradient, dimension,
-            batchSize, perClass, optimizer, learningRate, weightDecay, seed, threads, subset, readout,
+            batchSize, perClass, optimizer.Optimizer, optimizer.Momentum, optimizer.Nesterov, learningRate, weightDecay, seed, threads, subset, readout,
         };
         command.SetAction(CommandActions.GuardAsync((parseResult, output, cancellationToken) => Task.Run(() =>
         {
@@ -99,12 +99,7 @@ public static class SiameseCommand
                 "easy" => TripletMiningStrategy.Easy,
                 var other => throw new InputException($"--miner: '{other}' is not all, batch-hard, semi-hard or easy."),
             };
-            var optimizerKind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
-            {
-                "adamw" => OptimizerKind.AdamW,
-                "sgd" => OptimizerKind.Sgd,
-                var other => throw new InputException($"--optimizer: '{other}' is not adamw or sgd."),
-            };
+            var (optimizerKind, momentumValue, nesterovValue) = optimizer.Read(parseResult);
             FeatureReadout featureReadout;
             try
             {
@@ -175,6 +170,8 @@ public static class SiameseCommand
                     StopGradient = !parseResult.GetValue(noStopGradient),
                     LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
                     WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
+                    Momentum = momentumValue,
+                    Nesterov = nesterovValue,
                     Seed = seedValue,
                 };
                 var (mean, std) = train.ChannelStatistics();

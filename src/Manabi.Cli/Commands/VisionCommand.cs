@@ -87,10 +87,8 @@ public static class VisionCommand
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Stop after this many minutes of training, saving the state (0: no limit)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Images per batch.", DefaultValueFactory = _ => 128 };
         var outputDir = new Option<string>("--output") { Description = "Run folder for model.safetensors, optimizer.safetensors and state.json; an existing run resumes.", Required = true };
-        var optimizer = new Option<string>("--optimizer") { Description = "adamw or sgd.", DefaultValueFactory = _ => "adamw" };
+        var optimizer = new OptimizerFlags();
         var learningRate = new Option<double?>("--lr") { Description = "Peak learning rate (default 2e-3 AdamW, 0.1 SGD; 1e-3 for ViTs with AdamW)." };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => 0.9 };
-        var nesterov = new Option<bool>("--nesterov") { Description = "SGD with Nesterov momentum (PyTorch's nesterov=True; timm's 'sgd')." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (default 0.05 AdamW, 5e-4 SGD); never on norms, biases, position embeddings, class tokens." };
         var warmup = new Option<double>("--warmup-epochs") { Description = "Linear warm-up epochs before the cosine decay.", DefaultValueFactory = _ => 1 };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing.", DefaultValueFactory = _ => 0.1 };
@@ -109,7 +107,7 @@ public static class VisionCommand
         var command = new Command("train",
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
-            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer, learningRate, momentum, nesterov, weightDecay, warmup, smoothing, clip, seed,
+            model, data, epochs, maxMinutes, batchSize, outputDir, optimizer.Optimizer, learningRate, optimizer.Momentum, optimizer.Nesterov, weightDecay, warmup, smoothing, clip, seed,
             mixup, cutmix, randomErasing, trivialAugment, ema, dropPath, ttaFlip, threads, subset, testSubset,
         };
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
@@ -146,21 +144,7 @@ public static class VisionCommand
             {
                 throw new InputException($"--drop-path: stochastic depth drops transformer blocks; {info.Name} is not a ViT (see 'manabi vision models').");
             }
-            var kind = parseResult.GetValue(optimizer)!.ToLowerInvariant() switch
-            {
-                "adamw" => OptimizerKind.AdamW,
-                "sgd" => OptimizerKind.Sgd,
-                var other => throw new InputException($"--optimizer: '{other}' is not adamw or sgd."),
-            };
-            Check.InRange(parseResult.GetValue(momentum), "--momentum", 0, 1, maxExclusive: true);
-            if (kind != OptimizerKind.Sgd && (parseResult.GetValue(nesterov) || parseResult.GetResult(momentum) is { Implicit: false }))
-            {
-                throw new InputException("--momentum and --nesterov apply to --optimizer sgd only.");
-            }
-            if (parseResult.GetValue(nesterov) && parseResult.GetValue(momentum) == 0)
-            {
-                throw new InputException("--nesterov: Nesterov momentum needs a --momentum above 0.");
-            }
+            var (kind, momentumValue, nesterovValue) = optimizer.Read(parseResult);
             string dataName = parseResult.GetValue(data)!;
             TorchRuntime.EnsureLoaded();
             if (parseResult.GetValue(threads) is { } n)
@@ -198,8 +182,8 @@ public static class VisionCommand
                     BatchSize = batch,
                     LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
                     WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
-                    Momentum = parseResult.GetValue(momentum),
-                    Nesterov = parseResult.GetValue(nesterov),
+                    Momentum = momentumValue,
+                    Nesterov = nesterovValue,
                     WarmupEpochs = parseResult.GetValue(warmup),
                     RandomErasingProbability = parseResult.GetValue(randomErasing),
                     TrivialAugment = parseResult.GetValue(trivialAugment),

@@ -58,5 +58,26 @@ public static class TrainingChecks
         }
     }
 
+    /// <summary>
+    /// Throws unless <paramref name="momentum"/> is a number from 0 to 1 and Nesterov momentum, when asked for, comes
+    /// with the SGD optimiser and a momentum above 0. PyTorch refuses the same: with no momentum the Nesterov step is
+    /// plain SGD, and AdamW has no such step, so the switch would mislead.
+    /// </summary>
+    /// <param name="optimizer">The optimiser.</param>
+    /// <param name="momentum">The SGD momentum.</param>
+    /// <param name="nesterov">Whether Nesterov momentum is asked for.</param>
+    /// <param name="momentumName">The momentum option's name; the caller's expression by default.</param>
+    /// <param name="nesterovName">The Nesterov option's name; the caller's expression by default.</param>
+    public static void SgdMomentum(OptimizerKind optimizer, double momentum, bool nesterov,
+        [CallerArgumentExpression(nameof(momentum))] string? momentumName = null,
+        [CallerArgumentExpression(nameof(nesterov))] string? nesterovName = null)
+    {
+        InRange(momentum, 0, 1, momentumName);
+        if (nesterov && (optimizer != OptimizerKind.Sgd || momentum == 0))
+        {
+            throw new ArgumentException($"{nesterovName} needs the SGD optimiser with a momentum above 0, got {optimizer} with momentum {Show(momentum)}.", nesterovName);
+        }
+    }
+
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

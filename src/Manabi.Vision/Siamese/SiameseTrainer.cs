@@ -67,6 +67,7 @@ public sealed class SiameseTrainer
         TrainingChecks.Positive(options.Temperature);
         TrainingChecks.Positive(options.LearningRate);
         TrainingChecks.NonNegative(options.WeightDecay);
+        TrainingChecks.SgdMomentum(options.Optimizer, options.Momentum, options.Nesterov);
         TrainingChecks.InRange(options.WarmupFraction, 0, 1);
         TrainingChecks.NonNegative(options.GradientClip);
     }

@@ -67,6 +67,12 @@ public sealed record SiameseTrainingOptions
     /// <summary>Weight decay (weights only); unless set, <see cref="DefaultWeightDecay"/> of the optimiser (1e-4 AdamW, 5e-4 SGD).</summary>
     public double WeightDecay { get => weightDecay ?? DefaultWeightDecay(Optimizer); init => weightDecay = value; }
 
+    /// <summary>SGD momentum.</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>SGD only: Nesterov momentum, as PyTorch's <c>SGD(nesterov=True)</c>; off gives classical momentum.</summary>
+    public bool Nesterov { get; init; }
+
     /// <summary>Linear warm-up as a fraction of the run.</summary>
     public double WarmupFraction { get; init; } = 0.05;
 
@@ -133,6 +139,8 @@ public sealed record SiameseTrainingOptions
         Optimizer = Optimizer,
         LearningRate = LearningRate,
         WeightDecay = WeightDecay,
+        Momentum = Momentum,
+        Nesterov = Nesterov,
         GradientClip = GradientClip,
         Seed = Seed,
     };

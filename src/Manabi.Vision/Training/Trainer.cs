@@ -120,12 +120,7 @@ public sealed class Trainer
         TrainingChecks.Positive(options.LearningRate);
         TrainingChecks.NonNegative(options.MinLearningRate);
         TrainingChecks.NonNegative(options.WeightDecay);
-        TrainingChecks.InRange(options.Momentum, 0, 1);
-        if (options.Nesterov && (options.Optimizer != OptimizerKind.Sgd || options.Momentum == 0))
-        {
-            // PyTorch refuses the same: with no momentum the Nesterov step is plain SGD, so the flag would mislead.
-            throw new ArgumentException($"options.Nesterov needs the SGD optimiser with a momentum above 0, got {options.Optimizer} with momentum {options.Momentum}.", nameof(options));
-        }
+        TrainingChecks.SgdMomentum(options.Optimizer, options.Momentum, options.Nesterov);
         TrainingChecks.NonNegative(options.WarmupEpochs);
         TrainingChecks.InRange(options.LabelSmoothing, 0, 1);
         TrainingChecks.NonNegative(options.GradientClip);

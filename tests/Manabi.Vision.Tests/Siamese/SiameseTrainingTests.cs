@@ -136,6 +136,43 @@ public sealed class SiameseTrainingTests
     }
 
     [Fact]
+    public void Sgd_momentum_and_Nesterov_reach_the_optimiser_and_Nesterov_needs_sgd()
+    {
+        var train = Synthetic(20, 1);
+        var nesterov = new SiameseTrainingOptions
+        {
+            Objective = SiameseObjective.Triplet, Epochs = 1, ClassesPerBatch = 3, ImagesPerClass = 4, Seed = 3,
+            Optimizer = OptimizerKind.Sgd, Momentum = 0.8, Nesterov = true,
+        };
+        var passed = nesterov.ToOptimizerOptions();
+        Assert.Equal((OptimizerKind.Sgd, 0.8, true), (passed.Optimizer, passed.Momentum, passed.Nesterov));
+        string ahead = Folder(), classical = Folder(), refused = Folder();
+        try
+        {
+            // The two momentum forms take different steps from the second step on, so their weights must differ.
+            Assert.Equal(TrainingOutcome.Finished, Train(ahead, nesterov, train, null));
+            Assert.Equal(TrainingOutcome.Finished, Train(classical, nesterov with { Nesterov = false }, train, null));
+            var a = SafeTensors.Read(Path.Combine(ahead, SiameseTrainer.ModelFileName));
+            var b = SafeTensors.Read(Path.Combine(classical, SiameseTrainer.ModelFileName));
+            Assert.Contains(a.Keys, key => !a[key].allclose(b[key], rtol: 0, atol: 1e-6));
+            Assert.True(SiameseRunState.Load(ahead).Options.Nesterov);
+
+            foreach (var wrong in new[] { nesterov with { Optimizer = OptimizerKind.AdamW }, nesterov with { Momentum = 0 } })
+            {
+                var ex = Assert.Throws<ArgumentException>(() => Train(refused, wrong, train, null));
+                Assert.Equal("options.Nesterov", ex.ParamName);
+            }
+            Assert.Equal("options.Momentum", Assert.Throws<ArgumentOutOfRangeException>(() => Train(refused, nesterov with { Momentum = 1.5 }, train, null)).ParamName);
+        }
+        finally
+        {
+            Directory.Delete(ahead, true);
+            Directory.Delete(classical, true);
+            Directory.Delete(refused, true);
+        }
+    }
+
+    [Fact]
     public void A_classifier_run_folder_is_not_mistaken_for_a_Siamese_run()
     {
         string folder = Folder();
