@@ -32,4 +32,15 @@ internal static class LabelledEmbeddingLosses
             throw new ArgumentException($"{nameof(labels)} needs one label per embedding ({embeddings.shape[0]}), got [{string.Join(", ", labels.shape)}].", nameof(labels));
         }
     }
+
+    /// <summary>
+    /// The (N, N) masks of a labelled batch: positives share a label and are not the same row; negatives have
+    /// different labels. The tensors belong to the caller's dispose scope.
+    /// </summary>
+    public static (Tensor Positives, Tensor Negatives) PairMasks(Tensor labels)
+    {
+        var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
+        var notSelf = eye(labels.shape[0], dtype: ScalarType.Bool, device: labels.device).logical_not();
+        return (same.logical_and(notSelf), same.logical_not());
+    }
 }

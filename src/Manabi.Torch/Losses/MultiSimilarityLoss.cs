@@ -47,9 +47,7 @@ public sealed class MultiSimilarityLoss : ILabelledEmbeddingLoss
         long n = embeddings.shape[0];
         var z = nn.functional.normalize(embeddings, p: 2, dim: 1, eps: 1e-12);
         var similarity = z.matmul(z.t());
-        var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        var positives = same.logical_and(eye(n, dtype: ScalarType.Bool, device: z.device).logical_not());
-        var negatives = same.logical_not();
+        var (positives, negatives) = LabelledEmbeddingLosses.PairMasks(labels);
         // The mining thresholds come from the similarities without gradient, as in the authors' code.
         var detached = similarity.detach();
         var hardestPositive = detached.masked_fill(positives.logical_not(), double.PositiveInfinity).amin([1], keepdim: true);

@@ -68,9 +68,9 @@ public sealed class PairContrastiveLoss : ILabelledEmbeddingLoss
         var d = PairwiseDistances.Matrix(embeddings, embeddings, Distance);
         long n = d.shape[0];
         var upper = ones(n, n, dtype: ScalarType.Bool, device: d.device).triu(1);
-        var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        var positive = same.logical_and(upper);
-        var negative = same.logical_not().logical_and(upper);
+        var (positives, negatives) = LabelledEmbeddingLosses.PairMasks(labels);
+        var positive = positives.logical_and(upper);
+        var negative = negatives.logical_and(upper);
         var loss = zeros(1, dtype: d.dtype, device: d.device).squeeze();
         if (positive.any().item<bool>())
         {

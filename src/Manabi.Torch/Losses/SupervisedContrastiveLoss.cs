@@ -33,7 +33,7 @@ public sealed class SupervisedContrastiveLoss : ILabelledEmbeddingLoss
         // A row is never its own candidate: −∞ drops it from every softmax.
         var logits = (z.matmul(z.t()) / Temperature).masked_fill(self, double.NegativeInfinity);
         var logProbabilities = logits.log_softmax(1);
-        var positives = labels.unsqueeze(1).eq(labels.unsqueeze(0)).logical_and(self.logical_not());
+        var (positives, _) = LabelledEmbeddingLosses.PairMasks(labels);
         var counts = positives.sum(1);
         var hasPositive = counts.gt(0);
         if (!hasPositive.any().item<bool>())

@@ -1,3 +1,4 @@
+using Manabi.Torch.Losses;
 using static TorchSharp.torch;
 
 namespace Manabi.Torch.Siamese;
@@ -25,10 +26,7 @@ public static class TripletMiner
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var d = distances.detach();
-        var same = labels.unsqueeze(1).eq(labels.unsqueeze(0));
-        var notSelf = eye(n, dtype: ScalarType.Bool, device: d.device).logical_not();
-        var positive = same.logical_and(notSelf);
-        var negative = same.logical_not();
+        var (positive, negative) = LabelledEmbeddingLosses.PairMasks(labels);
         var rows = arange(n, dtype: ScalarType.Int64, device: d.device);
         double inf = double.PositiveInfinity;
         Tensor a, p, neg;
