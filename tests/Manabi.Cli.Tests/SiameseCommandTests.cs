@@ -198,11 +198,7 @@ public sealed class SiameseCommandTests
             "--epochs", "1", "--images-per-class", "2", "--embedding-dim", "8", "--threads", "1", "--output", run,
             "--optimizer", "sgd", "--momentum", "0.8", "--nesterov");
         Assert.True(train.ExitCode == 0, train.ToString());
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json")));
-        var options = state.RootElement.GetProperty("options");
-        Assert.Equal("sgd", options.GetProperty("optimizer").GetString());
-        Assert.Equal(0.8, options.GetProperty("momentum").GetDouble());
-        Assert.True(options.GetProperty("nesterov").GetBoolean());
+        VisionCommandTests.AssertNesterovSgdRecorded(run, 0.8);
     }
 
     [Theory]

@@ -220,10 +220,16 @@ public sealed class VisionCommandTests
         var train = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", run, "--epochs", "1",
             "--batch-size", "8", "--threads", "1", "--optimizer", "sgd", "--momentum", "0.8", "--nesterov");
         Assert.True(train.ExitCode == 0, train.ToString());
+        AssertNesterovSgdRecorded(run, 0.8);
+    }
+
+    /// <summary>Asserts that RUN/state.json records SGD at <paramref name="momentum"/> with Nesterov on (both trainers name the options alike).</summary>
+    internal static void AssertNesterovSgdRecorded(string run, double momentum)
+    {
         using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json")));
         var options = state.RootElement.GetProperty("options");
         Assert.Equal("sgd", options.GetProperty("optimizer").GetString());
-        Assert.Equal(0.8, options.GetProperty("momentum").GetDouble());
+        Assert.Equal(momentum, options.GetProperty("momentum").GetDouble());
         Assert.True(options.GetProperty("nesterov").GetBoolean());
     }
 
