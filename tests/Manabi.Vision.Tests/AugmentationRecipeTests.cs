@@ -229,6 +229,56 @@ public sealed class AugmentationRecipeTests
     }
 
     [Fact]
+    public void Crop_and_flip_shift_or_mirror_each_normalised_image_with_black_shifted_in()
+    {
+        // Each training image must be one of the (2 pad + 1)^2 shifts of its source, mirrored or not, computed here
+        // independently of the loader; pixels from outside the image are black (0) before normalisation.
+        TorchRuntime.EnsureLoaded();
+        const int channels = 3, height = 6, width = 5, pad = 2, count = 24;
+        float[] mean = [0.2f, 0.5f, 0.7f], std = [0.3f, 0.25f, 0.4f];
+        var pixels = RandomImage(count * channels * height * width, 3);
+        // Each image is its own class, so a batch's labels say which source each image came from.
+        var data = new ImageDataset(pixels, [.. Enumerable.Range(0, count)], channels, height, width, [.. Enumerable.Range(0, count).Select(i => $"c{i}")]);
+        float[] Expected(int source, int dy, int dx, bool flip)
+        {
+            var image = new float[channels * height * width];
+            for (int ch = 0; ch < channels; ch++)
+            {
+                for (int y = 0; y < height; y++)
+                {
+                    for (int x = 0; x < width; x++)
+                    {
+                        int sy = y + dy, sx = (flip ? width - 1 - x : x) + dx;
+                        byte value = sy >= 0 && sy < height && sx >= 0 && sx < width ? pixels[((source * channels + ch) * height + sy) * width + sx] : (byte)0;
+                        image[(ch * height + y) * width + x] = (value / 255f - mean[ch]) / std[ch];
+                    }
+                }
+            }
+            return image;
+        }
+        using var batch = new BatchLoader(data, count, new Augmentation(mean, std, CropPadding: pad, HorizontalFlip: true), shuffle: true, seed: 4).Epoch(0).First();
+        var images = batch.Images.data<float>().ToArray();
+        var labels = batch.Labels.data<long>().ToArray();
+        int shifted = 0, mirrored = 0;
+        for (int i = 0; i < count; i++)
+        {
+            var actual = images.AsSpan(i * channels * height * width, channels * height * width).ToArray();
+            var match = (from dy in Enumerable.Range(-pad, 2 * pad + 1)
+                         from dx in Enumerable.Range(-pad, 2 * pad + 1)
+                         from flip in new[] { false, true }
+                         let expected = Expected((int)labels[i], dy, dx, flip)
+                         where expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max() < 1e-5f
+                         select (dy, dx, flip)).ToList();
+            Assert.True(match.Count > 0, $"image {i} (source {labels[i]}) is no shift or mirror of its source");
+            shifted += match[0].dy != 0 || match[0].dx != 0 ? 1 : 0;
+            mirrored += match[0].flip ? 1 : 0;
+        }
+        // The draws are random: with 24 images, some are shifted and some mirrored, and not all are mirrored.
+        Assert.InRange(shifted, 1, count);
+        Assert.InRange(mirrored, 1, count - 1);
+    }
+
+    [Fact]
     public void The_loader_refuses_an_erasing_probability_outside_zero_to_one()
     {
         var data = new ImageDataset(new byte[4], [0], 1, 2, 2, ["a"]);

@@ -140,7 +140,9 @@ public sealed class BatchLoader
         // TrivialAugment and erasing draw from their own stream so that turning them on leaves crops and flips as they were.
         bool extra = augmentation.TrivialAugment || augmentation.ErasingProbability > 0;
         var extraRandom = extra ? new Random(Seeds.Mix(seed, epoch, batch) + 3) : null;
-        var image = augmentation.TrivialAugment ? new byte[dataset.ImageBytes] : null;
+        // Crop, flip and TrivialAugment work on the 8-bit image; normalisation follows, as torchvision's ToTensor
+        // and Normalize follow the PIL transforms.
+        var image = new byte[dataset.ImageBytes];
         for (int i = 0; i < count; i++)
         {
             int source = order[start + i];
@@ -148,32 +150,18 @@ public sealed class BatchLoader
             int dy = pad > 0 ? random.Next(-pad, pad + 1) : 0;
             int dx = pad > 0 ? random.Next(-pad, pad + 1) : 0;
             bool flip = augmentation.HorizontalFlip && random.Next(2) == 1;
-            var src = dataset.Pixels.AsSpan(source * dataset.ImageBytes, dataset.ImageBytes);
-            var dst = pixels.AsSpan(i * c * plane, c * plane);
-            if (image is not null)
+            CropAndFlip(dataset.Pixels.AsSpan(source * dataset.ImageBytes, dataset.ImageBytes), image, c, h, w, dy, dx, flip);
+            if (augmentation.TrivialAugment)
             {
-                // TrivialAugment works on the 8-bit image, so crop and flip into a byte buffer first; it is then
-                // normalised as it stands (dx = dy = 0, no flip).
-                CropAndFlip(src, image, c, h, w, dy, dx, flip);
                 TrivialAugment.ApplyRandom(extraRandom!, image, c, h, w);
-                src = image;
-                dy = dx = 0;
-                flip = false;
             }
+            var dst = pixels.AsSpan(i * c * plane, c * plane);
             for (int ch = 0; ch < c; ch++)
             {
-                float zero = shift[ch];
-                for (int y = 0; y < h; y++)
+                float channelScale = scale[ch], channelShift = shift[ch];
+                for (int p = ch * plane, end = p + plane; p < end; p++)
                 {
-                    int sy = y + dy;
-                    for (int x = 0; x < w; x++)
-                    {
-                        int sx = (flip ? w - 1 - x : x) + dx;
-                        // Pixels shifted in from outside the image are zero (black) before normalisation.
-                        dst[ch * plane + y * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w
-                            ? src[ch * plane + sy * w + sx] * scale[ch] + shift[ch]
-                            : zero;
-                    }
+                    dst[p] = image[p] * channelScale + channelShift;
                 }
             }
             if (augmentation.ErasingProbability > 0)
@@ -185,6 +173,7 @@ public sealed class BatchLoader
         return (pixels, labels, batch);
     }
 
+    /// <summary>Shifts the image by (dy, dx), filling with black, and mirrors it when <paramref name="flip"/> is set.</summary>
     private static void CropAndFlip(ReadOnlySpan<byte> source, byte[] target, int channels, int height, int width, int dy, int dx, bool flip)
     {
         int plane = height * width;
