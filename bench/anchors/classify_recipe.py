@@ -94,9 +94,14 @@ def parse():
     p.add_argument("--weight-decay", type=float, default=None, help="default: Manabi's, 0.05 AdamW, 5e-4 SGD")
     p.add_argument("--momentum", type=float, default=0.9, help="SGD momentum")
     p.add_argument("--nesterov", action="store_true", help="SGD with Nesterov momentum")
+    p.add_argument("--batch-size", type=int, default=BATCH, help="images per batch, as Manabi's --batch-size")
+    p.add_argument("--label-smoothing", type=float, default=LABEL_SMOOTHING, help="as Manabi's --label-smoothing")
+    p.add_argument("--warmup-epochs", type=float, default=WARMUP_EPOCHS, help="as Manabi's --warmup-epochs")
     a = p.parse_args()
     if a.epochs < 1 or a.threads < 1 or (a.subset is not None and a.subset < 1):
         p.error("--epochs, --threads and --subset must be positive")
+    if a.batch_size < 1 or a.warmup_epochs < 0 or not 0 <= a.label_smoothing < 1:
+        p.error("--batch-size must be positive, --warmup-epochs at least 0 and --label-smoothing in [0, 1)")
     if not 0 <= a.ema < 1 or not 0 <= a.random_erasing <= 1:
         p.error("--ema must be in [0, 1) and --random-erasing in [0, 1]")
     return a
@@ -254,9 +259,9 @@ def main():
     else:
         optimizer = torch.optim.AdamW(groups, lr=peak, betas=BETAS, eps=EPS)
     average = WeightAverage(model, a.ema) if a.ema > 0 else None
-    batches = (count + BATCH - 1) // BATCH
+    batches = (count + a.batch_size - 1) // a.batch_size
     total = batches * a.epochs
-    warmup = min(max(round(WARMUP_EPOCHS * batches), 1), max(1, total // 5))
+    warmup = min(max(round(a.warmup_epochs * batches), 1), max(1, total // 5))
     print(f"{a.model}: {params:,} parameters (Manabi {expected:,}); {count:,} training and {len(y_test):,} test images; "
           f"{torch.get_num_threads()} threads; mean {mean:.4f} std {std:.4f}; {batches} batches/epoch, warm-up {warmup} steps",
           file=sys.stderr, flush=True)
@@ -281,7 +286,7 @@ def main():
         loss_sum, correct, seen, rate = 0.0, 0, 0, learning_rate(step, warmup, total, peak)
         start = time.perf_counter()
         for b in range(batches):
-            index = order[b * BATCH:(b + 1) * BATCH]
+            index = order[b * a.batch_size:(b + 1) * a.batch_size]
             images = train_batch(x_train, index, mean_t, std_t, a.seed, epoch, b, a.random_erasing)
             labels = y_train_t[torch.from_numpy(index)]
             if a.channels_last:
@@ -291,7 +296,7 @@ def main():
                 group["lr"] = rate
             optimizer.zero_grad(set_to_none=True)
             logits = model(images)
-            loss = F.cross_entropy(logits, labels, label_smoothing=LABEL_SMOOTHING)
+            loss = F.cross_entropy(logits, labels, label_smoothing=a.label_smoothing)
             value = loss.item()
             if not math.isfinite(value):
                 sys.exit(f"loss {value} at step {step + 1}, epoch {epoch + 1}: diverged")
@@ -315,9 +320,9 @@ def main():
     headline, raw, ema = final
     print(json.dumps({
         "model": a.model, "params": params, "manabi_params": expected, "epochs": a.epochs, "seed": a.seed,
-        "options": {"batch": BATCH, "optimizer": a.optimizer, "lr": peak, "min_lr": MIN_LR, "weight_decay": weight_decay,
+        "options": {"batch": a.batch_size, "optimizer": a.optimizer, "lr": peak, "min_lr": MIN_LR, "weight_decay": weight_decay,
                     "momentum": a.momentum if sgd else None, "nesterov": a.nesterov if sgd else None, "warmup_steps": warmup,
-                    "total_steps": total, "label_smoothing": LABEL_SMOOTHING, "clip": CLIP, "crop_padding": PAD, "flip": True,
+                    "total_steps": total, "label_smoothing": a.label_smoothing, "clip": CLIP, "crop_padding": PAD, "flip": True,
                     "ema": a.ema, "random_erasing": a.random_erasing, "tta_flip": a.tta_flip, "subset": a.subset,
                     "channels_last": a.channels_last},
         "train_images": count, "test_images": len(y_test), "mean": float(mean), "std": float(std),
