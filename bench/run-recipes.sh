@@ -9,7 +9,7 @@
 #   PLAN  se     seresnet18-small 12 epochs: the defaults, erasing 0.25 + EMA 0.999 (each evaluated with and
 #                without test-time flip, and the EMA run's raw weights too), and the SE ablation (resnet18-small)
 #         fit    seresnet18-small 12 epochs, the fitting side of the 94.5 % goal: batch 64, peak rate 4e-3, no label
-#                smoothing, a warm-up of 0.3 epochs, each against the se plan's defaults
+#                smoothing, a warm-up of 0.3 epochs, and batch 64 at 4e-3, each against the se plan's defaults
 #         abn    abn-resnet18-small against its backbone resnet18-small, 12 epochs
 #         vit    vit-small28 and vit-small28-conv from scratch, 30 epochs, drop path 0.1
 #         peer   the PyTorch peers of the se plan's seresnet18-small runs (Debian python3-torch 1.13)
@@ -51,7 +51,8 @@ for seed in $seeds; do
       jobs+=("fit-bs64-s$seed manabi seresnet18-small 12 $seed --batch-size 64")
       jobs+=("fit-lr4e3-s$seed manabi seresnet18-small 12 $seed --lr 4e-3")
       jobs+=("fit-ls0-s$seed manabi seresnet18-small 12 $seed --label-smoothing 0")
-      jobs+=("fit-warm03-s$seed manabi seresnet18-small 12 $seed --warmup-epochs 0.3") ;;
+      jobs+=("fit-warm03-s$seed manabi seresnet18-small 12 $seed --warmup-epochs 0.3")
+      jobs+=("fit-bs64-lr4e3-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
     abn)
       jobs+=("abn-erase-ema-s$seed manabi abn-resnet18-small 12 $seed --random-erasing 0.25 --ema 0.999")
       jobs+=("nose-erase-ema-s$seed manabi resnet18-small 12 $seed --random-erasing 0.25 --ema 0.999") ;;
