@@ -150,10 +150,16 @@ public sealed class BatchLoader
             int dy = pad > 0 ? random.Next(-pad, pad + 1) : 0;
             int dx = pad > 0 ? random.Next(-pad, pad + 1) : 0;
             bool flip = augmentation.HorizontalFlip && random.Next(2) == 1;
-            CropAndFlip(dataset.Pixels.AsSpan(source * dataset.ImageBytes, dataset.ImageBytes), image, c, h, w, dy, dx, flip);
-            if (augmentation.TrivialAugment)
+            ReadOnlySpan<byte> src = dataset.Pixels.AsSpan(source * dataset.ImageBytes, dataset.ImageBytes);
+            // Evaluation batches and unshifted, unmirrored images are normalised straight from the data set.
+            if (dy != 0 || dx != 0 || flip || augmentation.TrivialAugment)
             {
-                TrivialAugment.ApplyRandom(extraRandom!, image, c, h, w);
+                CropAndFlip(src, image, c, h, w, dy, dx, flip);
+                if (augmentation.TrivialAugment)
+                {
+                    TrivialAugment.ApplyRandom(extraRandom!, image, c, h, w);
+                }
+                src = image;
             }
             var dst = pixels.AsSpan(i * c * plane, c * plane);
             for (int ch = 0; ch < c; ch++)
@@ -161,7 +167,7 @@ public sealed class BatchLoader
                 float channelScale = scale[ch], channelShift = shift[ch];
                 for (int p = ch * plane, end = p + plane; p < end; p++)
                 {
-                    dst[p] = image[p] * channelScale + channelShift;
+                    dst[p] = src[p] * channelScale + channelShift;
                 }
             }
             if (augmentation.ErasingProbability > 0)
