@@ -15,6 +15,7 @@ public sealed class ChannelsLastTests
     [Theory]
     [InlineData("seresnet18-small")]
     [InlineData("abn-resnet18-small")]
+    [InlineData("vit-small28-conv")]
     public void Convolutional_models_come_channels_last_and_compute_what_the_contiguous_ones_do(string name)
     {
         TorchRuntime.EnsureLoaded();

@@ -133,7 +133,12 @@ public static class VisionModels
         }
         if (TransformerConfig(info, k, size, c) is { } config)
         {
-            return new VisionTransformer(config with { DropPath = dropPath }, device);
+            var transformer = new VisionTransformer(config with { DropPath = dropPath }, device);
+            // A convolutional stem is a small CNN: channels-last makes its 3×3 convolutions cheaper (forward and
+            // backward of a batch of 128 at 2 threads: 106 ms NCHW, 80 ms NHWC), and its NHWC output flattens to
+            // (batch, tokens, width) without a copy. Patchify ViTs keep their layout (a 1-channel patchify
+            // weight already is both).
+            return config.ConvStem ? ChannelsLast.Apply(transformer) : transformer;
         }
         if (dropPath != 0)
         {
