@@ -117,17 +117,8 @@ public static class SiameseCommand
                 throw new InputException($"--encoder: {info.Name} is a two-branch classifier; use its backbone {info.Name[4..]}.");
             }
             string dataName = parseResult.GetValue(data)!;
-            TorchRuntime.EnsureLoaded();
-            if (parseResult.GetValue(threads) is { } n)
-            {
-                torch.set_num_threads(n);
-            }
-            var (train, _) = VisionData.Load(dataName);
             int seedValue = parseResult.GetValue(seed);
-            if (parseResult.GetValue(subset) is { } s)
-            {
-                train = train.Subset(s, seedValue);
-            }
+            var (train, _) = TrainingData.Load(dataName, parseResult.GetValue(threads), parseResult.GetValue(subset), seedValue);
             int[]? trainClasses = parseResult.GetValue(classes) is { } spec ? SiameseRuns.ParseClasses(spec, train.ClassNames.Count, "--classes") : null;
             if (objective.IsSupervised() && (trainClasses?.Length ?? train.ClassNames.Count) < 2)
             {

@@ -146,17 +146,8 @@ public static class VisionCommand
             }
             var (kind, momentumValue, nesterovValue) = optimizer.Read(parseResult);
             string dataName = parseResult.GetValue(data)!;
-            TorchRuntime.EnsureLoaded();
-            if (parseResult.GetValue(threads) is { } n)
-            {
-                torch.set_num_threads(n);
-            }
-            var (train, test) = VisionData.Load(dataName);
             int seedValue = parseResult.GetValue(seed);
-            if (parseResult.GetValue(subset) is { } s)
-            {
-                train = train.Subset(s, seedValue);
-            }
+            var (train, test) = TrainingData.Load(dataName, parseResult.GetValue(threads), parseResult.GetValue(subset), seedValue);
             if (parseResult.GetValue(testSubset) is { } ts)
             {
                 test = test.Subset(ts, seedValue + 1);
