@@ -6,15 +6,18 @@
 # where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/.
 #
 # Usage: bench/run-recipes.sh PLAN [--runs DIR] [--threads N] [--seeds "0 1 2"] [--only GLOB] [--list]
-#   PLAN  se     seresnet18-small 12 epochs: the defaults and the SE ablation (resnet18-small) at the defaults, the
-#                comparison the issue asks for; and both with erasing 0.25 + EMA 0.999 (each evaluated with and
-#                without test-time flip, and the EMA run's raw weights too), which lost to the defaults
+#   PLAN  se     seresnet18-small 12 epochs against the SE ablation (resnet18-small), the comparison the issue asks
+#                for: at the defaults, at batch 64 with a peak rate of 4e-3 (the SE side is the fit plan's run of the
+#                same name), and with erasing 0.25 + EMA 0.999 (each evaluated with and without test-time flip, and
+#                the EMA run's raw weights too), which lost to the defaults
 #         fit    seresnet18-small 12 epochs, the fitting side of the 94.5 % goal: batch 64, peak rate 4e-3, no label
 #                smoothing, a warm-up of 0.3 epochs, and batch 64 at 4e-3, each against the se plan's defaults
-#         abn    abn-resnet18-small against its backbone resnet18-small at the defaults, 12 epochs (the backbone's
-#                runs are the se plan's ablation runs: same names, so either plan reuses the other's)
+#         abn    abn-resnet18-small against its backbone resnet18-small, 12 epochs, at the defaults and at batch 64
+#                with a peak rate of 4e-3 (the backbone's runs are the se plan's ablation runs: same names, so either
+#                plan reuses the other's)
 #         vit    vit-small28 and vit-small28-conv from scratch, 30 epochs, drop path 0.1
-#         peer   the PyTorch peers of the se plan's seresnet18-small runs (Debian python3-torch 1.13)
+#         peer   the PyTorch peers of the se plan's seresnet18-small runs and of the fit plan's batch 64 at 4e-3
+#                (Debian python3-torch 1.13)
 #         quick  seresnet18-tiny on 2,000 images for 1 epoch with and without the recipe: checks the script
 #   --runs DIR   where run folders go (default: runs/recipes)
 #   --threads N  libtorch threads per run (default 2)
@@ -49,7 +52,9 @@ for seed in $seeds; do
       jobs+=("se-default-s$seed manabi seresnet18-small 12 $seed")
       jobs+=("nose-default-s$seed manabi resnet18-small 12 $seed")
       jobs+=("se-erase-ema-s$seed manabi seresnet18-small 12 $seed --random-erasing 0.25 --ema 0.999")
-      jobs+=("nose-erase-ema-s$seed manabi resnet18-small 12 $seed --random-erasing 0.25 --ema 0.999") ;;
+      jobs+=("nose-erase-ema-s$seed manabi resnet18-small 12 $seed --random-erasing 0.25 --ema 0.999")
+      jobs+=("fit-bs64-lr4e3-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3")
+      jobs+=("nose-bs64-lr4e3-s$seed manabi resnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
     fit)
       jobs+=("fit-bs64-s$seed manabi seresnet18-small 12 $seed --batch-size 64")
       jobs+=("fit-lr4e3-s$seed manabi seresnet18-small 12 $seed --lr 4e-3")
@@ -58,13 +63,16 @@ for seed in $seeds; do
       jobs+=("fit-bs64-lr4e3-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
     abn)
       jobs+=("abn-default-s$seed manabi abn-resnet18-small 12 $seed")
-      jobs+=("nose-default-s$seed manabi resnet18-small 12 $seed") ;;
+      jobs+=("nose-default-s$seed manabi resnet18-small 12 $seed")
+      jobs+=("abn-bs64-lr4e3-s$seed manabi abn-resnet18-small 12 $seed --batch-size 64 --lr 4e-3")
+      jobs+=("nose-bs64-lr4e3-s$seed manabi resnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
     vit)
       jobs+=("vit-dp-s$seed manabi vit-small28 30 $seed --drop-path 0.1 --random-erasing 0.25 --ema 0.999")
       jobs+=("vitconv-dp-s$seed manabi vit-small28-conv 30 $seed --drop-path 0.1 --random-erasing 0.25 --ema 0.999") ;;
     peer)
       jobs+=("peer-se-default-s$seed peer seresnet18-small 12 $seed")
-      jobs+=("peer-se-erase-ema-s$seed peer seresnet18-small 12 $seed --random-erasing 0.25 --ema 0.999") ;;
+      jobs+=("peer-se-erase-ema-s$seed peer seresnet18-small 12 $seed --random-erasing 0.25 --ema 0.999")
+      jobs+=("peer-fit-bs64-lr4e3-s$seed peer seresnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
     quick)
       jobs+=("quick-default-s$seed manabi seresnet18-tiny 1 $seed --subset 2000")
       jobs+=("quick-erase-ema-s$seed manabi seresnet18-tiny 1 $seed --subset 2000 --random-erasing 0.25 --ema 0.99")
