@@ -223,6 +223,25 @@ public sealed class VisionCommandTests
         AssertNesterovSgdRecorded(run, 0.8);
     }
 
+    [Theory]
+    [InlineData("resnet18-tiny", "adamw", null, 64, 4e-3)]
+    [InlineData("resnet18-tiny", "sgd", null, 128, 0.1)]
+    [InlineData("resnet18-tiny", "adamw", "--batch-size 16 --lr 1e-3", 16, 1e-3)]
+    [InlineData("abn-resnet18-small", "adamw", null, 128, 2e-3)]
+    public void Train_starts_from_the_model_familys_preset_unless_batch_or_rate_is_given(string model, string optimizerName, string? flags, int batchSize, double rate)
+    {
+        using var folder = new TempFolder();
+        WriteImageFolder(folder.Path, size: 8, perClass: 2);
+        string run = folder.PathOf("run");
+        var train = CliRunner.Run(["vision", "train", "--model", model, "--data", folder.Path, "--output", run, "--epochs", "1", "--threads", "1",
+            "--optimizer", optimizerName, .. (flags ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json")));
+        var options = state.RootElement.GetProperty("options");
+        Assert.Equal(batchSize, options.GetProperty("batch_size").GetInt32());
+        Assert.Equal(rate, options.GetProperty("learning_rate").GetDouble(), 12);
+    }
+
     /// <summary>Asserts that RUN/state.json records SGD at <paramref name="momentum"/> with Nesterov on (both trainers name the options alike).</summary>
     internal static void AssertNesterovSgdRecorded(string run, double momentum)
     {

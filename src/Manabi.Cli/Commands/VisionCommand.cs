@@ -85,10 +85,10 @@ public static class VisionCommand
         var data = new Option<string>("--data") { Description = "'fashion-mnist' or a folder with train/CLASS/*.png and test/CLASS/*.png.", Required = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => 10 };
         var maxMinutes = new Option<double>("--max-minutes") { Description = "Stop after this many minutes of training, saving the state (0: no limit)." };
-        var batchSize = new Option<int>("--batch-size") { Description = "Images per batch.", DefaultValueFactory = _ => 128 };
+        var batchSize = new Option<int?>("--batch-size") { Description = "Images per batch (default 64 for ResNets and SE-ResNets with AdamW, else 128)." };
         var outputDir = new Option<string>("--output") { Description = "Run folder for model.safetensors, optimizer.safetensors and state.json; an existing run resumes.", Required = true };
         var optimizer = new OptimizerFlags();
-        var learningRate = new Option<double?>("--lr") { Description = "Peak learning rate (default 2e-3 AdamW, 0.1 SGD; 1e-3 for ViTs with AdamW)." };
+        var learningRate = new Option<double?>("--lr") { Description = "Peak learning rate (default 2e-3 AdamW, 0.1 SGD; with AdamW 4e-3 for ResNets and SE-ResNets, 1e-3 for ViTs)." };
         var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay (default 0.05 AdamW, 5e-4 SGD); never on norms, biases, position embeddings, class tokens." };
         var warmup = new Option<double>("--warmup-epochs") { Description = "Linear warm-up epochs before the cosine decay.", DefaultValueFactory = _ => 1 };
         var smoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing.", DefaultValueFactory = _ => 0.1 };
@@ -118,7 +118,8 @@ public static class VisionCommand
             Check.OutputFolder(parseResult.GetValue(outputDir), "--output");
             using var created = new NewFolders(parseResult.GetValue(outputDir));
             string runDirectory = Path.GetFullPath(parseResult.GetValue(outputDir)!);
-            int epochCount = parseResult.GetValue(epochs), batch = parseResult.GetValue(batchSize);
+            int epochCount = parseResult.GetValue(epochs);
+            int? batch = parseResult.GetValue(batchSize);
             Check.Positive(epochCount, "--epochs");
             Check.Positive(batch, "--batch-size");
             Check.Positive(parseResult.GetValue(threads), "--threads");
@@ -165,12 +166,12 @@ public static class VisionCommand
             else
             {
                 var (mean, std) = train.ChannelStatistics();
-                // The library's presets: learning rate and weight decay by optimiser (1e-3 for ViTs with AdamW), crop padding by image size.
+                // The library's presets: batch, learning rate and weight decay by model family and optimiser, crop padding by image size.
                 var preset = TrainingPresets.ForModel(info.Name, train.Height, kind);
                 var options = preset with
                 {
                     Epochs = epochCount,
-                    BatchSize = batch,
+                    BatchSize = batch ?? preset.BatchSize,
                     LearningRate = parseResult.GetValue(learningRate) ?? preset.LearningRate,
                     WeightDecay = parseResult.GetValue(weightDecay) ?? preset.WeightDecay,
                     Momentum = momentumValue,

@@ -8,20 +8,29 @@ public static class TrainingPresets
 {
     /// <summary>
     /// The preset settings for <paramref name="model"/> on <paramref name="imageSize"/>-pixel images: the optimiser's
-    /// defaults (<see cref="TrainingOptions.DefaultLearningRate"/>), except a peak of 1e-3 for ViTs with AdamW, which
-    /// are less stable at 2e-3; pad-and-crop of a fourteenth of the side (2 pixels at 28), at least 1.
+    /// defaults (<see cref="TrainingOptions.DefaultLearningRate"/>, batches of 128), except with AdamW batches of 64 at
+    /// a peak of 4e-3 for ResNets and SE-ResNets, and a peak of 1e-3 for ViTs, which are less stable at 2e-3;
+    /// pad-and-crop of a fourteenth of the side (2 pixels at 28), at least 1.
     /// </summary>
+    /// <remarks>
+    /// The ResNet preset is the fitting side of 12-epoch training on Fashion-MNIST: <c>seresnet18-small</c> reached
+    /// 94.30 % as the mean of three seeds against 93.87 % for batch 128 at 2e-3 (docs/RESULTS.md). Attention Branch
+    /// Networks keep batch 128 at 2e-3 until they are measured at the ResNet preset.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="model"/> is not a known model name.</exception>
     public static TrainingOptions ForModel(string model, int imageSize, OptimizerKind optimizer = OptimizerKind.AdamW)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         var info = VisionModels.Find(model) ?? throw new ArgumentException($"unknown model '{model}'.", nameof(model));
-        bool vit = info.Family == VisionModelFamily.VisionTransformer;
+        bool adamW = optimizer == OptimizerKind.AdamW;
+        bool resNet = adamW && info.Family == VisionModelFamily.ResNet;
+        bool vit = adamW && info.Family == VisionModelFamily.VisionTransformer;
         return new TrainingOptions
         {
             Optimizer = optimizer,
-            LearningRate = optimizer == OptimizerKind.AdamW && vit ? 1e-3 : TrainingOptions.DefaultLearningRate(optimizer),
+            BatchSize = resNet ? 64 : 128,
+            LearningRate = resNet ? 4e-3 : vit ? 1e-3 : TrainingOptions.DefaultLearningRate(optimizer),
             CropPadding = Math.Max(1, imageSize / 14),
         };
     }
