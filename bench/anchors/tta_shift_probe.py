@@ -2,21 +2,22 @@
 """Exploratory probe (issue 21): test-time translations on Manabi's trained ResNets, evaluated in PyTorch.
 
 Usage: /usr/bin/python3 bench/anchors/tta_shift_probe.py RUN [RUN ...]   (after `. bench/peer-blas.sh`)
-Each RUN is a `manabi vision train` folder of a ResNet or SE-ResNet of width 32 on Fashion-MNIST. Its
-model.safetensors is loaded into vision_anchor.SmallResNet (timm's names, `layerS.B` mapped to `layers.I`; strict),
-normalised with the run's own mean and std, and scored on the 10,000 test images: plain, test-time flip (Manabi's
+Each RUN is a `manabi vision train` folder of a ResNet or SE-ResNet (-small or -tiny) on Fashion-MNIST. Its
+model.safetensors is loaded into the PyTorch peer's network (classify_recipe.build: timm's names, `layerS.B` mapped to
+`layers.I`; strict), normalised with the run's own mean and std, and scored on the 10,000 test images: plain, test-time flip (Manabi's
 --tta-flip), flip with the four one-pixel translations, and airbench's tta_level 2 (half the weight on the image and
 its mirror, half on their (+1, +1) and (-1, -1) translations). Translations fill with black, as the training crops do.
 The plain and flip figures must equal `manabi vision eval [--tta-flip]` on the same run; that checks the loading.
 """
-import gzip, json, os, struct, sys
+import json, os, struct, sys
 import numpy as np, torch, torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from vision_anchor import SmallResNet
+from classify_recipe import build, read_idx  # the peer's network (timm's names) and its IDX reader
 torch.set_num_threads(int(os.environ.get('THREADS', '1')))
 def load_st(path):
-    f = open(path, 'rb'); n = struct.unpack('<Q', f.read(8))[0]; h = json.loads(f.read(n)); base = 8 + n
-    raw = open(path, 'rb').read()
+    with open(path, 'rb') as f:
+        raw = f.read()
+    n = struct.unpack('<Q', raw[:8])[0]; h = json.loads(raw[8:8 + n]); base = 8 + n
     out = {}
     for k, v in h.items():
         if k == '__metadata__': continue
@@ -27,15 +28,12 @@ def rename(k):
     if k.startswith('layer'):
         s, b, rest = k.split('.', 2); return f'layers.{2 * (int(s[5:]) - 1) + int(b)}.{rest}'
     return k
-def test_images():
-    d = '/usr/share/datasets/fashion-mnist'
-    x = np.frombuffer(gzip.open(f'{d}/t10k-images-idx3-ubyte.gz').read(), np.uint8, offset=16).reshape(-1, 1, 28, 28)
-    y = np.frombuffer(gzip.open(f'{d}/t10k-labels-idx1-ubyte.gz').read(), np.uint8, offset=8)
-    return torch.from_numpy(x.astype(np.float32) / 255), torch.from_numpy(y.astype(np.int64))
-x, y = test_images()
+data = '/usr/share/datasets/fashion-mnist'
+x = torch.from_numpy(read_idx(data, 't10k-images-idx3-ubyte', 16).reshape(-1, 1, 28, 28).astype(np.float32) / 255)
+y = torch.from_numpy(read_idx(data, 't10k-labels-idx1-ubyte', 8).astype(np.int64))
 for run in sys.argv[1:]:
     st = json.load(open(f'{run}/state.json'))
-    m = SmallResNet(se=st['model'].startswith('se')); sd = {rename(k): v for k, v in load_st(f'{run}/model.safetensors').items()}
+    m = build(st['model']); sd = {rename(k): v for k, v in load_st(f'{run}/model.safetensors').items()}
     m.load_state_dict(sd, strict=True); m.eval()
     mean, std = st['mean'][0], st['std'][0]
     def logits(imgs):
