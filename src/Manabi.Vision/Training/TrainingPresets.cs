@@ -23,15 +23,21 @@ public static class TrainingPresets
         ArgumentNullException.ThrowIfNull(model);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageSize);
         var info = VisionModels.Find(model) ?? throw new ArgumentException($"unknown model '{model}'.", nameof(model));
-        bool adamW = optimizer == OptimizerKind.AdamW;
-        bool resNet = adamW && info.Family == VisionModelFamily.ResNet;
-        bool vit = adamW && info.Family == VisionModelFamily.VisionTransformer;
-        return new TrainingOptions
+        var options = new TrainingOptions
         {
             Optimizer = optimizer,
-            BatchSize = resNet ? 64 : 128,
-            LearningRate = resNet ? 4e-3 : vit ? 1e-3 : TrainingOptions.DefaultLearningRate(optimizer),
+            LearningRate = TrainingOptions.DefaultLearningRate(optimizer),
             CropPadding = Math.Max(1, imageSize / 14),
+        };
+        if (optimizer != OptimizerKind.AdamW)
+        {
+            return options;
+        }
+        return info.Family switch
+        {
+            VisionModelFamily.ResNet => options with { BatchSize = 64, LearningRate = 4e-3 },
+            VisionModelFamily.VisionTransformer => options with { LearningRate = 1e-3 },
+            _ => options,
         };
     }
 }

@@ -35,10 +35,15 @@ public sealed class TrainingPresetTests
         Assert.Equal((2e-3, 0.05), (new TrainingOptions().LearningRate, new TrainingOptions().WeightDecay));
         Assert.Equal(1e-3, TrainingPresets.ForModel("vit-small28", 28).LearningRate, 12);
         Assert.Equal(0.1, TrainingPresets.ForModel("vit-small28", 28, OptimizerKind.Sgd).LearningRate);
-        Assert.Equal((4e-3, 64), (TrainingPresets.ForModel("seresnet18-small", 28).LearningRate, TrainingPresets.ForModel("seresnet18-small", 28).BatchSize));
-        Assert.Equal((4e-3, 64), (TrainingPresets.ForModel("resnet18-tiny", 28).LearningRate, TrainingPresets.ForModel("resnet18-tiny", 28).BatchSize));
-        Assert.Equal((0.1, 128), (TrainingPresets.ForModel("resnet18-small", 28, OptimizerKind.Sgd).LearningRate, TrainingPresets.ForModel("resnet18-small", 28, OptimizerKind.Sgd).BatchSize));
-        Assert.Equal((2e-3, 128), (TrainingPresets.ForModel("abn-resnet18-small", 28).LearningRate, TrainingPresets.ForModel("abn-resnet18-small", 28).BatchSize));
+        static (double Rate, int Batch) RateAndBatch(string model, OptimizerKind optimizer = OptimizerKind.AdamW)
+        {
+            var preset = TrainingPresets.ForModel(model, 28, optimizer);
+            return (preset.LearningRate, preset.BatchSize);
+        }
+        Assert.Equal((4e-3, 64), RateAndBatch("seresnet18-small"));
+        Assert.Equal((4e-3, 64), RateAndBatch("resnet18-tiny"));
+        Assert.Equal((0.1, 128), RateAndBatch("resnet18-small", OptimizerKind.Sgd));
+        Assert.Equal((2e-3, 128), RateAndBatch("abn-resnet18-small"));
         Assert.Equal(128, TrainingPresets.ForModel("vit-small28", 28).BatchSize);
         Assert.Equal(2, TrainingPresets.ForModel("resnet18-small", 28).CropPadding);
         Assert.Equal(1, TrainingPresets.ForModel("resnet18-small", 8).CropPadding);
