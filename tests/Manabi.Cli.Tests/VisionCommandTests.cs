@@ -107,7 +107,8 @@ public sealed class VisionCommandTests
             var options = state.RootElement.GetProperty("options");
             Assert.Equal(0.8, options.GetProperty("mixup_alpha").GetDouble());
             Assert.Equal(1.0, options.GetProperty("cutmix_alpha").GetDouble());
-            Assert.True(options.GetProperty("test_time_flip").GetBoolean());
+            // --tta-flip is kept as the short form of --tta flip.
+            Assert.Equal("flip", options.GetProperty("test_time_augmentation").GetString());
             Assert.Equal(0.9, options.GetProperty("ema_decay").GetDouble());
         }
         Assert.True(File.Exists(Path.Combine(run, "ema.safetensors")));
@@ -117,10 +118,26 @@ public sealed class VisionCommandTests
         using (var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "state.json"))))
         {
             Assert.Equal(16, result.RootElement.GetProperty("count").GetInt32());
+            Assert.Equal("flip", result.RootElement.GetProperty("tta").GetString());
+            Assert.Equal(2, result.RootElement.GetProperty("views").GetInt32());
             // eval scores the weight average with flips, as training's last evaluation did.
             Assert.Equal(state.RootElement.GetProperty("last_evaluation").GetProperty("accuracy").GetDouble(),
                 result.RootElement.GetProperty("accuracy").GetDouble(), 10);
         }
+
+        var translated = CliRunner.Run("vision", "eval", "--checkpoint", run, "--tta", "flip-translate");
+        Assert.True(translated.ExitCode == 0, translated.ToString());
+        using (var result = JsonDocument.Parse(translated.Stdout.Trim()))
+        {
+            Assert.Equal("flip-translate", result.RootElement.GetProperty("tta").GetString());
+            Assert.Equal(6, result.RootElement.GetProperty("views").GetInt32());
+        }
+        var unknown = CliRunner.Run("vision", "eval", "--checkpoint", run, "--tta", "rotate");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("--tta: 'rotate'", unknown.Stderr, StringComparison.Ordinal);
+        var conflicting = CliRunner.Run("vision", "eval", "--checkpoint", run, "--tta", "none", "--tta-flip");
+        Assert.Equal(2, conflicting.ExitCode);
+        Assert.Contains("--tta-flip", conflicting.Stderr, StringComparison.Ordinal);
 
         var negative = CliRunner.Run("vision", "train", "--model", "resnet18-tiny", "--data", folder.Path, "--output", folder.PathOf("bad"), "--mixup", "-1");
         Assert.Equal(2, negative.ExitCode);

@@ -83,7 +83,7 @@ public sealed class DataAndTrainingTests
 
     [Theory]
     [InlineData(false, false, "abn-seresnet18-small", 0.0)]
-    [InlineData(true, false, "abn-seresnet18-small", 0.0)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time flips change only the evaluation
+    [InlineData(true, false, "abn-seresnet18-small", 0.0)] // Mixup and CutMix draw from the seed alone, the weight average is saved; test-time views change only the evaluation
     [InlineData(false, true, "abn-seresnet18-small", 0.0)] // random erasing and TrivialAugment draw from (seed, epoch, batch) too
     [InlineData(false, false, "vit-small28-p7", 0.3)] // drop path's masks come from the per-batch seed, and the rate is rebuilt from state.json
     public void An_interrupted_run_resumes_to_exactly_the_same_weights(bool recipes, bool augment, string model, double dropPath)
@@ -94,7 +94,7 @@ public sealed class DataAndTrainingTests
         var options = new TrainingOptions { Epochs = 2, BatchSize = 16, LearningRate = 1e-3, WarmupEpochs = 0.5, Seed = 5 };
         if (recipes)
         {
-            options = options with { MixupAlpha = 0.8, CutmixAlpha = 1.0, TestTimeFlip = true, EmaDecay = 0.9 };
+            options = options with { MixupAlpha = 0.8, CutmixAlpha = 1.0, TestTimeAugmentation = TestTimeAugmentation.FlipAndTranslate, EmaDecay = 0.9 };
         }
         if (augment)
         {
@@ -145,7 +145,7 @@ public sealed class DataAndTrainingTests
         using var model = VisionModels.Create("resnet18-tiny");
         var normalisation = new Augmentation([0.286f], [0.353f]);
         var plain = Evaluator.Evaluate(model, test, normalisation, batchSize: 16);
-        var flipped = Evaluator.Evaluate(model, test, normalisation, batchSize: 16, flipAverage: true);
+        var flipped = Evaluator.Evaluate(model, test, normalisation, batchSize: 16, testTimeAugmentation: TestTimeAugmentation.Flip);
         model.eval();
         double lossSum = 0;
         using (var noGrad = no_grad())
@@ -160,6 +160,91 @@ public sealed class DataAndTrainingTests
         }
         Assert.Equal(lossSum / test.Count, flipped.Loss, 5);
         Assert.NotEqual(plain.Loss, flipped.Loss);
+    }
+
+    [Fact]
+    public void Flip_and_translate_weighs_the_image_and_its_mirror_by_a_quarter_and_their_one_pixel_moves_by_an_eighth_each()
+    {
+        TorchRuntime.EnsureLoaded();
+        var test = RequireFashionMnist(false).Subset(24, 6);
+        manual_seed(4);
+        using var model = VisionModels.Create("resnet18-tiny");
+        var normalisation = new Augmentation([0.286f], [0.353f]);
+        var evaluated = Evaluator.Evaluate(model, test, normalisation, batchSize: 10, testTimeAugmentation: TestTimeAugmentation.FlipAndTranslate);
+        Assert.Equal(6, Evaluator.ViewsPerImage(TestTimeAugmentation.FlipAndTranslate));
+
+        // The views built pixel by pixel: out[y, x] = in[y - step, x - step], black (0 before normalisation) outside.
+        model.eval();
+        double lossSum = 0;
+        long correct = 0;
+        float black = -0.286f / 0.353f;
+        using (var noGrad = no_grad())
+        {
+            foreach (var batch in new BatchLoader(test, 24, normalisation, shuffle: false, seed: 0).Epoch(0))
+            {
+                using var owned = batch;
+                using var scope = NewDisposeScope();
+                long n = batch.Images.shape[0], h = batch.Images.shape[2], w = batch.Images.shape[3];
+                float[] pixels = batch.Images.contiguous().data<float>().ToArray();
+                Tensor View(bool mirror, int step)
+                {
+                    var view = new float[pixels.Length];
+                    for (long i = 0; i < n; i++)
+                    {
+                        for (long y = 0; y < h; y++)
+                        {
+                            for (long x = 0; x < w; x++)
+                            {
+                                long sy = y - step, sx = x - step;
+                                bool inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
+                                long sourceX = mirror ? w - 1 - sx : sx;
+                                view[(i * h + y) * w + x] = inside ? pixels[(i * h + sy) * w + sourceX] : black;
+                            }
+                        }
+                    }
+                    return tensor(view).reshape(n, 1, h, w);
+                }
+                // Half the weight on the image and its mirror image (a quarter each), half on the four moves (an eighth each).
+                var logits = (model.call(View(false, 0)) + model.call(View(true, 0))) * 0.25
+                    + (model.call(View(false, 1)) + model.call(View(false, -1)) + model.call(View(true, 1)) + model.call(View(true, -1))) * 0.125;
+                lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+            }
+        }
+        Assert.Equal(lossSum / test.Count, evaluated.Loss, 5);
+        Assert.Equal((double)correct / test.Count, evaluated.Accuracy, 10);
+        var flipped = Evaluator.Evaluate(model, test, normalisation, batchSize: 10, testTimeAugmentation: TestTimeAugmentation.Flip);
+        Assert.NotEqual(flipped.Loss, evaluated.Loss);
+        Assert.Throws<ArgumentOutOfRangeException>("testTimeAugmentation",
+            () => Evaluator.Evaluate(model, test, normalisation, testTimeAugmentation: (TestTimeAugmentation)7));
+    }
+
+    [Fact]
+    public void A_run_state_written_with_the_former_test_time_flip_flag_reads_as_flip()
+    {
+        string folder = TempFolder();
+        try
+        {
+            var state = new TrainingState
+            {
+                Model = "resnet18-tiny", Classes = 10, ImageSize = 28, Channels = 1, ClassNames = FashionMnist.ClassNames,
+                Data = "fashion-mnist", Mean = [0.286f], Std = [0.353f], Options = new TrainingOptions(),
+            };
+            state.Save(folder);
+            string path = Path.Combine(folder, "state.json");
+            string written = File.ReadAllText(path);
+            Assert.DoesNotContain("test_time_flip", written, StringComparison.Ordinal);
+            Assert.Contains("\"test_time_augmentation\": \"none\"", written, StringComparison.Ordinal);
+            File.WriteAllText(path, written.Replace("\"test_time_augmentation\": \"none\"", "\"test_time_flip\": true", StringComparison.Ordinal));
+            Assert.Equal(TestTimeAugmentation.Flip, TrainingState.Load(folder).Options.TestTimeAugmentation);
+            state = state with { Options = new TrainingOptions { TestTimeAugmentation = TestTimeAugmentation.FlipAndTranslate } };
+            state.Save(folder);
+            Assert.Equal(TestTimeAugmentation.FlipAndTranslate, TrainingState.Load(folder).Options.TestTimeAugmentation);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
     }
 
     [Theory]
@@ -178,6 +263,8 @@ public sealed class DataAndTrainingTests
         Assert.Equal(property, ex.ParamName);
         Assert.Equal("options.LabelSmoothing", Assert.Throws<ArgumentOutOfRangeException>(() =>
             new Trainer(model, state with { Options = new TrainingOptions { LabelSmoothing = double.NaN } }, Path.GetTempPath())).ParamName);
+        Assert.Equal("options.TestTimeAugmentation", Assert.Throws<ArgumentOutOfRangeException>(() =>
+            new Trainer(model, state with { Options = new TrainingOptions { TestTimeAugmentation = (TestTimeAugmentation)3 } }, Path.GetTempPath())).ParamName);
         // Nesterov momentum belongs to SGD with momentum, as in PyTorch.
         foreach (var nesterov in new[] { new TrainingOptions { Nesterov = true }, new TrainingOptions { Optimizer = OptimizerKind.Sgd, Momentum = 0, Nesterov = true } })
         {

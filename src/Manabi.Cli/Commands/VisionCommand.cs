@@ -96,7 +96,7 @@ public static class VisionCommand
         var seed = new Option<int>("--seed") { Description = "Seed for initialisation, order, augmentation and dropout." };
         var mixup = new Option<double>("--mixup") { Description = "Mixup alpha: blend each batch with itself reversed, weight ~ Beta(alpha, alpha) (0: off; timm's recipes use 0.8)." };
         var cutmix = new Option<double>("--cutmix") { Description = "CutMix alpha: paste a box of the reversed batch, labels weighted by area (0: off; timm's recipes use 1.0). With --mixup, one of the two per batch." };
-        var ttaFlip = new Option<bool>("--tta-flip") { Description = "Evaluate with test-time flip averaging (the logits of each image and its mirror image)." };
+        var tta = new TestTimeAugmentationFlags();
         var ema = new Option<double>("--ema") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999; 0: off), evaluate it, and save it as ema.safetensors, which eval, explain and predict then use." };
         var dropPath = new Option<double>("--drop-path") { Description = "ViTs only: stochastic-depth rate of the last block, rising linearly from 0 at the first, in [0, 1) (0: off; timm's recipes use 0.1 for ViT-S, DeiT-S)." };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: libtorch's choice)." };
@@ -108,7 +108,7 @@ public static class VisionCommand
             "Trains a model, evaluating on the test split each epoch. Ctrl-C or --max-minutes saves the state; rerunning the same command resumes exactly.")
         {
             model, data, epochs, maxMinutes, batchSize, outputDir, optimizer.Optimizer, learningRate, optimizer.Momentum, optimizer.Nesterov, weightDecay, warmup, smoothing, clip, seed,
-            mixup, cutmix, randomErasing, trivialAugment, ema, dropPath, ttaFlip, threads, subset, testSubset,
+            mixup, cutmix, randomErasing, trivialAugment, ema, dropPath, tta.Mode, tta.Flip, threads, subset, testSubset,
         };
         // The body runs on the thread pool so that System.CommandLine registers its Ctrl-C handler at once (it does
         // so only when the action returns a pending task); Ctrl-C then cancels the token and the trainer saves.
@@ -185,7 +185,7 @@ public static class VisionCommand
                     MaxMinutes = parseResult.GetValue(maxMinutes),
                     MixupAlpha = parseResult.GetValue(mixup),
                     CutmixAlpha = parseResult.GetValue(cutmix),
-                    TestTimeFlip = parseResult.GetValue(ttaFlip),
+                    TestTimeAugmentation = tta.Read(parseResult),
                     EmaDecay = parseResult.GetValue(ema),
                 };
                 state = new TrainingState
@@ -232,23 +232,26 @@ public static class VisionCommand
         var checkpoint = new Option<string>("--checkpoint") { Description = "Run folder written by 'manabi vision train'.", Required = true };
         var data = new Option<string?>("--data") { Description = "'fashion-mnist' or an image folder (default: the data the run was trained on)." };
         var subset = new Option<int?>("--subset") { Description = "Evaluate a seeded random subset of this many test images." };
-        var ttaFlip = new Option<bool>("--tta-flip") { Description = "Average the logits of each image and its mirror image (test-time flip)." };
-        var command = new Command("eval", "Evaluates a checkpoint on the test split; prints one JSON line (model, accuracy, loss, count, per_class, confusion).")
+        var tta = new TestTimeAugmentationFlags();
+        var command = new Command("eval", "Evaluates a checkpoint on the test split; prints one JSON line (model, accuracy, loss, count, tta, views, per_class, confusion).")
         {
-            checkpoint, data, subset, ttaFlip,
+            checkpoint, data, subset, tta.Mode, tta.Flip,
         };
         command.SetAction(CommandActions.Guard((parseResult, output) =>
         {
+            var mode = tta.Read(parseResult);
             var (state, network, test) = OpenCheckpoint(parseResult.GetValue(checkpoint)!, parseResult.GetValue(data), parseResult.GetValue(subset));
             using (network)
             {
-                var result = Evaluator.Evaluate(network, test, new Augmentation(state.Mean, state.Std), flipAverage: parseResult.GetValue(ttaFlip));
+                var result = Evaluator.Evaluate(network, test, new Augmentation(state.Mean, state.Std), testTimeAugmentation: mode);
                 var line = new Dictionary<string, object>
                 {
                     ["model"] = state.Model,
                     ["accuracy"] = result.Accuracy,
                     ["loss"] = result.Loss,
                     ["count"] = result.Count,
+                    ["tta"] = TestTimeAugmentationFlags.Name(mode),
+                    ["views"] = Evaluator.ViewsPerImage(mode),
                     ["per_class"] = result.PerClassAccuracy,
                     ["confusion"] = result.Confusion,
                 };

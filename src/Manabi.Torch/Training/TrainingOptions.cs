@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Manabi.Torch.Training;
 
 /// <summary>The optimiser a training run uses.</summary>
@@ -99,8 +101,25 @@ public sealed record TrainingOptions
     /// <summary>TrivialAugment (Müller and Hutter 2021, torchvision's <c>TrivialAugmentWide</c>) on training images.</summary>
     public bool TrivialAugment { get; init; }
 
-    /// <summary>Average the logits of each test image and its mirror image when evaluating (test-time flip averaging).</summary>
-    public bool TestTimeFlip { get; init; }
+    /// <summary>The views of each test image whose logits the evaluations average (none by default).</summary>
+    public TestTimeAugmentation TestTimeAugmentation { get; init; }
+
+    // Run folders written before TestTimeAugmentation replaced this flag hold "test_time_flip": read it, never write it,
+    // so such a run resumes with the evaluation it was started with.
+    [JsonInclude]
+    [JsonPropertyName("test_time_flip")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    private bool LegacyTestTimeFlip
+    {
+        get => false;
+        init
+        {
+            if (value && TestTimeAugmentation == TestTimeAugmentation.None)
+            {
+                TestTimeAugmentation = TestTimeAugmentation.Flip;
+            }
+        }
+    }
 
     /// <summary>Evaluate on the test set after each epoch.</summary>
     public bool EvaluateEachEpoch { get; init; } = true;

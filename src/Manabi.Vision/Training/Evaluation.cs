@@ -1,4 +1,5 @@
 using Manabi.Torch.Data;
+using Manabi.Torch.Training;
 using Manabi.Vision.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -17,14 +18,18 @@ public sealed record EvaluationResult(double Accuracy, double Loss, double[] Per
 public static class Evaluator
 {
     /// <summary>
-    /// Evaluates <paramref name="model"/> (switched to evaluation mode) on <paramref name="dataset"/>; with
-    /// <paramref name="flipAverage"/>, the logits of each image and of its mirror image are averaged (test-time flip).
+    /// Evaluates <paramref name="model"/> (switched to evaluation mode) on <paramref name="dataset"/>, averaging the
+    /// logits of the views <paramref name="testTimeAugmentation"/> names for each image.
     /// </summary>
-    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset dataset, Augmentation normalisation, int batchSize = 256, bool flipAverage = false)
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, ImageDataset dataset, Augmentation normalisation, int batchSize = 256, TestTimeAugmentation testTimeAugmentation = TestTimeAugmentation.None)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(normalisation);
+        if (!Enum.IsDefined(testTimeAugmentation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(testTimeAugmentation), testTimeAugmentation, "not a test-time augmentation");
+        }
         int classes = dataset.ClassNames.Count;
         var confusion = new long[classes][];
         for (int i = 0; i < classes; i++)
@@ -42,11 +47,7 @@ public static class Evaluator
             {
                 using var scope = NewDisposeScope();
                 using var owned = batch;
-                var logits = model.call(batch.Images);
-                if (flipAverage)
-                {
-                    logits = logits.add(model.call(batch.Images.flip(3))).div_(2);
-                }
+                var logits = Logits(model, batch.Images, normalisation, testTimeAugmentation);
                 lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
                 long[] predicted = logits.argmax(1).data<long>().ToArray();
                 long[] truth = batch.Labels.data<long>().ToArray();
@@ -63,5 +64,50 @@ public static class Evaluator
         long correct = Enumerable.Range(0, classes).Sum(i => confusion[i][i]);
         var perClass = Enumerable.Range(0, classes).Select(i => confusion[i].Sum() is long n and > 0 ? (double)confusion[i][i] / n : 0).ToArray();
         return new EvaluationResult(dataset.Count == 0 ? 0 : (double)correct / dataset.Count, dataset.Count == 0 ? 0 : lossSum / dataset.Count, perClass, confusion, dataset.Count);
+    }
+
+    /// <summary>How many views of each image <paramref name="testTimeAugmentation"/> classifies: 1, 2 or 6.</summary>
+    public static int ViewsPerImage(TestTimeAugmentation testTimeAugmentation) => testTimeAugmentation switch
+    {
+        TestTimeAugmentation.None => 1,
+        TestTimeAugmentation.Flip => 2,
+        TestTimeAugmentation.FlipAndTranslate => 6,
+        _ => throw new ArgumentOutOfRangeException(nameof(testTimeAugmentation), testTimeAugmentation, "not a test-time augmentation"),
+    };
+
+    /// <summary>The averaged logits of a batch of normalised images (N, C, H, W) under a test-time augmentation.</summary>
+    private static Tensor Logits(nn.Module<Tensor, Tensor> model, Tensor images, Augmentation normalisation, TestTimeAugmentation testTimeAugmentation)
+    {
+        if (testTimeAugmentation == TestTimeAugmentation.None)
+        {
+            return model.call(images);
+        }
+        var mirrored = images.flip(3);
+        var logits = model.call(images).add_(model.call(mirrored)).div_(2);
+        if (testTimeAugmentation == TestTimeAugmentation.FlipAndTranslate)
+        {
+            // airbench's tta_level 2: the four translated views share the other half of the weight.
+            var translated = model.call(Translate(images, 1, normalisation))
+                .add_(model.call(Translate(images, -1, normalisation)))
+                .add_(model.call(Translate(mirrored, 1, normalisation)))
+                .add_(model.call(Translate(mirrored, -1, normalisation)));
+            logits = logits.mul_(0.5).add_(translated.mul_(0.125));
+        }
+        return logits;
+    }
+
+    /// <summary>
+    /// Moves normalised images <paramref name="step"/> pixels down and right (negative: up and left); the pixels
+    /// moved in are black, which after normalisation is -mean/std per channel, as the training crops' padding.
+    /// </summary>
+    private static Tensor Translate(Tensor images, int step, Augmentation normalisation)
+    {
+        long channels = images.shape[1], height = images.shape[2], width = images.shape[3];
+        var black = tensor(normalisation.Mean.Zip(normalisation.Std, (m, s) => -m / s).ToArray(), device: images.device)
+            .reshape(1, channels, 1, 1);
+        int pad = Math.Abs(step);
+        var padded = nn.functional.pad(images - black, [pad, pad, pad, pad]).add_(black);
+        // Output pixel (y, x) is input pixel (y - step, x - step): the window starts pad - step into the padded image.
+        return padded.narrow(2, pad - step, height).narrow(3, pad - step, width);
     }
 }

@@ -90,7 +90,7 @@ public sealed class Trainer
             EndEpoch = (current, epoch) =>
             {
                 EvaluationResult? evaluation = options.EvaluateEachEpoch && test is not null
-                    ? EvaluateWith(average, () => Evaluator.Evaluate(model, test, augmentation, flipAverage: options.TestTimeFlip))
+                    ? EvaluateWith(average, () => Evaluator.Evaluate(model, test, augmentation, testTimeAugmentation: options.TestTimeAugmentation))
                     : null;
                 var record = new EpochRecord(epoch.Epoch, epoch.Sums.MeanLoss, epoch.Sums.Metrics[0] / Math.Max(epoch.Sums.Examples, 1),
                     evaluation?.Accuracy, epoch.Sums.Seconds, epoch.Sums.ExamplesPerSecond, epoch.LearningRate);
@@ -129,6 +129,11 @@ public sealed class Trainer
         TrainingChecks.NonNegative(options.MixupAlpha);
         TrainingChecks.NonNegative(options.CutmixAlpha);
         TrainingChecks.InRange(options.RandomErasingProbability, 0, 1);
+        if (!Enum.IsDefined(options.TestTimeAugmentation))
+        {
+            throw new ArgumentOutOfRangeException("options.TestTimeAugmentation", options.TestTimeAugmentation,
+                $"options.TestTimeAugmentation must be None, Flip or FlipAndTranslate, got {options.TestTimeAugmentation}.");
+        }
         if (!(double.IsFinite(options.EmaDecay) && options.EmaDecay >= 0 && options.EmaDecay < 1))
         {
             throw new ArgumentOutOfRangeException("options.EmaDecay", options.EmaDecay,
