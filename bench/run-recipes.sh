@@ -3,7 +3,9 @@
 # (bench/anchors/classify_recipe.py), over several seeds, then a table of means and spreads. Runs take 25-100
 # minutes each on the 2-core machine, so a plan spans sessions: every Manabi run lives in its own run folder and
 # resumes exactly where it stopped, finished runs and peers are skipped, and rerunning the same command picks up
-# where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/.
+# where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/: each run's
+# final weights plain, with test-time flip (2 views per image) and with flip and translations (`vision eval --tta
+# flip-translate`, 6 views; added to results written before it existed), and an EMA run's raw weights too.
 #
 # Usage: bench/run-recipes.sh PLAN [--runs DIR] [--threads N] [--seeds "0 1 2"] [--only GLOB] [--list]
 #   PLAN  se     seresnet18-small 12 epochs against the SE ablation (resnet18-small), the comparison the issue asks
@@ -117,11 +119,27 @@ if [ "$needs_peer" = 1 ]; then
 fi
 
 accuracy() { manabi vision eval --checkpoint "$@" | python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["accuracy"])'; }
+# Adds the final weights' accuracy under test-time flip and translations (6 views per image) to a result.
+add_translate() {
+  python3 - "$1/result.json" "$(accuracy "$1" --tta flip-translate)" <<'EOF'
+import json, sys
+path, value = sys.argv[1:]
+result = json.load(open(path))
+result["final_translate"] = float(value)
+json.dump(result, open(path, "w"), indent=2)
+EOF
+}
 
 for job in "${jobs[@]}"; do
   read -r name kind model epochs seed flags <<<"$job"
   run="$runs/$name"
-  [ -f "$run/result.json" ] && { echo "== $name: done"; continue; }
+  if [ -f "$run/result.json" ]; then
+    # Results written before --tta flip-translate existed get its figure added (the run folder holds the weights).
+    if [ "$kind" = manabi ] && ! grep -q '"final_translate"' "$run/result.json"; then
+      add_translate "$run"
+    fi
+    echo "== $name: done"; continue
+  fi
   echo "== $name: $kind $model, $epochs epochs, seed $seed ${flags:-} ($(date -u +%H:%M) UTC)"
   if [ "$kind" = peer ]; then
     mkdir -p "$run"
@@ -135,6 +153,7 @@ peer = json.load(open(f"{run}/peer.json"))
 result = {"name": name, "kind": "peer", "model": peer["model"], "epochs": peer["epochs"], "seed": peer["seed"],
           "final": peer["test_accuracy_ema"] if peer["test_accuracy_ema"] is not None else peer["test_accuracy_raw"],
           "final_flip": peer["test_accuracy_ema_flip"] if peer["test_accuracy_ema_flip"] is not None else peer["test_accuracy_raw_flip"],
+          "final_translate": peer.get("test_accuracy_ema_flip_translate") if peer.get("test_accuracy_ema_flip_translate") is not None else peer.get("test_accuracy_raw_flip_translate"),
           "raw": peer["test_accuracy_raw"], "raw_flip": peer["test_accuracy_raw_flip"],
           "train_minutes": round(peer["train_seconds"] / 60, 1), "torch": peer["torch"], "commit": commit}
 json.dump(result, open(f"{run}/result.json", "w"), indent=2)
@@ -156,13 +175,14 @@ EOF
     raw="$(accuracy "$run.raw")"; raw_flip="$(accuracy "$run.raw" --tta-flip)"
     rm -rf "$run.raw"
   fi
-  python3 - "$run" "$name" "$commit" "$final" "$final_flip" "$raw" "$raw_flip" <<'EOF'
+  final_translate="$(accuracy "$run" --tta flip-translate)"
+  python3 - "$run" "$name" "$commit" "$final" "$final_flip" "$raw" "$raw_flip" "$final_translate" <<'EOF'
 import json, sys
-run, name, commit, final, final_flip, raw, raw_flip = sys.argv[1:]
+run, name, commit, final, final_flip, raw, raw_flip, final_translate = sys.argv[1:]
 state = json.load(open(f"{run}/state.json"))
 result = {"name": name, "kind": "manabi", "model": state["model"], "epochs": state["options"]["epochs"],
           "seed": state["options"]["seed"], "final": float(final), "final_flip": float(final_flip), "raw": float(raw),
-          "raw_flip": float(raw_flip), "train_minutes": round(state["elapsed_seconds"] / 60, 1), "commit": commit}
+          "raw_flip": float(raw_flip), "final_translate": float(final_translate), "train_minutes": round(state["elapsed_seconds"] / 60, 1), "commit": commit}
 json.dump(result, open(f"{run}/result.json", "w"), indent=2)
 EOF
 done
@@ -180,15 +200,17 @@ for name in names:
     groups[re.sub(r"-s\d+$", "", r["name"])].append(r)
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 def cell(values):
+    if any(v is None for v in values):
+        return "—"
     values = [100 * v for v in values]
     return f"{statistics.mean(values):.2f} ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else f"{values[0]:.2f}"
 lines = [f"# Recipe runs ({plan} plan, table written {os.path.basename(table)[len('recipes-' + plan) + 1:-3]} UTC)", "",
          f"CPU: {cpu}. Test accuracy in % on the 10,000 Fashion-MNIST test images: mean over seeds (min–max).", "",
-         "| recipe | model | epochs | seeds | final | final + flip | raw weights | raw + flip | train minutes (mean) |",
-         "|---|---|---|---|---|---|---|---|---|"]
+         "| recipe | model | epochs | seeds | final | final + flip | final + flip-translate (6 views) | raw weights | raw + flip | train minutes (mean) |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
 for name, rs in sorted(groups.items()):
     lines.append(f"| {name} | {rs[0]['model']} | {rs[0]['epochs']} | {len(rs)} | {cell([r['final'] for r in rs])} | "
-                 f"{cell([r['final_flip'] for r in rs])} | {cell([r['raw'] for r in rs])} | {cell([r['raw_flip'] for r in rs])} | "
+                 f"{cell([r['final_flip'] for r in rs])} | {cell([r.get('final_translate') for r in rs])} | {cell([r['raw'] for r in rs])} | {cell([r['raw_flip'] for r in rs])} | "
                  f"{statistics.mean(r['train_minutes'] for r in rs):.1f} |")
 open(table, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

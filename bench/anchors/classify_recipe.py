@@ -45,7 +45,9 @@ The recipe, as Manabi's code has it (file named in brackets):
 - Evaluation (Evaluation.cs): eval mode, batches of 256, argmax of the logits; --tta-flip averages the logits of each
   image and its mirror image. Evaluated after each epoch (Manabi's EvaluateEachEpoch, timed apart from training).
   The JSON's "test_accuracy" is the figure Manabi prints (the average's when --ema, with flip when --tta-flip); the
-  others (raw/average x plain/flip) come from the same two forward passes per weight set.
+  others (raw/average x plain/flip) come from the same two forward passes per weight set. After the last epoch each
+  weight set is also scored as `vision eval --tta flip-translate` does (*_flip_translate: half the weight on the image
+  and its mirror, half on both moved one pixel down-right and up-left with black fill; 6 passes per image).
 
 Not the same draws: the order, crops, flips, erasing boxes, subset and initial weights come from numpy/torch
 generators, not .NET's System.Random and TorchSharp's calls, so a seed gives the same recipe, not the same run.
@@ -198,24 +200,50 @@ def train_batch(x_raw, index, mean, std, seed, epoch, batch, erasing):
     return images
 
 
+def moved(x, step, black):
+    """Evaluation.cs Translate: out[y, x] = in[y - step, x - step]; pixels from outside are black (0 before
+    normalisation, `black` after it), as the training crops' padding."""
+    h, w = x.shape[2], x.shape[3]
+    padded = F.pad(x - black, (1, 1, 1, 1)) + black
+    return padded[:, :, 1 - step:1 - step + h, 1 - step:1 - step + w]
+
+
 @torch.no_grad()
-def logits_both(model, x_test, channels_last):
-    """Eval-mode logits of the test images and of their mirror images, in batches of 256."""
+def logits_views(model, x_test, channels_last, black=None):
+    """Eval-mode logits of the test images and of their mirror images, in batches of 256; with `black` also of both
+    moved one pixel down-right and up-left (the views of Manabi's --tta flip-translate)."""
     model.eval()
-    plain, mirrored = [], []
+    views = {"plain": [], "mirrored": []}
+    if black is not None:
+        views["moved"] = []
     for k in range(0, len(x_test), EVAL_BATCH):
         x = x_test[k:k + EVAL_BATCH]
-        if channels_last:
-            x = x.contiguous(memory_format=torch.channels_last)
-        plain.append(model(x))
-        mirrored.append(model(x.flip(3)))
-    return torch.cat(plain), torch.cat(mirrored)
+        images = {"plain": x, "mirrored": x.flip(3)}
+        if black is not None:
+            images["moved"] = torch.cat([moved(v, s, black) for v in (x, x.flip(3)) for s in (1, -1)])
+        for name, batch in images.items():
+            if channels_last:
+                batch = batch.contiguous(memory_format=torch.channels_last)
+            views[name].append(model(batch))
+    out = {name: torch.cat(parts) for name, parts in views.items()}
+    if black is not None:
+        # Back from [the batch's 4 moves, next batch's 4 moves, ...] to (4, N, classes).
+        moves = [part.reshape(4, -1, part.shape[1]) for part in views["moved"]]
+        out["moved"] = torch.cat(moves, dim=1)
+    return out
 
 
-def accuracies(model, x_test, y_test, channels_last):
-    plain, mirrored = logits_both(model, x_test, channels_last)
-    return {"plain": (plain.argmax(1) == y_test).float().mean().item(),
-            "flip": (((plain + mirrored) / 2).argmax(1) == y_test).float().mean().item()}
+def accuracies(model, x_test, y_test, channels_last, black=None):
+    """Plain and flip accuracies; with `black`, flip-translate's too (airbench's tta_level 2: half the weight on the
+    image and its mirror, half on their four one-pixel moves, as Evaluator.Evaluate)."""
+    views = logits_views(model, x_test, channels_last, black)
+    both = (views["plain"] + views["mirrored"]) / 2
+    result = {"plain": (views["plain"].argmax(1) == y_test).float().mean().item(),
+              "flip": (both.argmax(1) == y_test).float().mean().item()}
+    if black is not None:
+        mixed = 0.5 * both + 0.5 * views["moved"].mean(0)
+        result["flip_translate"] = (mixed.argmax(1) == y_test).float().mean().item()
+    return result
 
 
 def main():
@@ -266,14 +294,17 @@ def main():
           f"{torch.get_num_threads()} threads; mean {mean:.4f} std {std:.4f}; {batches} batches/epoch, warm-up {warmup} steps",
           file=sys.stderr, flush=True)
 
-    def evaluate():
-        """(headline, raw, ema): the figure Manabi reports, and every plain/flip figure of each weight set."""
-        raw = accuracies(model, x_test, y_test, a.channels_last)
+    black = (0 - mean_t) / std_t
+
+    def evaluate(last):
+        """(headline, raw, ema): the figure Manabi reports, and every plain/flip figure of each weight set (after the
+        last epoch also flip-translate's, whose four extra passes per image the per-epoch evaluations skip)."""
+        raw = accuracies(model, x_test, y_test, a.channels_last, black if last else None)
         ema = None
         if average is not None:
             average.swap(model)
             try:
-                ema = accuracies(model, x_test, y_test, a.channels_last)
+                ema = accuracies(model, x_test, y_test, a.channels_last, black if last else None)
             finally:
                 average.swap(model)
         headline = (ema or raw)["flip" if a.tta_flip else "plain"]
@@ -312,7 +343,7 @@ def main():
         seconds = time.perf_counter() - start
         train_seconds += seconds
         last = epoch + 1 == a.epochs
-        final = evaluate() if last or not a.no_epoch_eval else None
+        final = evaluate(last) if last or not a.no_epoch_eval else None
         test = f"{final[0]:.2%}" if final else "n/a"
         print(f"epoch {epoch + 1}/{a.epochs}  loss {loss_sum / seen:.4f}  train {correct / seen:.2%}  test {test}  "
               f"{seen / seconds:.0f} img/s  lr {rate:.4e}  {seconds:.0f}s", file=sys.stderr, flush=True)
@@ -329,6 +360,8 @@ def main():
         "test_accuracy": headline,
         "test_accuracy_raw": raw["plain"], "test_accuracy_raw_flip": raw["flip"],
         "test_accuracy_ema": ema["plain"] if ema else None, "test_accuracy_ema_flip": ema["flip"] if ema else None,
+        "test_accuracy_raw_flip_translate": raw["flip_translate"],
+        "test_accuracy_ema_flip_translate": ema["flip_translate"] if ema else None,
         "train_seconds": round(train_seconds, 1), "images_per_s": round(count * a.epochs / train_seconds, 1),
         "torch": torch.__version__, "threads": torch.get_num_threads()}))
 
