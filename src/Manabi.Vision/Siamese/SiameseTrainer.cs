@@ -30,8 +30,7 @@ public sealed class SiameseTrainer
 {
     private readonly EmbeddingNetwork network;
     private readonly string runDirectory;
-    private SiameseRunState state;
-    private TrainingLoop<SiameseRunState, SiameseEpochRecord>? running;
+    private readonly LiveRunState<SiameseRunState, SiameseEpochRecord> state;
 
     /// <summary>The model file's name in a run folder.</summary>
     public const string ModelFileName = RunFolder.ModelFileName;
@@ -51,7 +50,7 @@ public sealed class SiameseTrainer
             throw new ArgumentException("SimSiam needs a network with the SimSiam head (projector and predictor).", nameof(network));
         }
         this.network = network;
-        this.state = state;
+        this.state = new LiveRunState<SiameseRunState, SiameseEpochRecord>(state);
         this.runDirectory = runDirectory;
     }
 
@@ -73,7 +72,7 @@ public sealed class SiameseTrainer
     }
 
     /// <summary>The current state (after the last batch while <see cref="Run"/> trains).</summary>
-    public SiameseRunState State => running?.State ?? state;
+    public SiameseRunState State => state.Current;
 
     /// <summary>Called after every batch.</summary>
     public Action<SiameseProgress>? OnProgress { get; set; }
@@ -90,13 +89,14 @@ public sealed class SiameseTrainer
     public TrainingOutcome Run(ImageDataset train, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var options = state.Options;
+        var start = state.Current;
+        var options = start.Options;
         var optimizer = new Optimizer(network, options.ToOptimizerOptions());
-        var augmentation = new ViewAugmentation(options.Augmentation ?? SiameseTrainingOptions.DefaultAugmentation(options.Objective), state.Mean, state.Std);
-        var batches = BatchPlan.Create(train, state.TrainClasses, options);
+        var augmentation = new ViewAugmentation(options.Augmentation ?? SiameseTrainingOptions.DefaultAugmentation(options.Objective), start.Mean, start.Std);
+        var batches = BatchPlan.Create(train, start.TrainClasses, options);
         long totalSteps = (long)batches.BatchesPerEpoch * options.Epochs;
         var schedule = new CosineSchedule(options.LearningRate, 0, Math.Max(1, (long)(options.WarmupFraction * totalSteps)), totalSteps);
-        var loop = new TrainingLoop<SiameseRunState, SiameseEpochRecord>(state)
+        var loop = new TrainingLoop<SiameseRunState, SiameseEpochRecord>(start)
         {
             Seed = options.Seed,
             Epochs = options.Epochs,
@@ -118,22 +118,13 @@ public sealed class SiameseTrainer
                 batch.Sums.LossSum / batch.Sums.Examples, batch.Sums.ExamplesPerSecond, batch.Metrics[0])),
             EpochSaved = saved => OnEpoch?.Invoke(saved.History[^1]),
         };
-        running = loop;
-        try
-        {
-            return loop.Run(new SiameseStep(this, train, augmentation, batches), cancellationToken);
-        }
-        finally
-        {
-            state = loop.State;
-            running = null;
-        }
+        return state.Run(loop, new SiameseStep(this, train, augmentation, batches), cancellationToken);
     }
 
     /// <summary>One batch's loss and the embeddings to monitor.</summary>
     private (Tensor Loss, Tensor Embeddings) Step(Tensor images, int[] indices, ImageDataset train, ViewAugmentation augmentation, long seed)
     {
-        var options = state.Options;
+        var options = state.Current.Options;
         switch (options.Objective)
         {
             case SiameseObjective.Contrastive:

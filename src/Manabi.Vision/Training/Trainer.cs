@@ -29,8 +29,7 @@ public sealed class Trainer
 {
     private readonly nn.Module<Tensor, Tensor> model;
     private readonly string runDirectory;
-    private TrainingState state;
-    private TrainingLoop<TrainingState, EpochRecord>? running;
+    private readonly LiveRunState<TrainingState, EpochRecord> state;
 
     /// <summary>Creates a trainer for a fresh or resumed run.</summary>
     /// <param name="model">The model, freshly created; its weights are loaded when the run is resumed.</param>
@@ -43,12 +42,12 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(runDirectory);
         Validate(state.Options);
         this.model = model;
-        this.state = state;
+        this.state = new LiveRunState<TrainingState, EpochRecord>(state);
         this.runDirectory = runDirectory;
     }
 
     /// <summary>The current state (after the last batch while <see cref="Run"/> trains).</summary>
-    public TrainingState State => running?.State ?? state;
+    public TrainingState State => state.Current;
 
     /// <summary>Called after every batch.</summary>
     public Action<TrainingProgress>? OnProgress { get; set; }
@@ -63,10 +62,11 @@ public sealed class Trainer
     public TrainingOutcome Run(ImageDataset train, ImageDataset? test, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        var options = state.Options;
+        var start = state.Current;
+        var options = start.Options;
         var optimizer = new Optimizer(model, options);
         using var average = options.EmaDecay > 0 ? new WeightAverage(model, options.EmaDecay) : null;
-        var augmentation = new Augmentation(state.Mean, state.Std, options.CropPadding, options.HorizontalFlip,
+        var augmentation = new Augmentation(start.Mean, start.Std, options.CropPadding, options.HorizontalFlip,
             options.RandomErasingProbability, options.TrivialAugment);
         var loader = new BatchLoader(train, options.BatchSize, augmentation, shuffle: true, options.Seed);
         long totalSteps = (long)loader.BatchesPerEpoch * options.Epochs;
@@ -74,7 +74,7 @@ public sealed class Trainer
         // otherwise never decay its learning rate.
         long warmupSteps = Math.Clamp((long)Math.Round(options.WarmupEpochs * loader.BatchesPerEpoch), 1, Math.Max(1, totalSteps / 5));
         var schedule = new CosineSchedule(options.LearningRate, options.MinLearningRate, warmupSteps, totalSteps);
-        var loop = new TrainingLoop<TrainingState, EpochRecord>(state)
+        var loop = new TrainingLoop<TrainingState, EpochRecord>(start)
         {
             Seed = options.Seed,
             Epochs = options.Epochs,
@@ -100,16 +100,7 @@ public sealed class Trainer
                 batch.Sums.LossSum / batch.Sums.Examples, batch.Sums.Metrics[0] / batch.Sums.Examples, batch.Sums.ExamplesPerSecond, batch.LearningRate)),
             EpochSaved = saved => OnEpoch?.Invoke(saved.History[^1]),
         };
-        running = loop;
-        try
-        {
-            return loop.Run(new ClassifierStep(model, loader, average, options), cancellationToken);
-        }
-        finally
-        {
-            state = loop.State;
-            running = null;
-        }
+        return state.Run(loop, new ClassifierStep(model, loader, average, options), cancellationToken);
     }
 
     // Options that are out of range fail here, before a model is trained on them (a NaN rate trains NaN weights).
