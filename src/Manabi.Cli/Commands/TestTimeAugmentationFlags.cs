@@ -15,6 +15,14 @@ internal sealed class TestTimeAugmentationFlags
     // Kept from before --tta, so the commands recorded in docs/RESULTS.md still run.
     public Option<bool> Flip { get; } = new("--tta-flip") { Description = "Same as --tta flip." };
 
+    // The values of --tta, each with its mode; Read and Name both use this one table.
+    private static readonly (string Name, TestTimeAugmentation Mode)[] Modes =
+    [
+        ("none", TestTimeAugmentation.None),
+        ("flip", TestTimeAugmentation.Flip),
+        ("flip-translate", TestTimeAugmentation.FlipAndTranslate),
+    ];
+
     /// <summary>The augmentation asked for, or bad input naming the flag.</summary>
     public TestTimeAugmentation Read(ParseResult parseResult)
     {
@@ -22,10 +30,9 @@ internal sealed class TestTimeAugmentationFlags
         var mode = parseResult.GetValue(Mode)?.ToLowerInvariant() switch
         {
             null => flip ? TestTimeAugmentation.Flip : TestTimeAugmentation.None,
-            "none" => TestTimeAugmentation.None,
-            "flip" => TestTimeAugmentation.Flip,
-            "flip-translate" => TestTimeAugmentation.FlipAndTranslate,
-            var other => throw new InputException($"--tta: '{other}' is not none, flip or flip-translate."),
+            var given => Array.Find(Modes, m => m.Name == given) is { Name: not null } found
+                ? found.Mode
+                : throw new InputException($"--tta: '{given}' is not none, flip or flip-translate."),
         };
         if (flip && mode != TestTimeAugmentation.Flip)
         {
@@ -35,10 +42,5 @@ internal sealed class TestTimeAugmentationFlags
     }
 
     /// <summary>The value <c>--tta</c> takes for <paramref name="mode"/>.</summary>
-    public static string Name(TestTimeAugmentation mode) => mode switch
-    {
-        TestTimeAugmentation.Flip => "flip",
-        TestTimeAugmentation.FlipAndTranslate => "flip-translate",
-        _ => "none",
-    };
+    public static string Name(TestTimeAugmentation mode) => Array.Find(Modes, m => m.Mode == mode).Name ?? "none";
 }

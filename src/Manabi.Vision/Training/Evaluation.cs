@@ -86,11 +86,14 @@ public static class Evaluator
         var logits = model.call(images).add_(model.call(mirrored)).div_(2);
         if (testTimeAugmentation == TestTimeAugmentation.FlipAndTranslate)
         {
-            // airbench's tta_level 2: the four translated views share the other half of the weight.
-            var translated = model.call(Translate(images, 1, normalisation))
-                .add_(model.call(Translate(images, -1, normalisation)))
-                .add_(model.call(Translate(mirrored, 1, normalisation)))
-                .add_(model.call(Translate(mirrored, -1, normalisation)));
+            // airbench's tta_level 2: the four translated views share the other half of the weight. Black is
+            // -mean/std per channel after normalisation, as the training crops' padding.
+            var black = tensor(normalisation.Mean.Zip(normalisation.Std, (m, s) => -m / s).ToArray(), device: images.device)
+                .reshape(1, images.shape[1], 1, 1);
+            var translated = model.call(Translate(images, 1, black))
+                .add_(model.call(Translate(images, -1, black)))
+                .add_(model.call(Translate(mirrored, 1, black)))
+                .add_(model.call(Translate(mirrored, -1, black)));
             logits = logits.mul_(0.5).add_(translated.mul_(0.125));
         }
         return logits;
@@ -98,13 +101,11 @@ public static class Evaluator
 
     /// <summary>
     /// Moves normalised images <paramref name="step"/> pixels down and right (negative: up and left); the pixels
-    /// moved in are black, which after normalisation is -mean/std per channel, as the training crops' padding.
+    /// moved in take the per-channel value <paramref name="black"/> (shape 1, C, 1, 1).
     /// </summary>
-    private static Tensor Translate(Tensor images, int step, Augmentation normalisation)
+    private static Tensor Translate(Tensor images, int step, Tensor black)
     {
-        long channels = images.shape[1], height = images.shape[2], width = images.shape[3];
-        var black = tensor(normalisation.Mean.Zip(normalisation.Std, (m, s) => -m / s).ToArray(), device: images.device)
-            .reshape(1, channels, 1, 1);
+        long height = images.shape[2], width = images.shape[3];
         int pad = Math.Abs(step);
         var padded = nn.functional.pad(images - black, [pad, pad, pad, pad]).add_(black);
         // Output pixel (y, x) is input pixel (y - step, x - step): the window starts pad - step into the padded image.
