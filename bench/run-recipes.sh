@@ -13,7 +13,8 @@
 #                same name), and with erasing 0.25 + EMA 0.999 (each evaluated with and without test-time flip, and
 #                the EMA run's raw weights too), which lost to the defaults
 #         fit    seresnet18-small 12 epochs, the fitting side of the 94.5 % goal: batch 64, peak rate 4e-3, no label
-#                smoothing, a warm-up of 0.3 epochs, and batch 64 at 4e-3, each against the se plan's defaults
+#                smoothing, a warm-up of 0.3 epochs, and batch 64 at 4e-3, each against the se plan's defaults; and
+#                the Mixup (alpha 0.2) and CutMix (alpha 1.0) ablations on top of batch 64 at 4e-3
 #         abn    abn-resnet18-small against its backbone resnet18-small, 12 epochs, at the defaults and at batch 64
 #                with a peak rate of 4e-3 (the backbone's runs are the se plan's ablation runs: same names, so either
 #                plan reuses the other's)
@@ -62,7 +63,9 @@ for seed in $seeds; do
       jobs+=("fit-lr4e3-s$seed manabi seresnet18-small 12 $seed --lr 4e-3")
       jobs+=("fit-ls0-s$seed manabi seresnet18-small 12 $seed --label-smoothing 0")
       jobs+=("fit-warm03-s$seed manabi seresnet18-small 12 $seed --warmup-epochs 0.3")
-      jobs+=("fit-bs64-lr4e3-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3") ;;
+      jobs+=("fit-bs64-lr4e3-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3")
+      jobs+=("fit-bs64-lr4e3-mixup-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3 --mixup 0.2")
+      jobs+=("fit-bs64-lr4e3-cutmix-s$seed manabi seresnet18-small 12 $seed --batch-size 64 --lr 4e-3 --cutmix 1.0") ;;
     abn)
       jobs+=("abn-default-s$seed manabi abn-resnet18-small 12 $seed")
       jobs+=("nose-default-s$seed manabi resnet18-small 12 $seed")
