@@ -5,7 +5,7 @@
   run  --data DIR --n N --dim D --k 10 --m 16 --efc 128 --ef 128 --json OUT
        IndexFlatIP (exact top-k, one query at a time), IndexHNSWFlat (inner product; same M, efConstruction, ef),
        (--build-threads T: the HNSW add on T threads; queries always on one), the HNSW recall/queries-per-second
-       curve over --ef-sweep (best of --rounds passes per ef), and HNSW filtered by an IDSelectorBatch at 10 % and 1 % selectivity (ids with id % 100 < 10, == 0).
+       curve over --ef-sweep (best of --rounds passes per ef), and HNSW filtered by an IDSelectorBatch at 30 %, 10 %, 3 % and 1 % selectivity (ids with id % 100 < P).
        Writes queries/s, recall@k against the exact answer, build seconds and peak RSS to OUT.
 """
 import argparse, json, os, resource, sys, time
@@ -63,7 +63,9 @@ def run(a):
     out["hnsw_sweep"] = sweep
     hnsw.hnsw.efSearch = a.ef
     ids = np.arange(len(base))
-    for name, mask in (("filter10", ids % 100 < 10), ("filter1", ids % 100 == 0)):
+    # The filters keep the ids whose id % 100 is below their percentage (the Manabi side filters Bucket < P).
+    for percent in (30, 10, 3, 1):
+        name, mask = f"filter{percent}", ids % 100 < percent
         allowed = ids[mask]
         truth = [allowed[np.argsort(-(base[allowed] @ q))[: a.k]] for q in queries]
         try:

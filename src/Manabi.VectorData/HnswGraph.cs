@@ -105,7 +105,7 @@ internal sealed class HnswGraph
         var chosen = new List<int>(_m0);
         for (int l = Math.Min(level, _maxLevel); l >= 0; l--)
         {
-            var found = SearchLayer(query, entry, _efConstruction, l, allowed: null, returnDeleted: true);
+            var found = SearchLayer(query, entry, _efConstruction, l, returnDeleted: true);
             // A new node takes up to 2M links on the bottom layer and M above (FAISS's choice; hnswlib takes M
             // everywhere). Measured at 1M × 384 against M everywhere: recall flattens at 0.991 instead of 0.983 (ef
             // 256), queries/s at equal recall 0.98 rise from 1.36× to 1.56× FAISS's, and linking runs at 0.62× the speed.
@@ -135,7 +135,10 @@ internal sealed class HnswGraph
         }
     }
 
-    /// <summary>The best <paramref name="count"/> live slots for the query (approximate), best first.</summary>
+    /// <summary>
+    /// The best <paramref name="count"/> live slots for the query (approximate), best first; with
+    /// <paramref name="allowed"/>, the best of the slots it accepts (see <see cref="SearchFiltered"/>).
+    /// </summary>
     public List<(int Slot, float Rank)> Search(ReadOnlySpan<float> query, int count, int ef, Func<int, bool>? allowed)
     {
         if (_entry < 0)
@@ -147,8 +150,72 @@ internal sealed class HnswGraph
         {
             entry = Greedy(query, entry, l);
         }
-        var found = SearchLayer(query, entry, Math.Max(ef, count), 0, allowed, returnDeleted: false);
+        if (allowed is not null)
+        {
+            return SearchFiltered(query, entry, Math.Max(ef, count), count, allowed);
+        }
+        var found = SearchLayer(query, entry, Math.Max(ef, count), 0, returnDeleted: false);
         return found.Count > count ? found.GetRange(0, count) : found;
+    }
+
+    /// <summary>
+    /// A filtered search of the bottom layer, as FAISS walks with an ID selector: the walk is the unfiltered one (its
+    /// frontier of <paramref name="ef"/> nodes holds every node it reaches, so it stops where an unfiltered search
+    /// would), and the accepted live nodes it scores along the way compete for the <paramref name="count"/> results.
+    /// Its cost is an unfiltered search's whatever the filter; a filter must keep enough nodes for the frontier's
+    /// neighbourhood to hold <paramref name="count"/> of them, which <see cref="FilteredSearchPlan"/> sees to by widening
+    /// <paramref name="ef"/>. (Keeping only accepted nodes in the frontier instead walks about 1/fraction times as
+    /// far: 7× slower at a 30 % filter, measured at 100,000 × 384.)
+    /// </summary>
+    private List<(int Slot, float Rank)> SearchFiltered(ReadOnlySpan<float> query, int entry, int ef, int count, Func<int, bool> allowed)
+    {
+        var visited = VisitedMarks.Start(Count);
+        visited.Add(entry);
+        var candidates = new PriorityQueue<int, float>(); // best (highest rank) first: negated priorities
+        var frontier = new PriorityQueue<int, float>();   // worst first: every node reached, accepted or not
+        var results = new PriorityQueue<int, float>();    // worst first: accepted live nodes only
+        var entryRank = _index.Rank(query, entry);
+        candidates.Enqueue(entry, -entryRank);
+        frontier.Enqueue(entry, entryRank);
+        Offer(entry, entryRank);
+        while (candidates.TryDequeue(out var current, out var negRank))
+        {
+            if (frontier.Count >= ef && -negRank < Worst(frontier))
+            {
+                break;
+            }
+            foreach (var neighbour in Links(current, 0))
+            {
+                if (!visited.Add(neighbour))
+                {
+                    continue;
+                }
+                var rank = _index.Rank(query, neighbour);
+                Offer(neighbour, rank);
+                if (frontier.Count < ef || rank > Worst(frontier))
+                {
+                    candidates.Enqueue(neighbour, -rank);
+                    frontier.Enqueue(neighbour, rank);
+                    if (frontier.Count > ef)
+                    {
+                        frontier.Dequeue();
+                    }
+                }
+            }
+        }
+        return Drain(results);
+
+        void Offer(int slot, float rank)
+        {
+            if ((results.Count < count || rank > Worst(results)) && Acceptable(slot, allowed, returnDeleted: false))
+            {
+                results.Enqueue(slot, rank);
+                if (results.Count > count)
+                {
+                    results.Dequeue();
+                }
+            }
+        }
     }
 
     private int Greedy(ReadOnlySpan<float> query, int entry, int level)
@@ -172,11 +239,11 @@ internal sealed class HnswGraph
     }
 
     /// <summary>
-    /// Best-first search of one layer. Deleted and filtered-out nodes are walked through (they keep the graph
-    /// connected) but only acceptable ones enter the result list, which stops the walk once it holds
-    /// <paramref name="ef"/> nodes and nothing closer remains.
+    /// Best-first search of one layer. Deleted nodes are walked through (they keep the graph connected) but enter the
+    /// result list only with <paramref name="returnDeleted"/>; the walk stops once the list holds <paramref name="ef"/>
+    /// nodes and nothing closer remains.
     /// </summary>
-    private List<(int Slot, float Rank)> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int level, Func<int, bool>? allowed, bool returnDeleted)
+    private List<(int Slot, float Rank)> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int level, bool returnDeleted)
     {
         var visited = VisitedMarks.Start(Count);
         visited.Add(entry);
@@ -184,19 +251,13 @@ internal sealed class HnswGraph
         var results = new PriorityQueue<int, float>();    // worst result first
         var entryRank = _index.Rank(query, entry);
         candidates.Enqueue(entry, -entryRank);
-        if (Acceptable(entry, allowed, returnDeleted))
+        if (Acceptable(entry, allowed: null, returnDeleted))
         {
             results.Enqueue(entry, entryRank);
         }
-        // Filtered walks may need to pass many rejected nodes; the budget bounds the work on very selective filters.
-        var budget = allowed is null ? int.MaxValue : Math.Max(ef * 64, 4096);
         while (candidates.TryDequeue(out var current, out var negRank))
         {
             if (results.Count >= ef && -negRank < Worst(results))
-            {
-                break;
-            }
-            if (--budget < 0)
             {
                 break;
             }
@@ -210,7 +271,7 @@ internal sealed class HnswGraph
                 if (results.Count < ef || rank > Worst(results))
                 {
                     candidates.Enqueue(neighbour, -rank);
-                    if (Acceptable(neighbour, allowed, returnDeleted))
+                    if (Acceptable(neighbour, allowed: null, returnDeleted))
                     {
                         results.Enqueue(neighbour, rank);
                         if (results.Count > ef)
@@ -221,6 +282,12 @@ internal sealed class HnswGraph
                 }
             }
         }
+        return Drain(results);
+    }
+
+    /// <summary>A worst-first queue's nodes, best first.</summary>
+    private static List<(int Slot, float Rank)> Drain(PriorityQueue<int, float> results)
+    {
         var list = new List<(int, float)>(results.Count);
         while (results.TryDequeue(out var slot, out var rank))
         {

@@ -239,18 +239,14 @@ internal sealed class VectorIndex
         }
         // Ranks are "higher is better": distances are negated so that "smaller is better" ranks the same way.
         var top = new BestK(count);
-        if (_graph is not null && (candidates is null || candidates.Count > Math.Max(256, LiveCount / 10)))
+        // The graph unfiltered, or for a filter that keeps many rows; a filter's few candidates are scanned exactly.
+        var plan = candidates is null ? new FilteredSearchPlan(true, Math.Max(efSearch, count))
+            : FilteredSearchPlan.For(LiveCount, candidates.Count, count, efSearch);
+        if (_graph is not null && plan.Walk)
         {
-            // The graph when the filter keeps many rows; a selective filter's few candidates are scanned exactly.
             HashSet<long>? allowedIds = candidates is null ? null : candidates as HashSet<long> ?? [.. candidates];
             Func<int, bool>? allowed = allowedIds is null ? null : slot => allowedIds.Contains(_ids[slot]);
-            // A filter that keeps a fraction f of the rows needs about 1/f times more results to fill k.
-            var ef = Math.Max(efSearch, count);
-            if (allowedIds is not null && LiveCount > 0)
-            {
-                ef = (int)Math.Min(LiveCount, ef * Math.Max(1.0, (double)LiveCount / Math.Max(1, allowedIds.Count)));
-            }
-            foreach (var (slot, rank) in _graph.Search(q, count, ef, allowed))
+            foreach (var (slot, rank) in _graph.Search(q, count, plan.Breadth, allowed))
             {
                 top.Offer(rank, slot, _ids[slot]);
             }

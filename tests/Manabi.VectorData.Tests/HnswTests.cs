@@ -87,7 +87,8 @@ public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
         var afterCompaction = await RecallAsync(collection, live, null, null, 50, seed: 3);
         Assert.True(afterCompaction >= 0.95, $"recall@10 after compaction {afterCompaction:F3}");
 
-        // Filters: a broad one (50 %) walks the graph; a selective one (1 %) scans its candidates exactly.
+        // Filters on a collection this small scan their candidates exactly (FilteredSearchPlan); the graph's filtered
+        // walk is tested on a larger one below.
         var broad = await RecallAsync(collection, live, i => i.Bucket < 50, i => i.Bucket < 50, 50, seed: 4);
         Assert.True(broad >= 0.95, $"recall@10 with a 50 % filter {broad:F3}");
         var selective = await RecallAsync(collection, live, i => i.Bucket == 7, i => i.Bucket == 7, 30, seed: 5);
@@ -99,6 +100,33 @@ public sealed class HnswTests(Xunit.Abstractions.ITestOutputHelper output)
         await collection.UpsertAsync(moved);
         var top = await collection.SearchAsync(live[1].Vector, 2).ToListAsync();
         Assert.Equal(new[] { live[0].Id, live[1].Id }.Order(), top.Select(r => r.Record.Id).Order());
+    }
+
+    [Fact]
+    public async Task A_broad_filter_walks_the_graph_and_finds_the_filtered_neighbours()
+    {
+        using var dir = new TempDirectory();
+        var items = Items(12_000, seed: 21);
+        using var store = new ManabiVectorStore(dir.Path);
+        var collection = (ManabiCollection<int, Item>)store.GetCollection<int, Item>("items");
+        await collection.EnsureCollectionExistsAsync();
+        foreach (var batch in items.Chunk(2_000))
+        {
+            await collection.UpsertAsync(batch);
+        }
+        await collection.WaitForIndexAsync();
+        // Deleted rows stay in the graph as tombstones: the walk passes through them and never returns them.
+        await collection.DeleteAsync(items.Where(i => i.Id % 7 == 0).Select(i => i.Id));
+        var live = items.Where(i => i.Id % 7 != 0).ToList();
+        int broad = live.Count(i => i.Bucket < 50), wide = live.Count(i => i.Bucket < 40);
+        // The premise: both filters keep enough rows that the plan walks the graph rather than scanning them.
+        Assert.True(FilteredSearchPlan.For(live.Count, broad, 10, ManabiVectorStoreOptions.DefaultHnswEfSearch).Walk);
+        Assert.True(FilteredSearchPlan.For(live.Count, wide, 10, ManabiVectorStoreOptions.DefaultHnswEfSearch).Walk);
+        var half = await RecallAsync(collection, live, i => i.Bucket < 50, i => i.Bucket < 50, 50, seed: 22);
+        var twoFifths = await RecallAsync(collection, live, i => i.Bucket < 40, i => i.Bucket < 40, 50, seed: 23);
+        output.WriteLine($"filtered walk recall@10: 50 % filter {half:F3}, 40 % filter {twoFifths:F3}");
+        Assert.True(half >= 0.95, $"recall@10 with a 50 % filter {half:F3}");
+        Assert.True(twoFifths >= 0.95, $"recall@10 with a 40 % filter {twoFifths:F3}");
     }
 
     [Fact]
