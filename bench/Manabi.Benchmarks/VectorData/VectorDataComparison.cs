@@ -107,13 +107,21 @@ public static class VectorDataComparison
                             string label = "filter" + percent.ToString(CultureInfo.InvariantCulture);
                             Func<int, bool> keep = i => i % 100 < percent;
                             System.Linq.Expressions.Expression<Func<Row, bool>> filter = r => r.Bucket < percent;
+                            // Best of 3 passes, as the ef sweep: a pass of 200 queries lasts 0.1-0.5 s, short enough
+                            // for the first pass through a code path (walk or scan) to be timed before the JIT's tier-up.
                             var found = new List<HashSet<int>>();
-                            clock.Restart();
-                            foreach (var q in queries)
+                            double best = 0;
+                            for (int pass = 0; pass < 3; pass++)
                             {
-                                found.Add((await collection.SearchAsync(q, 10, new() { Filter = filter }).ToListAsync()).Select(r => r.Record.Id).ToHashSet());
+                                found.Clear();
+                                clock.Restart();
+                                foreach (var q in queries)
+                                {
+                                    found.Add((await collection.SearchAsync(q, 10, new() { Filter = filter }).ToListAsync()).Select(r => r.Record.Id).ToHashSet());
+                                }
+                                best = Math.Max(best, queries.Count / clock.Elapsed.TotalSeconds);
                             }
-                            results[label + "_qps"] = queries.Count / clock.Elapsed.TotalSeconds;
+                            results[label + "_qps"] = best;
                             results[label + "_recall"] = Recall(found, queries, baseValues, dim, n, keep);
                         }
                     }
