@@ -115,7 +115,12 @@ public sealed class SiameseSection : ITourSection
             ("mean std of normalised embeddings", $"{after.Quality.MeanNormalizedStd:0.0000} (healthy ≈ 1/√d = {after.Quality.HealthyStd:0.0000})"),
             ("alignment / uniformity", $"{after.Quality.Alignment?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a"} / {after.Quality.Uniformity:0.000}"),
             ("training images per second", history.Count > 0 ? history[^1].ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : "n/a"));
-        section.Headline = $"after {history.Count} short epoch(s) on classes 0–5, 4-way 1-shot accuracy on unseen classes went from {Percent(before.FewShot.Accuracy)} " +
+        // A loaded machine can hit the time budget inside the first epoch: say what was trained, not "0 epochs".
+        long imagesTrained = trainer.State.Step * options.ClassesPerBatch * options.ImagesPerClass;
+        string trained = outcome == TrainingOutcome.TimeLimit
+            ? $"{imagesTrained:N0} training images ({history.Count} of {options.Epochs} epochs; the section's {options.MaxMinutes:0}-minute budget ran out)"
+            : $"{history.Count} short epoch(s)";
+        section.Headline = $"after {trained} on classes 0–5, 4-way 1-shot accuracy on unseen classes went from {Percent(before.FewShot.Accuracy)} " +
                            $"to {Percent(after.FewShot.Accuracy)} (raw pixels {Percent(pixels.FewShot.Accuracy)}); EER {Percent(after.Verification.Eer)} (pixels {Percent(pixels.Verification.Eer)})";
         return Task.FromResult(section);
     }
