@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The PyTorch peer of Manabi's one-shot recipe (issue 21): SupCon on a multi-scale readout, head discarded.
 
-Usage: oneshot_supcon.py [EPOCHS] [SEED] [READOUT] [FASHION_MNIST_DIR]
+Usage: oneshot_supcon.py [EPOCHS] [SEED] [READOUT] [FASHION_MNIST_DIR] [--normalisations]
 Debian's python3-torch (1.13), 2 threads. The same recipe as
   manabi siamese train --data fashion-mnist --classes 0-5 --encoder resnet18-tiny --loss supcon --readout multiscale --epochs 4
   manabi siamese eval --checkpoint RUN --classes 6-9 --way 4 --shot 1 --episodes 10000 --features
@@ -14,7 +14,9 @@ resized crop of 60-100% of the area (aspect 3/4-4/3), flip, affine jitter (p 0.3
 degrees shear) as one sampling grid, brightness/contrast jitter 0.4 (p 0.3), erasing (p 0.1, 2-20% of the area).
 Evaluation: 10,000 seeded 4-way 1-shot episodes on the test images of classes 6-9 with the L2-normalised readout
 (cosine nearest support), and the verification EER over every pair of 2,000 seeded images of those classes; the
-episodes are drawn by numpy, so they are not Manabi's episodes, only the same protocol. Prints one JSON line.
+episodes are drawn by numpy, so they are not Manabi's episodes, only the same protocol. Prints one JSON line, with
+the uncentred RankMe of those 2,000 readouts; --normalisations adds the same scores after centring on the seen classes'
+mean (SimpleShot's CL2N) and after per-feature standardisation.
 """
 import gzip
 import json
@@ -28,10 +30,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 from sklearn.metrics import roc_curve
 
-epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 4
-seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
-readout = sys.argv[3] if len(sys.argv) > 3 else "multiscale"
-folder = sys.argv[4] if len(sys.argv) > 4 else "/usr/share/datasets/fashion-mnist"
+normalisations = "--normalisations" in sys.argv
+arguments = [a for a in sys.argv[1:] if a != "--normalisations"]
+epochs = int(arguments[0]) if len(arguments) > 0 else 4
+seed = int(arguments[1]) if len(arguments) > 1 else 0
+readout = arguments[2] if len(arguments) > 2 else "multiscale"
+folder = arguments[3] if len(arguments) > 3 else "/usr/share/datasets/fashion-mnist"
 torch.set_num_threads(2)
 torch.manual_seed(seed)
 rng = np.random.default_rng(seed)
@@ -162,18 +166,47 @@ for epoch in range(epochs):
 minutes = (time.time() - start) / 60
 
 unseen = np.isin(y_test, [6, 7, 8, 9])
-net.eval()
-with torch.no_grad():
-    e = F.normalize(torch.cat([net.readout(x_test[unseen][k:k + 500]) for k in range(0, int(unseen.sum()), 500)]), dim=1).double().numpy()
 labels = y_test[unseen]
-episodes = np.random.default_rng(0)
-by_class = [np.where(labels == c)[0] for c in (6, 7, 8, 9)]
-pick = np.stack([np.stack([episodes.choice(m, 2, replace=False) for m in by_class]) for _ in range(10000)])
-accuracy = float((np.einsum("eqd,esd->eqs", e[pick[:, :, 1]], e[pick[:, :, 0]]).argmax(2) == np.arange(4)).mean())
-chosen = episodes.choice(len(labels), 2000, replace=False)
-xs, ys = e[chosen], labels[chosen]
-upper = np.triu_indices(len(ys), 1)
-fpr, tpr, _ = roc_curve((ys[:, None] == ys[None])[upper], (xs @ xs.T)[upper])
-i = int(np.argmin(np.abs(1 - tpr - fpr)))
-print(json.dumps({"accuracy": accuracy, "eer": float((fpr[i] + 1 - tpr[i]) / 2), "epochs": epochs, "seed": seed,
-                  "readout": readout, "minutes": round(minutes, 1), "torch": torch.__version__}))
+net.eval()
+
+
+def readouts(x):
+    with torch.no_grad():
+        return torch.cat([net.readout(x[k:k + 500]) for k in range(0, len(x), 500)]).double().numpy()
+
+
+def unit(a):
+    return a / np.linalg.norm(a, axis=1, keepdims=True)
+
+
+def rankme(a):
+    s = np.linalg.svd(a, compute_uv=False)
+    p = s / s.sum()
+    p = p[p > 0]
+    return float(np.exp(-(p * np.log(p)).sum()))
+
+
+def score(e):
+    """4-way 1-shot accuracy, EER and the uncentred RankMe of the 2,000 verification images (unit rows e)."""
+    episodes = np.random.default_rng(0)
+    by_class = [np.where(labels == c)[0] for c in (6, 7, 8, 9)]
+    pick = np.stack([np.stack([episodes.choice(m, 2, replace=False) for m in by_class]) for _ in range(10000)])
+    accuracy = float((np.einsum("eqd,esd->eqs", e[pick[:, :, 1]], e[pick[:, :, 0]]).argmax(2) == np.arange(4)).mean())
+    chosen = episodes.choice(len(labels), 2000, replace=False)
+    xs, ys = e[chosen], labels[chosen]
+    upper = np.triu_indices(len(ys), 1)
+    fpr, tpr, _ = roc_curve((ys[:, None] == ys[None])[upper], (xs @ xs.T)[upper])
+    i = int(np.argmin(np.abs(1 - tpr - fpr)))
+    return {"accuracy": accuracy, "eer": float((fpr[i] + 1 - tpr[i]) / 2), "rankme": rankme(xs)}
+
+
+features = readouts(x_test[unseen])
+result = {**score(unit(features)), "epochs": epochs, "seed": seed, "readout": readout, "minutes": round(minutes, 1),
+          "torch": torch.__version__}
+if normalisations:
+    # SimpleShot's (Wang et al. 2019) centring on the seen classes' mean (every 6th training image of classes 0-5),
+    # and per-feature standardisation on the same images, each L2-normalised after: do they raise RankMe or 1-shot?
+    seen = readouts(x_train[np.where(np.isin(y_train, range(6)))[0][::6]])
+    result["centred"] = score(unit(features - seen.mean(0)))
+    result["standardised"] = score(unit((features - seen.mean(0)) / (seen.std(0) + 1e-6)))
+print(json.dumps(result))
