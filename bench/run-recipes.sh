@@ -106,13 +106,20 @@ if [ "$list" = 1 ]; then
 fi
 
 # The CLI is built once into the runs folder, so that editing the sources during a plan of many hours does not
-# rebuild it between runs; each result records the commit it was built from.
+# rebuild it between runs; each result records the commit it was built from. A new commit's CLI is built beside the
+# old one and swapped in by renaming, so a plan still training from the old one (another seed or plan running
+# side by side) keeps its loaded files instead of having them overwritten under it.
 cli="$runs/.cli"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ ! -f "$cli/manabi.dll" ] || [ "$(cat "$cli/.commit" 2>/dev/null)" != "$commit" ]; then
   "$root/build/ensure-prerequisites.sh"
-  dotnet build "$root/src/Manabi.Cli/Manabi.Cli.csproj" -c Release -o "$cli" -nologo -v quiet
-  echo "$commit" >"$cli/.commit"
+  rm -rf "$cli.new.$$"
+  dotnet build "$root/src/Manabi.Cli/Manabi.Cli.csproj" -c Release -o "$cli.new.$$" -nologo -v quiet
+  echo "$commit" >"$cli.new.$$/.commit"
+  rm -rf "$cli.old.$$"
+  if [ -d "$cli" ]; then mv "$cli" "$cli.old.$$"; fi
+  mv "$cli.new.$$" "$cli"
+  rm -rf "$cli.old.$$"
 fi
 manabi() { dotnet "$cli/manabi.dll" "$@"; }
 needs_peer=0
