@@ -28,6 +28,10 @@
 #   --only GLOB  only the runs whose name matches the shell pattern GLOB (for example 'vitconv-*'); the table
 #                then covers those runs alone
 #   --list       print the runs of the plan and whether each is done, then exit
+# The whole script is one block, so bash parses it before running any of it: a plan runs for hours, and bash reads
+# a plain script as it goes, so an edit to this file (a new plan line, a commit checked out) would otherwise break
+# the plans running from it at their next line.
+{
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=bench/peer-blas.sh
@@ -226,3 +230,5 @@ open(table, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 print(f"saved {table}")
 EOF
+exit
+}
