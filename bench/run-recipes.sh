@@ -6,6 +6,8 @@
 # where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/: each run's
 # final weights plain, with test-time flip (2 views per image) and with flip and translations (`vision eval --tta
 # flip-translate`, 6 views; added to results written before it existed), and an EMA run's raw weights too.
+# Two plans may run side by side at --threads 1 each (two seeds on the 2-core machine); start the second once the
+# first has built its CLI, since both build from the same source tree.
 #
 # Usage: bench/run-recipes.sh PLAN [--runs DIR] [--threads N] [--seeds "0 1 2"] [--only GLOB] [--list]
 #   PLAN  se     seresnet18-small 12 epochs against the SE ablation (resnet18-small), the comparison the issue asks
