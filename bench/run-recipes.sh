@@ -119,10 +119,8 @@ cli="$runs/.cli"
 commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ ! -f "$cli/manabi.dll" ] || [ "$(cat "$cli/.commit" 2>/dev/null)" != "$commit" ]; then
   "$root/build/ensure-prerequisites.sh"
-  rm -rf "$cli.new.$$"
   dotnet build "$root/src/Manabi.Cli/Manabi.Cli.csproj" -c Release -o "$cli.new.$$" -nologo -v quiet
   echo "$commit" >"$cli.new.$$/.commit"
-  rm -rf "$cli.old.$$"
   if [ -d "$cli" ]; then mv "$cli" "$cli.old.$$"; fi
   mv "$cli.new.$$" "$cli"
   rm -rf "$cli.old.$$"
