@@ -116,7 +116,7 @@ public sealed class SiameseSection : ITourSection
             ("alignment / uniformity", $"{after.Quality.Alignment?.ToString("0.000", CultureInfo.InvariantCulture) ?? "n/a"} / {after.Quality.Uniformity:0.000}"),
             ("training images per second", history.Count > 0 ? history[^1].ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) : "n/a"));
         // A loaded machine can hit the time budget inside the first epoch: say what was trained, not "0 epochs".
-        long imagesTrained = trainer.State.Step * options.ClassesPerBatch * options.ImagesPerClass;
+        long imagesTrained = trainer.State.ExamplesTrained;
         string trained = outcome == TrainingOutcome.TimeLimit
             ? $"{imagesTrained:N0} training images ({history.Count} of {options.Epochs} epochs; the section's {options.MaxMinutes:0}-minute budget ran out)"
             : $"{history.Count} short epoch(s)";

@@ -2,7 +2,7 @@ namespace Manabi.Torch.Training;
 
 /// <summary>
 /// Where a training run stands, the part of its JSON state that every trainer keeps the same way: finished epochs,
-/// the next batch, optimiser steps, the sums of the unfinished epoch, time spent, whether it is done, and one record
+/// the next batch, optimiser steps, examples trained on, the sums of the unfinished epoch, time spent, whether it is done, and one record
 /// per finished epoch. A trainer's state derives from it and adds what it trains and with which settings; the
 /// properties keep their names in <c>state.json</c> (<c>epoch</c>, <c>batch</c>, <c>step</c>, <c>partial_epoch</c>,
 /// <c>elapsed_seconds</c>, <c>finished</c>, <c>history</c>), so run folders written before it existed still load.
@@ -18,6 +18,14 @@ public abstract record RunState<TEpochRecord>
 
     /// <summary>Optimiser steps taken.</summary>
     public long Step { get; init; }
+
+    /// <summary>
+    /// Examples trained on so far over all sessions, as the trainer counts them (an image counts once however many
+    /// views it gives). What to report when a run stops inside an epoch, where whole epochs say nothing; batches are not
+    /// always full (the last of an epoch, a sampler short of classes), so steps × batch size would overstate it. Run
+    /// folders written before it existed load with 0 here and count on from there.
+    /// </summary>
+    public long ExamplesTrained { get; init; }
 
     /// <summary>
     /// Sums over the current epoch's finished batches (the loss times the examples, the examples, the seconds, and

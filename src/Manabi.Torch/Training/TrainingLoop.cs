@@ -163,6 +163,7 @@ internal sealed class TrainingLoop<TState, TEpochRecord>
                 {
                     Batch = index + 1,
                     Step = core.Step + 1,
+                    ExamplesTrained = core.ExamplesTrained + batchExamples,
                     PartialEpoch = Layout.Write(sums),
                     ElapsedSeconds = startElapsed + clock.Elapsed.TotalSeconds,
                 });

@@ -122,6 +122,7 @@ public sealed class TrainingLoopTests
         Assert.Equal(TrainingOutcome.Finished, straightLoop.Run(straight.Step(), CancellationToken.None));
         Assert.Equal((3, 0, 12L, true), (straightLoop.State.Epoch, straightLoop.State.Batch, straightLoop.State.Step, straightLoop.State.Finished));
         Assert.Equal(3, straightLoop.State.History.Count);
+        Assert.Equal(3L * Examples, straightLoop.State.ExamplesTrained);
         Assert.All(straightLoop.State.History, epoch => Assert.Equal(4, epoch.Batches));
 
         using var cancel = new CancellationTokenSource();
@@ -138,6 +139,7 @@ public sealed class TrainingLoopTests
         Assert.Equal((1, 2, 6L, false), (saved.State.Epoch, saved.State.Batch, saved.State.Step, saved.State.Finished));
         // Two batches of epoch 2 in the layout's slots: 16 examples at index 0, 2 batches at index 3.
         Assert.Equal((16.0, 2.0), (saved.State.PartialEpoch[0], saved.State.PartialEpoch[3]));
+        Assert.Equal(6L * BatchSize, saved.State.ExamplesTrained);
 
         // A new session: freshly initialised weights, which the loop's resume replaces with the saved ones.
         using var second = new Run();
@@ -145,6 +147,7 @@ public sealed class TrainingLoopTests
         Assert.Equal(TrainingOutcome.Finished, secondLoop.Run(second.Step(), CancellationToken.None));
         AssertSameWeights(straight.Model, second.Model);
         Assert.Equal(straightLoop.State.History, secondLoop.State.History);
+        Assert.Equal(straightLoop.State.ExamplesTrained, secondLoop.State.ExamplesTrained);
     }
 
     [Fact]
@@ -180,5 +183,6 @@ public sealed class TrainingLoopTests
         Assert.Equal((0, 1, 1L, false), (saved.Epoch, saved.Batch, saved.Step, saved.Finished));
         Assert.Equal(Layout.Length, saved.PartialEpoch.Length);
         Assert.Equal(BatchSize, saved.PartialEpoch[0]);
+        Assert.Equal(BatchSize, saved.ExamplesTrained);
     }
 }
