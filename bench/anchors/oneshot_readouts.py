@@ -10,7 +10,6 @@ network, each L2-normalised: global-pooled stage 4 (what `--features` reads in M
 stage 3 or 4 pooled to a 2x2 grid, and stages 2/3/4 pooled to 4x4/2x2/1x1 and concatenated. Prints one line per
 epoch (and one before training): readout -> (accuracy, EER).
 """
-import gzip
 import os
 import sys
 import time
@@ -18,9 +17,9 @@ import time
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.metrics import roc_curve
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oneshot_protocol import UNSEEN, one_shot, read_idx  # noqa: E402
 from vision_anchor import SmallResNet  # noqa: E402
 
 epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1
@@ -30,8 +29,7 @@ torch.manual_seed(0)
 
 
 def read(name, offset):
-    with gzip.open(f"{folder}/{name}.gz") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
+    return read_idx(folder, name, offset)
 
 
 def images(name):
@@ -42,7 +40,7 @@ x_train, y_train = images("train-images-idx3-ubyte"), read("train-labels-idx1-ub
 x_test, y_test = images("t10k-images-idx3-ubyte"), read("t10k-labels-idx1-ubyte", 8).astype(np.int64)
 seen = np.isin(y_train, range(6))
 x_train, y_train = torch.tensor(x_train[seen]), torch.tensor(y_train[seen])
-unseen = np.isin(y_test, [6, 7, 8, 9])
+unseen = np.isin(y_test, UNSEEN)
 x_unseen, y_unseen = torch.tensor(x_test[unseen]), y_test[unseen]
 MEAN, STD = 0.286, 0.353
 
@@ -99,18 +97,9 @@ def embed(net):
     return {name: F.normalize(torch.cat(v).double(), dim=1).numpy() for name, v in parts.items()}
 
 
-def evaluate(e, episodes=2000):
-    rng = np.random.default_rng(0)
-    members = [np.where(y_unseen == c)[0] for c in (6, 7, 8, 9)]
-    pick = np.stack([np.stack([rng.choice(m, 2, replace=False) for m in members]) for _ in range(episodes)])
-    support, query = e[pick[:, :, 0]], e[pick[:, :, 1]]
-    accuracy = float((np.einsum("eqd,esd->eqs", query, support).argmax(2) == np.arange(4)).mean())
-    chosen = rng.choice(len(y_unseen), 1000, replace=False)
-    xs, ys = e[chosen], y_unseen[chosen]
-    upper = np.triu_indices(len(ys), 1)
-    fpr, tpr, _ = roc_curve((ys[:, None] == ys[None])[upper], (xs @ xs.T)[upper])
-    i = int(np.argmin(np.abs(1 - tpr - fpr)))
-    return round(accuracy, 4), round(float((fpr[i] + 1 - tpr[i]) / 2), 4)
+def evaluate(e):
+    scores = one_shot(e, y_unseen, episodes=2000, verification_images=1000)
+    return round(scores["accuracy"], 4), round(scores["eer"], 4)
 
 
 def report(net, tag):

@@ -18,7 +18,6 @@ episodes are drawn by numpy, so they are not Manabi's episodes, only the same pr
 the uncentred RankMe of those 2,000 readouts; --normalisations adds the same scores after centring on the seen classes'
 mean (SimpleShot's CL2N) and after per-feature standardisation.
 """
-import gzip
 import json
 import math
 import sys
@@ -28,7 +27,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from sklearn.metrics import roc_curve
+
+from oneshot_protocol import UNSEEN, one_shot, read_idx, unit
 
 normalisations = "--normalisations" in sys.argv
 arguments = [a for a in sys.argv[1:] if a != "--normalisations"]
@@ -42,8 +42,7 @@ rng = np.random.default_rng(seed)
 
 
 def read(name, offset):
-    with gzip.open(f"{folder}/{name}.gz") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
+    return read_idx(folder, name, offset)
 
 
 def images(name):
@@ -165,7 +164,7 @@ for epoch in range(epochs):
     print(f"epoch {epoch + 1}/{epochs}  loss {loss.item():.4f}  {time.time() - start:.0f} s", file=sys.stderr, flush=True)
 minutes = (time.time() - start) / 60
 
-unseen = np.isin(y_test, [6, 7, 8, 9])
+unseen = np.isin(y_test, UNSEEN)
 labels = y_test[unseen]
 net.eval()
 
@@ -175,38 +174,13 @@ def readouts(x):
         return torch.cat([net.readout(x[k:k + 500]) for k in range(0, len(x), 500)]).double().numpy()
 
 
-def unit(a):
-    return a / np.linalg.norm(a, axis=1, keepdims=True)
-
-
-def rankme(a):
-    s = np.linalg.svd(a, compute_uv=False)
-    p = s / s.sum()
-    p = p[p > 0]
-    return float(np.exp(-(p * np.log(p)).sum()))
-
-
-def score(e):
-    """4-way 1-shot accuracy, EER and the uncentred RankMe of the 2,000 verification images (unit rows e)."""
-    episodes = np.random.default_rng(0)
-    by_class = [np.where(labels == c)[0] for c in (6, 7, 8, 9)]
-    pick = np.stack([np.stack([episodes.choice(m, 2, replace=False) for m in by_class]) for _ in range(10000)])
-    accuracy = float((np.einsum("eqd,esd->eqs", e[pick[:, :, 1]], e[pick[:, :, 0]]).argmax(2) == np.arange(4)).mean())
-    chosen = episodes.choice(len(labels), 2000, replace=False)
-    xs, ys = e[chosen], labels[chosen]
-    upper = np.triu_indices(len(ys), 1)
-    fpr, tpr, _ = roc_curve((ys[:, None] == ys[None])[upper], (xs @ xs.T)[upper])
-    i = int(np.argmin(np.abs(1 - tpr - fpr)))
-    return {"accuracy": accuracy, "eer": float((fpr[i] + 1 - tpr[i]) / 2), "rankme": rankme(xs)}
-
-
 features = readouts(x_test[unseen])
-result = {**score(unit(features)), "epochs": epochs, "seed": seed, "readout": readout, "minutes": round(minutes, 1),
+result = {**one_shot(unit(features), labels), "epochs": epochs, "seed": seed, "readout": readout, "minutes": round(minutes, 1),
           "torch": torch.__version__}
 if normalisations:
     # SimpleShot's (Wang et al. 2019) centring on the seen classes' mean (every 6th training image of classes 0-5),
     # and per-feature standardisation on the same images, each L2-normalised after: do they raise RankMe or 1-shot?
     seen = readouts(x_train[np.where(np.isin(y_train, range(6)))[0][::6]])
-    result["centred"] = score(unit(features - seen.mean(0)))
-    result["standardised"] = score(unit((features - seen.mean(0)) / (seen.std(0) + 1e-6)))
+    result["centred"] = one_shot(unit(features - seen.mean(0)), labels)
+    result["standardised"] = one_shot(unit((features - seen.mean(0)) / (seen.std(0) + 1e-6)), labels)
 print(json.dumps(result))
