@@ -169,50 +169,24 @@ internal sealed class HnswGraph
     /// </summary>
     private List<(int Slot, float Rank)> SearchFiltered(ReadOnlySpan<float> query, int entry, int ef, int count, Func<int, bool> allowed)
     {
-        var visited = VisitedMarks.Start(Count);
-        visited.Add(entry);
-        var candidates = new PriorityQueue<int, float>(); // best (highest rank) first: negated priorities
-        var frontier = new PriorityQueue<int, float>();   // worst first: every node reached, accepted or not
-        var results = new PriorityQueue<int, float>();    // worst first: accepted live nodes only
-        var entryRank = _index.Rank(query, entry);
-        candidates.Enqueue(entry, -entryRank);
-        frontier.Enqueue(entry, entryRank);
-        Offer(entry, entryRank);
-        while (candidates.TryDequeue(out var current, out var negRank))
-        {
-            if (frontier.Count >= ef && -negRank < Worst(frontier))
-            {
-                break;
-            }
-            foreach (var neighbour in Links(current, 0))
-            {
-                if (!visited.Add(neighbour))
-                {
-                    continue;
-                }
-                var rank = _index.Rank(query, neighbour);
-                Offer(neighbour, rank);
-                if (frontier.Count < ef || rank > Worst(frontier))
-                {
-                    candidates.Enqueue(neighbour, -rank);
-                    frontier.Enqueue(neighbour, rank);
-                    if (frontier.Count > ef)
-                    {
-                        frontier.Dequeue();
-                    }
-                }
-            }
-        }
-        return Drain(results);
+        var accepted = new AcceptedResults(this, count, allowed);
+        Walk(query, entry, ef, 0, frontierKeepsDeleted: true, accepted);
+        return Drain(accepted.Queue);
+    }
 
-        void Offer(int slot, float rank)
+    /// <summary>The best <c>count</c> accepted live nodes a filtered walk scores, worst first.</summary>
+    private sealed class AcceptedResults(HnswGraph graph, int count, Func<int, bool> allowed)
+    {
+        public PriorityQueue<int, float> Queue { get; } = new();
+
+        public void Offer(int slot, float rank)
         {
-            if ((results.Count < count || rank > Worst(results)) && Acceptable(slot, allowed, returnDeleted: false))
+            if ((Queue.Count < count || rank > Worst(Queue)) && !graph._index.IsDeleted(slot) && allowed(slot))
             {
-                results.Enqueue(slot, rank);
-                if (results.Count > count)
+                Queue.Enqueue(slot, rank);
+                if (Queue.Count > count)
                 {
-                    results.Dequeue();
+                    Queue.Dequeue();
                 }
             }
         }
@@ -243,21 +217,31 @@ internal sealed class HnswGraph
     /// result list only with <paramref name="returnDeleted"/>; the walk stops once the list holds <paramref name="ef"/>
     /// nodes and nothing closer remains.
     /// </summary>
-    private List<(int Slot, float Rank)> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int level, bool returnDeleted)
+    private List<(int Slot, float Rank)> SearchLayer(ReadOnlySpan<float> query, int entry, int ef, int level, bool returnDeleted) =>
+        Drain(Walk(query, entry, ef, level, frontierKeepsDeleted: returnDeleted, accepted: null));
+
+    /// <summary>
+    /// The best-first walk of one layer that both searches share. Its frontier keeps the <paramref name="ef"/> best
+    /// nodes reached (deleted ones only with <paramref name="frontierKeepsDeleted"/>; they are walked through either
+    /// way), and the walk stops when the best unexpanded node is worse than the frontier's worst. A filtered search
+    /// also offers every node it scores to <paramref name="accepted"/>. Returns the frontier, worst first.
+    /// </summary>
+    private PriorityQueue<int, float> Walk(ReadOnlySpan<float> query, int entry, int ef, int level, bool frontierKeepsDeleted, AcceptedResults? accepted)
     {
         var visited = VisitedMarks.Start(Count);
         visited.Add(entry);
         var candidates = new PriorityQueue<int, float>(); // best (highest rank) first: negated priorities
-        var results = new PriorityQueue<int, float>();    // worst result first
+        var frontier = new PriorityQueue<int, float>();   // worst first
         var entryRank = _index.Rank(query, entry);
         candidates.Enqueue(entry, -entryRank);
-        if (Acceptable(entry, allowed: null, returnDeleted))
+        if (frontierKeepsDeleted || !_index.IsDeleted(entry))
         {
-            results.Enqueue(entry, entryRank);
+            frontier.Enqueue(entry, entryRank);
         }
+        accepted?.Offer(entry, entryRank);
         while (candidates.TryDequeue(out var current, out var negRank))
         {
-            if (results.Count >= ef && -negRank < Worst(results))
+            if (frontier.Count >= ef && -negRank < Worst(frontier))
             {
                 break;
             }
@@ -268,21 +252,22 @@ internal sealed class HnswGraph
                     continue;
                 }
                 var rank = _index.Rank(query, neighbour);
-                if (results.Count < ef || rank > Worst(results))
+                accepted?.Offer(neighbour, rank);
+                if (frontier.Count < ef || rank > Worst(frontier))
                 {
                     candidates.Enqueue(neighbour, -rank);
-                    if (Acceptable(neighbour, allowed: null, returnDeleted))
+                    if (frontierKeepsDeleted || !_index.IsDeleted(neighbour))
                     {
-                        results.Enqueue(neighbour, rank);
-                        if (results.Count > ef)
+                        frontier.Enqueue(neighbour, rank);
+                        if (frontier.Count > ef)
                         {
-                            results.Dequeue();
+                            frontier.Dequeue();
                         }
                     }
                 }
             }
         }
-        return Drain(results);
+        return frontier;
     }
 
     /// <summary>A worst-first queue's nodes, best first.</summary>
@@ -298,9 +283,6 @@ internal sealed class HnswGraph
     }
 
     private static float Worst(PriorityQueue<int, float> results) => results.TryPeek(out _, out var rank) ? rank : float.NegativeInfinity;
-
-    private bool Acceptable(int slot, Func<int, bool>? allowed, bool returnDeleted) =>
-        (returnDeleted || !_index.IsDeleted(slot)) && (allowed is null || allowed(slot));
 
     /// <summary>
     /// The HNSW neighbour heuristic: take candidates best first, skipping one that is closer to an already chosen
