@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The PyTorch peer of Manabi's one-shot recipe (issue 21): SupCon on a multi-scale readout, head discarded.
 
-Usage: oneshot_supcon.py [EPOCHS] [SEED] [READOUT] [FASHION_MNIST_DIR] [--normalisations]
-Debian's python3-torch (1.13), 2 threads. The same recipe as
+Usage: oneshot_supcon.py [EPOCHS] [SEED] [READOUT] [FASHION_MNIST_DIR] [--normalisations] [--decorrelate=W] [--threads=N]
+Debian's python3-torch (1.13), 2 threads unless --threads says otherwise. The same recipe as
   manabi siamese train --data fashion-mnist --classes 0-5 --encoder resnet18-tiny --loss supcon --readout multiscale --epochs 4
   manabi siamese eval --checkpoint RUN --classes 6-9 --way 4 --shot 1 --episodes 10000 --features
 A ResNet-18-tiny (3x3 stem, no max-pool, widths 16-128, no SE) on normalised pixels; the readout pools stages 1-4 to
@@ -16,7 +16,9 @@ Evaluation: 10,000 seeded 4-way 1-shot episodes on the test images of classes 6-
 (cosine nearest support), and the verification EER over every pair of 2,000 seeded images of those classes; the
 episodes are drawn by numpy, so they are not Manabi's episodes, only the same protocol. Prints one JSON line, with
 the uncentred RankMe of those 2,000 readouts; --normalisations adds the same scores after centring on the seen classes'
-mean (SimpleShot's CL2N) and after per-feature standardisation.
+mean (SimpleShot's CL2N) and after per-feature standardisation. --decorrelate=W adds W times the mean squared
+off-diagonal correlation of the readout's features over each batch to the loss (the decorrelation term with which
+Barlow Twins and VICReg prevent dimensional collapse), an experiment on the RankMe goal; Manabi has no such option.
 """
 import json
 import math
@@ -31,12 +33,14 @@ import torch.nn.functional as F
 from oneshot_protocol import UNSEEN, one_shot, read_idx, unit
 
 normalisations = "--normalisations" in sys.argv
-arguments = [a for a in sys.argv[1:] if a != "--normalisations"]
+options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
+decorrelate = float(options.get("decorrelate", 0))
+arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
 epochs = int(arguments[0]) if len(arguments) > 0 else 4
 seed = int(arguments[1]) if len(arguments) > 1 else 0
 readout = arguments[2] if len(arguments) > 2 else "multiscale"
 folder = arguments[3] if len(arguments) > 3 else "/usr/share/datasets/fashion-mnist"
-torch.set_num_threads(2)
+torch.set_num_threads(int(options.get("threads", 2)))
 torch.manual_seed(seed)
 rng = np.random.default_rng(seed)
 
@@ -97,7 +101,8 @@ class Network(nn.Module):
         return torch.cat(parts, 1) / math.sqrt(len(parts))
 
     def forward(self, x):
-        return F.normalize(self.head(self.readout(x)), dim=1)
+        r = self.readout(x)
+        return F.normalize(self.head(r), dim=1), r
 
 
 def augment(x):
@@ -141,6 +146,15 @@ def supcon(z, labels, t=0.2):
     return (-(logp.masked_fill(~positives, 0)).sum(1) / positives.sum(1)).mean()
 
 
+def correlation_penalty(r):
+    """The mean squared off-diagonal correlation of the readout's features over the batch (Barlow Twins' and VICReg's
+    remedy for dimensional collapse, on one view): 0 when no two features are correlated."""
+    c = (r - r.mean(0)) / (r.std(0) + 1e-5)
+    corr = c.T @ c / len(c)
+    d = corr.shape[0]
+    return (corr.pow(2).sum() - corr.diagonal().pow(2).sum()) / (d * (d - 1))
+
+
 net = Network()
 decay = [p for name, p in net.named_parameters() if p.dim() > 1]
 rest = [p for name, p in net.named_parameters() if p.dim() <= 1]
@@ -155,7 +169,13 @@ for epoch in range(epochs):
     order = [rng.permutation(m) for m in members]
     for b in range(batches):
         index = np.concatenate([o[b * 20:(b + 1) * 20] for o in order])
-        loss = supcon(net(augment(x_train[index])), torch.tensor(y_train[index]))
+        z, r = net(augment(x_train[index]))
+        loss = supcon(z, torch.tensor(y_train[index]))
+        if decorrelate > 0:
+            penalty = correlation_penalty(r)
+            loss = loss + decorrelate * penalty
+            if b % 100 == 0:
+                print(f"  batch {b}: correlation penalty {penalty.item():.4f}", file=sys.stderr, flush=True)
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(net.parameters(), 5)
@@ -175,7 +195,7 @@ def readouts(x):
 
 
 features = readouts(x_test[unseen])
-result = {**one_shot(unit(features), labels), "epochs": epochs, "seed": seed, "readout": readout, "minutes": round(minutes, 1),
+result = {**one_shot(unit(features), labels), "decorrelate": decorrelate, "epochs": epochs, "seed": seed, "readout": readout, "minutes": round(minutes, 1),
           "torch": torch.__version__}
 if normalisations:
     # SimpleShot's (Wang et al. 2019) centring on the seen classes' mean (every 6th training image of classes 0-5),
