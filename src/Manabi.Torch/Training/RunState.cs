@@ -2,10 +2,11 @@ namespace Manabi.Torch.Training;
 
 /// <summary>
 /// Where a training run stands, the part of its JSON state that every trainer keeps the same way: finished epochs,
-/// the next batch, optimiser steps, examples trained on, the sums of the unfinished epoch, time spent, whether it is done, and one record
-/// per finished epoch. A trainer's state derives from it and adds what it trains and with which settings; the
-/// properties keep their names in <c>state.json</c> (<c>epoch</c>, <c>batch</c>, <c>step</c>, <c>partial_epoch</c>,
-/// <c>elapsed_seconds</c>, <c>finished</c>, <c>history</c>), so run folders written before it existed still load.
+/// the next batch, optimiser steps, examples trained on, the sums of the unfinished epoch, time spent, whether it is
+/// done, and one record per finished epoch. A trainer's state derives from it and adds what it trains and with which
+/// settings; the properties keep their names in <c>state.json</c> (<c>epoch</c>, <c>batch</c>, <c>step</c>,
+/// <c>partial_epoch</c>, <c>elapsed_seconds</c>, <c>finished</c>, <c>history</c>; <c>examples_trained</c> is newer),
+/// so run folders written before it existed still load.
 /// </summary>
 /// <typeparam name="TEpochRecord">The record a trainer keeps for each finished epoch.</typeparam>
 public abstract record RunState<TEpochRecord>
