@@ -53,7 +53,6 @@ Not the same draws: the order, crops, flips, erasing boxes, subset and initial w
 generators, not .NET's System.Random and TorchSharp's calls, so a seed gives the same recipe, not the same run.
 """
 import argparse
-import gzip
 import json
 import math
 import os
@@ -66,6 +65,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from idx_files import read_idx  # noqa: E402
 from vision_anchor import Basic, SmallResNet  # noqa: E402  (the architectures timed beside Manabi's)
 
 # Manabi's parameter counts (docs/BENCHMARKS.md, docs/RESULTS.md, bench/results/vision-20261128-2353.md).
@@ -107,11 +107,6 @@ def parse():
     if not 0 <= a.ema < 1 or not 0 <= a.random_erasing <= 1:
         p.error("--ema must be in [0, 1) and --random-erasing in [0, 1]")
     return a
-
-
-def read_idx(folder, name, offset):
-    with gzip.open(f"{folder}/{name}.gz") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
 
 
 def build(name):

@@ -12,7 +12,8 @@ import sys
 
 import numpy as np
 
-from oneshot_protocol import UNSEEN, one_shot, read_idx, unit
+from idx_files import read_idx
+from oneshot_protocol import UNSEEN, one_shot, unit
 
 normalisations = "--normalisations" in sys.argv
 arguments = [a for a in sys.argv[1:] if a != "--normalisations"]

@@ -1,24 +1,16 @@
 """The one-shot protocol of docs/RESULTS.md's unseen-class sections, shared by the anchors that score embeddings with it.
 
-Fashion-MNIST's IDX files read as numpy arrays; L2 normalisation; RankMe (Garrido et al. 2023: the exponential of the
+L2 normalisation; RankMe (Garrido et al. 2023: the exponential of the
 entropy of the normalised singular values, uncentred); and the two scores: 4-way 1-shot accuracy over seeded episodes
 (numpy default_rng(0), one support and one query per class, nearest support by cosine, which for unit rows is the
 euclidean nearest) and verification over every pair of a seeded sample of the images (scikit-learn roc_curve on the
 cosine similarity, EER at the first ROC point minimising |FNR - FPR|, Manabi's convention). The episodes are numpy's,
 not Manabi's: the same protocol, not the same draws.
 """
-import gzip
-
 import numpy as np
 from sklearn.metrics import auc, roc_curve
 
 UNSEEN = (6, 7, 8, 9)
-
-
-def read_idx(folder, name, offset):
-    """The bytes after the header of FOLDER/NAME.gz (offset 16 for images, 8 for labels)."""
-    with gzip.open(f"{folder}/{name}.gz") as f:
-        return np.frombuffer(f.read(), np.uint8, offset=offset)
 
 
 def unit(a):

@@ -19,7 +19,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oneshot_protocol import UNSEEN, one_shot, read_idx  # noqa: E402
+from idx_files import read_idx  # noqa: E402
+from oneshot_protocol import UNSEEN, one_shot  # noqa: E402
 from vision_anchor import SmallResNet  # noqa: E402
 
 epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 1

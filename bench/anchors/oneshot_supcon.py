@@ -30,7 +30,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from oneshot_protocol import UNSEEN, one_shot, read_idx, unit
+from idx_files import read_idx
+from oneshot_protocol import UNSEEN, one_shot, unit
 
 normalisations = "--normalisations" in sys.argv
 options = dict(a[2:].split("=", 1) for a in sys.argv[1:] if a.startswith("--") and "=" in a)
