@@ -18,12 +18,26 @@ internal readonly record struct StridedMatrix(double[] Data, int Offset, int Row
     public static StridedMatrix Transposed(double[] data, int offset, int ld) => new(data, offset, 1, ld);
 }
 
-/// <summary>A right-hand factor B (<paramref name="Rows"/>×<paramref name="Columns"/>) packed by <see cref="PackedGemm.PackRight(int, int, StridedMatrix)"/>.</summary>
+/// <summary>A right-hand factor B (<paramref name="Rows"/>×<paramref name="Columns"/>) packed by <see cref="PackedGemm.PackRight(int, int, StridedMatrix, GemmKernel?)"/>.</summary>
 /// <param name="Data">The packed panels, from <paramref name="Offset"/> (64-byte aligned).</param>
 /// <param name="Offset">Where the panels start.</param>
 /// <param name="Rows">k, the inner dimension.</param>
 /// <param name="Columns">n, the columns of the product.</param>
-internal sealed record PackedRight(double[] Data, int Offset, int Rows, int Columns);
+/// <param name="Kernel">The micro-kernel whose panel width it was packed for; products with it use the same one.</param>
+internal sealed record PackedRight(double[] Data, int Offset, int Rows, int Columns, GemmKernel Kernel);
+
+/// <summary>The register-tiled micro-kernels of <see cref="PackedGemm"/>; each fixes the panel shapes A and B are packed in.</summary>
+internal enum GemmKernel
+{
+    /// <summary>6×8 tiles in plain loops, for CPUs without 256-bit vectors.</summary>
+    Scalar,
+
+    /// <summary>6×8 tiles of Vector256 FMAs (AVX2 and FMA, or any 256-bit vector unit).</summary>
+    Vector256,
+
+    /// <summary>12×16 tiles of AVX-512 FMAs.</summary>
+    Avx512,
+}
 
 /// <summary>
 /// Dense matrix product C ← β·C + α·A·B in the BLIS style: B is packed into L3-sized blocks of Nr-column panels, A
@@ -35,9 +49,22 @@ internal static class PackedGemm
     // AVX-512 is used whenever the instructions exist, although .NET reports Vector512 as not "accelerated" on CPUs
     // whose clock drops under wide vectors: on the Cascade Lake this was tuned on, the 12×16 kernel measured level
     // with or slightly ahead of the 6×8 Vector256 one (40–44 against 39–41 GFLOP/s on one core).
-    private static readonly bool Wide = Avx512F.IsSupported;
-    private static readonly int Mr = Wide ? 12 : 6;
-    private static readonly int Nr = Wide ? 16 : 8;
+    /// <summary>The kernel every product uses unless told otherwise: the widest this CPU runs.</summary>
+    public static readonly GemmKernel Native =
+        Avx512F.IsSupported ? GemmKernel.Avx512 : Vector256.IsHardwareAccelerated ? GemmKernel.Vector256 : GemmKernel.Scalar;
+
+    /// <summary>
+    /// Every kernel this CPU can run, widest first. Tests run each of them, so that the narrower tiles (which the
+    /// machines of most users run) are checked on a machine whose native kernel is a wider one.
+    /// </summary>
+    public static IReadOnlyList<GemmKernel> Runnable { get; } =
+        new[] { GemmKernel.Avx512, GemmKernel.Vector256, GemmKernel.Scalar }.Where(kernel => kernel <= Native).ToArray();
+
+    /// <summary>Rows of A in one packed panel (Mr) for <paramref name="kernel"/>.</summary>
+    private static int PanelRows(GemmKernel kernel) => kernel == GemmKernel.Avx512 ? 12 : 6;
+
+    /// <summary>Columns of B in one packed panel (Nr) for <paramref name="kernel"/>.</summary>
+    private static int PanelColumns(GemmKernel kernel) => kernel == GemmKernel.Avx512 ? 16 : 8;
 
     // The Kc×Nr panel of B is reused from L1 across a row block (Kc = 256 measured best of 128–384), the Mc×Kc
     // block of A from L2.
@@ -52,10 +79,11 @@ internal static class PackedGemm
     /// <remarks>
     /// β must be 0 (C is overwritten, its old contents ignored even if NaN) or 1. <paramref name="allowParallel"/> =
     /// false keeps the product on the calling thread, for callers that already share their work out between cores.
+    /// <paramref name="kernel"/> (default <see cref="Native"/>) picks the micro-kernel, for tests of the narrower ones.
     /// </remarks>
     public static void Multiply(
         int m, int n, int k, double alpha, StridedMatrix a, StridedMatrix b,
-        double beta, double[] c, int cOffset, int ldc, bool allowParallel = true)
+        double beta, double[] c, int cOffset, int ldc, bool allowParallel = true, GemmKernel? kernel = null)
     {
         if (m <= 0 || n <= 0)
         {
@@ -73,12 +101,13 @@ internal static class PackedGemm
             return;
         }
 
-        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel);
+        GemmKernel tile = kernel ?? Native;
+        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel, PanelRows(tile));
 
         // B is packed once per (jc, pc) block and shared; each thread packs its own blocks of A.
         bool leased = packedBInUse;
         packedBInUse = true;
-        int bLength = Kc * Math.Min(Nc, RoundUp(n, Nr));
+        int bLength = Kc * Math.Min(Nc, RoundUp(n, PanelColumns(tile)));
         (double[] packedB, int bOffset) = leased ? AlignedBuffer(bLength) : PackingBuffer(ref threadPackedB, bLength);
         try
         {
@@ -88,9 +117,9 @@ internal static class PackedGemm
                 for (int pc = 0; pc < k; pc += Kc)
                 {
                     int kc = Math.Min(Kc, k - pc);
-                    PackB(b, pc, kc, jc, nc, packedB, bOffset);
+                    PackB(tile, b, pc, kc, jc, nc, packedB, bOffset);
                     RowBlocks(
-                        m, nc, kc, pc, jc, alpha, a, packedB, bOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
+                        tile, m, nc, kc, pc, jc, alpha, a, packedB, bOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
                         parallel, rowBlock, rowBlocks);
                 }
             }
@@ -103,35 +132,38 @@ internal static class PackedGemm
 
     /// <summary>
     /// Packs B[k×n] once, in the layout <see cref="Multiply(int, double, StridedMatrix, PackedRight, double, double[], int, int, bool)"/>
-    /// reads, for callers that multiply many matrices A by the same B.
+    /// reads with <paramref name="kernel"/> (default <see cref="Native"/>), for callers that multiply many matrices A by
+    /// the same B.
     /// </summary>
-    public static PackedRight PackRight(int k, int n, StridedMatrix b)
+    public static PackedRight PackRight(int k, int n, StridedMatrix b, GemmKernel? kernel = null)
     {
-        (double[] data, int offset) = AlignedBuffer(PackedRightLength(k, n));
-        return PackRight(k, n, b, data, offset);
+        (double[] data, int offset) = AlignedBuffer(PackedRightLength(k, n, kernel));
+        return PackRight(k, n, b, data, offset, kernel);
     }
 
     /// <summary>
-    /// Doubles that <see cref="PackRight(int, int, StridedMatrix, double[], int)"/> writes for a k×n factor, rounded up
-    /// to a whole number of cache lines so that consecutive packs into one buffer stay 64-byte aligned.
+    /// Doubles that <see cref="PackRight(int, int, StridedMatrix, double[], int, GemmKernel?)"/> writes for a k×n factor,
+    /// rounded up to a whole number of cache lines so that consecutive packs into one buffer stay 64-byte aligned.
     /// </summary>
-    public static int PackedRightLength(int k, int n)
+    public static int PackedRightLength(int k, int n, GemmKernel? kernel = null)
     {
+        int nr = PanelColumns(kernel ?? Native);
         long length = 0;
         for (int jc = 0; jc < n; jc += Nc)
         {
-            length += (long)k * RoundUp(Math.Min(Nc, n - jc), Nr);
+            length += (long)k * RoundUp(Math.Min(Nc, n - jc), nr);
         }
         return checked((int)RoundUp((int)length, AlignDoubles));
     }
 
     /// <summary>
-    /// <see cref="PackRight(int, int, StridedMatrix)"/> into <paramref name="destination"/> from
+    /// <see cref="PackRight(int, int, StridedMatrix, GemmKernel?)"/> into <paramref name="destination"/> from
     /// <paramref name="offset"/> (<see cref="PackedRightLength"/> doubles), for callers that pack many factors into one
     /// buffer instead of allocating (and page-faulting in) a fresh one for each.
     /// </summary>
-    public static PackedRight PackRight(int k, int n, StridedMatrix b, double[] destination, int offset)
+    public static PackedRight PackRight(int k, int n, StridedMatrix b, double[] destination, int offset, GemmKernel? kernel = null)
     {
+        GemmKernel tile = kernel ?? Native;
         int blockOffset = offset;
         for (int jc = 0; jc < n; jc += Nc)
         {
@@ -139,11 +171,11 @@ internal static class PackedGemm
             for (int pc = 0; pc < k; pc += Kc)
             {
                 int kc = Math.Min(Kc, k - pc);
-                PackB(b, pc, kc, jc, nc, destination, blockOffset);
-                blockOffset += kc * RoundUp(nc, Nr);
+                PackB(tile, b, pc, kc, jc, nc, destination, blockOffset);
+                blockOffset += kc * RoundUp(nc, PanelColumns(tile));
             }
         }
-        return new PackedRight(destination, offset, k, n);
+        return new PackedRight(destination, offset, k, n, tile);
     }
 
     /// <summary>The offset in <paramref name="buffer"/> from which it is 64-byte aligned, while it does not move.</summary>
@@ -151,8 +183,8 @@ internal static class PackedGemm
     /// is, the products stay correct, only slower.</remarks>
     public static int AlignedStart(double[] buffer) => AlignedOffset(buffer);
 
-    /// <summary>C[m×b.Columns] ← β·C + α·A[m×b.Rows]·B with B packed beforehand by <see cref="PackRight(int, int, StridedMatrix)"/>.</summary>
-    /// <remarks>β must be 0 or 1, as in the other overload.</remarks>
+    /// <summary>C[m×b.Columns] ← β·C + α·A[m×b.Rows]·B with B packed beforehand by <see cref="PackRight(int, int, StridedMatrix, GemmKernel?)"/>.</summary>
+    /// <remarks>β must be 0 or 1, as in the other overload; the product runs the kernel B was packed for.</remarks>
     public static void Multiply(
         int m, double alpha, StridedMatrix a, PackedRight b, double beta, double[] c, int cOffset, int ldc, bool allowParallel = true)
     {
@@ -163,7 +195,8 @@ internal static class PackedGemm
             Multiply(m, n, 0, alpha, a, default, beta, c, cOffset, ldc);
             return;
         }
-        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel);
+        GemmKernel tile = b.Kernel;
+        (bool parallel, int rowBlock, int rowBlocks) = RowBlocking(m, n, k, allowParallel, PanelRows(tile));
         int blockOffset = b.Offset;
         for (int jc = 0; jc < n; jc += Nc)
         {
@@ -172,9 +205,9 @@ internal static class PackedGemm
             {
                 int kc = Math.Min(Kc, k - pc);
                 RowBlocks(
-                    m, nc, kc, pc, jc, alpha, a, b.Data, blockOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
+                    tile, m, nc, kc, pc, jc, alpha, a, b.Data, blockOffset, pc == 0 ? beta : 1.0, c, cOffset, ldc,
                     parallel, rowBlock, rowBlocks);
-                blockOffset += kc * RoundUp(nc, Nr);
+                blockOffset += kc * RoundUp(nc, PanelColumns(tile));
             }
         }
     }
@@ -184,28 +217,28 @@ internal static class PackedGemm
     /// least four blocks where possible, so that the two cores finish close together. On one thread the blocks are as
     /// tall as L2 allows, so that each packed panel of B serves as many rows as possible.
     /// </summary>
-    private static (bool Parallel, int RowBlock, int RowBlocks) RowBlocking(int m, int n, int k, bool allowParallel)
+    private static (bool Parallel, int RowBlock, int RowBlocks) RowBlocking(int m, int n, int k, bool allowParallel, int mr)
     {
-        bool parallel = allowParallel && (long)m * n * k >= ParallelWork && Environment.ProcessorCount > 1 && m > Mr;
-        int rowBlock = parallel ? Math.Clamp(RoundUp((m + 3) / 4, Mr), Mr, Mc) : Mc;
+        bool parallel = allowParallel && (long)m * n * k >= ParallelWork && Environment.ProcessorCount > 1 && m > mr;
+        int rowBlock = parallel ? Math.Clamp(RoundUp((m + 3) / 4, mr), mr, Mc) : Mc;
         return (parallel, rowBlock, (m + rowBlock - 1) / rowBlock);
     }
 
     private static void RowBlocks(
-        int m, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a, double[] packedB, int bOffset,
+        GemmKernel kernel, int m, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a, double[] packedB, int bOffset,
         double beta, double[] c, int cOffset, int ldc, bool parallel, int rowBlock, int rowBlocks)
     {
         if (parallel)
         {
             Parallel.For(0, rowBlocks, block => RowBlock(
-                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                kernel, block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
                 packedB, bOffset, beta, c, cOffset, ldc));
             return;
         }
         for (int block = 0; block < rowBlocks; block++)
         {
             RowBlock(
-                block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
+                kernel, block * rowBlock, Math.Min(rowBlock, m - block * rowBlock), nc, kc, pc, jc, alpha, a,
                 packedB, bOffset, beta, c, cOffset, ldc);
         }
     }
@@ -255,16 +288,16 @@ internal static class PackedGemm
     /// <summary>Rows ic..ic+mc of C (mc ≤ Mc) against the packed block of B, with A packed into this thread's buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowBlock(
-        int ic, int mc, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a,
+        GemmKernel kernel, int ic, int mc, int nc, int kc, int pc, int jc, double alpha, StridedMatrix a,
         double[] packedB, int bOffset, double beta, double[] c, int cOffset, int ldc)
     {
         (double[] packedA, int aOffset) = PackingBuffer(ref threadPackedA, Mc * Kc);
-        PackA(a, ic, mc, pc, kc, packedA, aOffset);
+        PackA(kernel, a, ic, mc, pc, kc, packedA, aOffset);
         Span<double> edge = stackalloc double[12 * 16];
         ref double aRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packedA), aOffset);
         ref double bRef = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packedB), bOffset);
         ref double cRef = ref MemoryMarshal.GetArrayDataReference(c);
-        int mrFull = Mr, nrFull = Nr;
+        int mrFull = PanelRows(kernel), nrFull = PanelColumns(kernel);
         for (int jr = 0; jr < nc; jr += nrFull)
         {
             int nr = Math.Min(nrFull, nc - jr);
@@ -276,13 +309,13 @@ internal static class PackedGemm
                 int cIndex = cOffset + (ic + ir) * ldc + jc + jr;
                 if (mr == mrFull && nr == nrFull)
                 {
-                    Kernel(kc, ref aPanel, ref bPanel, alpha, beta, ref Unsafe.Add(ref cRef, cIndex), ldc);
+                    Kernel(kernel, kc, ref aPanel, ref bPanel, alpha, beta, ref Unsafe.Add(ref cRef, cIndex), ldc);
                 }
                 else
                 {
                     // Partial tile: compute the full tile into scratch and add only the valid part.
                     ref double scratch = ref MemoryMarshal.GetReference(edge);
-                    Kernel(kc, ref aPanel, ref bPanel, 1.0, 0.0, ref scratch, nrFull);
+                    Kernel(kernel, kc, ref aPanel, ref bPanel, 1.0, 0.0, ref scratch, nrFull);
                     for (int i = 0; i < mr; i++)
                     {
                         for (int j = 0; j < nr; j++)
@@ -299,9 +332,9 @@ internal static class PackedGemm
 
     /// <summary>Packs A[ic.., pc..] (mc×kc) as consecutive Mr-row panels, each stored k-major; short panels are zero-filled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackA(StridedMatrix a, int ic, int mc, int pc, int kc, double[] packed, int packedOffset)
+    private static void PackA(GemmKernel kernel, StridedMatrix a, int ic, int mc, int pc, int kc, double[] packed, int packedOffset)
     {
-        int mrFull = Mr;
+        int mrFull = PanelRows(kernel);
         ref double target = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packed), packedOffset);
         ref double data = ref MemoryMarshal.GetArrayDataReference(a.Data);
         int stride = a.ColumnStride;
@@ -349,9 +382,9 @@ internal static class PackedGemm
 
     /// <summary>Packs B[pc.., jc..] (kc×nc) as consecutive Nr-column panels, each stored k-major; short panels are zero-filled.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PackB(StridedMatrix b, int pc, int kc, int jc, int nc, double[] packed, int packedOffset)
+    private static void PackB(GemmKernel kernel, StridedMatrix b, int pc, int kc, int jc, int nc, double[] packed, int packedOffset)
     {
-        int nrFull = Nr;
+        int nrFull = PanelColumns(kernel);
         ref double target = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(packed), packedOffset);
         ref double data = ref MemoryMarshal.GetArrayDataReference(b.Data);
         for (int jr = 0; jr < nc; jr += nrFull)
@@ -406,16 +439,19 @@ internal static class PackedGemm
     }
 
     /// <summary>
-    /// panel[p·lines + l] ← source[l·ld + p] for l &lt; <paramref name="lines"/> (a multiple of 4), p &lt; <paramref name="depth"/>:
-    /// the packed layout from lines that are contiguous in k, four lines and four steps at a time.
+    /// panel[p·lines + l] ← source[l·ld + p] for l &lt; <paramref name="lines"/>, p &lt; <paramref name="depth"/>: the
+    /// packed layout from lines that are contiguous in k, four lines and four steps at a time. Lines past the last
+    /// multiple of 4 (the 6-row panels of the 6×8 kernel end in two) are copied one element at a time: a 4×4 block
+    /// there would read past the panel's rows and overwrite the next step's first entries.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeInto(ref double source, int ld, int lines, int depth, ref double panel)
     {
+        int blockLines = lines & ~3;
         int p = 0;
         for (; p + 4 <= depth; p += 4)
         {
-            for (int l = 0; l < lines; l += 4)
+            for (int l = 0; l < blockLines; l += 4)
             {
                 ref double s0 = ref Unsafe.Add(ref source, l * ld + p);
                 Vector256<double> r0 = Vector256.LoadUnsafe(ref s0);
@@ -433,6 +469,13 @@ internal static class PackedGemm
                 Avx.Permute2x128(u1, u3, 0x31).StoreUnsafe(ref Unsafe.Add(ref t, 3 * lines));
             }
         }
+        for (int l = blockLines; l < lines; l++)
+        {
+            for (int q = 0; q < p; q++)
+            {
+                Unsafe.Add(ref panel, q * lines + l) = Unsafe.Add(ref source, l * ld + q);
+            }
+        }
         for (; p < depth; p++)
         {
             for (int l = 0; l < lines; l++)
@@ -443,19 +486,19 @@ internal static class PackedGemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(int kc, ref double a, ref double b, double alpha, double beta, ref double c, int ldc)
+    private static void Kernel(GemmKernel kernel, int kc, ref double a, ref double b, double alpha, double beta, ref double c, int ldc)
     {
-        if (Wide)
+        switch (kernel)
         {
-            Kernel12x16(kc, ref a, ref b, alpha, beta, ref c, ldc);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Kernel6x8(kc, ref a, ref b, alpha, beta, ref c, ldc);
-        }
-        else
-        {
-            ScalarKernel(kc, ref a, ref b, alpha, beta, ref c, ldc);
+            case GemmKernel.Avx512:
+                Kernel12x16(kc, ref a, ref b, alpha, beta, ref c, ldc);
+                break;
+            case GemmKernel.Vector256:
+                Kernel6x8(kc, ref a, ref b, alpha, beta, ref c, ldc);
+                break;
+            default:
+                ScalarKernel(kc, ref a, ref b, alpha, beta, ref c, ldc);
+                break;
         }
     }
 
@@ -601,27 +644,29 @@ internal static class PackedGemm
         }
     }
 
+    /// <summary>The 6×8 tile without vectors, for CPUs that have none (and as the reference the tests hold the others to).</summary>
     private static void ScalarKernel(int kc, ref double a, ref double b, double alpha, double beta, ref double c, int ldc)
     {
-        int mrFull = Mr, nrFull = Nr;
-        Span<double> acc = stackalloc double[mrFull * nrFull];
+        const int mr = 6, nr = 8;
+        Span<double> acc = stackalloc double[mr * nr];
+        acc.Clear();
         for (int p = 0; p < kc; p++)
         {
-            for (int i = 0; i < Mr; i++)
+            for (int i = 0; i < mr; i++)
             {
-                double x = Unsafe.Add(ref a, p * Mr + i);
-                for (int j = 0; j < Nr; j++)
+                double x = Unsafe.Add(ref a, p * mr + i);
+                for (int j = 0; j < nr; j++)
                 {
-                    acc[i * Nr + j] += x * Unsafe.Add(ref b, p * Nr + j);
+                    acc[i * nr + j] += x * Unsafe.Add(ref b, p * nr + j);
                 }
             }
         }
-        for (int i = 0; i < Mr; i++)
+        for (int i = 0; i < mr; i++)
         {
-            for (int j = 0; j < Nr; j++)
+            for (int j = 0; j < nr; j++)
             {
                 ref double target = ref Unsafe.Add(ref c, i * ldc + j);
-                target = beta == 0.0 ? alpha * acc[i * Nr + j] : target + alpha * acc[i * Nr + j];
+                target = beta == 0.0 ? alpha * acc[i * nr + j] : target + alpha * acc[i * nr + j];
             }
         }
     }

@@ -2,9 +2,25 @@ using Manabi.Numerics.LinearAlgebra;
 
 namespace Manabi.Numerics.Tests.LinearAlgebra;
 
-/// <summary>The packed matrix product against a plain triple loop, over shapes that hit every edge of its blocking.</summary>
+/// <summary>
+/// The packed matrix product against a plain triple loop, over shapes that hit every edge of its blocking, with every
+/// micro-kernel the CPU runs: the 6×8 tiles of AVX2 machines are checked on AVX-512 ones too.
+/// </summary>
 public class PackedGemmTests
 {
+    [Fact]
+    public void EveryMachineTestsTheNarrowKernels()
+    {
+        // A bug in the 6-row panels once passed every test on the AVX-512 machines (which run 12×16 tiles) and gave
+        // wrong eigenvectors, then a crash, on AVX2 ones.
+        Assert.Equal(PackedGemm.Native, PackedGemm.Runnable[0]);
+        Assert.Contains(GemmKernel.Scalar, PackedGemm.Runnable);
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            Assert.Contains(GemmKernel.Vector256, PackedGemm.Runnable);
+        }
+    }
+
     [Theory]
     [InlineData(1, 1, 1)]
     [InlineData(5, 7, 3)]
@@ -55,13 +71,16 @@ public class PackedGemmTests
 
                     // The general product, and B packed beforehand (as the back-transformation shares it), also on one thread.
                     var original = (double[])c.Clone();
-                    PackedRight packed = PackedGemm.PackRight(k, n, b);
-                    var variants = new (string Name, Action<double[]> Run)[]
+                    var variants = new List<(string Name, Action<double[]> Run)>();
+                    foreach (GemmKernel kernel in PackedGemm.Runnable)
                     {
-                        ("general", target => PackedGemm.Multiply(m, n, k, alpha, a, b, beta, target, cOffset, ldc)),
-                        ("packed B", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc)),
-                        ("packed B, one thread", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc, allowParallel: false)),
-                    };
+                        PackedRight packed = PackedGemm.PackRight(k, n, b, kernel);
+                        Assert.Equal(kernel, packed.Kernel);
+                        variants.Add(($"{kernel} general", target => PackedGemm.Multiply(m, n, k, alpha, a, b, beta, target, cOffset, ldc, kernel: kernel)));
+                        variants.Add(($"{kernel} general, one thread", target => PackedGemm.Multiply(m, n, k, alpha, a, b, beta, target, cOffset, ldc, allowParallel: false, kernel: kernel)));
+                        variants.Add(($"{kernel} packed B", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc)));
+                        variants.Add(($"{kernel} packed B, one thread", target => PackedGemm.Multiply(m, alpha, a, packed, beta, target, cOffset, ldc, allowParallel: false)));
+                    }
                     foreach ((string name, Action<double[]> run) in variants)
                     {
                         c = (double[])original.Clone();
@@ -92,28 +111,34 @@ public class PackedGemmTests
     {
         // As the back-transformation packs every reflector block into one pooled buffer: each pack starts where the
         // previous one's PackedRightLength ends, and must give the same products as a pack of its own.
-        var random = new Random(k1 + n1 * 7 + k2 * 31 + n2);
-        var b1 = RandomArray(random, k1 * n1);
-        var b2 = RandomArray(random, k2 * n2);
-        int length1 = PackedGemm.PackedRightLength(k1, n1);
-        Assert.Equal(0, length1 % PackedGemm.AlignDoubles);
-        var buffer = new double[length1 + PackedGemm.PackedRightLength(k2, n2) + PackedGemm.AlignDoubles + 3];
-        Array.Fill(buffer, double.NaN);
-        int start = PackedGemm.AlignedStart(buffer);
-        PackedRight first = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1), buffer, start);
-        PackedRight second = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2), buffer, start + length1);
-        PackedRight ownFirst = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1));
-        PackedRight ownSecond = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2));
-        foreach ((PackedRight shared, PackedRight own, int k) in new[] { (first, ownFirst, k1), (second, ownSecond, k2) })
+        foreach (GemmKernel kernel in PackedGemm.Runnable)
         {
-            int m = 29;
-            var a = RandomArray(random, m * k);
-            var viaShared = new double[m * shared.Columns];
-            var viaOwn = new double[m * shared.Columns];
-            PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), shared, 0.0, viaShared, 0, shared.Columns);
-            PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), own, 0.0, viaOwn, 0, own.Columns);
-            Assert.Equal(viaOwn, viaShared);
+            var random = new Random(k1 + n1 * 7 + k2 * 31 + n2);
+            var b1 = RandomArray(random, k1 * n1);
+            var b2 = RandomArray(random, k2 * n2);
+            int length1 = PackedGemm.PackedRightLength(k1, n1, kernel);
+            Assert.Equal(0, length1 % PackedGemm.AlignDoubles);
+            var buffer = new double[length1 + PackedGemm.PackedRightLength(k2, n2, kernel) + PackedGemm.AlignDoubles + 3];
+            Array.Fill(buffer, double.NaN);
+            int start = PackedGemm.AlignedStart(buffer);
+            PackedRight first = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1), buffer, start, kernel);
+            PackedRight second = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2), buffer, start + length1, kernel);
+            PackedRight ownFirst = PackedGemm.PackRight(k1, n1, StridedMatrix.RowMajor(b1, 0, n1), kernel);
+            PackedRight ownSecond = PackedGemm.PackRight(k2, n2, StridedMatrix.Transposed(b2, 0, k2), kernel);
+            ProductsAgree(random, first, ownFirst, k1);
+            ProductsAgree(random, second, ownSecond, k2);
         }
+    }
+
+    private static void ProductsAgree(Random random, PackedRight shared, PackedRight own, int k)
+    {
+        int m = 29;
+        var a = RandomArray(random, m * k);
+        var viaShared = new double[m * shared.Columns];
+        var viaOwn = new double[m * shared.Columns];
+        PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), shared, 0.0, viaShared, 0, shared.Columns);
+        PackedGemm.Multiply(m, 1.0, StridedMatrix.RowMajor(a, 0, k), own, 0.0, viaOwn, 0, own.Columns);
+        Assert.Equal(viaOwn, viaShared);
     }
 
     [Fact]
