@@ -18,6 +18,7 @@ rm -rf "$results"
 mkdir -p "$results"
 status=0
 crashed=0
+nonzero=()
 for project in tests/*.Tests/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
   echo "== $name"
@@ -25,6 +26,7 @@ for project in tests/*.Tests/*.Tests.csproj; do
         --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
         --results-directory "$results"; then
     status=1
+    nonzero+=("$name")
   fi
   if [ ! -f "$results/$name.trx" ]; then
     echo "$name: the test host produced no results (crashed?)"
@@ -33,19 +35,28 @@ for project in tests/*.Tests/*.Tests.csproj; do
   fi
 done
 
-# Sum the counters of every TRX file.
-read -r passed failed skipped < <(python3 - "$results" <<'PY'
-import glob, sys, xml.etree.ElementTree as ET
-p = f = s = 0
+# Sum the counters of every TRX file. A test host that crashes mid-run still writes a TRX, with the tests it finished
+# as passed and no failure: a project whose `dotnet test` failed while its TRX records no failed test counts as one
+# failure, so that the closing line cannot read "0 failed" after an aborted run.
+read -r passed failed skipped aborted < <(python3 - "$results" "${nonzero[@]}" <<'PY'
+import glob, os, sys, xml.etree.ElementTree as ET
+p = f = s = aborted = 0
+nonzero = set(sys.argv[2:])
 for path in glob.glob(sys.argv[1] + "/*.trx"):
     c = ET.parse(path).getroot().find(".//{*}Counters")
+    failures = int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    name = os.path.basename(path)[:-len(".trx")]
+    if name in nonzero and failures == 0:
+        print(f"{name}: dotnet test failed but its results record no failed test (the test host aborted); counted as 1 failure",
+              file=sys.stderr)
+        aborted += 1
     p += int(c.get("passed", 0))
-    f += int(c.get("failed", 0)) + int(c.get("error", 0)) + int(c.get("timeout", 0)) + int(c.get("aborted", 0))
+    f += failures
     s += int(c.get("notExecuted", 0))
-print(p, f, s)
+print(p, f, s, aborted)
 PY
 )
-failed=$((failed + crashed))
+failed=$((failed + crashed + aborted))
 [ "$failed" -gt 0 ] && status=1
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
