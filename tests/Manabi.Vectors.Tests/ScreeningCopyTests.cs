@@ -146,6 +146,42 @@ public class ScreeningCopyTests
         }
     }
 
+    [Fact]
+    public void EveryCodeDotPathIsExact()
+    {
+        // The screen's integer dot product has an AVX-512, an AVX2 and a scalar path; each machine runs only its widest,
+        // so every path it can run is held here to the exact sum, at the extremes of the codes as well.
+        Assert.Contains(CodeDotPath.Scalar, Int8Kernels.RunnablePaths);
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Assert.Contains(CodeDotPath.Avx2, Int8Kernels.RunnablePaths);
+        }
+        var rng = new Random(5);
+        foreach (int stride in new[] { 64, 128, 384, 1024 })
+        {
+            for (int trial = 0; trial < 20; trial++)
+            {
+                var codes = new sbyte[stride];
+                var query = new short[stride];
+                for (int j = 0; j < stride; j++)
+                {
+                    // Trial 0: every product at +127·127, the largest sum a row can reach; trial 1: alternating signs.
+                    codes[j] = trial switch { 0 => 127, 1 => (sbyte)(j % 2 == 0 ? 127 : -127), _ => (sbyte)rng.Next(-127, 128) };
+                    query[j] = trial switch { 0 => 127, 1 => -127, _ => (short)rng.Next(-127, 128) };
+                }
+                long expected = 0;
+                for (int j = 0; j < stride; j++)
+                {
+                    expected += codes[j] * query[j];
+                }
+                foreach (CodeDotPath path in Int8Kernels.RunnablePaths)
+                {
+                    Assert.True(expected == Int8Kernels.CodeDot(path, codes, query), $"{path}, stride {stride}, trial {trial}");
+                }
+            }
+        }
+    }
+
     /// <summary>Tight clusters, exact duplicates and rows differing in one component: many ties and near-ties.</summary>
     private static (string[] Keys, float[] Values) ClusteredWithTies(int count, int dims, int seed)
     {
