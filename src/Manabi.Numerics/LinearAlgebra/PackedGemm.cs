@@ -49,16 +49,23 @@ internal static class PackedGemm
     // AVX-512 is used whenever the instructions exist, although .NET reports Vector512 as not "accelerated" on CPUs
     // whose clock drops under wide vectors: on the Cascade Lake this was tuned on, the 12×16 kernel measured level
     // with or slightly ahead of the 6×8 Vector256 one (40–44 against 39–41 GFLOP/s on one core).
-    /// <summary>The kernel every product uses unless told otherwise: the widest this CPU runs.</summary>
-    public static readonly GemmKernel Native =
-        Avx512F.IsSupported ? GemmKernel.Avx512 : Vector256.IsHardwareAccelerated ? GemmKernel.Vector256 : GemmKernel.Scalar;
-
     /// <summary>
     /// Every kernel this CPU can run, widest first. Tests run each of them, so that the narrower tiles (which the
     /// machines of most users run) are checked on a machine whose native kernel is a wider one.
     /// </summary>
     public static IReadOnlyList<GemmKernel> Runnable { get; } =
-        new[] { GemmKernel.Avx512, GemmKernel.Vector256, GemmKernel.Scalar }.Where(kernel => kernel <= Native).ToArray();
+        new[] { GemmKernel.Avx512, GemmKernel.Vector256, GemmKernel.Scalar }
+            .Where(kernel => kernel switch
+            {
+                GemmKernel.Avx512 => Avx512F.IsSupported,
+                GemmKernel.Vector256 => Vector256.IsHardwareAccelerated,
+                _ => true,
+            })
+            .ToArray();
+
+    /// <summary>The kernel every product uses unless told otherwise: the widest this CPU runs.</summary>
+    /// <remarks>Declared after <see cref="Runnable"/>, which static initialisation must have filled first.</remarks>
+    public static readonly GemmKernel Native = Runnable[0];
 
     /// <summary>Rows of A in one packed panel (Mr) for <paramref name="kernel"/>.</summary>
     private static int PanelRows(GemmKernel kernel) => kernel == GemmKernel.Avx512 ? 12 : 6;
