@@ -35,6 +35,38 @@ for project in tests/*.Tests/*.Tests.csproj; do
   fi
 done
 
+# Pure-managed SIMD code (the eigen-solver's GEMM, the divergences, the int8 screen, vector search, the BERT
+# normalizer's word scan) picks its path from the CPU, so the run above checks only the paths of this machine. Those
+# tests run again with AVX off (128-bit vectors, Vector<double> of 2 lanes: the shape of an ARM64 machine's code) and
+# with no SIMD at all. An entry is PROJECT|FILTER (empty: the whole project).
+narrow=(
+  "Manabi.Numerics.Tests|"
+  "Manabi.Vectors.Tests|"
+  "Manabi.VectorData.Tests|FullyQualifiedName~ScreenedScan|FullyQualifiedName~Search|FullyQualifiedName~Hnsw"
+  "Manabi.Text.Tests|FullyQualifiedName~FastPath|FullyQualifiedName~Manabi.Text.Tests.Fast.|FullyQualifiedName~GoldenParity"
+)
+for mode in "sse DOTNET_EnableAVX=0" "scalar DOTNET_EnableHWIntrinsic=0"; do
+  read -r label setting <<<"$mode"
+  for entry in "${narrow[@]}"; do
+    project="${entry%%|*}"; filter="${entry#*|}"
+    name="$project.$label"
+    echo "== $project ($setting)"
+    selection=()
+    [ -n "$filter" ] && selection=(--filter "$filter")
+    if ! env "$setting" dotnet test "tests/$project/$project.csproj" -c Release --no-build -nologo "${selection[@]}" \
+          --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" \
+          --results-directory "$results"; then
+      status=1
+      nonzero+=("$name")
+    fi
+    if [ ! -f "$results/$name.trx" ]; then
+      echo "$name: the test host produced no results (crashed?)"
+      crashed=$((crashed + 1))
+      status=1
+    fi
+  done
+done
+
 # Sum the counters of every TRX file. A test host that crashes mid-run still writes a TRX, with the tests it finished
 # as passed and no failure: a project whose `dotnet test` failed while its TRX records no failed test counts as one
 # failure, so that the closing line cannot read "0 failed" after an aborted run.
