@@ -17,7 +17,7 @@ results="$root/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 status=0
-crashed=0
+resultless=0  # suites that left no TRX or a TRX of no test: each counts as one failure
 nonzero=()
 # Runs one test project as the suite NAME (the name of its TRX file), with SETTING (VAR=value) in its environment
 # and dotnet test's FILTER when given.
@@ -35,12 +35,12 @@ run_suite() {  # NAME PROJECT [SETTING] [FILTER]
   fi
   if [ ! -f "$results/$name.trx" ]; then
     echo "$name: the test host produced no results (crashed?)"
-    crashed=$((crashed + 1))
+    resultless=$((resultless + 1))
     status=1
   elif grep -q '<Counters total="0"' "$results/$name.trx"; then
     # A filter that no longer matches (a renamed test class) would otherwise pass with nothing run.
     echo "$name: no test ran${filter:+ (filter '$filter')}; counted as 1 failure"
-    crashed=$((crashed + 1))
+    resultless=$((resultless + 1))
     status=1
   fi
 }
@@ -88,7 +88,7 @@ for path in glob.glob(sys.argv[1] + "/*.trx"):
 print(p, f, s, aborted)
 PY
 )
-failed=$((failed + crashed + aborted))
+failed=$((failed + resultless + aborted))
 [ "$failed" -gt 0 ] && status=1
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
