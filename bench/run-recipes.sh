@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Issue 21's classification protocol at fixed epoch budgets: every run of a plan, Manabi and its PyTorch peer
 # (bench/anchors/classify_recipe.py), over several seeds, then a table of means and spreads. Runs take 25-100
-# minutes each on the 2-core machine, so a plan spans sessions: every Manabi run lives in its own run folder and
-# resumes exactly where it stopped, finished runs and peers are skipped, and rerunning the same command picks up
-# where the last session left off. Results land in RUNS/NAME/result.json and the table in bench/results/: each run's
+# minutes each on the 2-core machine, so a plan spans sessions: every run lives in its own run folder and resumes
+# exactly where it stopped (a Manabi run from its state.json at the batch it stopped, a peer from its checkpoint.pt
+# after its last whole epoch), finished runs are skipped, and rerunning the same command picks up where the last
+# session left off. Results land in RUNS/NAME/result.json and the table in bench/results/: each run's
 # final weights plain, with test-time flip (2 views per image) and with flip and translations (`vision eval --tta
 # flip-translate`, 6 views; added to results written before it existed), and an EMA run's raw weights too.
 # Two plans may run side by side at --threads 1 each (two seeds on the 2-core machine); start the second once the
@@ -159,7 +160,7 @@ for job in "${jobs[@]}"; do
     mkdir -p "$run"
     # shellcheck disable=SC2086  # the flags are meant to split
     /usr/bin/python3 "$root/bench/anchors/classify_recipe.py" --model "$model" --epochs "$epochs" --seed "$seed" \
-      --threads "$threads" ${flags:-} >"$run/peer.json" 2> >(tee "$run/train.log" >&2)
+      --threads "$threads" ${flags:-} --checkpoint "$run/checkpoint.pt" >"$run/peer.json" 2> >(tee "$run/train.log" >&2)
     python3 - "$run" "$name" "$commit" <<'EOF'
 import json, sys
 run, name, commit = sys.argv[1:]

@@ -4,6 +4,7 @@
 Usage: classify_recipe.py [--model seresnet18-small|resnet18-small|seresnet18-tiny|resnet18-tiny] [--epochs 10]
                           [--seed 0] [--threads 2] [--ema DECAY] [--random-erasing P] [--tta-flip] [--subset N]
                           [--no-epoch-eval] [--channels-last] [--data /usr/share/datasets/fashion-mnist]
+                          [--checkpoint FILE]
 Debian's python3-torch (1.13): run it with /usr/bin/python3. It gives the PyTorch figure beside
   manabi vision train --model MODEL --data fashion-mnist --epochs E --seed S --threads T [--ema D]
                       [--random-erasing P] [--tta-flip] [--subset N] --output RUN
@@ -49,6 +50,13 @@ The recipe, as Manabi's code has it (file named in brackets):
   weight set is also scored as `vision eval --tta flip-translate` does (*_flip_translate: half the weight on the image
   and its mirror, half on both moved one pixel down-right and up-left with black fill; 6 passes per image).
 
+Resume (--checkpoint FILE): after each epoch the whole training state (weights, optimiser moments, the weight
+average and its update count, the step, the seconds so far, the epoch lines printed) is written to FILE (to FILE.tmp,
+then renamed, so a run killed while saving keeps the previous epoch's state). Started again with the same FILE and the
+same recipe flags, the run goes on from the next epoch and ends with the figures an unbroken run would give: every
+random draw of training comes from numpy generators keyed by (seed, epoch, batch) and torch's generator is used only to
+initialise the weights, which the checkpoint replaces. A FILE written under other recipe flags is refused, naming them.
+
 Not the same draws: the order, crops, flips, erasing boxes, subset and initial weights come from numpy/torch
 generators, not .NET's System.Random and TorchSharp's calls, so a seed gives the same recipe, not the same run.
 """
@@ -91,6 +99,7 @@ def parse():
     p.add_argument("--no-epoch-eval", action="store_true", help="evaluate only after the last epoch")
     p.add_argument("--channels-last", action="store_true", help="channels-last weights and batches (Manabi's CPU layout)")
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--checkpoint", default=None, help="save the training state here after each epoch and resume from it")
     p.add_argument("--optimizer", choices=["adamw", "sgd"], default="adamw", help="as Manabi's --optimizer")
     p.add_argument("--lr", type=float, default=None, help="peak rate (default: Manabi's, 2e-3 AdamW, 0.1 SGD)")
     p.add_argument("--weight-decay", type=float, default=None, help="default: Manabi's, 0.05 AdamW, 5e-4 SGD")
@@ -241,6 +250,38 @@ def accuracies(model, x_test, y_test, channels_last, black=None):
     return result
 
 
+# Flags that do not change what is trained: a resumed run may differ in them (--threads changes float summation order
+# only, which the caller keeps equal when exact figures matter).
+NOT_RECIPE = {"threads", "data", "checkpoint", "no_epoch_eval"}
+
+
+def recipe(a):
+    return {k: v for k, v in sorted(vars(a).items()) if k not in NOT_RECIPE}
+
+
+def save_checkpoint(path, state):
+    """Write to PATH.tmp and rename, so a kill during the write leaves the previous epoch's file whole."""
+    tmp = path + ".tmp"
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path, a):
+    """The saved state when PATH exists and was written under the same recipe; None when there is none yet."""
+    if path is None or not os.path.exists(path):
+        return None
+    try:
+        state = torch.load(path)
+    except Exception as error:  # a file that is not a checkpoint: say which, do not train over it
+        sys.exit(f"{path}: not a checkpoint of this script ({error}); move it away to start over")
+    saved, now = state.get("recipe", {}), recipe(a)
+    differing = [f"--{k.replace('_', '-')} {saved.get(k)!r} there, {now.get(k)!r} here"
+                 for k in sorted(set(saved) | set(now)) if saved.get(k) != now.get(k)]
+    if differing:
+        sys.exit(f"{path}: written by a run of another recipe ({'; '.join(differing)}); move it away to start over")
+    return state
+
+
 def main():
     a = parse()
     torch.set_num_threads(a.threads)
@@ -305,8 +346,19 @@ def main():
         headline = (ema or raw)["flip" if a.tta_flip else "plain"]
         return headline, raw, ema
 
-    step, train_seconds = 0, 0.0
-    for epoch in range(a.epochs):
+    step, train_seconds, first_epoch, lines, final = 0, 0.0, 0, [], None
+    saved = load_checkpoint(a.checkpoint, a)
+    if saved is not None:
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        if average is not None:
+            average.average, average.updates = saved["average"], saved["average_updates"]
+        step, train_seconds, first_epoch, lines = saved["step"], saved["train_seconds"], saved["epochs_done"], saved["lines"]
+        final = saved["final"]
+        for line in lines:
+            print(line, file=sys.stderr, flush=True)
+        print(f"(resumed from {a.checkpoint} after epoch {first_epoch})", file=sys.stderr, flush=True)
+    for epoch in range(first_epoch, a.epochs):
         model.train()
         order = np.random.default_rng([a.seed, epoch, 2**31 - 1]).permutation(count)
         loss_sum, correct, seen, rate = 0.0, 0, 0, learning_rate(step, warmup, total, peak)
@@ -340,8 +392,16 @@ def main():
         last = epoch + 1 == a.epochs
         final = evaluate(last) if last or not a.no_epoch_eval else None
         test = f"{final[0]:.2%}" if final else "n/a"
-        print(f"epoch {epoch + 1}/{a.epochs}  loss {loss_sum / seen:.4f}  train {correct / seen:.2%}  test {test}  "
-              f"{seen / seconds:.0f} img/s  lr {rate:.4e}  {seconds:.0f}s", file=sys.stderr, flush=True)
+        line = (f"epoch {epoch + 1}/{a.epochs}  loss {loss_sum / seen:.4f}  train {correct / seen:.2%}  test {test}  "
+                f"{seen / seconds:.0f} img/s  lr {rate:.4e}  {seconds:.0f}s")
+        print(line, file=sys.stderr, flush=True)
+        lines.append(line)
+        if a.checkpoint is not None:
+            save_checkpoint(a.checkpoint, {
+                "recipe": recipe(a), "epochs_done": epoch + 1, "step": step, "train_seconds": train_seconds,
+                "lines": lines, "final": final, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "average": average.average if average is not None else None,
+                "average_updates": average.updates if average is not None else 0})
 
     headline, raw, ema = final
     print(json.dumps({
