@@ -268,54 +268,14 @@ public sealed partial class WordPieceTokenizer
     private byte[] TokenizerJsonBytes()
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(stream, TokenizerJson.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("version", "1.0");
-            if (Truncation is { } t)
-            {
-                json.WriteStartObject("truncation");
-                json.WriteString("direction", t.Direction.ToString());
-                json.WriteNumber("max_length", t.MaxLength);
-                json.WriteString("strategy", t.Strategy.ToString());
-                json.WriteNumber("stride", t.Stride);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("truncation");
-            }
-            if (Padding is { } p)
-            {
-                json.WriteStartObject("padding");
-                if (p.Strategy == PaddingStrategy.Fixed)
-                {
-                    json.WriteStartObject("strategy");
-                    json.WriteNumber("Fixed", p.Length);
-                    json.WriteEndObject();
-                }
-                else
-                {
-                    json.WriteString("strategy", "BatchLongest");
-                }
-                json.WriteString("direction", p.Direction.ToString());
-                if (p.PadToMultipleOf is { } multiple)
-                {
-                    json.WriteNumber("pad_to_multiple_of", multiple);
-                }
-                else
-                {
-                    json.WriteNull("pad_to_multiple_of");
-                }
-                json.WriteNumber("pad_id", p.PadId);
-                json.WriteNumber("pad_type_id", p.PadTypeId);
-                json.WriteString("pad_token", p.PadToken);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("padding");
-            }
+            json.WritePropertyName("truncation");
+            TokenizerJson.WriteTruncation(json, Truncation);
+            json.WritePropertyName("padding");
+            TokenizerJson.WritePadding(json, Padding);
             json.WriteStartArray("added_tokens");
             foreach (var token in _addedTokens.OrderBy(a => a.Id))
             {
@@ -330,20 +290,8 @@ public sealed partial class WordPieceTokenizer
                 json.WriteEndObject();
             }
             json.WriteEndArray();
-            json.WriteStartObject("normalizer");
-            json.WriteString("type", "BertNormalizer");
-            json.WriteBoolean("clean_text", Normalizer.CleanText);
-            json.WriteBoolean("handle_chinese_chars", Normalizer.HandleChineseChars);
-            if (Normalizer.StripAccents is { } strip)
-            {
-                json.WriteBoolean("strip_accents", strip);
-            }
-            else
-            {
-                json.WriteNull("strip_accents");
-            }
-            json.WriteBoolean("lowercase", Normalizer.Lowercase);
-            json.WriteEndObject();
+            json.WritePropertyName("normalizer");
+            TokenizerJson.WriteBertNormalizer(json, Normalizer);
             json.WriteStartObject("pre_tokenizer");
             json.WriteString("type", "BertPreTokenizer");
             json.WriteEndObject();
@@ -370,18 +318,8 @@ public sealed partial class WordPieceTokenizer
             json.WriteString("prefix", Decoder.Prefix);
             json.WriteBoolean("cleanup", Decoder.Cleanup);
             json.WriteEndObject();
-            json.WriteStartObject("model");
-            json.WriteString("type", "WordPiece");
-            json.WriteString("unk_token", Model.UnknownToken);
-            json.WriteString("continuing_subword_prefix", Model.ContinuingSubwordPrefix);
-            json.WriteNumber("max_input_chars_per_word", Model.MaxInputCharsPerWord);
-            json.WriteStartObject("vocab");
-            foreach (var (token, id) in Vocabulary.Entries)
-            {
-                json.WriteNumber(token, id);
-            }
-            json.WriteEndObject();
-            json.WriteEndObject();
+            json.WritePropertyName("model");
+            TokenizerJson.WriteWordPieceModel(json, Model);
             json.WriteEndObject();
         }
         return stream.ToArray();

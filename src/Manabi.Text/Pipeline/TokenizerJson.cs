@@ -11,7 +11,7 @@ namespace Manabi.Text;
 /// </summary>
 internal static class TokenizerJson
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Indented = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
@@ -379,7 +379,7 @@ internal static class TokenizerJson
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    private static void WriteBertNormalizer(Utf8JsonWriter w, BertNormalizer normalizer)
+    internal static void WriteBertNormalizer(Utf8JsonWriter w, BertNormalizer normalizer)
     {
         w.WriteStartObject();
         w.WriteString("type", "BertNormalizer");
@@ -397,7 +397,7 @@ internal static class TokenizerJson
         w.WriteEndObject();
     }
 
-    private static void WriteTruncation(Utf8JsonWriter w, TruncationOptions? t)
+    internal static void WriteTruncation(Utf8JsonWriter w, TruncationOptions? t)
     {
         if (t is null)
         {
@@ -412,7 +412,7 @@ internal static class TokenizerJson
         w.WriteEndObject();
     }
 
-    private static void WritePadding(Utf8JsonWriter w, PaddingOptions? p)
+    internal static void WritePadding(Utf8JsonWriter w, PaddingOptions? p)
     {
         if (p is null)
         {
@@ -457,18 +457,23 @@ internal static class TokenizerJson
                 w.WriteEndObject();
                 break;
             case WordPieceModel wordPiece:
-                w.WriteStartObject();
-                w.WriteString("type", "WordPiece");
-                w.WriteString("unk_token", wordPiece.UnknownToken);
-                w.WriteString("continuing_subword_prefix", wordPiece.ContinuingSubwordPrefix);
-                w.WriteNumber("max_input_chars_per_word", wordPiece.MaxInputCharsPerWord);
-                WriteVocabulary(w, wordPiece.Vocabulary.Entries);
-                w.WriteEndObject();
+                WriteWordPieceModel(w, wordPiece);
                 break;
             default:
                 ModelJson.Write(w, model);
                 break;
         }
+    }
+
+    internal static void WriteWordPieceModel(Utf8JsonWriter w, WordPieceModel wordPiece)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", "WordPiece");
+        w.WriteString("unk_token", wordPiece.UnknownToken);
+        w.WriteString("continuing_subword_prefix", wordPiece.ContinuingSubwordPrefix);
+        w.WriteNumber("max_input_chars_per_word", wordPiece.MaxInputCharsPerWord);
+        WriteVocabulary(w, wordPiece.Vocabulary.Entries);
+        w.WriteEndObject();
     }
 
     private static void WriteVocabulary(Utf8JsonWriter w, IEnumerable<(string Token, int Id)> entries)
