@@ -313,11 +313,8 @@ public sealed partial class WordPieceTokenizer
             {
                 json.WriteNull("post_processor");
             }
-            json.WriteStartObject("decoder");
-            json.WriteString("type", "WordPiece");
-            json.WriteString("prefix", Decoder.Prefix);
-            json.WriteBoolean("cleanup", Decoder.Cleanup);
-            json.WriteEndObject();
+            json.WritePropertyName("decoder");
+            TokenizerJson.WriteWordPieceDecoder(json, Decoder);
             json.WritePropertyName("model");
             TokenizerJson.WriteWordPieceModel(json, Model);
             json.WriteEndObject();
