@@ -314,7 +314,7 @@ public sealed partial class WordPieceTokenizer
                 json.WriteNull("post_processor");
             }
             json.WritePropertyName("decoder");
-            TokenizerJson.WriteWordPieceDecoder(json, Decoder);
+            DecoderJson.Write(json, Decoder);
             json.WritePropertyName("model");
             TokenizerJson.WriteWordPieceModel(json, Model);
             json.WriteEndObject();

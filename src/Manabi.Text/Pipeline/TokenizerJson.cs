@@ -362,7 +362,7 @@ internal static class TokenizerJson
                     w.WriteNullValue();
                     break;
                 case WordPieceChainDecoder wordPiece:
-                    WriteWordPieceDecoder(w, wordPiece.Decoder);
+                    DecoderJson.Write(w, wordPiece.Decoder);
                     break;
                 case var decoder:
                     DecoderJson.Write(w, decoder);
@@ -459,15 +459,6 @@ internal static class TokenizerJson
                 ModelJson.Write(w, model);
                 break;
         }
-    }
-
-    internal static void WriteWordPieceDecoder(Utf8JsonWriter w, WordPieceDecoder decoder)
-    {
-        w.WriteStartObject();
-        w.WriteString("type", "WordPiece");
-        w.WriteString("prefix", decoder.Prefix);
-        w.WriteBoolean("cleanup", decoder.Cleanup);
-        w.WriteEndObject();
     }
 
     internal static void WriteWordPieceModel(Utf8JsonWriter w, WordPieceModel wordPiece)
